@@ -1,0 +1,82 @@
+"""The inventory: SQLModel tables of the estate and the one write path into them.
+
+Nothing here imports collectors, optimizer or dashboard: they all depend on the inventory.
+"""
+
+from inventory.catalogue import DEFAULT_OFFERS, ensure_default_catalogue, list_offers
+from inventory.database import (
+    downgrade_database,
+    is_initialised,
+    make_engine,
+    session_scope,
+    upgrade_database,
+)
+from inventory.enums import LifecycleStatus, PowerState, RunStatus
+from inventory.errors import (
+    CollectionError,
+    InvalidSourceData,
+    SourceAuthFailed,
+    SourceUnavailable,
+)
+from inventory.models import (
+    Cluster,
+    CollectionRun,
+    Datastore,
+    Host,
+    HostModel,
+    Scenario,
+    Site,
+    VirtualMachine,
+    utcnow,
+)
+from inventory.records import (
+    ClusterRecord,
+    DatastoreRecord,
+    HostRecord,
+    SiteRecord,
+    Snapshot,
+    VirtualMachineRecord,
+)
+from inventory.repository import SyncReport, TableSync, upsert_observations
+from inventory.runs import recent_runs, record_run
+from inventory.summary import EstateSummary, estate_summary
+
+__all__ = [
+    "DEFAULT_OFFERS",
+    "Cluster",
+    "ClusterRecord",
+    "CollectionError",
+    "CollectionRun",
+    "Datastore",
+    "DatastoreRecord",
+    "EstateSummary",
+    "Host",
+    "HostModel",
+    "HostRecord",
+    "InvalidSourceData",
+    "LifecycleStatus",
+    "PowerState",
+    "RunStatus",
+    "Scenario",
+    "Site",
+    "SiteRecord",
+    "Snapshot",
+    "SourceAuthFailed",
+    "SourceUnavailable",
+    "SyncReport",
+    "TableSync",
+    "VirtualMachine",
+    "VirtualMachineRecord",
+    "downgrade_database",
+    "ensure_default_catalogue",
+    "estate_summary",
+    "is_initialised",
+    "list_offers",
+    "make_engine",
+    "recent_runs",
+    "record_run",
+    "session_scope",
+    "upgrade_database",
+    "upsert_observations",
+    "utcnow",
+]

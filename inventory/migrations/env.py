@@ -1,0 +1,25 @@
+"""Alembic environment: runs migrations on the engine the caller put in the config."""
+
+from alembic import context
+from sqlalchemy import Engine
+
+import inventory.models  # noqa: F401  (registers the tables on the metadata)
+from sqlmodel import SQLModel
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    engine: Engine = context.config.attributes["engine"]
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()

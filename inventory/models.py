@@ -1,0 +1,198 @@
+"""SQLModel tables of the estate: what a DSI keeps about its sites, clusters, hosts, VMs and offers.
+
+Every observed row carries its natural key ``(source, external_id)``: re-collecting the same estate
+updates rows instead of duplicating them. Rows a source stops reporting get ``missing_since`` set;
+they are never deleted, because lifecycle history matters.
+"""
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from inventory.enums import LifecycleStatus, PowerState, RunStatus
+from inventory.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    """Timezone-aware current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def _ts(nullable: bool = True) -> Any:
+    """A timezone-aware timestamp column (a fresh column per table, so mixins can share it)."""
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+class ObservedMixin(SQLModel):
+    """Identity and sighting times of a row that a collector or an import reports."""
+
+    source: str = Field(
+        index=True, max_length=200, description="Collector source, e.g. 'vsphere:vc1'"
+    )
+    external_id: str = Field(max_length=200, description="Identifier of the object in its source")
+    first_seen_at: datetime | None = _ts()
+    last_seen_at: datetime | None = _ts()
+    missing_since: datetime | None = _ts()
+
+
+class Site(ObservedMixin, table=True):
+    """A place that holds servers: a datacenter in vSphere, a server room, a member commune."""
+
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_site_source_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+
+
+class Cluster(ObservedMixin, table=True):
+    """A group of hosts sharing HA and DRS settings."""
+
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_cluster_source_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    ha_enabled: bool | None = None
+    ha_host_failures_tolerated: int | None = None
+    drs_enabled: bool | None = None
+
+
+class HostBase(SQLModel):
+    """What is known of a physical server, collected or entered by an administrator."""
+
+    name: str = Field(max_length=255)
+    vendor: str | None = Field(default=None, max_length=200)
+    model: str | None = Field(default=None, max_length=200)
+    serial_number: str | None = Field(default=None, max_length=200, index=True)
+    cpu_model: str | None = Field(default=None, max_length=200)
+    n_sockets: int | None = None
+    n_cores_per_socket: int | None = None
+    n_threads: int | None = None
+    cpu_mhz: float | None = Field(default=None, description="Nominal clock of one core, MHz")
+    memory_mib: float | None = None
+    hypervisor_version: str | None = Field(default=None, max_length=200)
+    power_state: PowerState = Field(default=PowerState.UNKNOWN, sa_type=String(20))
+    purchase_date: date | None = None
+    purchase_price_eur: float | None = Field(default=None, description="Purchase price, EUR TTC")
+    warranty_end: date | None = None
+    support_cost_eur_per_year: float | None = None
+    power_idle_w: float | None = None
+    power_max_w: float | None = None
+    rack_units: int | None = None
+    status: LifecycleStatus = Field(default=LifecycleStatus.IN_SERVICE, sa_type=String(20))
+    perf_per_core: float | None = Field(
+        default=None, description="Per-core performance score relative to a 2024 reference core"
+    )
+    cpu_usage_p95_mhz: float | None = None
+    cpu_usage_mean_mhz: float | None = None
+    memory_usage_p95_mib: float | None = None
+    usage_period_start: datetime | None = _ts()
+    usage_period_end: datetime | None = _ts()
+
+
+class Host(HostBase, ObservedMixin, table=True):
+    """A physical server (hypervisor host or bare-metal server)."""
+
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_host_source_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+
+
+class VirtualMachineBase(SQLModel):
+    """What is known of a virtual machine: allocation and observed usage."""
+
+    name: str = Field(max_length=255)
+    n_vcpus: int | None = None
+    memory_mib: float | None = None
+    storage_provisioned_gib: float | None = None
+    storage_used_gib: float | None = None
+    power_state: PowerState = Field(default=PowerState.UNKNOWN, sa_type=String(20))
+    guest_os: str | None = Field(default=None, max_length=255)
+    is_template: bool = False
+    cpu_usage_p95_mhz: float | None = None
+    cpu_usage_mean_mhz: float | None = None
+    memory_usage_p95_mib: float | None = None
+    usage_period_start: datetime | None = _ts()
+    usage_period_end: datetime | None = _ts()
+
+
+class VirtualMachine(VirtualMachineBase, ObservedMixin, table=True):
+    """A virtual machine, identified by its instance UUID in its source."""
+
+    __tablename__ = "virtual_machine"
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_vm_source_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    host_id: int | None = Field(default=None, foreign_key="host.id", index=True)
+    cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+
+
+class Datastore(ObservedMixin, table=True):
+    """A storage volume seen by hosts."""
+
+    __table_args__ = (UniqueConstraint("source", "external_id", name="uq_datastore_source_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255)
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    kind: str | None = Field(default=None, max_length=50, description="VMFS, NFS, vSAN…")
+    capacity_gib: float | None = None
+    free_gib: float | None = None
+
+
+class HostModel(SQLModel, table=True):
+    """A server offer one can buy: the catalogue consolidation and replacement plans draw from."""
+
+    __tablename__ = "host_model"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    vendor: str | None = Field(default=None, max_length=200)
+    cpu_model: str | None = Field(default=None, max_length=200)
+    n_sockets: int
+    n_cores_per_socket: int
+    cpu_mhz: float
+    memory_mib: float
+    perf_per_core: float = 1.0
+    price_eur: float = Field(description="Purchase price, EUR TTC")
+    install_eur: float = 0.0
+    power_idle_w: float
+    power_max_w: float
+    embodied_kgco2e: float | None = None
+    warranty_years: int = 5
+    maintenance_eur_per_year: float | None = None
+    rack_units: int = 1
+    notes: str | None = None
+
+
+class CollectionRun(SQLModel, table=True):
+    """One run of a collector or an import: when, what it found, how it ended. Never secrets."""
+
+    __tablename__ = "collection_run"
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=50, description="vsphere, local, rvtools, csv, demo")
+    started_at: datetime | None = _ts(nullable=False)
+    finished_at: datetime | None = _ts()
+    status: RunStatus = Field(default=RunStatus.RUNNING, sa_type=String(20))
+    n_sites: int = 0
+    n_clusters: int = 0
+    n_hosts: int = 0
+    n_vms: int = 0
+    n_datastores: int = 0
+    n_created: int = 0
+    n_updated: int = 0
+    n_marked_missing: int = 0
+    error: str | None = None
+
+
+class Scenario(SQLModel, table=True):
+    """A saved plan: parameters (snapshot, assumptions, offers, policy) and its results as JSON."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(default="consolidation", max_length=50)
+    created_at: datetime | None = _ts(nullable=False)
+    updated_at: datetime | None = _ts(nullable=False)
+    snapshot_at: datetime | None = _ts()
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    results: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

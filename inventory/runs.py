@@ -1,0 +1,97 @@
+"""Collection runs: each run is recorded, and its snapshot lands whole or not at all."""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+
+from inventory.database import session_scope
+from inventory.errors import CollectionError
+from inventory.models import CollectionRun, utcnow
+from inventory.records import Snapshot
+from inventory.repository import upsert_observations
+from inventory.enums import RunStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _start_run(engine: Engine, *, source: str, kind: str) -> int:
+    with session_scope(engine) as session:
+        run = CollectionRun(source=source, kind=kind, started_at=utcnow(), status=RunStatus.RUNNING)
+        session.add(run)
+        session.flush()
+        assert run.id is not None
+        return run.id
+
+
+def _finish_run(engine: Engine, run_id: int, **values: object) -> CollectionRun:
+    with session_scope(engine) as session:
+        run = session.get(CollectionRun, run_id)
+        assert run is not None
+        for name, value in values.items():
+            setattr(run, name, value)
+        run.finished_at = utcnow()
+        session.add(run)
+        session.flush()
+        session.refresh(run)
+        session.expunge(run)
+        return run
+
+
+def record_run(
+    engine: Engine,
+    *,
+    source: str,
+    kind: str,
+    collect: Callable[[], Snapshot],
+    now: datetime | None = None,
+) -> CollectionRun:
+    """Run ``collect`` and write its snapshot in one transaction, recording the run either way.
+
+    The run row is committed first (status ``running``) so that a crash leaves a trace. Collection
+    happens before any write: a source that drops mid-run leaves the inventory as it was. On a
+    ``CollectionError`` the run is marked ``failed`` with its message and returned; any other
+    exception is a bug: the run is marked failed and the exception propagates.
+    """
+    run_id = _start_run(engine, source=source, kind=kind)
+    try:
+        snapshot = collect()
+        with session_scope(engine) as session:
+            report = upsert_observations(session=session, source=source, snapshot=snapshot, now=now)
+    except CollectionError as err:
+        logger.error("collection %s failed: %s", source, err)
+        return _finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err))
+    except BaseException as err:
+        _finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
+        raise
+    run = _finish_run(
+        engine,
+        run_id,
+        status=RunStatus.SUCCEEDED,
+        n_sites=len(snapshot.sites),
+        n_clusters=len(snapshot.clusters),
+        n_hosts=len(snapshot.hosts),
+        n_vms=len(snapshot.vms),
+        n_datastores=len(snapshot.datastores),
+        n_created=report.created,
+        n_updated=report.updated,
+        n_marked_missing=report.marked_missing,
+    )
+    logger.info(
+        "collection %s succeeded: %d hosts, %d VMs (%d created, %d updated, %d marked missing)",
+        source,
+        run.n_hosts,
+        run.n_vms,
+        run.n_created,
+        run.n_updated,
+        run.n_marked_missing,
+    )
+    return run
+
+
+def recent_runs(session: Session, *, limit: int = 50) -> list[CollectionRun]:
+    """The latest runs, newest first."""
+    statement = select(CollectionRun).order_by(CollectionRun.id.desc()).limit(limit)  # type: ignore[union-attr]
+    return list(session.scalars(statement))

@@ -1,0 +1,181 @@
+"""Every default figure the optimizer uses, with its source.
+
+All figures are *defaults*: callers override them with `Assumptions.with_overrides(...)`, and every
+result echoes `Assumptions.to_dict()` so a report can say which values produced it. Sources refer to
+`/work/shared/DOMAIN.md` (the project's domain notes); figures marked "to check" are Parcimonie
+defaults without a firm public source and must be confirmed per authority.
+
+Money conventions: purchase prices, install services, licence and support list prices are **HT**
+(before VAT). Operating costs are reported **TTC** because a local authority does not recover the VAT
+on operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the FCTVA
+recovery shown as a separate line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "Assumptions",
+    "CAUTIOUS_CEILING",
+    "GENERATION_CATALOGUE",
+    "estimate_generation_figures",
+]
+
+#: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
+#: capacity" (French press 2015-2018, DOMAIN.md). Offered as a cautious preset, not a law.
+CAUTIOUS_CEILING: float = 0.40
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Default figures for sizing, cost, finance and carbon models.
+
+    Attributes are documented inline with their source. Use `with_overrides` to change any of them;
+    unknown names raise `ValueError`.
+    """
+
+    # --- horizon and finance -------------------------------------------------------------------
+    horizon_years: int = 5  # DOMAIN.md: depreciation 5 y default (M57, 3-5 y common for IT)
+    discount_rate: float = 0.07  # Azure Migrate business case default discount rate (DOMAIN.md)
+    depreciation_years: int = 5  # M57/M14 linear amortissement, duration voted by the assembly
+    vat_rate: float = 0.20  # French standard VAT rate (DOMAIN.md)
+    fctva_enabled: bool = True  # FCTVA recovery on eligible investment spending
+    fctva_rate: float = 0.16404  # FCTVA rate on TTC amounts through 2024 (DOMAIN.md; 2025 bill: 14.85 %)
+    fctva_delay_years: int = 1  # FCTVA paid in year N, N+1 or N+2 depending on regime (DOMAIN.md)
+
+    # --- energy and carbon ---------------------------------------------------------------------
+    electricity_eur_per_kwh: float = 0.20  # TTC all-in, DOMAIN.md default (regulated ~0.239 TTC 2025)
+    pue: float = 1.8  # small on-premise server room; Azure Migrate on-prem default (DOMAIN.md)
+    #: ADEME Base Empreinte *consumption mix* for France (DOMAIN.md: roughly 50-75 g, year-dependent;
+    #: to check). Not RTE's 21.7 g production figure, nor Boavizta's bundled 0.098 kg (2019).
+    grid_kgco2e_per_kwh: float = 0.052
+    #: Embodied footprint of a 2-socket rack server: Boavizta measurements in DOMAIN.md give
+    #: 0.94 t (2xE5-2650) to 1.0-1.5 t (2xGold 6430); range 1-3 t. Default mid-low value.
+    embodied_kgco2e_per_server: float = 1500.0
+    embodied_lifetime_years: int = 5  # amortisation of embodied carbon = depreciation duration (to check)
+
+    # --- acquisition and support ---------------------------------------------------------------
+    install_eur_per_host: float = 600.0  # HT, delivery + racking + deployment services (to check)
+    default_server_price_eur: float = 9000.0  # HT, used when a host's purchase price is unknown (to check)
+    default_warranty_years: int = 3  # usual OEM base warranty (to check)
+    support_rate_per_year: float = 0.10  # HT support contract, share of purchase price, 1st year after warranty (to check)
+    support_rate_increase_per_year: float = 0.02  # added to the rate per further year of age (to check)
+
+    # --- licences ------------------------------------------------------------------------------
+    vsphere_enabled: bool = True
+    vsphere_eur_per_core_per_year: float = 150.0  # HT subscription, Broadcom per-core model (to check)
+    vsphere_min_cores_per_cpu: int = 16  # Broadcom: minimum 16 cores counted per CPU (DOMAIN.md)
+    windows_enabled: bool = True
+    windows_datacenter_eur_per_core: float = 380.0  # HT perpetual list price per core (to check)
+    windows_min_cores_per_cpu: int = 8  # Microsoft: min 8 cores per processor (DOMAIN.md)
+    windows_min_cores_per_server: int = 16  # Microsoft: min 16 cores per server, 2-core packs
+    windows_amortisation_years: int = 5  # perpetual licence spread as a yearly equivalent (to check)
+
+    # --- staff and space -----------------------------------------------------------------------
+    staff_hours_per_host_per_year: float = 20.0  # patching, firmware, incidents (to check)
+    staff_eur_per_hour: float = 45.0  # loaded hourly cost of a territorial technician (to check)
+    rack_eur_per_u_per_year: float = 100.0  # floor, cooling share outside PUE, cabling (to check)
+
+    # --- sizing policy -------------------------------------------------------------------------
+    utilisation_ceiling: float = 0.80  # usual capacity-tool headroom; see CAUTIOUS_CEILING for 40 %
+    ha_reserve_hosts: int = 1  # N+1 per cluster (capacity tools' HA reserve, DOMAIN.md)
+    #: Azure Migrate applies 1.3 on top of P95. Default 1.0 here because `utilisation_ceiling`
+    #: already keeps 20 % headroom; set 1.3 to mimic Azure Migrate (both together double-count).
+    cpu_comfort_factor: float = 1.0
+    #: When a VM has no CPU P95, its demand is this share of its allocation (vCPUs x host core MHz).
+    #: Sources say servers are mostly idle; 0.5 stays conservative (to check with real estates).
+    cpu_unknown_fraction: float = 0.5
+    replacement_age_years: int = 5  # hosts older than this are due for replacement (= depreciation)
+    reference_year: int = 2026  # year used to estimate missing figures and ages
+
+    def __post_init__(self) -> None:
+        _check_assumptions(self)
+
+    def with_overrides(self, **overrides: Any) -> Assumptions:
+        """Return a copy with some figures replaced.
+
+        Raises:
+            ValueError: if a name is not an assumption or a value is out of range.
+        """
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"with_overrides: unknown assumption(s) {unknown}")
+        return dataclasses.replace(self, **overrides)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure by name, to echo in results."""
+        return dataclasses.asdict(self)
+
+
+def _check_assumptions(a: Assumptions) -> None:
+    for f in dataclasses.fields(a):
+        value = getattr(a, f.name)
+        if isinstance(value, bool):
+            continue
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
+        if value < 0:
+            raise ValueError(f"Assumptions.{f.name} must be >= 0, got {value!r}")
+    if not 0 < a.utilisation_ceiling <= 1:
+        raise ValueError(f"Assumptions.utilisation_ceiling must be in (0, 1], got {a.utilisation_ceiling}")
+    if a.pue < 1:
+        raise ValueError(f"Assumptions.pue must be >= 1, got {a.pue}")
+    if a.fctva_delay_years not in (0, 1, 2):
+        raise ValueError(f"Assumptions.fctva_delay_years must be 0, 1 or 2, got {a.fctva_delay_years}")
+    for name in ("horizon_years", "depreciation_years", "windows_amortisation_years",
+                 "embodied_lifetime_years"):
+        if getattr(a, name) < 1:
+            raise ValueError(f"Assumptions.{name} must be >= 1")
+    if a.cpu_comfort_factor <= 0:
+        raise ValueError("Assumptions.cpu_comfort_factor must be > 0")
+
+
+#: Typical 2-socket rack server figures by CPU generation (launch year). Columns: year,
+#: performance per core relative to a 2024 server core (approximate SPEC CPU 2017 integer rate per
+#: core ratios, to check), idle power per socket (W) and full-load power per socket (W). Power
+#: points fitted to DOMAIN.md: Boavizta 2xE5-2650 (2012) ~194 W at 30 % load, 2xGold 6430 (2023)
+#: ~598 W at 50 %; older generations idle higher relative to capacity.
+GENERATION_CATALOGUE: NDArray[np.float64] = np.array(
+    [
+        # year, perf_per_core, idle_w_per_socket, max_w_per_socket
+        [2010.0, 0.40, 70.0, 170.0],
+        [2012.0, 0.48, 65.0, 175.0],
+        [2014.0, 0.55, 60.0, 185.0],
+        [2016.0, 0.63, 60.0, 200.0],
+        [2018.0, 0.72, 70.0, 240.0],
+        [2020.0, 0.80, 85.0, 290.0],
+        [2022.0, 0.90, 110.0, 380.0],
+        [2024.0, 1.00, 140.0, 440.0],
+        [2026.0, 1.08, 150.0, 470.0],
+    ]
+)
+
+
+def estimate_generation_figures(
+    *, year: NDArray[np.float64], n_sockets: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Estimate per-core performance and power from the CPU generation year.
+
+    Args:
+        year: shape (n,), purchase or CPU launch year; NaN is treated as 2016 (a typical old host).
+        n_sockets: shape (n,), sockets per host.
+
+    Returns:
+        (perf_per_core, power_idle_w, power_max_w), each shape (n,), linearly interpolated in
+        `GENERATION_CATALOGUE` and clamped to its range.
+    """
+    y = np.where(np.isnan(year), 2016.0, np.asarray(year, dtype=float))
+    cat = GENERATION_CATALOGUE
+    perf = np.interp(y, cat[:, 0], cat[:, 1])
+    sockets = np.asarray(n_sockets, dtype=float)
+    idle = np.interp(y, cat[:, 0], cat[:, 2]) * sockets
+    peak = np.interp(y, cat[:, 0], cat[:, 3]) * sockets
+    return perf, idle, peak

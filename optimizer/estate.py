@@ -1,0 +1,320 @@
+"""Optimizer inputs: the current estate (hosts, VMs) and server offers, as frozen numpy tables.
+
+Tables are columnar: every field is a numpy array of the same length. Unknown numbers are NaN;
+unknown indices are -1. Build tables with `HostTable.build(...)` / `VmTable.build(...)`, which fill
+optional columns, convert lists and validate. Purchase prices are HT (before VAT).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from optimizer.assumptions import estimate_generation_figures
+
+__all__ = ["HostTable", "Offer", "VmTable", "complete_host_estimates"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+
+def _floats(values: ArrayLike | None, n: int, name: str) -> F64:
+    if values is None:
+        return np.full(n, np.nan)
+    arr = np.asarray(values, dtype=float).reshape(-1)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    return arr
+
+
+def _ints(values: ArrayLike | None, n: int, name: str, default: int) -> I64:
+    if values is None:
+        return np.full(n, default, dtype=np.int64)
+    arr = np.asarray(values).reshape(-1)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    return arr.astype(np.int64)
+
+
+def _bools(values: ArrayLike | None, n: int, name: str, default: bool) -> B:
+    if values is None:
+        return np.full(n, default, dtype=bool)
+    arr = np.asarray(values, dtype=bool).reshape(-1)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    return arr
+
+
+def _ids(values: Sequence[str] | None, n: int, prefix: str, name: str) -> tuple[str, ...]:
+    if values is None:
+        return tuple(f"{prefix}{i}" for i in range(n))
+    out = tuple(str(v) for v in values)
+    if len(out) != n:
+        raise ValueError(f"{name} must have {n} entries, got {len(out)}")
+    return out
+
+
+def _require_positive(arr: NDArray[Any], name: str, *, allow_nan: bool = False) -> None:
+    bad = ~(arr > 0)
+    if allow_nan:
+        bad &= ~np.isnan(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} must be > 0 (first bad index {i}: {arr[i]!r})")
+
+
+def _require_non_negative(arr: NDArray[Any], name: str, *, allow_nan: bool = True) -> None:
+    bad = arr < 0
+    if not allow_nan:
+        bad |= np.isnan(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} must be >= 0 (first bad index {i}: {arr[i]!r})")
+
+
+@dataclass(frozen=True, eq=False)
+class HostTable:
+    """n physical hosts. Every array has shape (n,).
+
+    `n_cores` is the total physical core count; `cpu_mhz` the per-core nominal frequency;
+    `perf_per_core` a score relative to a 2024 reference core (1.0). Power in W for the whole host.
+    Years are floats (NaN unknown); prices HT in EUR (NaN unknown). `cluster` is -1 for none.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    cluster: I64
+    n_sockets: I64
+    n_cores: I64
+    cpu_mhz: F64
+    memory_mib: F64
+    perf_per_core: F64
+    power_idle_w: F64
+    power_max_w: F64
+    purchase_year: F64
+    purchase_price_eur: F64
+    warranty_end_year: F64
+    support_cost_eur_per_year: F64
+    rack_units: F64
+    cpu_usage_mean_mhz: F64
+
+    @property
+    def n_hosts(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        n_cores: ArrayLike,
+        cpu_mhz: ArrayLike,
+        memory_mib: ArrayLike,
+        ids: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        cluster: ArrayLike | None = None,
+        n_sockets: ArrayLike | None = None,
+        perf_per_core: ArrayLike | None = None,
+        power_idle_w: ArrayLike | None = None,
+        power_max_w: ArrayLike | None = None,
+        purchase_year: ArrayLike | None = None,
+        purchase_price_eur: ArrayLike | None = None,
+        warranty_end_year: ArrayLike | None = None,
+        support_cost_eur_per_year: ArrayLike | None = None,
+        rack_units: ArrayLike | None = None,
+        cpu_usage_mean_mhz: ArrayLike | None = None,
+    ) -> HostTable:
+        """Build and validate a table; omitted columns become NaN/-1/defaults (2 sockets, 1U)."""
+        cores = np.asarray(n_cores).reshape(-1)
+        n = cores.shape[0]
+        table = cls(
+            ids=_ids(ids, n, "h", "ids"),
+            names=_ids(names if names is not None else ids, n, "host-", "names"),
+            cluster=_ints(cluster, n, "cluster", -1),
+            n_sockets=_ints(n_sockets, n, "n_sockets", 2),
+            n_cores=_ints(cores, n, "n_cores", 0),
+            cpu_mhz=_floats(cpu_mhz, n, "cpu_mhz"),
+            memory_mib=_floats(memory_mib, n, "memory_mib"),
+            perf_per_core=_floats(perf_per_core, n, "perf_per_core"),
+            power_idle_w=_floats(power_idle_w, n, "power_idle_w"),
+            power_max_w=_floats(power_max_w, n, "power_max_w"),
+            purchase_year=_floats(purchase_year, n, "purchase_year"),
+            purchase_price_eur=_floats(purchase_price_eur, n, "purchase_price_eur"),
+            warranty_end_year=_floats(warranty_end_year, n, "warranty_end_year"),
+            support_cost_eur_per_year=_floats(support_cost_eur_per_year, n, "support_cost_eur_per_year"),
+            rack_units=_floats(rack_units if rack_units is not None else np.ones(n), n, "rack_units"),
+            cpu_usage_mean_mhz=_floats(cpu_usage_mean_mhz, n, "cpu_usage_mean_mhz"),
+        )
+        validate_hosts(table)
+        return table
+
+
+def validate_hosts(hosts: HostTable) -> None:
+    """Raise ValueError naming the column when the host table is inconsistent."""
+    n = hosts.n_hosts
+    for name in ("cluster", "n_sockets", "n_cores", "cpu_mhz", "memory_mib", "perf_per_core",
+                 "power_idle_w", "power_max_w", "purchase_year", "purchase_price_eur",
+                 "warranty_end_year", "support_cost_eur_per_year", "rack_units",
+                 "cpu_usage_mean_mhz"):
+        arr = getattr(hosts, name)
+        if not isinstance(arr, np.ndarray) or arr.shape != (n,):
+            raise ValueError(f"hosts.{name} must be an array of shape ({n},)")
+    if len(hosts.names) != n:
+        raise ValueError(f"hosts.names must have {n} entries")
+    _require_positive(hosts.n_sockets, "hosts.n_sockets")
+    _require_positive(hosts.n_cores, "hosts.n_cores")
+    _require_positive(hosts.cpu_mhz, "hosts.cpu_mhz")
+    _require_positive(hosts.memory_mib, "hosts.memory_mib")
+    _require_positive(hosts.perf_per_core, "hosts.perf_per_core", allow_nan=True)
+    for name in ("power_idle_w", "power_max_w", "purchase_price_eur", "support_cost_eur_per_year",
+                 "rack_units", "cpu_usage_mean_mhz"):
+        _require_non_negative(getattr(hosts, name), f"hosts.{name}")
+    both = ~np.isnan(hosts.power_idle_w) & ~np.isnan(hosts.power_max_w)
+    if (hosts.power_max_w[both] < hosts.power_idle_w[both]).any():
+        raise ValueError("hosts.power_max_w must be >= hosts.power_idle_w")
+
+
+def complete_host_estimates(*, hosts: HostTable) -> tuple[HostTable, B]:
+    """Fill missing perf_per_core and power figures from the generation catalogue.
+
+    Returns:
+        (completed table, estimated) where `estimated` has shape (n,) and is True for hosts with at
+        least one estimated figure.
+    """
+    perf, idle, peak = estimate_generation_figures(
+        year=hosts.purchase_year, n_sockets=hosts.n_sockets)
+    miss_perf = np.isnan(hosts.perf_per_core)
+    miss_idle = np.isnan(hosts.power_idle_w)
+    miss_max = np.isnan(hosts.power_max_w)
+    new_idle = np.where(miss_idle, idle, hosts.power_idle_w)
+    new_max = np.where(miss_max, np.maximum(peak, new_idle), hosts.power_max_w)
+    done = replace(
+        hosts,
+        perf_per_core=np.where(miss_perf, perf, hosts.perf_per_core),
+        power_idle_w=new_idle,
+        power_max_w=new_max,
+    )
+    return done, miss_perf | miss_idle | miss_max
+
+
+@dataclass(frozen=True, eq=False)
+class VmTable:
+    """m virtual machines. Every array has shape (m,).
+
+    `host` and `cluster` index the HostTable (-1 unknown). `cpu_p95_mhz` is the 95th percentile of
+    CPU usage in MHz *of the source host's cores* (NaN unknown: demand falls back to
+    `Assumptions.cpu_unknown_fraction` of the allocation); `memory_p95_mib` likewise (NaN: allocated).
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    host: I64
+    cluster: I64
+    n_vcpus: I64
+    memory_mib: F64
+    cpu_p95_mhz: F64
+    memory_p95_mib: F64
+    powered_on: B
+    is_template: B
+    is_windows: B
+
+    @property
+    def n_vms(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        n_vcpus: ArrayLike,
+        memory_mib: ArrayLike,
+        host: ArrayLike,
+        ids: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        cluster: ArrayLike | None = None,
+        cpu_p95_mhz: ArrayLike | None = None,
+        memory_p95_mib: ArrayLike | None = None,
+        powered_on: ArrayLike | None = None,
+        is_template: ArrayLike | None = None,
+        is_windows: ArrayLike | None = None,
+    ) -> VmTable:
+        """Build and validate; omitted columns: cluster -1, P95 NaN, powered on, not template/Windows."""
+        vcpus = np.asarray(n_vcpus).reshape(-1)
+        m = vcpus.shape[0]
+        table = cls(
+            ids=_ids(ids, m, "v", "ids"),
+            names=_ids(names if names is not None else ids, m, "vm-", "names"),
+            host=_ints(host, m, "host", -1),
+            cluster=_ints(cluster, m, "cluster", -1),
+            n_vcpus=_ints(vcpus, m, "n_vcpus", 0),
+            memory_mib=_floats(memory_mib, m, "memory_mib"),
+            cpu_p95_mhz=_floats(cpu_p95_mhz, m, "cpu_p95_mhz"),
+            memory_p95_mib=_floats(memory_p95_mib, m, "memory_p95_mib"),
+            powered_on=_bools(powered_on, m, "powered_on", True),
+            is_template=_bools(is_template, m, "is_template", False),
+            is_windows=_bools(is_windows, m, "is_windows", False),
+        )
+        validate_vms(table)
+        return table
+
+
+def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
+    """Raise ValueError naming the column when the VM table is inconsistent (or refers to no host)."""
+    m = vms.n_vms
+    for name in ("host", "cluster", "n_vcpus", "memory_mib", "cpu_p95_mhz", "memory_p95_mib",
+                 "powered_on", "is_template", "is_windows"):
+        arr = getattr(vms, name)
+        if not isinstance(arr, np.ndarray) or arr.shape != (m,):
+            raise ValueError(f"vms.{name} must be an array of shape ({m},)")
+    _require_non_negative(vms.n_vcpus, "vms.n_vcpus", allow_nan=False)
+    _require_non_negative(vms.memory_mib, "vms.memory_mib", allow_nan=False)
+    _require_non_negative(vms.cpu_p95_mhz, "vms.cpu_p95_mhz")
+    _require_non_negative(vms.memory_p95_mib, "vms.memory_p95_mib")
+    if hosts is not None and m:
+        if (vms.host < -1).any() or (vms.host >= hosts.n_hosts).any():
+            raise ValueError(f"vms.host must be -1 or an index in [0, {hosts.n_hosts})")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A server model on the market, priced HT (before VAT), for one host."""
+
+    name: str
+    n_sockets: int
+    n_cores: int
+    cpu_mhz: float
+    memory_mib: float
+    perf_per_core: float
+    price_eur: float
+    power_idle_w: float
+    power_max_w: float
+    install_eur: float | None = None  # None: Assumptions.install_eur_per_host
+    embodied_kgco2e: float | None = None  # None: Assumptions.embodied_kgco2e_per_server
+    warranty_years: int = 5
+    rack_units: float = 1.0
+
+    def __post_init__(self) -> None:
+        validate_offer(self)
+
+
+def validate_offer(offer: Offer) -> None:
+    """Raise ValueError naming the field when an offer cannot host anything or has bad figures."""
+    for name in ("n_sockets", "n_cores", "cpu_mhz", "memory_mib", "perf_per_core"):
+        value = getattr(offer, name)
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+            raise ValueError(f"offer.{name} must be > 0 (zero-capacity offer {offer.name!r}): {value!r}")
+    for name in ("price_eur", "power_idle_w", "power_max_w", "warranty_years", "rack_units"):
+        value = getattr(offer, name)
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+            raise ValueError(f"offer.{name} must be >= 0 for offer {offer.name!r}: {value!r}")
+    for name in ("install_eur", "embodied_kgco2e"):
+        value = getattr(offer, name)
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"offer.{name} must be >= 0 or None for offer {offer.name!r}")
+    if offer.power_max_w < offer.power_idle_w:
+        raise ValueError(f"offer.power_max_w must be >= offer.power_idle_w for {offer.name!r}")

@@ -1,0 +1,5 @@
+"""`python -m parcimonie` runs the command line."""
+
+from parcimonie.cli import main
+
+main()

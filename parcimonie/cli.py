@@ -1,0 +1,188 @@
+"""The `parcimonie` command: set-up, demo, inventory figures, dashboard; packages add the rest."""
+
+import json
+import logging
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlmodel import Session
+
+from collectors.demo import DEMO_SOURCE, generate_demo_estate
+from inventory import (
+    CollectionError,
+    RunStatus,
+    ensure_default_catalogue,
+    estate_summary,
+    record_run,
+    session_scope,
+)
+from parcimonie.context import open_engine, safe_url
+from parcimonie.logs import configure_logging
+from parcimonie.settings import Settings
+
+logger = logging.getLogger(__name__)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+app = typer.Typer(
+    name="parcimonie",
+    help="Parcimonie: inventory, TCO vs TCA, consolidation and replacement plans for a DSI.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings the root callback built."""
+    settings: Settings = ctx.obj
+    return settings
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
+) -> None:
+    settings = Settings()
+    configure_logging("DEBUG" if verbose else settings.log_level)
+    ctx.obj = settings
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the database or upgrade its schema, and add the default server offers."""
+    settings = settings_of(ctx)
+    engine = open_engine(settings)
+    with session_scope(engine) as session:
+        added = ensure_default_catalogue(session)
+    console.print(f"Base prête : {safe_url(settings.effective_database_url)} ({added} offres ajoutées)")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard after loading.")] = True,
+    n_vms: Annotated[int, typer.Option("--vms", min=10, help="Number of VMs in the demo estate.")] = 900,
+    seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = 2026,
+    port: Annotated[int | None, typer.Option(help="Dashboard port.")] = None,
+) -> None:
+    """Load the demo estate (a mid-size authority) through the collectors' path, then serve the dashboard."""
+    settings = settings_of(ctx)
+    engine = open_engine(settings)
+    with session_scope(engine) as session:
+        ensure_default_catalogue(session)
+    with console.status("Génération et chargement de l'estate de démonstration…"):
+        run = record_run(
+            engine, source=DEMO_SOURCE, kind="demo",
+            collect=lambda: generate_demo_estate(n_vms=n_vms, seed=seed),
+        )
+    if run.status != RunStatus.SUCCEEDED:
+        err_console.print(f"[red]Échec du chargement : {run.error}[/red]")
+        raise typer.Exit(1)
+    console.print(
+        f"Démo chargée : {run.n_hosts} hôtes, {run.n_vms} VM, {run.n_clusters} clusters "
+        f"({run.n_created} créés, {run.n_updated} mis à jour) dans {safe_url(settings.effective_database_url)}"
+    )
+    if serve:
+        from parcimonie.serve import serve_dashboard
+
+        raise typer.Exit(serve_dashboard(settings, port=port))
+
+
+def _fmt(value: float | int | None, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f") + suffix
+    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",") + suffix
+
+
+@app.command()
+def inventory(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Key figures of the estate: hosts, VMs, clusters, host age, warranty, VMs per host."""
+    engine = open_engine(settings_of(ctx))
+    with Session(engine) as session:
+        summary = estate_summary(session, today=date.today())
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if summary.n_hosts == 0 and summary.n_vms == 0:
+        console.print("L'inventaire est vide : lancez `parcimonie demo`, `parcimonie collect …` ou `parcimonie import …`.")
+        return
+    table = Table(title="Parc informatique", show_header=False)
+    share = summary.share_out_of_warranty
+    rows = [
+        ("Sites", _fmt(summary.n_sites)),
+        ("Clusters", _fmt(summary.n_clusters)),
+        ("Hôtes", _fmt(summary.n_hosts)),
+        ("VM (hors modèles)", _fmt(summary.n_vms)),
+        ("VM allumées", _fmt(summary.n_vms_powered_on)),
+        ("VM par hôte", _fmt(summary.vms_per_host)),
+        ("Âge moyen des hôtes", _fmt(summary.average_host_age_years, " ans")),
+        ("Hôtes hors garantie", _fmt(None if share is None else share * 100, " %")),
+        ("Cœurs physiques", _fmt(summary.total_cores)),
+        ("vCPU alloués", _fmt(summary.total_vcpus)),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+
+
+@app.command()
+def dashboard(
+    ctx: typer.Context,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+) -> None:
+    """Serve the dashboard on the configured database."""
+    from parcimonie.serve import serve_dashboard
+
+    settings = settings_of(ctx)
+    open_engine(settings)
+    raise typer.Exit(serve_dashboard(settings, port=port, address=address))
+
+
+def _register_subcommands() -> None:
+    """Sub-apps of the packages (each package's cli.py), one line each."""
+    # (sub-apps are added below, one line each)
+
+
+_register_subcommands()
+
+
+def _scrub(message: str) -> str:
+    """The message with the configured database password, if any, masked."""
+    try:
+        password = make_url(Settings().effective_database_url).password
+    except Exception:  # noqa: BLE001  (an unparsable URL has no password to hide)
+        return message
+    return message.replace(str(password), "***") if password else message
+
+
+def main() -> None:
+    """Console-script entry point: user mistakes and unreachable services end with a message, not a traceback."""
+    try:
+        app()
+    except CollectionError as err:
+        err_console.print(f"[red]Erreur : {_scrub(str(err))}[/red]")
+        sys.exit(2)
+    except (ArgumentError, NoSuchModuleError) as err:
+        err_console.print(f"[red]URL de base de données invalide : {_scrub(str(err))}[/red]")
+        sys.exit(2)
+    except OperationalError as err:
+        first_line = _scrub(str(err.orig or err)).strip().splitlines()[0]
+        err_console.print(f"[red]Base de données injoignable : {first_line}[/red]")
+        sys.exit(2)
+    except ValidationError as err:
+        err_console.print(f"[red]Configuration invalide : {err}[/red]")
+        sys.exit(2)

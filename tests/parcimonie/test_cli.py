@@ -1,0 +1,68 @@
+"""The `parcimonie` command on a fresh database: init, demo --no-serve, inventory."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parcimonie.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+
+
+def test_demo_then_inventory_json(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["demo", "--no-serve"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Démo chargée" in result.output
+    result = runner.invoke(app, ["inventory", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert 110 <= figures["n_hosts"] <= 130
+    assert figures["vms_per_host"] < 8
+    assert 0 < figures["share_out_of_warranty"] < 1
+
+
+def test_demo_twice_does_not_duplicate(env: dict[str, str]) -> None:
+    runner.invoke(app, ["demo", "--no-serve", "--vms", "100"], env=env)
+    first = json.loads(runner.invoke(app, ["inventory", "--json"], env=env).output)
+    result = runner.invoke(app, ["demo", "--no-serve", "--vms", "100"], env=env)
+    assert "0 créés" in result.output
+    assert json.loads(runner.invoke(app, ["inventory", "--json"], env=env).output) == first
+
+
+def test_init_and_empty_inventory(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["init"], env=env)
+    assert result.exit_code == 0 and "3 offres ajoutées" in result.output
+    result = runner.invoke(app, ["inventory"], env=env)
+    assert result.exit_code == 0 and "inventaire est vide" in result.output
+
+
+def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "parcimonie", "inventory"],
+        env={"PARCIMONIE_DATABASE_URL": "nosuchdb://x", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "nosuchdb" in proc.stderr
+
+
+def test_unreachable_postgres_is_a_clear_error_without_password(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "parcimonie", "inventory"],
+        env={"PARCIMONIE_DATABASE_URL": "postgresql+psycopg://dsi:s3cret@127.0.0.1:1/x", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "s3cret" not in proc.stderr + proc.stdout
+    assert "127.0.0.1" in proc.stderr
