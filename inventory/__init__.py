@@ -39,6 +39,7 @@ from inventory.records import (
 )
 from inventory.repository import SyncReport, TableSync, upsert_observations
 from inventory.runs import recent_runs, record_run
+from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
@@ -67,14 +68,18 @@ __all__ = [
     "TableSync",
     "VirtualMachine",
     "VirtualMachineRecord",
+    "delete_scenario",
     "downgrade_database",
     "ensure_default_catalogue",
     "estate_summary",
+    "get_scenario",
     "is_initialised",
     "list_offers",
+    "list_scenarios",
     "make_engine",
     "recent_runs",
     "record_run",
+    "save_scenario",
     "session_scope",
     "upgrade_database",
     "upsert_observations",

@@ -24,6 +24,7 @@ from inventory import (
     session_scope,
 )
 from parcimonie.context import open_engine, safe_url
+from parcimonie.footprint import fill_offer_footprints
 from parcimonie.logs import configure_logging
 from parcimonie.settings import Settings
 
@@ -62,6 +63,7 @@ def init(ctx: typer.Context) -> None:
     engine = open_engine(settings)
     with session_scope(engine) as session:
         added = ensure_default_catalogue(session)
+        fill_offer_footprints(session)
     console.print(f"Base prête : {safe_url(settings.effective_database_url)} ({added} offres ajoutées)")
 
 
@@ -78,6 +80,7 @@ def demo(
     engine = open_engine(settings)
     with session_scope(engine) as session:
         ensure_default_catalogue(session)
+        fill_offer_footprints(session)
     with console.status("Génération et chargement de l'estate de démonstration…"):
         run = record_run(
             engine, source=DEMO_SOURCE, kind="demo",

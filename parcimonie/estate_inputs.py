@@ -1,0 +1,133 @@
+"""Reads the inventory into the optimizer's inputs: the one place where rows become numpy tables.
+
+Present hosts (not missing, not retired) with known capacity become a ``HostTable``; present VMs a
+``VmTable``; catalogue offers become ``Offer``s. The inventory stores prices TTC (what the authority
+paid); the optimizer works with HT list prices, so prices are divided by (1 + VAT) here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from inventory import CollectionRun, Host, HostModel, LifecycleStatus, PowerState, RunStatus, VirtualMachine
+from optimizer.estate import HostTable, Offer, VmTable
+
+DEFAULT_VAT_RATE = 0.20
+
+
+@dataclass(frozen=True)
+class EstateInputs:
+    """The estate as the optimizer sees it, with the row ids to map results back."""
+
+    hosts: HostTable
+    vms: VmTable
+    offers: tuple[Offer, ...]
+    host_row_ids: tuple[int, ...]
+    vm_row_ids: tuple[int, ...]
+    skipped_hosts: tuple[str, ...] = field(default_factory=tuple)
+    snapshot_key: str = ""
+
+
+def _year(value: date | None) -> float:
+    if value is None:
+        return float("nan")
+    return value.year + (value.timetuple().tm_yday - 1) / 365.25
+
+
+def _ht(value: float | None, vat_rate: float) -> float:
+    return float("nan") if value is None else value / (1 + vat_rate)
+
+
+def snapshot_key(session: Session) -> str:
+    """A key that changes whenever the inventory does (latest successful run), for caches."""
+    row = session.execute(
+        select(func.max(CollectionRun.id), func.max(CollectionRun.finished_at)).where(
+            CollectionRun.status == RunStatus.SUCCEEDED
+        )
+    ).one()
+    return f"{row[0]}@{row[1].isoformat() if isinstance(row[1], datetime) else row[1]}"
+
+
+def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tuple[Offer, ...]:
+    """The catalogue as optimizer offers (HT prices)."""
+    offers = []
+    for model in session.scalars(select(HostModel).order_by(HostModel.name)):
+        offers.append(Offer(
+            name=model.name, n_sockets=model.n_sockets,
+            n_cores=model.n_sockets * model.n_cores_per_socket, cpu_mhz=model.cpu_mhz,
+            memory_mib=model.memory_mib, perf_per_core=model.perf_per_core,
+            price_eur=model.price_eur / (1 + vat_rate), install_eur=model.install_eur / (1 + vat_rate),
+            power_idle_w=model.power_idle_w, power_max_w=model.power_max_w,
+            embodied_kgco2e=model.embodied_kgco2e, warranty_years=model.warranty_years,
+            rack_units=float(model.rack_units),
+        ))
+    return tuple(offers)
+
+
+def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> EstateInputs:
+    """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named."""
+    host_rows = session.execute(
+        select(
+            Host.id, Host.name, Host.cluster_id, Host.n_sockets, Host.n_cores_per_socket, Host.cpu_mhz,
+            Host.memory_mib, Host.perf_per_core, Host.power_idle_w, Host.power_max_w, Host.purchase_date,
+            Host.purchase_price_eur, Host.warranty_end, Host.support_cost_eur_per_year, Host.rack_units,
+            Host.cpu_usage_mean_mhz, Host.external_id,
+        )
+        .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
+        .order_by(Host.id)
+    ).all()
+    usable = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
+    kept = [r for r, ok in zip(host_rows, usable, strict=True) if ok]
+    skipped = tuple(r.name for r, ok in zip(host_rows, usable, strict=True) if not ok)
+    cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
+    cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
+    hosts = HostTable.build(
+        ids=[str(r.id) for r in kept],
+        names=[r.name for r in kept],
+        cluster=[cluster_index.get(r.cluster_id, -1) for r in kept],
+        n_sockets=[r.n_sockets for r in kept],
+        n_cores=[r.n_sockets * r.n_cores_per_socket for r in kept],
+        cpu_mhz=[r.cpu_mhz for r in kept],
+        memory_mib=[r.memory_mib for r in kept],
+        perf_per_core=[np.nan if r.perf_per_core is None else r.perf_per_core for r in kept],
+        power_idle_w=[np.nan if r.power_idle_w is None else r.power_idle_w for r in kept],
+        power_max_w=[np.nan if r.power_max_w is None else r.power_max_w for r in kept],
+        purchase_year=[_year(r.purchase_date) for r in kept],
+        purchase_price_eur=[_ht(r.purchase_price_eur, vat_rate) for r in kept],
+        warranty_end_year=[_year(r.warranty_end) for r in kept],
+        support_cost_eur_per_year=[np.nan if r.support_cost_eur_per_year is None else r.support_cost_eur_per_year for r in kept],
+        rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
+        cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
+    )
+    host_index = {r.id: i for i, r in enumerate(kept)}
+    vm_rows = session.execute(
+        select(
+            VirtualMachine.id, VirtualMachine.name, VirtualMachine.host_id, VirtualMachine.cluster_id,
+            VirtualMachine.n_vcpus, VirtualMachine.memory_mib, VirtualMachine.cpu_usage_p95_mhz,
+            VirtualMachine.memory_usage_p95_mib, VirtualMachine.power_state, VirtualMachine.is_template,
+            VirtualMachine.guest_os,
+        )
+        .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
+        .order_by(VirtualMachine.id)
+    ).all()
+    vms = VmTable.build(
+        ids=[str(r.id) for r in vm_rows],
+        names=[r.name for r in vm_rows],
+        host=[host_index.get(r.host_id, -1) for r in vm_rows],
+        cluster=[cluster_index.get(r.cluster_id, -1) for r in vm_rows],
+        n_vcpus=[r.n_vcpus or 0 for r in vm_rows],
+        memory_mib=[r.memory_mib or 0.0 for r in vm_rows],
+        cpu_p95_mhz=[np.nan if r.cpu_usage_p95_mhz is None else r.cpu_usage_p95_mhz for r in vm_rows],
+        memory_p95_mib=[np.nan if r.memory_usage_p95_mib is None else r.memory_usage_p95_mib for r in vm_rows],
+        powered_on=[r.power_state == PowerState.ON for r in vm_rows],
+        is_template=[bool(r.is_template) for r in vm_rows],
+        is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
+    )
+    return EstateInputs(
+        hosts=hosts, vms=vms, offers=load_offers(session, vat_rate=vat_rate),
+        host_row_ids=tuple(r.id for r in kept), vm_row_ids=tuple(r.id for r in vm_rows),
+        skipped_hosts=skipped, snapshot_key=snapshot_key(session),
+    )
