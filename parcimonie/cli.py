@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
@@ -20,17 +19,19 @@ from inventory import (
     RunStatus,
     ensure_default_catalogue,
     estate_summary,
+    list_offers,
     record_run,
     session_scope,
 )
+from parcimonie.console import make_console
 from parcimonie.context import open_engine, safe_url
 from parcimonie.footprint import fill_offer_footprints
 from parcimonie.logs import configure_logging
 from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 app = typer.Typer(
     name="parcimonie",
@@ -142,6 +143,27 @@ def inventory(
 
 
 @app.command()
+def offers(ctx: typer.Context) -> None:
+    """The catalogue of server offers that plans can buy (prices TTC)."""
+    engine = open_engine(settings_of(ctx))
+    with Session(engine) as session:
+        models = list_offers(session)
+    if not models:
+        console.print("Catalogue vide : lancez `parcimonie init`.")
+        return
+    table = Table(title="Catalogue d'offres serveurs")
+    for column in ("Offre", "Cœurs", "Mémoire", "Prix TTC", "Puissance repos/max", "Carbone fabrication"):
+        table.add_column(column)
+    for m in models:
+        table.add_row(
+            m.name, _fmt(m.n_sockets * m.n_cores_per_socket), _fmt(m.memory_mib / 1024, " Gio"),
+            _fmt(m.price_eur, " €"), f"{_fmt(m.power_idle_w)} / {_fmt(m.power_max_w, ' W')}",
+            _fmt(m.embodied_kgco2e, " kgCO2e"),
+        )
+    console.print(table)
+
+
+@app.command()
 def dashboard(
     ctx: typer.Context,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
@@ -157,7 +179,16 @@ def dashboard(
 
 def _register_subcommands() -> None:
     """Sub-apps of the packages (each package's cli.py), one line each."""
-    # (sub-apps are added below, one line each)
+    from parcimonie.plan_cli import plan, report, scenarios
+
+    app.command()(plan)
+    app.command()(report)
+    app.command()(scenarios)
+    from collectors.cli import collect_app, import_app, schedule_app  # local: keeps SDK imports lazy
+
+    app.add_typer(collect_app, name="collect")
+    app.add_typer(import_app, name="import")
+    app.add_typer(schedule_app, name="schedule")
 
 
 _register_subcommands()

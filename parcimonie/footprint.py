@@ -65,5 +65,5 @@ def fill_offer_footprints(session: Session) -> int:
         offer.embodied_kgco2e = footprint.value_kgco2e
         session.add(offer)
         filled += 1
-        logger.info("embodied footprint of %s: %.0f kgCO2e (Boavizta)", offer.name, footprint.value_kgco2e)
+        logger.debug("embodied footprint of %s: %.0f kgCO2e (Boavizta)", offer.name, footprint.value_kgco2e)
     return filled

@@ -66,3 +66,10 @@ def test_unreachable_postgres_is_a_clear_error_without_password(tmp_path: Path) 
     assert "Traceback" not in proc.stderr
     assert "s3cret" not in proc.stderr + proc.stdout
     assert "127.0.0.1" in proc.stderr
+
+
+def test_offers_lists_the_catalogue_with_footprints(env: dict[str, str]) -> None:
+    runner.invoke(app, ["init"], env=env)
+    result = runner.invoke(app, ["offers"], env=env, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Xeon Gold 6430" in result.output and "kgCO2e" in result.output

@@ -1,0 +1,168 @@
+"""The Excel workbook for the budget file, written from a plan's JSON (a run or a saved scenario).
+
+Sheets: Synthèse, Budget annuel (investissement / fonctionnement per year, scenario and baseline),
+TCO vs TCA (per option), Placement (VM → host), Hôtes à retirer, Hypothèses. Amounts are EUR TTC
+with a French number format, so the finance office can paste them into its budget documents.
+"""
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+EUR = '#,##0 "€"'
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+
+_BUDGET_COLUMNS = (
+    ("year", "Année"), ("investissement_eur", "Investissement (TTC)"), ("fctva_eur", "FCTVA reçu"),
+    ("energy_eur", "Énergie"), ("maintenance_eur", "Maintenance"), ("licences_eur", "Licences"),
+    ("staff_eur", "Personnel"), ("rack_eur", "Hébergement (baies)"),
+    ("fonctionnement_eur", "Total fonctionnement"), ("net_eur", "Net (invest. − FCTVA + fonct.)"),
+)
+_OPTION_COLUMNS = (
+    ("name", "Option"), ("n_hosts", "Hôtes"), ("tca_eur_ttc", "TCA (TTC)"), ("opex_eur", "Fonctionnement sur l'horizon"),
+    ("tco_eur", "TCO sur l'horizon"), ("energy_eur", "Énergie"), ("maintenance_eur", "Maintenance"),
+    ("licences_eur", "Licences"), ("staff_eur", "Personnel"), ("rack_eur", "Hébergement"),
+    ("energy_kwh", "Énergie (kWh)"), ("operational_kgco2e", "Carbone exploitation (kgCO2e)"),
+    ("embodied_kgco2e", "Carbone fabrication (kgCO2e)"),
+)
+
+
+def _header(sheet: Worksheet, labels: list[str]) -> None:
+    sheet.append(labels)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = f"A{sheet.max_row + 1}"
+
+
+def _widths(sheet: Worksheet, width: int = 18, first: int = 34) -> None:
+    for col in range(1, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = first if col == 1 else width
+
+
+def _money(sheet: Worksheet, columns: range, start_row: int = 2) -> None:
+    for row in sheet.iter_rows(min_row=start_row, min_col=columns.start, max_col=columns.stop - 1):
+        for cell in row:
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = EUR
+
+
+def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Synthèse"
+    c = plan["consolidation"]
+    rows: list[tuple[str, Any]] = [
+        ("Scénario", title),
+        ("Première année budgétaire", plan["start_year"]),
+        ("Hôtes aujourd'hui", c["n_hosts_before"]),
+        ("Hôtes après consolidation (réserve HA incluse)", c["n_hosts_after"]),
+        ("Borne inférieure prouvée", c["lower_bound"]),
+        ("Écart à la borne (hôtes)", c["gap_hosts"]),
+        ("Offre retenue", c["offer"] or "hôtes existants"),
+        ("VM par hôte avant", c["vms_per_host_before"]),
+        ("VM par hôte après", c["vms_per_host_after"]),
+        ("VM non placées", len(c["unplaced"])),
+    ]
+    r = plan.get("replacement")
+    if r:
+        rows += [
+            ("Coût cumulé, parc conservé (TTC)", r["totals"]["baseline_eur"]),
+            ("Coût cumulé, plan de renouvellement (TTC)", r["totals"]["scenario_eur"]),
+            ("Économies sur l'horizon (TTC)", r["totals"]["savings_eur"]),
+            ("Économies actualisées (VAN)", r["totals"]["npv_savings_eur"]),
+            ("Année de retour sur investissement", r["payback_year"] or "au-delà de l'horizon"),
+            ("Année de retour carbone", r["carbon_payback_year"] or "au-delà de l'horizon"),
+        ]
+        rows += [(f"Économies : {k.removesuffix('_eur')}", v) for k, v in r["savings_by_category_eur"].items()]
+        rows += [("Ce qui explique le ratio", line) for line in r["drivers"]["explanation"]]
+    _header(sheet, ["Indicateur", "Valeur"])
+    for label, value in rows:
+        sheet.append([label, value])
+        if isinstance(value, float) and ("TTC" in label or "Économies" in label or "VAN" in label):
+            sheet.cell(row=sheet.max_row, column=2).number_format = EUR
+    _widths(sheet, width=40, first=48)
+
+
+def _budget(book: Workbook, plan: dict[str, Any]) -> None:
+    r = plan.get("replacement")
+    if not r:
+        return
+    sheet = book.create_sheet("Budget annuel")
+    for label, key in (("Plan de renouvellement", "budget_scenario"), ("Parc conservé", "budget_baseline")):
+        sheet.append([label])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
+        _header(sheet, [lbl for _, lbl in _BUDGET_COLUMNS])
+        for row in r[key]:
+            sheet.append([row[k] for k, _ in _BUDGET_COLUMNS])
+        sheet.append([])
+    sheet.freeze_panes = None
+    _money(sheet, range(2, len(_BUDGET_COLUMNS) + 1))
+    _widths(sheet, first=12)
+
+
+def _options(book: Workbook, plan: dict[str, Any]) -> None:
+    sheet = book.create_sheet("TCO vs TCA")
+    _header(sheet, [lbl for _, lbl in _OPTION_COLUMNS])
+    for option in plan["options"]:
+        sheet.append([option[k] for k, _ in _OPTION_COLUMNS])
+    _money(sheet, range(3, 11))
+    _widths(sheet)
+
+
+def _placement(book: Workbook, plan: dict[str, Any]) -> None:
+    sheet = book.create_sheet("Placement")
+    _header(sheet, ["VM", "Hôte actuel", "Hôte cible"])
+    for row in plan["consolidation"]["placement"]:
+        sheet.append([row["vm"], row["from_host"], row["to_host"]])
+    for row in plan["consolidation"]["unplaced"]:
+        sheet.append([row["vm"], None, f"non placée : {row['reason']}"])
+    _widths(sheet, width=30, first=30)
+
+
+def _retirements(book: Workbook, plan: dict[str, Any]) -> None:
+    sheet = book.create_sheet("Hôtes à retirer")
+    _header(sheet, ["Hôte", "Année de retrait", "Priorité", "Année d'achat"])
+    r = plan.get("replacement")
+    for row in (r or {}).get("retirements", []):
+        year = row["purchase_year"]
+        sheet.append([row["host"], row["year"], row["priority"], int(year) if year else None])
+    if not r:
+        for host in plan["consolidation"]["hosts_freed"]:
+            sheet.append([host, plan["start_year"], None, None])
+    _widths(sheet)
+
+
+def _assumptions(book: Workbook, plan: dict[str, Any]) -> None:
+    sheet = book.create_sheet("Hypothèses")
+    _header(sheet, ["Hypothèse", "Valeur"])
+    for key, value in plan["assumptions"].items():
+        sheet.append([key, value])
+    for key, value in plan["request"].items():
+        sheet.append([f"demande : {key}", str(value)])
+    _widths(sheet, width=30, first=40)
+
+
+def write_workbook(plan: dict[str, Any], target: Path | BytesIO, *, title: str = "Plan") -> None:
+    """Write the budget workbook of ``plan`` (the JSON of a plan) to a path or a buffer."""
+    book = Workbook()
+    _summary(book, plan, title)
+    _budget(book, plan)
+    _options(book, plan)
+    _placement(book, plan)
+    _retirements(book, plan)
+    _assumptions(book, plan)
+    book.save(target)
+
+
+def workbook_bytes(plan: dict[str, Any], *, title: str = "Plan") -> bytes:
+    """The workbook as bytes (for a download button)."""
+    buffer = BytesIO()
+    write_workbook(plan, buffer, title=title)
+    return buffer.getvalue()

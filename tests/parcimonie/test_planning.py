@@ -1,0 +1,116 @@
+"""The planning service on the demo estate: consolidation, options, replacement, JSON, workbook."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from collectors.demo import generate_demo_estate
+from inventory import ensure_default_catalogue, record_run, session_scope
+from parcimonie.cli import app
+from parcimonie.estate_inputs import EstateInputs, load_estate
+from parcimonie.planning import EXISTING, PlanError, PlanRequest, run_plan
+from parcimonie.workbook import workbook_bytes
+from tests.conftest import TODAY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
+    with session_scope(sqlite_engine) as session:
+        ensure_default_catalogue(session)
+    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=300, today=TODAY))
+    with Session(sqlite_engine) as session:
+        return load_estate(session)
+
+
+def test_default_plan_is_consistent(demo_inputs: EstateInputs) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).to_dict()
+    json.dumps(plan)  # JSON-ready, no numpy left
+    c = plan["consolidation"]
+    assert c["lower_bound"] <= c["n_hosts_after"] < c["n_hosts_before"] == demo_inputs.hosts.n_hosts
+    placed = {row["vm"] for row in c["placement"]}
+    assert len(placed) + c["n_excluded_by_policy"] + len(c["unplaced"]) == demo_inputs.vms.n_vms
+    assert sum(t["n_vms"] for t in c["targets"]) == len(c["placement"])
+    assert all(0 <= t["cpu_utilisation"] <= 0.8 + 1e-9 for t in c["targets"])
+    assert plan["start_year"] == TODAY.year + 1
+    r = plan["replacement"]
+    assert r["years"][0] == TODAY.year + 1
+    assert sum(row["net_eur"] for row in r["budget_scenario"]) == pytest.approx(r["totals"]["scenario_eur"], abs=0.1)
+    assert sum(y["savings_eur"] for y in r["yearly"]) == pytest.approx(r["totals"]["savings_eur"], abs=0.1)
+    keep, *offers = plan["options"]
+    assert keep["tca_eur_ttc"] == 0 and all(o["tca_eur_ttc"] > 0 for o in offers)
+    assert c["offer"] in c["tco_by_offer_eur"]
+
+
+def test_repack_on_existing_hosts_has_no_purchase(demo_inputs: EstateInputs) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), ceiling=0.4), today=TODAY).to_dict()
+    assert plan["replacement"] is None and plan["consolidation"]["offer"] is None
+    assert plan["consolidation"]["hosts_freed"]
+    assert len(plan["options"]) == 1
+
+
+def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
+    loose = run_plan(demo_inputs, PlanRequest(ceiling=0.8, offers=(demo_inputs.offers[0].name,)), today=TODAY)
+    tight = run_plan(demo_inputs, PlanRequest(ceiling=0.4, offers=(demo_inputs.offers[0].name,)), today=TODAY)
+    assert tight.consolidation.n_hosts_after > loose.consolidation.n_hosts_after
+
+
+@pytest.mark.parametrize(
+    ("request_", "message"),
+    [
+        (PlanRequest(offers=("nope",)), "offre\\(s\\) inconnue\\(s\\) : nope"),
+        (PlanRequest(overrides={"no_such_figure": 1}), "no_such_figure"),
+        (PlanRequest(overrides={"pue": -1.0}), "pue"),
+    ],
+)
+def test_bad_requests_are_plan_errors(demo_inputs: EstateInputs, request_: PlanRequest, message: str) -> None:
+    with pytest.raises(PlanError, match=message):
+        run_plan(demo_inputs, request_, today=TODAY)
+
+
+def test_empty_estate_is_a_plan_error(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:
+        inputs = load_estate(session)
+    with pytest.raises(PlanError, match="vide"):
+        run_plan(inputs, PlanRequest(), today=date(2026, 1, 1))
+
+
+def test_workbook_has_the_budget_sheets(demo_inputs: EstateInputs, tmp_path: Path) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).to_dict()
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(workbook_bytes(plan, title="Test"))
+    book = load_workbook(path)
+    assert book.sheetnames == ["Synthèse", "Budget annuel", "TCO vs TCA", "Placement", "Hôtes à retirer", "Hypothèses"]
+    budget = book["Budget annuel"]
+    years = [row[0] for row in budget.iter_rows(min_row=3, max_row=7, values_only=True)]
+    assert years == list(range(TODAY.year + 1, TODAY.year + 6))
+    assert book["Placement"].max_row == len(plan["consolidation"]["placement"]) + 1
+    tco = [row for row in book["TCO vs TCA"].iter_rows(min_row=2, values_only=True)]
+    assert tco[0][0] == "Conserver le parc" and len(tco) == len(plan["options"])
+
+
+def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
+    env = {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+    assert runner.invoke(app, ["demo", "--no-serve", "--vms", "200"], env=env).exit_code == 0
+    result = runner.invoke(app, ["plan", "--ceiling", "0.4", "--scenario", "Prudent 40 %", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["request"]["ceiling"] == 0.4
+    result = runner.invoke(app, ["plan", "--set", "electricity_eur_per_kwh=0,30"], env=env)
+    assert result.exit_code == 0 and "TCO vs TCA" in result.output
+    assert "Prudent 40 %" in runner.invoke(app, ["scenarios"], env=env).output
+    xlsx = tmp_path / "budget.xlsx"
+    result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "Prudent 40 %"], env=env)
+    assert result.exit_code == 0, result.output
+    assert load_workbook(xlsx)["Synthèse"]["B2"].value == "Prudent 40 %"
+    result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "absent"], env=env)
+    assert result.exit_code == 2 and "Scénario inconnu" in result.output
+    result = runner.invoke(app, ["plan", "--set", "pue"], env=env)
+    assert result.exit_code == 2 and "NOM=VALEUR" in result.output
