@@ -5,7 +5,7 @@ updates rows instead of duplicating them. Rows a source stops reporting get ``mi
 they are never deleted, because lifecycle history matters.
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, String, UniqueConstraint
@@ -17,7 +17,7 @@ from inventory.types import UTCDateTime
 
 def utcnow() -> datetime:
     """Timezone-aware current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _ts(nullable: bool = True) -> Any:
@@ -28,9 +28,7 @@ def _ts(nullable: bool = True) -> Any:
 class ObservedMixin(SQLModel):
     """Identity and sighting times of a row that a collector or an import reports."""
 
-    source: str = Field(
-        index=True, max_length=200, description="Collector source, e.g. 'vsphere:vc1'"
-    )
+    source: str = Field(index=True, max_length=200, description="Collector source, e.g. 'vsphere:vc1'")
     external_id: str = Field(max_length=200, description="Identifier of the object in its source")
     first_seen_at: datetime | None = _ts()
     last_seen_at: datetime | None = _ts()

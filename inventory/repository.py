@@ -115,9 +115,7 @@ def _upsert_table(
                 continue
             target_id = id_maps[target].get(ref)
             if target_id is None:
-                raise InvalidSourceData(
-                    f"{source}: {kind} '{ext}' refers to unknown {target.__name__.lower()} '{ref}'"
-                )
+                raise InvalidSourceData(f"{source}: {kind} '{ext}' refers to unknown {target.__name__.lower()} '{ref}'")
             values[column] = target_id
         values["last_seen_at"] = now
         values["missing_since"] = None

@@ -8,11 +8,11 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from inventory.database import session_scope
+from inventory.enums import RunStatus
 from inventory.errors import CollectionError
 from inventory.models import CollectionRun, utcnow
 from inventory.records import Snapshot
 from inventory.repository import upsert_observations
-from inventory.enums import RunStatus
 
 logger = logging.getLogger(__name__)
 

@@ -85,9 +85,7 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
         average_host_age_years=round(sum(ages) / len(ages), 2) if ages else None,
         n_hosts_with_purchase_date=len(ages),
         share_out_of_warranty=(
-            round(sum(end < as_of for end in warranties) / len(warranties), 4)
-            if warranties
-            else None
+            round(sum(end < as_of for end in warranties) / len(warranties), 4) if warranties else None
         ),
         n_hosts_with_warranty_end=len(warranties),
         total_cores=sum((h.n_sockets or 0) * (h.n_cores_per_socket or 0) for h in hosts),

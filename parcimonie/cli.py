@@ -84,7 +84,9 @@ def demo(
         fill_offer_footprints(session)
     with console.status("Génération et chargement de l'estate de démonstration…"):
         run = record_run(
-            engine, source=DEMO_SOURCE, kind="demo",
+            engine,
+            source=DEMO_SOURCE,
+            kind="demo",
             collect=lambda: generate_demo_estate(n_vms=n_vms, seed=seed),
         )
     if run.status != RunStatus.SUCCEEDED:
@@ -121,7 +123,9 @@ def inventory(
         typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
         return
     if summary.n_hosts == 0 and summary.n_vms == 0:
-        console.print("L'inventaire est vide : lancez `parcimonie demo`, `parcimonie collect …` ou `parcimonie import …`.")
+        console.print(
+            "L'inventaire est vide : lancez `parcimonie demo`, `parcimonie collect …` ou `parcimonie import …`."
+        )
         return
     table = Table(title="Parc informatique", show_header=False)
     share = summary.share_out_of_warranty
@@ -156,8 +160,11 @@ def offers(ctx: typer.Context) -> None:
         table.add_column(column)
     for m in models:
         table.add_row(
-            m.name, _fmt(m.n_sockets * m.n_cores_per_socket), _fmt(m.memory_mib / 1024, " Gio"),
-            _fmt(m.price_eur, " €"), f"{_fmt(m.power_idle_w)} / {_fmt(m.power_max_w, ' W')}",
+            m.name,
+            _fmt(m.n_sockets * m.n_cores_per_socket),
+            _fmt(m.memory_mib / 1024, " Gio"),
+            _fmt(m.price_eur, " €"),
+            f"{_fmt(m.power_idle_w)} / {_fmt(m.power_max_w, ' W')}",
             _fmt(m.embodied_kgco2e, " kgCO2e"),
         )
     console.print(table)

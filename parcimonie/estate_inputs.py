@@ -55,15 +55,23 @@ def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tupl
     """The catalogue as optimizer offers (HT prices)."""
     offers = []
     for model in session.scalars(select(HostModel).order_by(HostModel.name)):
-        offers.append(Offer(
-            name=model.name, n_sockets=model.n_sockets,
-            n_cores=model.n_sockets * model.n_cores_per_socket, cpu_mhz=model.cpu_mhz,
-            memory_mib=model.memory_mib, perf_per_core=model.perf_per_core,
-            price_eur=model.price_eur / (1 + vat_rate), install_eur=model.install_eur / (1 + vat_rate),
-            power_idle_w=model.power_idle_w, power_max_w=model.power_max_w,
-            embodied_kgco2e=model.embodied_kgco2e, warranty_years=model.warranty_years,
-            rack_units=float(model.rack_units),
-        ))
+        offers.append(
+            Offer(
+                name=model.name,
+                n_sockets=model.n_sockets,
+                n_cores=model.n_sockets * model.n_cores_per_socket,
+                cpu_mhz=model.cpu_mhz,
+                memory_mib=model.memory_mib,
+                perf_per_core=model.perf_per_core,
+                price_eur=model.price_eur / (1 + vat_rate),
+                install_eur=model.install_eur / (1 + vat_rate),
+                power_idle_w=model.power_idle_w,
+                power_max_w=model.power_max_w,
+                embodied_kgco2e=model.embodied_kgco2e,
+                warranty_years=model.warranty_years,
+                rack_units=float(model.rack_units),
+            )
+        )
     return tuple(offers)
 
 
@@ -71,10 +79,23 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
     """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named."""
     host_rows = session.execute(
         select(
-            Host.id, Host.name, Host.cluster_id, Host.n_sockets, Host.n_cores_per_socket, Host.cpu_mhz,
-            Host.memory_mib, Host.perf_per_core, Host.power_idle_w, Host.power_max_w, Host.purchase_date,
-            Host.purchase_price_eur, Host.warranty_end, Host.support_cost_eur_per_year, Host.rack_units,
-            Host.cpu_usage_mean_mhz, Host.external_id,
+            Host.id,
+            Host.name,
+            Host.cluster_id,
+            Host.n_sockets,
+            Host.n_cores_per_socket,
+            Host.cpu_mhz,
+            Host.memory_mib,
+            Host.perf_per_core,
+            Host.power_idle_w,
+            Host.power_max_w,
+            Host.purchase_date,
+            Host.purchase_price_eur,
+            Host.warranty_end,
+            Host.support_cost_eur_per_year,
+            Host.rack_units,
+            Host.cpu_usage_mean_mhz,
+            Host.external_id,
         )
         .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
         .order_by(Host.id)
@@ -98,16 +119,25 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         purchase_year=[_year(r.purchase_date) for r in kept],
         purchase_price_eur=[_ht(r.purchase_price_eur, vat_rate) for r in kept],
         warranty_end_year=[_year(r.warranty_end) for r in kept],
-        support_cost_eur_per_year=[np.nan if r.support_cost_eur_per_year is None else r.support_cost_eur_per_year for r in kept],
+        support_cost_eur_per_year=[
+            np.nan if r.support_cost_eur_per_year is None else r.support_cost_eur_per_year for r in kept
+        ],
         rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
     )
     host_index = {r.id: i for i, r in enumerate(kept)}
     vm_rows = session.execute(
         select(
-            VirtualMachine.id, VirtualMachine.name, VirtualMachine.host_id, VirtualMachine.cluster_id,
-            VirtualMachine.n_vcpus, VirtualMachine.memory_mib, VirtualMachine.cpu_usage_p95_mhz,
-            VirtualMachine.memory_usage_p95_mib, VirtualMachine.power_state, VirtualMachine.is_template,
+            VirtualMachine.id,
+            VirtualMachine.name,
+            VirtualMachine.host_id,
+            VirtualMachine.cluster_id,
+            VirtualMachine.n_vcpus,
+            VirtualMachine.memory_mib,
+            VirtualMachine.cpu_usage_p95_mhz,
+            VirtualMachine.memory_usage_p95_mib,
+            VirtualMachine.power_state,
+            VirtualMachine.is_template,
             VirtualMachine.guest_os,
         )
         .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
@@ -127,7 +157,11 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
     )
     return EstateInputs(
-        hosts=hosts, vms=vms, offers=load_offers(session, vat_rate=vat_rate),
-        host_row_ids=tuple(r.id for r in kept), vm_row_ids=tuple(r.id for r in vm_rows),
-        skipped_hosts=skipped, snapshot_key=snapshot_key(session),
+        hosts=hosts,
+        vms=vms,
+        offers=load_offers(session, vat_rate=vat_rate),
+        host_row_ids=tuple(r.id for r in kept),
+        vm_row_ids=tuple(r.id for r in vm_rows),
+        skipped_hosts=skipped,
+        snapshot_key=snapshot_key(session),
     )

@@ -42,10 +42,12 @@ def embodied_footprint(*, n_sockets: int, n_cores_per_socket: int, memory_gib: f
     from boaviztapi.service.impacts_computation import compute_impacts
 
     modules = max(1, round(memory_gib / _RAM_MODULE_GIB))
-    server = Server(configuration={
-        "cpu": {"units": n_sockets, "core_units": n_cores_per_socket},
-        "ram": [{"units": modules, "capacity": _RAM_MODULE_GIB}],
-    })
+    server = Server(
+        configuration={
+            "cpu": {"units": n_sockets, "core_units": n_cores_per_socket},
+            "ram": [{"units": modules, "capacity": _RAM_MODULE_GIB}],
+        }
+    )
     device = mapper_server(server, archetype=get_server_archetype(ARCHETYPE))
     impacts = compute_impacts(model=device, selected_criteria=["gwp"], duration=device.usage.hours_life_time.value)
     embedded = impacts["gwp"]["embedded"]
@@ -59,7 +61,8 @@ def fill_offer_footprints(session: Session) -> int:
     filled = 0
     for offer in session.scalars(select(HostModel).where(HostModel.embodied_kgco2e.is_(None))):  # type: ignore[union-attr]
         footprint = embodied_footprint(
-            n_sockets=offer.n_sockets, n_cores_per_socket=offer.n_cores_per_socket,
+            n_sockets=offer.n_sockets,
+            n_cores_per_socket=offer.n_cores_per_socket,
             memory_gib=offer.memory_mib / 1024,
         )
         offer.embodied_kgco2e = footprint.value_kgco2e

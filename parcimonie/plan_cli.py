@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-
-from parcimonie.console import make_console
 from rich.table import Table
 from sqlmodel import Session
 
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
+from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.estate_inputs import load_estate
 from parcimonie.planning import PlanError, PlanRequest, run_plan
@@ -35,8 +34,12 @@ def num(value: float | None, digits: int = 1) -> str:
 
 
 LINE_LABELS = {
-    "energy_eur": "énergie", "maintenance_eur": "maintenance", "licences_eur": "licences",
-    "staff_eur": "personnel", "rack_eur": "hébergement", "investissement_eur": "investissement",
+    "energy_eur": "énergie",
+    "maintenance_eur": "maintenance",
+    "licences_eur": "licences",
+    "staff_eur": "personnel",
+    "rack_eur": "hébergement",
+    "investissement_eur": "investissement",
     "fctva_eur": "FCTVA",
 }
 
@@ -67,59 +70,89 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
     if c["n_excluded_by_policy"]:
         console.print(f"  {c['n_excluded_by_policy']} VM écartées par la politique (modèles, VM éteintes)")
     if c["unplaced"]:
-        console.print(f"  [yellow]{len(c['unplaced'])} VM ne tiennent sur aucun hôte[/yellow], par ex. "
-                      f"{c['unplaced'][0]['vm']} : {c['unplaced'][0]['reason']}")
+        console.print(
+            f"  [yellow]{len(c['unplaced'])} VM ne tiennent sur aucun hôte[/yellow], par ex. "
+            f"{c['unplaced'][0]['vm']} : {c['unplaced'][0]['reason']}"
+        )
     table = Table(title=f"TCO vs TCA sur {plan['assumptions']['horizon_years']} ans (TTC)")
     for column in ("Option", "Hôtes", "TCA", "Fonctionnement", "TCO", "kgCO2e exploitation", "kgCO2e fabrication"):
         table.add_column(column, justify="right" if column != "Option" else "left")
     for o in plan["options"]:
-        table.add_row(o["name"], str(o["n_hosts"]), euros(o["tca_eur_ttc"]), euros(o["opex_eur"]),
-                      euros(o["tco_eur"]), num(o["operational_kgco2e"], 0), num(o["embodied_kgco2e"], 0))
+        table.add_row(
+            o["name"],
+            str(o["n_hosts"]),
+            euros(o["tca_eur_ttc"]),
+            euros(o["opex_eur"]),
+            euros(o["tco_eur"]),
+            num(o["operational_kgco2e"], 0),
+            num(o["embodied_kgco2e"], 0),
+        )
     console.print(table)
     r = plan.get("replacement")
     if not r:
         return
     d = r["drivers"]
-    budget = Table(title=(
-        f"Plan de renouvellement {r['years'][0]}–{r['years'][-1]} : {d['n_hosts_replaced']} hôtes remplacés "
-        f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])})"))
+    budget = Table(
+        title=(
+            f"Plan de renouvellement {r['years'][0]}–{r['years'][-1]} : {d['n_hosts_replaced']} hôtes remplacés "
+            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])})"
+        )
+    )
     for column in ("Année", "Hôtes", "Achats", "Investissement", "FCTVA", "Fonctionnement", "Économie", "Cumul"):
         budget.add_column(column, justify="right")
     for row, year in zip(r["budget_scenario"], r["yearly"], strict=True):
-        budget.add_row(str(row["year"]), str(year["n_hosts_scenario"]), str(year["new_hosts"]),
-                       euros(row["investissement_eur"]), euros(row["fctva_eur"]), euros(row["fonctionnement_eur"]),
-                       euros(year["savings_eur"]), euros(year["cumulative_savings_eur"]))
+        budget.add_row(
+            str(row["year"]),
+            str(year["n_hosts_scenario"]),
+            str(year["new_hosts"]),
+            euros(row["investissement_eur"]),
+            euros(row["fctva_eur"]),
+            euros(row["fonctionnement_eur"]),
+            euros(year["savings_eur"]),
+            euros(year["cumulative_savings_eur"]),
+        )
     console.print(budget)
     split = ", ".join(f"{LINE_LABELS.get(k, k)} {euros(v)}" for k, v in r["savings_by_category_eur"].items())
     console.print(f"Économies par poste : {split}")
-    console.print(f"Retour sur investissement : {r['payback_year'] or 'au-delà de l’horizon'} ; "
-                  f"retour carbone : {r['carbon_payback_year'] or 'au-delà de l’horizon'}")
+    console.print(
+        f"Retour sur investissement : {r['payback_year'] or 'au-delà de l’horizon'} ; "
+        f"retour carbone : {r['carbon_payback_year'] or 'au-delà de l’horizon'}"
+    )
     drivers = {"utilisation": "le taux d'utilisation", "capacity": "la capacité des nouveaux hôtes"}
     resources = {"cpu": "processeur", "memory": "mémoire"}
+    binding = resources.get(d["binding_resource"], d["binding_resource"])
+    before, after = num(100 * d["cpu_utilisation_before"], 0), num(100 * d["cpu_utilisation_after"], 0)
     console.print(
-        f"Ce qui explique le ratio : ressource limitante {resources.get(d['binding_resource'], d['binding_resource'])}, utilisation CPU "
-        f"{num(100 * d['cpu_utilisation_before'], 0)} % → {num(100 * d['cpu_utilisation_after'], 0)} %, performance par cœur "
-        f"×{num(d['per_core_perf_gain'], 2)}, cœurs par hôte ×{num(d['core_count_gain'], 2)} ; facteur principal : "
-        f"{drivers.get(d['main_driver'], d['main_driver'])}."
+        f"Ce qui explique le ratio : ressource limitante {binding}, utilisation CPU {before} % → {after} %, "
+        f"performance par cœur ×{num(d['per_core_perf_gain'], 2)}, cœurs par hôte ×{num(d['core_count_gain'], 2)} ; "
+        f"facteur principal : {drivers.get(d['main_driver'], d['main_driver'])}."
     )
 
 
 def plan(
     ctx: typer.Context,
     scenario: Annotated[str | None, typer.Option(help="Save the plan as this scenario.")] = None,
-    offer: Annotated[list[str] | None, typer.Option(help="Offer name (repeatable); 'existing' repacks in place.")] = None,
-    ceiling: Annotated[float | None, typer.Option(min=0.05, max=1.0, help="Utilisation ceiling, e.g. 0.4 (sources' preset) or 0.8.")] = None,
+    offer: Annotated[
+        list[str] | None, typer.Option(help="Offer name (repeatable); 'existing' repacks in place.")
+    ] = None,
+    ceiling: Annotated[
+        float | None, typer.Option(min=0.05, max=1.0, help="Utilisation ceiling, e.g. 0.4 (sources' preset) or 0.8.")
+    ] = None,
     ha: Annotated[int | None, typer.Option(min=0, help="HA reserve hosts per cluster (N+1: 1).")] = None,
     scope: Annotated[str, typer.Option(help="cluster (VMs stay in their cluster) or estate.")] = "cluster",
     horizon: Annotated[int | None, typer.Option(min=1, max=15, help="Horizon in years.")] = None,
     start_year: Annotated[int | None, typer.Option(help="First budget year (default: next year).")] = None,
     cap: Annotated[float | None, typer.Option(min=1.0, help="Yearly investment cap, EUR TTC.")] = None,
     memory_p95: Annotated[bool, typer.Option("--memory-p95", help="Size RAM on P95 consumed, not allocated.")] = False,
-    exclude_powered_off: Annotated[bool, typer.Option("--exclude-powered-off", help="Leave powered-off VMs out.")] = False,
+    exclude_powered_off: Annotated[
+        bool, typer.Option("--exclude-powered-off", help="Leave powered-off VMs out.")
+    ] = False,
     with_templates: Annotated[bool, typer.Option("--with-templates", help="Count templates too.")] = False,
     method: Annotated[str, typer.Option(help="auto, heuristic or exact (CP-SAT).")] = "auto",
     time_limit: Annotated[float, typer.Option(min=0.1, help="CP-SAT time limit per group, seconds.")] = 10.0,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
@@ -129,10 +162,18 @@ def plan(
     if method not in ("auto", "heuristic", "exact"):
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
     request = PlanRequest(
-        offers=tuple(offer or ()), ceiling=ceiling, ha_reserve_hosts=ha, scope=scope,  # type: ignore[arg-type]
-        horizon_years=horizon, start_year=start_year, yearly_investment_cap_eur=cap,
-        use_memory_p95=memory_p95, include_powered_off=not exclude_powered_off,
-        include_templates=with_templates, method=method, time_limit_s=time_limit,  # type: ignore[arg-type]
+        offers=tuple(offer or ()),
+        ceiling=ceiling,
+        ha_reserve_hosts=ha,
+        scope=scope,  # type: ignore[arg-type]
+        horizon_years=horizon,
+        start_year=start_year,
+        yearly_investment_cap_eur=cap,
+        use_memory_p95=memory_p95,
+        include_powered_off=not exclude_powered_off,
+        include_templates=with_templates,
+        method=method,
+        time_limit_s=time_limit,  # type: ignore[arg-type]
         overrides=dict(_parse_override(s) for s in (set_ or [])),
     )
     console = make_console(stderr=as_json)
@@ -158,7 +199,9 @@ def plan(
 def report(
     ctx: typer.Context,
     xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write (.xlsx).", dir_okay=False)],
-    scenario: Annotated[str | None, typer.Option(help="A saved scenario (default: a plan with default settings).")] = None,
+    scenario: Annotated[
+        str | None, typer.Option(help="A saved scenario (default: a plan with default settings).")
+    ] = None,
 ) -> None:
     """Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement."""
     settings: Settings = ctx.obj
@@ -175,7 +218,10 @@ def report(
             result, title = saved.results, scenario
         else:
             try:
-                result, title = run_plan(load_estate(session), PlanRequest(), today=date.today()).to_dict(), "Plan par défaut"
+                result, title = (
+                    run_plan(load_estate(session), PlanRequest(), today=date.today()).to_dict(),
+                    "Plan par défaut",
+                )
             except PlanError as err:
                 make_console(stderr=True).print(f"[red]Erreur : {err}[/red]")
                 raise typer.Exit(2) from None
@@ -199,7 +245,11 @@ def scenarios(ctx: typer.Context) -> None:
         for s in saved:
             c = s.results.get("consolidation", {})
             r = s.results.get("replacement") or {}
-            table.add_row(s.name, f"{s.updated_at:%d/%m/%Y %H:%M}" if s.updated_at else "—",
-                          f"{c.get('n_hosts_before', '—')} → {c.get('n_hosts_after', '—')}",
-                          euros(r.get("totals", {}).get("savings_eur")), str(r.get("payback_year") or "—"))
+            table.add_row(
+                s.name,
+                f"{s.updated_at:%d/%m/%Y %H:%M}" if s.updated_at else "—",
+                f"{c.get('n_hosts_before', '—')} → {c.get('n_hosts_after', '—')}",
+                euros(r.get("totals", {}).get("savings_eur")),
+                str(r.get("payback_year") or "—"),
+            )
     console.print(table)

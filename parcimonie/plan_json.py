@@ -53,20 +53,29 @@ def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -
     request = outcome.request
     # VMs the policy leaves out (templates, powered-off) are not failures to place.
     excluded = (vms.is_template & (not request.include_templates)) | (
-        ~vms.powered_on & (not request.include_powered_off))
+        ~vms.powered_on & (not request.include_powered_off)
+    )
     labels = _targets(result, hosts.names, result.offer_name)
-    n_vms = np.bincount(result.placement[result.placement >= 0], minlength=result.n_hosts_after) if (
-        result.offer_name) else None
+    n_vms = (
+        np.bincount(result.placement[result.placement >= 0], minlength=result.n_hosts_after)
+        if (result.offer_name)
+        else None
+    )
     targets = []
     for k, label in enumerate(labels):
         existing = int(result.target_existing_host[k])
         count = int(n_vms[k]) if n_vms is not None else int((result.placement == existing).sum())
-        targets.append({
-            "host": label, "existing": existing >= 0, "cluster": int(result.target_cluster[k]),
-            "ha_reserve": bool(result.target_is_ha_reserve[k]), "n_vms": count,
-            "cpu_utilisation": _num(result.cpu_utilisation[k]),
-            "memory_utilisation": _num(result.memory_utilisation[k]),
-        })
+        targets.append(
+            {
+                "host": label,
+                "existing": existing >= 0,
+                "cluster": int(result.target_cluster[k]),
+                "ha_reserve": bool(result.target_is_ha_reserve[k]),
+                "n_vms": count,
+                "cpu_utilisation": _num(result.cpu_utilisation[k]),
+                "memory_utilisation": _num(result.memory_utilisation[k]),
+            }
+        )
     if result.offer_name:
         to_label = {k: labels[k] for k in range(len(labels))}
     else:
@@ -102,14 +111,16 @@ def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -
 def _budget_rows(plan: BudgetPlan) -> list[dict[str, Any]]:
     rows = []
     for t, year in enumerate(plan.years):
-        rows.append({
-            "year": year,
-            "investissement_eur": _num(plan.investissement_eur[t]),
-            "fctva_eur": _num(plan.fctva_eur[t]),
-            **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
-            "fonctionnement_eur": _num(plan.fonctionnement_eur[t]),
-            "net_eur": _num(plan.net_eur[t]),
-        })
+        rows.append(
+            {
+                "year": year,
+                "investissement_eur": _num(plan.investissement_eur[t]),
+                "fctva_eur": _num(plan.fctva_eur[t]),
+                **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
+                "fonctionnement_eur": _num(plan.fonctionnement_eur[t]),
+                "net_eur": _num(plan.net_eur[t]),
+            }
+        )
     return rows
 
 
@@ -118,27 +129,34 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
     hosts = outcome.inputs.hosts
     order = np.argsort(-plan.priority)
     retirements = [
-        {"host": hosts.names[i], "year": int(plan.retire_year[i]), "priority": _num(plan.priority[i]),
-         "purchase_year": _num(hosts.purchase_year[i])}
-        for i in order.tolist() if np.isfinite(plan.retire_year[i])
+        {
+            "host": hosts.names[i],
+            "year": int(plan.retire_year[i]),
+            "priority": _num(plan.priority[i]),
+            "purchase_year": _num(hosts.purchase_year[i]),
+        }
+        for i in order.tolist()
+        if np.isfinite(plan.retire_year[i])
     ]
     c = plan.comparison
     yearly = []
     for t, year in enumerate(plan.years):
-        yearly.append({
-            "year": year,
-            "n_hosts_scenario": int(plan.n_hosts_scenario[t]),
-            "n_hosts_baseline": int(plan.n_hosts_baseline[t]),
-            "new_hosts": int(plan.new_hosts_per_year[t]),
-            "savings_eur": _num(c.savings_eur[t]),
-            "cumulative_savings_eur": _num(c.cumulative_savings_eur[t]),
-            "energy_kwh_scenario": _num(plan.energy_kwh_scenario[t]),
-            "energy_kwh_baseline": _num(plan.energy_kwh_baseline[t]),
-            "operational_kgco2e_scenario": _num(plan.operational_kgco2e_scenario[t]),
-            "operational_kgco2e_baseline": _num(plan.operational_kgco2e_baseline[t]),
-            "embodied_kgco2e_purchased": _num(plan.embodied_kgco2e_purchased[t]),
-            "carbon_savings_kgco2e": _num(plan.carbon_savings_kgco2e[t]),
-        })
+        yearly.append(
+            {
+                "year": year,
+                "n_hosts_scenario": int(plan.n_hosts_scenario[t]),
+                "n_hosts_baseline": int(plan.n_hosts_baseline[t]),
+                "new_hosts": int(plan.new_hosts_per_year[t]),
+                "savings_eur": _num(c.savings_eur[t]),
+                "cumulative_savings_eur": _num(c.cumulative_savings_eur[t]),
+                "energy_kwh_scenario": _num(plan.energy_kwh_scenario[t]),
+                "energy_kwh_baseline": _num(plan.energy_kwh_baseline[t]),
+                "operational_kgco2e_scenario": _num(plan.operational_kgco2e_scenario[t]),
+                "operational_kgco2e_baseline": _num(plan.operational_kgco2e_baseline[t]),
+                "embodied_kgco2e_purchased": _num(plan.embodied_kgco2e_purchased[t]),
+                "carbon_savings_kgco2e": _num(plan.carbon_savings_kgco2e[t]),
+            }
+        )
     d = plan.drivers
     return {
         "status": plan.status,
@@ -161,12 +179,17 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
         "retirements": retirements,
         "unplaced": [{"vm": outcome.inputs.vms.names[i], "reason": r} for i, r in plan.unplaced],
         "drivers": {
-            "n_hosts_replaced": d.n_hosts_replaced, "n_hosts_new": d.n_hosts_new, "ratio": _num(d.ratio),
-            "vms_per_host_before": _num(d.vms_per_host_before), "vms_per_host_after": _num(d.vms_per_host_after),
+            "n_hosts_replaced": d.n_hosts_replaced,
+            "n_hosts_new": d.n_hosts_new,
+            "ratio": _num(d.ratio),
+            "vms_per_host_before": _num(d.vms_per_host_before),
+            "vms_per_host_after": _num(d.vms_per_host_after),
             "cpu_utilisation_before": _num(d.cpu_utilisation_before),
             "cpu_utilisation_after": _num(d.cpu_utilisation_after),
-            "per_core_perf_gain": _num(d.per_core_perf_gain), "core_count_gain": _num(d.core_count_gain),
-            "binding_resource": d.binding_resource, "main_driver": d.main_driver,
+            "per_core_perf_gain": _num(d.per_core_perf_gain),
+            "core_count_gain": _num(d.core_count_gain),
+            "binding_resource": d.binding_resource,
+            "main_driver": d.main_driver,
             "explanation": list(d.explanation),
         },
     }
@@ -182,7 +205,8 @@ def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
         "request": outcome.request.to_dict(),
         "assumptions": outcome.assumptions.to_dict(),
         "estate": {
-            "n_hosts": inputs.hosts.n_hosts, "n_vms": inputs.vms.n_vms,
+            "n_hosts": inputs.hosts.n_hosts,
+            "n_vms": inputs.vms.n_vms,
             "skipped_hosts": list(inputs.skipped_hosts),
         },
         "consolidation": consolidation_to_dict(outcome.consolidation, outcome),

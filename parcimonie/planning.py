@@ -128,29 +128,51 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
     policy: dict[str, Any] = dict(
-        ceiling=request.ceiling, ha_reserve_hosts=request.ha_reserve_hosts,
-        use_memory_p95=request.use_memory_p95, include_powered_off=request.include_powered_off,
+        ceiling=request.ceiling,
+        ha_reserve_hosts=request.ha_reserve_hosts,
+        use_memory_p95=request.use_memory_p95,
+        include_powered_off=request.include_powered_off,
         include_templates=request.include_templates,
     )
     try:
         per_offer = [
-            plan_consolidation(hosts=inputs.hosts, vms=inputs.vms, offer=o, assumptions=a, scope=request.scope,
-                               method=request.method, time_limit_s=request.time_limit_s, start_year=start, **policy)
+            plan_consolidation(
+                hosts=inputs.hosts,
+                vms=inputs.vms,
+                offer=o,
+                assumptions=a,
+                scope=request.scope,
+                method=request.method,
+                time_limit_s=request.time_limit_s,
+                start_year=start,
+                **policy,
+            )
             for o in (offers or (None,))
         ]
-        keep = keep_estate_tco(hosts=inputs.hosts, vms=inputs.vms, assumptions=a, start_year=start,
-                               name="Conserver le parc")
+        keep = keep_estate_tco(
+            hosts=inputs.hosts, vms=inputs.vms, assumptions=a, start_year=start, name="Conserver le parc"
+        )
         options = tuple(
-            offer_fleet_tco(offer=o, cpu_utilisation=r.cpu_utilisation, carries_windows=_windows_targets(r, inputs),
-                            assumptions=a, start_year=start)
+            offer_fleet_tco(
+                offer=o,
+                cpu_utilisation=r.cpu_utilisation,
+                carries_windows=_windows_targets(r, inputs),
+                assumptions=a,
+                start_year=start,
+            )
             for o, r in zip(offers or (), per_offer, strict=False)
         )
         if offers:
             best = min(range(len(offers)), key=lambda i: (len(per_offer[i].unplaced), options[i].tco_eur))
             consolidation, target = per_offer[best], offers[best]
             replacement = plan_replacement(
-                hosts=inputs.hosts, vms=inputs.vms, offers=target, assumptions=a, start_year=start,
-                yearly_investment_cap_eur=request.yearly_investment_cap_eur, **policy,
+                hosts=inputs.hosts,
+                vms=inputs.vms,
+                offers=target,
+                assumptions=a,
+                start_year=start,
+                yearly_investment_cap_eur=request.yearly_investment_cap_eur,
+                **policy,
             )
         else:
             consolidation, target, replacement = per_offer[0], None, None
@@ -160,6 +182,13 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         tcos = {o.name: opt.tco_eur for o, opt in zip(offers, options, strict=True)}
         consolidation = dataclasses.replace(consolidation, tco_by_offer=tcos)
     return PlanOutcome(
-        request=request, assumptions=a, start_year=start, inputs=inputs, consolidation=consolidation,
-        target_offer=target, keep=keep, options=options, replacement=replacement,
+        request=request,
+        assumptions=a,
+        start_year=start,
+        inputs=inputs,
+        consolidation=consolidation,
+        target_offer=target,
+        keep=keep,
+        options=options,
+        replacement=replacement,
     )

@@ -14,11 +14,19 @@ APP_PATH = Path(dashboard.__file__).parent / "app.py"
 def dashboard_command(*, port: int, address: str) -> list[str]:
     """The command line that serves the dashboard."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
-        "--server.port", str(port),
-        "--server.address", address,
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_PATH),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
 
 
@@ -27,9 +35,7 @@ def serve_dashboard(settings: Settings, *, port: int | None = None, address: str
     env = dict(os.environ)
     env["PARCIMONIE_DATABASE_URL"] = settings.effective_database_url
     env["PARCIMONIE_LANGUAGE"] = settings.language
-    command = dashboard_command(
-        port=port or settings.dashboard_port, address=address or settings.dashboard_address
-    )
+    command = dashboard_command(port=port or settings.dashboard_port, address=address or settings.dashboard_address)
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:

@@ -28,15 +28,11 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the inventory database (default: a SQLite file in data_dir)",
     )
-    data_dir: Path = Field(
-        default_factory=default_data_dir, description="Folder for the default SQLite database"
-    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="Folder for the default SQLite database")
     log_level: str = Field(default="INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR")
     language: str = Field(default="fr", description="Interface language: fr or en")
     dashboard_port: int = Field(default=8501, description="Port the dashboard listens on")
-    dashboard_address: str = Field(
-        default="127.0.0.1", description="Address the dashboard listens on"
-    )
+    dashboard_address: str = Field(default="127.0.0.1", description="Address the dashboard listens on")
 
     vsphere_sources: list[VSphereSource] = Field(
         default_factory=list,
@@ -64,9 +60,7 @@ class Settings(BaseSettings):
         default="0 2 * * *",
         description="When the scheduler collects every source (crontab: minute hour day month weekday)",
     )
-    schedule_timezone: str = Field(
-        default="Europe/Paris", description="Time zone of schedule_cron"
-    )
+    schedule_timezone: str = Field(default="Europe/Paris", description="Time zone of schedule_cron")
     schedule_misfire_grace_s: int = Field(
         default=6 * 3600,
         ge=1,

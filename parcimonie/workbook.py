@@ -18,16 +18,30 @@ EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
 _BUDGET_COLUMNS = (
-    ("year", "Année"), ("investissement_eur", "Investissement (TTC)"), ("fctva_eur", "FCTVA reçu"),
-    ("energy_eur", "Énergie"), ("maintenance_eur", "Maintenance"), ("licences_eur", "Licences"),
-    ("staff_eur", "Personnel"), ("rack_eur", "Hébergement (baies)"),
-    ("fonctionnement_eur", "Total fonctionnement"), ("net_eur", "Net (invest. − FCTVA + fonct.)"),
+    ("year", "Année"),
+    ("investissement_eur", "Investissement (TTC)"),
+    ("fctva_eur", "FCTVA reçu"),
+    ("energy_eur", "Énergie"),
+    ("maintenance_eur", "Maintenance"),
+    ("licences_eur", "Licences"),
+    ("staff_eur", "Personnel"),
+    ("rack_eur", "Hébergement (baies)"),
+    ("fonctionnement_eur", "Total fonctionnement"),
+    ("net_eur", "Net (invest. − FCTVA + fonct.)"),
 )
 _OPTION_COLUMNS = (
-    ("name", "Option"), ("n_hosts", "Hôtes"), ("tca_eur_ttc", "TCA (TTC)"), ("opex_eur", "Fonctionnement sur l'horizon"),
-    ("tco_eur", "TCO sur l'horizon"), ("energy_eur", "Énergie"), ("maintenance_eur", "Maintenance"),
-    ("licences_eur", "Licences"), ("staff_eur", "Personnel"), ("rack_eur", "Hébergement"),
-    ("energy_kwh", "Énergie (kWh)"), ("operational_kgco2e", "Carbone exploitation (kgCO2e)"),
+    ("name", "Option"),
+    ("n_hosts", "Hôtes"),
+    ("tca_eur_ttc", "TCA (TTC)"),
+    ("opex_eur", "Fonctionnement sur l'horizon"),
+    ("tco_eur", "TCO sur l'horizon"),
+    ("energy_eur", "Énergie"),
+    ("maintenance_eur", "Maintenance"),
+    ("licences_eur", "Licences"),
+    ("staff_eur", "Personnel"),
+    ("rack_eur", "Hébergement"),
+    ("energy_kwh", "Énergie (kWh)"),
+    ("operational_kgco2e", "Carbone exploitation (kgCO2e)"),
     ("embodied_kgco2e", "Carbone fabrication (kgCO2e)"),
 )
 

@@ -1,6 +1,6 @@
 """Identity across re-loads, missing marking, partial snapshots, bad references — on both databases."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -22,7 +22,7 @@ from inventory import (
 )
 from tests.conftest import TODAY
 
-T0 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 
 
 def _small_snapshot(n_vms: int = 3) -> Snapshot:
@@ -30,14 +30,27 @@ def _small_snapshot(n_vms: int = 3) -> Snapshot:
         sites=[SiteRecord(external_id="dc1", name="Datacenter")],
         clusters=[ClusterRecord(external_id="c1", name="CL1", site_external_id="dc1", ha_enabled=True)],
         hosts=[
-            HostRecord(external_id="h1", name="esx1", cluster_external_id="c1", site_external_id="dc1",
-                       n_sockets=2, n_cores_per_socket=16, memory_mib=262144.0),
+            HostRecord(
+                external_id="h1",
+                name="esx1",
+                cluster_external_id="c1",
+                site_external_id="dc1",
+                n_sockets=2,
+                n_cores_per_socket=16,
+                memory_mib=262144.0,
+            ),
             HostRecord(external_id="h2", name="esx2", cluster_external_id="c1", site_external_id="dc1"),
         ],
         vms=[
-            VirtualMachineRecord(external_id=f"vm{i}", name=f"vm-{i}", host_external_id="h1",
-                                 cluster_external_id="c1", n_vcpus=2, memory_mib=4096.0,
-                                 power_state=PowerState.ON)
+            VirtualMachineRecord(
+                external_id=f"vm{i}",
+                name=f"vm-{i}",
+                host_external_id="h1",
+                cluster_external_id="c1",
+                n_vcpus=2,
+                memory_mib=4096.0,
+                power_state=PowerState.ON,
+            )
             for i in range(n_vms)
         ],
     )
@@ -115,17 +128,25 @@ def test_partial_snapshot_marks_nothing_missing(engine: Engine) -> None:
         report = upsert_observations(session=session, source="vc1", snapshot=partial, now=T0 + timedelta(hours=1))
     assert report.marked_missing == 0 and report.updated == 1
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(VirtualMachine).where(
-            VirtualMachine.missing_since.is_not(None))) == 0
+        assert (
+            session.scalar(
+                select(func.count()).select_from(VirtualMachine).where(VirtualMachine.missing_since.is_not(None))
+            )
+            == 0
+        )
 
 
 @pytest.mark.parametrize(
     ("snapshot", "message"),
     [
-        (Snapshot(vms=[VirtualMachineRecord(external_id="v", name="v", host_external_id="nowhere")]),
-         "vm 'v' refers to unknown host 'nowhere'"),
-        (Snapshot(hosts=[HostRecord(external_id="h", name="a"), HostRecord(external_id="h", name="b")]),
-         "host 'h' is reported twice"),
+        (
+            Snapshot(vms=[VirtualMachineRecord(external_id="v", name="v", host_external_id="nowhere")]),
+            "vm 'v' refers to unknown host 'nowhere'",
+        ),
+        (
+            Snapshot(hosts=[HostRecord(external_id="h", name="a"), HostRecord(external_id="h", name="b")]),
+            "host 'h' is reported twice",
+        ),
     ],
 )
 def test_bad_snapshot_writes_nothing(engine: Engine, snapshot: Snapshot, message: str) -> None:
@@ -148,7 +169,9 @@ def test_demo_estate_loads_twice_with_stable_identity(engine: Engine) -> None:
         first = upsert_observations(session=session, source="demo", snapshot=estate, now=T0)
     with session_scope(engine) as session:
         second = upsert_observations(
-            session=session, source="demo", snapshot=generate_demo_estate(n_vms=300, today=TODAY),
+            session=session,
+            source="demo",
+            snapshot=generate_demo_estate(n_vms=300, today=TODAY),
             now=T0 + timedelta(days=1),
         )
     n_objects = len(estate.sites) + len(estate.clusters) + len(estate.hosts) + len(estate.vms) + len(estate.datastores)

@@ -36,8 +36,12 @@ def test_failed_collection_keeps_previous_inventory(engine: Engine) -> None:
     assert run.status == RunStatus.FAILED
     assert run.error == "vc1.ville.local: connection reset while reading VMs"
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(VirtualMachine).where(
-            VirtualMachine.missing_since.is_(None))) == 100
+        assert (
+            session.scalar(
+                select(func.count()).select_from(VirtualMachine).where(VirtualMachine.missing_since.is_(None))
+            )
+            == 100
+        )
         runs = recent_runs(session)
     assert [r.status for r in runs] == [RunStatus.FAILED, RunStatus.SUCCEEDED]
 
@@ -54,5 +58,7 @@ def test_unexpected_error_is_recorded_and_raised(engine: Engine) -> None:
 
 
 def test_run_times_are_ordered(sqlite_engine: Engine) -> None:
-    run = record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=20, today=TODAY))
+    run = record_run(
+        sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=20, today=TODAY)
+    )
     assert run.finished_at - run.started_at < timedelta(minutes=1)  # type: ignore[operator]

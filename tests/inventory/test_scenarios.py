@@ -1,21 +1,26 @@
 """Saved scenarios round-trip their JSON and are replaced by name."""
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
-
-import pytest
 
 from inventory import delete_scenario, get_scenario, list_scenarios, save_scenario, session_scope
 
 
 def test_save_replace_list_delete(engine: Engine) -> None:
     with session_scope(engine) as session:
-        save_scenario(session, name="40 %", kind="consolidation", parameters={"ceiling": 0.4},
-                      results={"n_hosts_after": 31, "yearly": [{"year": 2027, "opex": 1234.5}]})
+        save_scenario(
+            session,
+            name="40 %",
+            kind="consolidation",
+            parameters={"ceiling": 0.4},
+            results={"n_hosts_after": 31, "yearly": [{"year": 2027, "opex": 1234.5}]},
+        )
         save_scenario(session, name="80 %", kind="consolidation", parameters={"ceiling": 0.8}, results={})
     with session_scope(engine) as session:
-        save_scenario(session, name="40 %", kind="consolidation", parameters={"ceiling": 0.4},
-                      results={"n_hosts_after": 30})
+        save_scenario(
+            session, name="40 %", kind="consolidation", parameters={"ceiling": 0.4}, results={"n_hosts_after": 30}
+        )
     with Session(engine) as session:
         names = [s.name for s in list_scenarios(session)]
         assert names == ["40 %", "80 %"]

@@ -1,6 +1,6 @@
 """Estate figures over present assets."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -28,18 +28,31 @@ def test_empty_estate(sqlite_engine: Engine) -> None:
 def test_figures_by_hand(sqlite_engine: Engine) -> None:
     snapshot = Snapshot(
         hosts=[
-            HostRecord(external_id="a", name="a", purchase_date=date(2020, 1, 1), warranty_end=date(2025, 1, 1),
-                       n_sockets=2, n_cores_per_socket=10, memory_mib=1024.0 * 256),
-            HostRecord(external_id="b", name="b", purchase_date=date(2024, 1, 1), warranty_end=date(2029, 1, 1),
-                       n_sockets=1, n_cores_per_socket=8, memory_mib=1024.0 * 128),
+            HostRecord(
+                external_id="a",
+                name="a",
+                purchase_date=date(2020, 1, 1),
+                warranty_end=date(2025, 1, 1),
+                n_sockets=2,
+                n_cores_per_socket=10,
+                memory_mib=1024.0 * 256,
+            ),
+            HostRecord(
+                external_id="b",
+                name="b",
+                purchase_date=date(2024, 1, 1),
+                warranty_end=date(2029, 1, 1),
+                n_sockets=1,
+                n_cores_per_socket=8,
+                memory_mib=1024.0 * 128,
+            ),
             HostRecord(external_id="c", name="c", status=LifecycleStatus.RETIRED),
         ],
-        vms=[VirtualMachineRecord(external_id=str(i), name=str(i), host_external_id="a", n_vcpus=2)
-             for i in range(5)] + [VirtualMachineRecord(external_id="t", name="t", is_template=True)],
+        vms=[VirtualMachineRecord(external_id=str(i), name=str(i), host_external_id="a", n_vcpus=2) for i in range(5)]
+        + [VirtualMachineRecord(external_id="t", name="t", is_template=True)],
     )
     with session_scope(sqlite_engine) as session:
-        upsert_observations(session=session, source="s", snapshot=snapshot,
-                            now=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        upsert_observations(session=session, source="s", snapshot=snapshot, now=datetime(2026, 1, 1, tzinfo=UTC))
     with Session(sqlite_engine) as session:
         summary = estate_summary(session, today=date(2026, 1, 1))
     assert summary.n_hosts == 2

@@ -49,7 +49,9 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcimonie", "inventory"],
         env={"PARCIMONIE_DATABASE_URL": "nosuchdb://x", "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -60,7 +62,9 @@ def test_unreachable_postgres_is_a_clear_error_without_password(tmp_path: Path) 
     proc = subprocess.run(
         [sys.executable, "-m", "parcimonie", "inventory"],
         env={"PARCIMONIE_DATABASE_URL": "postgresql+psycopg://dsi:s3cret@127.0.0.1:1/x", "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

@@ -11,8 +11,9 @@ README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_in_the_readme() -> None:
-    missing = [f"PARCIMONIE_{name.upper()}" for name in Settings.model_fields
-               if f"PARCIMONIE_{name.upper()}" not in README]
+    missing = [
+        f"PARCIMONIE_{name.upper()}" for name in Settings.model_fields if f"PARCIMONIE_{name.upper()}" not in README
+    ]
     assert missing == []
 
 
