@@ -2,9 +2,9 @@
 
 from alembic import context
 from sqlalchemy import Engine
+from sqlmodel import SQLModel
 
 import inventory.models  # noqa: F401  (registers the tables on the metadata)
-from sqlmodel import SQLModel
 
 target_metadata = SQLModel.metadata
 
