@@ -50,6 +50,7 @@ class PlanRequest:
     include_templates: bool = False
     method: Literal["auto", "heuristic", "exact"] = "auto"
     time_limit_s: float = 10.0
+    with_replacement: bool = True  # False: consolidation and options only (fast, for interactive review)
     overrides: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +118,22 @@ def _windows_targets(result: ConsolidationResult, inputs: EstateInputs) -> np.nd
     on = (result.placement >= 0) & inputs.vms.is_windows
     carries[result.placement[on]] = True
     return carries
+
+
+def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> OptionTco:
+    """What the estate costs kept as it is, over the request's horizon (EUR TTC, kWh, kgCO2e)."""
+    day = today or date.today()
+    a = build_assumptions(request, today=day)
+    try:
+        return keep_estate_tco(
+            hosts=inputs.hosts,
+            vms=inputs.vms,
+            assumptions=a,
+            start_year=request.start_year or day.year + 1,
+            name="Conserver le parc",
+        )
+    except ValueError as err:
+        raise PlanError(str(err)) from err
 
 
 def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> PlanOutcome:
