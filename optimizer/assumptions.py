@@ -6,9 +6,9 @@ result echoes `Assumptions.to_dict()` so a report can say which values produced 
 defaults without a firm public source and must be confirmed per authority.
 
 Money conventions: purchase prices, install services, licence and support list prices are **HT**
-(before VAT). Operating costs are reported **TTC** because a local authority does not recover the VAT
-on operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the FCTVA
-recovery shown as a separate line.
+(before VAT). Operating costs are reported **TTC** because a local authority does not recover the
+VAT on operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the
+FCTVA recovery shown as a separate line.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
-    "Assumptions",
     "CAUTIOUS_CEILING",
     "GENERATION_CATALOGUE",
+    "Assumptions",
     "estimate_generation_figures",
 ]
 
@@ -53,8 +53,9 @@ class Assumptions:
     # --- energy and carbon ---------------------------------------------------------------------
     electricity_eur_per_kwh: float = 0.20  # TTC all-in, DOMAIN.md default (regulated ~0.239 TTC 2025)
     pue: float = 1.8  # small on-premise server room; Azure Migrate on-prem default (DOMAIN.md)
-    #: ADEME Base Empreinte *consumption mix* for France (DOMAIN.md: roughly 50-75 g, year-dependent;
-    #: to check). Not RTE's 21.7 g production figure, nor Boavizta's bundled 0.098 kg (2019).
+    #: ADEME Base Empreinte *consumption mix* for France (DOMAIN.md: roughly 50-75 g,
+    #: year-dependent; to check). Not RTE's 21.7 g production figure, nor Boavizta's bundled
+    #: 0.098 kg (2019).
     grid_kgco2e_per_kwh: float = 0.052
     #: Embodied footprint of a 2-socket rack server: Boavizta measurements in DOMAIN.md give
     #: 0.94 t (2xE5-2650) to 1.0-1.5 t (2xGold 6430); range 1-3 t. Default mid-low value.
@@ -65,7 +66,9 @@ class Assumptions:
     install_eur_per_host: float = 600.0  # HT, delivery + racking + deployment services (to check)
     default_server_price_eur: float = 9000.0  # HT, used when a host's purchase price is unknown (to check)
     default_warranty_years: int = 3  # usual OEM base warranty (to check)
-    support_rate_per_year: float = 0.10  # HT support contract, share of purchase price, 1st year after warranty (to check)
+    support_rate_per_year: float = (
+        0.10  # HT support contract, share of purchase price, 1st year after warranty (to check)
+    )
     support_rate_increase_per_year: float = 0.02  # added to the rate per further year of age (to check)
 
     # --- licences ------------------------------------------------------------------------------
@@ -130,8 +133,12 @@ def _check_assumptions(a: Assumptions) -> None:
         raise ValueError(f"Assumptions.pue must be >= 1, got {a.pue}")
     if a.fctva_delay_years not in (0, 1, 2):
         raise ValueError(f"Assumptions.fctva_delay_years must be 0, 1 or 2, got {a.fctva_delay_years}")
-    for name in ("horizon_years", "depreciation_years", "windows_amortisation_years",
-                 "embodied_lifetime_years"):
+    for name in (
+        "horizon_years",
+        "depreciation_years",
+        "windows_amortisation_years",
+        "embodied_lifetime_years",
+    ):
         if getattr(a, name) < 1:
             raise ValueError(f"Assumptions.{name} must be >= 1")
     if a.cpu_comfort_factor <= 0:

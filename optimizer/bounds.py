@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["LowerBound", "lower_bound_identical", "lower_bound_heterogeneous"]
+__all__ = ["LowerBound", "lower_bound_heterogeneous", "lower_bound_identical"]
 
 _DIMS = ("cpu", "memory")
 _EPS = 1e-9
@@ -88,9 +88,7 @@ def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.fl
     return LowerBound(value=max(volume, 1), kind=f"volume({_DIMS[d]})", volume=volume)
 
 
-def lower_bound_heterogeneous(
-    *, sizes: NDArray[np.float64], capacities: NDArray[np.float64]
-) -> LowerBound:
+def lower_bound_heterogeneous(*, sizes: NDArray[np.float64], capacities: NDArray[np.float64]) -> LowerBound:
     """Lower bound on the number of bins chosen among bins of different capacities.
 
     For each dimension, the fewest bins whose largest capacities sum to the total demand (a volume

@@ -127,8 +127,7 @@ def host_capacity(*, hosts: HostTable, ceiling: float) -> NDArray[np.float64]:
 def offer_capacity(*, offer: Offer, ceiling: float) -> NDArray[np.float64]:
     """Usable capacity of one host of `offer`, shape (2,): (reference MHz, MiB) times `ceiling`."""
     _check_ceiling(ceiling)
-    return np.array([offer.n_cores * offer.cpu_mhz * offer.perf_per_core * ceiling,
-                     offer.memory_mib * ceiling])
+    return np.array([offer.n_cores * offer.cpu_mhz * offer.perf_per_core * ceiling, offer.memory_mib * ceiling])
 
 
 def _check_ceiling(ceiling: float) -> None:

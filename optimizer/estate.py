@@ -106,6 +106,7 @@ class HostTable:
 
     @property
     def n_hosts(self) -> int:
+        """Number of hosts n."""
         return len(self.ids)
 
     @classmethod
@@ -157,10 +158,22 @@ class HostTable:
 def validate_hosts(hosts: HostTable) -> None:
     """Raise ValueError naming the column when the host table is inconsistent."""
     n = hosts.n_hosts
-    for name in ("cluster", "n_sockets", "n_cores", "cpu_mhz", "memory_mib", "perf_per_core",
-                 "power_idle_w", "power_max_w", "purchase_year", "purchase_price_eur",
-                 "warranty_end_year", "support_cost_eur_per_year", "rack_units",
-                 "cpu_usage_mean_mhz"):
+    for name in (
+        "cluster",
+        "n_sockets",
+        "n_cores",
+        "cpu_mhz",
+        "memory_mib",
+        "perf_per_core",
+        "power_idle_w",
+        "power_max_w",
+        "purchase_year",
+        "purchase_price_eur",
+        "warranty_end_year",
+        "support_cost_eur_per_year",
+        "rack_units",
+        "cpu_usage_mean_mhz",
+    ):
         arr = getattr(hosts, name)
         if not isinstance(arr, np.ndarray) or arr.shape != (n,):
             raise ValueError(f"hosts.{name} must be an array of shape ({n},)")
@@ -171,8 +184,14 @@ def validate_hosts(hosts: HostTable) -> None:
     _require_positive(hosts.cpu_mhz, "hosts.cpu_mhz")
     _require_positive(hosts.memory_mib, "hosts.memory_mib")
     _require_positive(hosts.perf_per_core, "hosts.perf_per_core", allow_nan=True)
-    for name in ("power_idle_w", "power_max_w", "purchase_price_eur", "support_cost_eur_per_year",
-                 "rack_units", "cpu_usage_mean_mhz"):
+    for name in (
+        "power_idle_w",
+        "power_max_w",
+        "purchase_price_eur",
+        "support_cost_eur_per_year",
+        "rack_units",
+        "cpu_usage_mean_mhz",
+    ):
         _require_non_negative(getattr(hosts, name), f"hosts.{name}")
     both = ~np.isnan(hosts.power_idle_w) & ~np.isnan(hosts.power_max_w)
     if (hosts.power_max_w[both] < hosts.power_idle_w[both]).any():
@@ -186,8 +205,7 @@ def complete_host_estimates(*, hosts: HostTable) -> tuple[HostTable, B]:
         (completed table, estimated) where `estimated` has shape (n,) and is True for hosts with at
         least one estimated figure.
     """
-    perf, idle, peak = estimate_generation_figures(
-        year=hosts.purchase_year, n_sockets=hosts.n_sockets)
+    perf, idle, peak = estimate_generation_figures(year=hosts.purchase_year, n_sockets=hosts.n_sockets)
     miss_perf = np.isnan(hosts.perf_per_core)
     miss_idle = np.isnan(hosts.power_idle_w)
     miss_max = np.isnan(hosts.power_max_w)
@@ -208,7 +226,8 @@ class VmTable:
 
     `host` and `cluster` index the HostTable (-1 unknown). `cpu_p95_mhz` is the 95th percentile of
     CPU usage in MHz *of the source host's cores* (NaN unknown: demand falls back to
-    `Assumptions.cpu_unknown_fraction` of the allocation); `memory_p95_mib` likewise (NaN: allocated).
+    `Assumptions.cpu_unknown_fraction` of the allocation); `memory_p95_mib` likewise (NaN: use
+    the allocation).
     """
 
     ids: tuple[str, ...]
@@ -225,6 +244,7 @@ class VmTable:
 
     @property
     def n_vms(self) -> int:
+        """Number of VMs m."""
         return len(self.ids)
 
     @classmethod
@@ -243,7 +263,7 @@ class VmTable:
         is_template: ArrayLike | None = None,
         is_windows: ArrayLike | None = None,
     ) -> VmTable:
-        """Build and validate; omitted columns: cluster -1, P95 NaN, powered on, not template/Windows."""
+        """Build and validate; omitted: cluster -1, P95 NaN, powered on, not template/Windows."""
         vcpus = np.asarray(n_vcpus).reshape(-1)
         m = vcpus.shape[0]
         table = cls(
@@ -264,10 +284,19 @@ class VmTable:
 
 
 def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
-    """Raise ValueError naming the column when the VM table is inconsistent (or refers to no host)."""
+    """Raise ValueError naming the column when the VM table is inconsistent or names no host."""
     m = vms.n_vms
-    for name in ("host", "cluster", "n_vcpus", "memory_mib", "cpu_p95_mhz", "memory_p95_mib",
-                 "powered_on", "is_template", "is_windows"):
+    for name in (
+        "host",
+        "cluster",
+        "n_vcpus",
+        "memory_mib",
+        "cpu_p95_mhz",
+        "memory_p95_mib",
+        "powered_on",
+        "is_template",
+        "is_windows",
+    ):
         arr = getattr(vms, name)
         if not isinstance(arr, np.ndarray) or arr.shape != (m,):
             raise ValueError(f"vms.{name} must be an array of shape ({m},)")
@@ -275,9 +304,8 @@ def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
     _require_non_negative(vms.memory_mib, "vms.memory_mib", allow_nan=False)
     _require_non_negative(vms.cpu_p95_mhz, "vms.cpu_p95_mhz")
     _require_non_negative(vms.memory_p95_mib, "vms.memory_p95_mib")
-    if hosts is not None and m:
-        if (vms.host < -1).any() or (vms.host >= hosts.n_hosts).any():
-            raise ValueError(f"vms.host must be -1 or an index in [0, {hosts.n_hosts})")
+    if hosts is not None and m and ((vms.host < -1).any() or (vms.host >= hosts.n_hosts).any()):
+        raise ValueError(f"vms.host must be -1 or an index in [0, {hosts.n_hosts})")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,281 @@
+"""`parcimonie collect …`, `parcimonie import …` and `parcimonie schedule`: the collectors' sub-apps.
+
+Exit codes: 0 when every run succeeded, 1 when a run failed (its message says why), 2 for a
+usage or configuration mistake. No traceback for user mistakes.
+"""
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from collectors.sources import DEFAULT_PASSWORD_ENV, VSphereSource
+from inventory import CollectionRun, RunStatus
+from parcimonie.context import open_engine, safe_url
+from parcimonie.settings import Settings
+
+logger = logging.getLogger(__name__)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+collect_app = typer.Typer(help="Collect the inventory from vCenters or this machine.", no_args_is_help=True)
+import_app = typer.Typer(help="Import RVTools exports and hosts/VMs lists (GLPI, spreadsheets).", no_args_is_help=True)
+schedule_app = typer.Typer(help="Run the nightly collection of every configured source.")
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+    return settings
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err_console.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def _report(runs: list[CollectionRun]) -> None:
+    """One line per run; exit 1 if any failed."""
+    for run in runs:
+        if run.status == RunStatus.SUCCEEDED:
+            console.print(
+                f"[green]✔[/green] {run.source} : {run.n_hosts} hôtes, {run.n_vms} VM, "
+                f"{run.n_datastores} datastores ({run.n_created} créés, {run.n_updated} mis à jour, "
+                f"{run.n_marked_missing} disparus)"
+            )
+        else:
+            err_console.print(f"[red]✘ {run.source} : {run.error}[/red]")
+    if any(run.status != RunStatus.SUCCEEDED for run in runs):
+        raise typer.Exit(1)
+
+
+@collect_app.command("vsphere")
+def collect_vsphere_command(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Option("--source", help="Name of a configured source (default: all).")] = None,
+    host: Annotated[str | None, typer.Option(help="vCenter to collect without configuring it.")] = None,
+    port: Annotated[int, typer.Option(help="With --host: HTTPS port.")] = 443,
+    user: Annotated[str | None, typer.Option(help="With --host: user name.")] = None,
+    password_file: Annotated[
+        Path | None, typer.Option(help=f"With --host: password file (else ${DEFAULT_PASSWORD_ENV}).")
+    ] = None,
+    ca_file: Annotated[
+        Path | None, typer.Option(help="With --host: PEM file of the CA that signed vCenter's certificate.")
+    ] = None,
+    insecure: Annotated[bool, typer.Option(help="With --host: skip TLS verification (labs only).")] = False,
+    name: Annotated[str | None, typer.Option(help="With --host: source name (default: the host).")] = None,
+    usage_hours: Annotated[float | None, typer.Option(help="Hours of statistics (0: none; default: setting).")] = None,
+) -> None:
+    """Collect configured vCenters (or one given by --host) into the inventory."""
+    from collectors.runner import run_vsphere
+
+    settings = _settings(ctx)
+    if host is not None:
+        if user is None:
+            raise _fail("--host demande aussi --user.")
+        sources = [
+            VSphereSource(
+                name=name or host,
+                host=host,
+                port=port,
+                user=user,
+                password_file=password_file,
+                ca_file=ca_file,
+                insecure=insecure,
+            )
+        ]
+    else:
+        sources = list(settings.vsphere_sources)
+        if not sources:
+            raise _fail(
+                "Aucun vCenter configuré : définissez PARCIMONIE_VSPHERE_SOURCES (liste JSON) "
+                "ou passez --host et --user."
+            )
+        if source is not None:
+            sources = [s for s in sources if s.name == source]
+            if not sources:
+                names = ", ".join(s.name for s in settings.vsphere_sources)
+                raise _fail(f"Source inconnue '{source}' (sources configurées : {names}).")
+    engine = open_engine(settings)
+    window = settings.vsphere_usage_window_h if usage_hours is None else usage_hours
+    runs = []
+    with console.status("Collecte vSphere…") as status:
+        for item in sources:
+            runs.append(
+                run_vsphere(
+                    engine,
+                    item,
+                    usage_window_h=window,
+                    max_query_metrics=settings.vsphere_max_query_metrics,
+                    progress=lambda message: status.update(message),
+                )
+            )
+    _report(runs)
+
+
+@collect_app.command("local")
+def collect_local_command(
+    ctx: typer.Context,
+    sample_s: Annotated[float, typer.Option(help="Seconds of CPU sampling.", min=0.1)] = 1.0,
+) -> None:
+    """Record this machine (CPU, memory, disks, load) as a host."""
+    from collectors.local import local_source, map_machine, probe_machine
+    from inventory import Snapshot, record_run
+
+    engine = open_engine(_settings(ctx))
+    with console.status("Observation de la machine…"):
+        facts = probe_machine(sample_s=sample_s)
+        run = record_run(
+            engine,
+            source=local_source(),
+            kind="local",
+            collect=lambda: Snapshot(hosts=[map_machine(facts)], complete=True),
+        )
+    console.print(
+        f"{facts.hostname} : {facts.cpu_model or 'CPU inconnu'}, {facts.n_cores} cœurs / "
+        f"{facts.n_threads} threads, {facts.memory_mib / 1024:.1f} Gio, démarré le "
+        f"{facts.boot_time:%d/%m/%Y %H:%M} UTC, charge {facts.load_1_5_15[0]:.2f}, "
+        + ", ".join(f"{d.mountpoint} {d.used_gib:.0f}/{d.total_gib:.0f} Gio" for d in facts.disks)
+    )
+    _report([run])
+
+
+@collect_app.command("all")
+def collect_all_command(ctx: typer.Context) -> None:
+    """Collect every configured source (vCenters, and this machine if collect_local is set)."""
+    from collectors.runner import run_all
+
+    settings = _settings(ctx)
+    if not settings.vsphere_sources and not settings.collect_local:
+        raise _fail("Aucune source configurée : PARCIMONIE_VSPHERE_SOURCES ou PARCIMONIE_COLLECT_LOCAL=true.")
+    engine = open_engine(settings)
+    with console.status("Collecte de toutes les sources…") as status:
+        runs = run_all(
+            engine,
+            sources=settings.vsphere_sources,
+            include_local=settings.collect_local,
+            usage_window_h=settings.vsphere_usage_window_h,
+            max_query_metrics=settings.vsphere_max_query_metrics,
+            progress=lambda message: status.update(message),
+        )
+    _report(runs)
+
+
+@import_app.command("rvtools")
+def import_rvtools_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="RVTools .xlsx file, or the folder of RVTools_tab*.csv files.")],
+    source: Annotated[str | None, typer.Option(help="Source name (default: the 'VI SDK Server' column).")] = None,
+    decimal: Annotated[str, typer.Option(help="Decimal separator of CSV numbers: '.' or ','.")] = ".",
+) -> None:
+    """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
+    from collectors.runner import run_rvtools
+
+    if not path.exists():
+        raise _fail(f"{path} : fichier ou dossier introuvable.")
+    engine = open_engine(_settings(ctx))
+    with console.status(f"Import de {path.name}…"):
+        run, result = run_rvtools(engine, path, source=source, decimal=decimal)
+    if result is not None:
+        console.print(f"Onglets importés : {', '.join(result.present_tabs)}")
+        if result.missing_tabs:
+            console.print(
+                f"[yellow]Onglets absents : {', '.join(result.missing_tabs)} — import partiel, "
+                "rien n'est marqué disparu.[/yellow]"
+            )
+    _report([run])
+
+
+@import_app.command("csv")
+def import_csv_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="CSV or .xlsx file (GLPI export, spreadsheet).")],
+    kind: Annotated[str, typer.Option("--kind", help="What the rows are: hosts or vms.")],
+    encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig or cp1252.")] = "auto",
+    delimiter: Annotated[str, typer.Option(help="auto, ';', ',' or 'tab'.")] = "auto",
+    decimal: Annotated[str, typer.Option(help="auto, ',' or '.'.")] = "auto",
+    date_format: Annotated[str, typer.Option(help="dmy (DD/MM/YYYY), iso or mdy.")] = "dmy",
+    sheet: Annotated[str | None, typer.Option(help="Tab of a workbook (default: the first).")] = None,
+) -> None:
+    """Import a hosts list (enriches known hosts by serial number, else name) or a VMs list."""
+    from collectors.imports import ReadOptions
+    from collectors.runner import run_lifecycle
+
+    if kind not in ("hosts", "vms"):
+        raise _fail(f"--kind doit valoir hosts ou vms, pas '{kind}'.")
+    if decimal not in ("auto", ",", "."):
+        raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{decimal}'.")
+    if date_format not in ("dmy", "iso", "mdy"):
+        raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{date_format}'.")
+    if not path.is_file():
+        raise _fail(f"{path} : fichier introuvable.")
+    options = ReadOptions(
+        encoding=encoding,
+        delimiter="\t" if delimiter == "tab" else delimiter,
+        decimal=decimal,
+        date_format=date_format,
+        sheet=sheet,
+    )
+    engine = open_engine(_settings(ctx))
+    with console.status(f"Import de {path.name}…"):
+        run, report = run_lifecycle(engine, path, kind=kind, options=options)
+    if report is not None and run.status == RunStatus.SUCCEEDED:
+        console.print(
+            f"{report.hosts_enriched} hôtes existants enrichis ({report.matched_by_serial} par numéro "
+            f"de série, {report.matched_by_name} par nom), {len(report.unmatched)} lignes sans "
+            f"correspondance gardées dans la source {run.source}"
+        )
+    _report([run])
+
+
+@schedule_app.callback(invoke_without_command=True)
+def schedule_command(
+    ctx: typer.Context,
+    list_jobs_: Annotated[
+        bool, typer.Option("--list", help="Show the stored jobs and their next run, then exit.")
+    ] = False,
+    cron: Annotated[str | None, typer.Option(help="Crontab line (default: setting schedule_cron).")] = None,
+    tz: Annotated[
+        str | None, typer.Option("--timezone", help="Time zone (default: setting schedule_timezone).")
+    ] = None,
+) -> None:
+    """Register the nightly collection and run the scheduler in the foreground (Ctrl+C stops it)."""
+    from collectors.schedule import bind_engine, list_jobs, make_scheduler, parse_cron, register_collection
+
+    settings = _settings(ctx)
+    url = settings.effective_database_url
+    engine = open_engine(settings)
+    if list_jobs_:
+        jobs = list_jobs(url)
+        if not jobs:
+            console.print("Aucune tâche planifiée : lancez `parcimonie schedule`.")
+        for job in jobs:
+            when = job.next_run_time.strftime("%d/%m/%Y %H:%M %Z") if job.next_run_time else "en pause"
+            console.print(f"{job.id} : {job.name} — prochaine exécution {when}")
+        return
+    chosen_cron, chosen_tz = cron or settings.schedule_cron, tz or settings.schedule_timezone
+    try:
+        parse_cron(chosen_cron, chosen_tz)
+    except ValueError as err:
+        raise _fail(str(err)) from None
+    if not settings.vsphere_sources and not settings.collect_local:
+        raise _fail("Aucune source configurée : PARCIMONIE_VSPHERE_SOURCES ou PARCIMONIE_COLLECT_LOCAL=true.")
+    scheduler = make_scheduler(url, misfire_grace_s=settings.schedule_misfire_grace_s)
+    job = register_collection(
+        scheduler,
+        cron=chosen_cron,
+        tz=chosen_tz,
+        sources=settings.vsphere_sources,
+        include_local=settings.collect_local,
+        usage_window_h=settings.vsphere_usage_window_h,
+        max_query_metrics=settings.vsphere_max_query_metrics,
+    )
+    bind_engine(engine)
+    console.print(f"Planificateur démarré sur {safe_url(url)} : {job.name}. Ctrl+C pour arrêter.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        bind_engine(None)

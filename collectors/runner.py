@@ -1,0 +1,128 @@
+"""Running collectors into the inventory: one recorded ``CollectionRun`` per source.
+
+A failing source never stops the others: ``record_run`` marks it failed with its message, and an
+unexpected error (a bug) is logged with its traceback and recorded as an internal error.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+
+from collectors.sources import VSphereSource
+from inventory import CollectionError, CollectionRun, Snapshot, record_run
+
+if TYPE_CHECKING:
+    from collectors.imports import ReadOptions, RvtoolsImport
+    from inventory.enrichment import EnrichmentReport
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+def run_vsphere(
+    engine: Engine,
+    source: VSphereSource,
+    *,
+    usage_window_h: float = 24.0,
+    max_query_metrics: int = 64,
+    progress: Progress | None = None,
+) -> CollectionRun:
+    """Collect one vCenter and record the run."""
+    from collectors.vsphere import UsageOptions, collect_vsphere
+
+    usage = UsageOptions(window_h=usage_window_h, max_query_metrics=max_query_metrics)
+    return record_run(
+        engine,
+        source=source.source,
+        kind="vsphere",
+        collect=lambda: collect_vsphere(source, usage=usage, progress=progress),
+    )
+
+
+def run_local(engine: Engine, *, sample_s: float = 1.0) -> CollectionRun:
+    """Record this machine as a host."""
+    from collectors.local import collect_local, local_source
+
+    return record_run(engine, source=local_source(), kind="local", collect=lambda: collect_local(sample_s=sample_s))
+
+
+def run_all(
+    engine: Engine,
+    *,
+    sources: Sequence[VSphereSource],
+    include_local: bool = False,
+    usage_window_h: float = 24.0,
+    max_query_metrics: int = 64,
+    progress: Progress | None = None,
+) -> list[CollectionRun]:
+    """Every configured source, one after the other; returns one run per source."""
+    jobs: list[tuple[str, Callable[[], CollectionRun]]] = [
+        (
+            source.source,
+            lambda source=source: run_vsphere(  # type: ignore[misc]
+                engine,
+                source,
+                usage_window_h=usage_window_h,
+                max_query_metrics=max_query_metrics,
+                progress=progress,
+            ),
+        )
+        for source in sources
+    ]
+    if include_local:
+        jobs.append(("local", lambda: run_local(engine)))
+    runs: list[CollectionRun] = []
+    for name, job in jobs:
+        try:
+            runs.append(job())
+        except Exception:  # noqa: BLE001  (record_run has recorded it failed; go on with the others)
+            logger.exception("collection %s crashed", name)
+    return runs
+
+
+def _failing(err: CollectionError) -> Callable[[], Snapshot]:
+    def collect() -> Snapshot:
+        raise err
+
+    return collect
+
+
+def run_rvtools(
+    engine: Engine, path: Path, *, source: str | None = None, decimal: str = "."
+) -> tuple[CollectionRun, "RvtoolsImport | None"]:
+    """Import an RVTools export; a file that cannot be read is recorded as a failed run."""
+    from collectors.imports import ParseOptions, import_rvtools
+
+    try:
+        result = import_rvtools(path, source=source, options=ParseOptions(decimal=decimal, date_format="iso"))
+    except CollectionError as err:
+        name = f"rvtools:{source or path.stem}"
+        return record_run(engine, source=name, kind="rvtools", collect=_failing(err)), None
+    return record_run(engine, source=result.source, kind="rvtools", collect=lambda: result.snapshot), result
+
+
+def run_lifecycle(
+    engine: Engine, path: Path, *, kind: str, options: "ReadOptions | None" = None
+) -> tuple[CollectionRun, "EnrichmentReport | None"]:
+    """Import a hosts or VMs list: hosts enrich known hosts, VMs land in ``csv:<file>``."""
+    from collectors.imports import ReadOptions, import_source, read_lifecycle
+    from inventory.enrichment import enrich_hosts
+
+    chosen = options or ReadOptions()
+    source = import_source(path)
+    if kind == "hosts":
+        return enrich_hosts(
+            engine,
+            source=source,
+            kind="csv",
+            collect=lambda: read_lifecycle(path, kind="hosts", options=chosen),  # type: ignore[arg-type,return-value]
+        )
+
+    def collect() -> Snapshot:
+        return Snapshot(vms=read_lifecycle(path, kind="vms", options=chosen), complete=False)  # type: ignore[arg-type]
+
+    return record_run(engine, source=source, kind="csv", collect=collect), None

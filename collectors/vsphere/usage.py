@@ -1,0 +1,138 @@
+"""Observed CPU and memory usage from the PerformanceManager: P95 and mean over a window.
+
+Statistics come in batches of QueryPerf calls that respect vCenter's per-call cap
+(``config.vpxd.stats.maxQueryMetrics``, 64 by default): entities × counters per call stays under
+it. The sampling interval is the finest one that still covers the window: a historical rollup
+(5 min kept a day, 30 min a week…) when vCenter has one enabled, else the real-time 20 s samples
+kept about an hour (the window is then cut to that hour).
+"""
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from pyVmomi import vim
+
+from collectors.vsphere.client import VSphereClient
+from collectors.vsphere.mapping import Usage
+
+logger = logging.getLogger(__name__)
+
+REALTIME_INTERVAL_S = 20
+REALTIME_KEPT_S = 3600
+
+
+@dataclass(frozen=True)
+class UsageCounter:
+    """A performance counter, its unit in vSphere, and the factor to the stored unit."""
+
+    name: str
+    unit: str
+    to_stored: float
+
+
+CPU_USAGE = UsageCounter("cpu.usagemhz.average", "MHz", 1.0)
+MEMORY_CONSUMED = UsageCounter("mem.consumed.average", "KiB → MiB", 1 / 1024)
+COUNTERS = (CPU_USAGE, MEMORY_CONSUMED)
+
+
+def choose_interval(intervals: Sequence[tuple[int, int]], window_s: float) -> tuple[int, float]:
+    """(sampling period, window) for a wanted window, given enabled (period, kept) intervals."""
+    for period, kept in sorted(intervals):
+        if kept >= window_s:
+            return period, window_s
+    if intervals and window_s > REALTIME_KEPT_S:
+        period, kept = max(intervals, key=lambda item: item[1])
+        return period, float(kept)
+    return REALTIME_INTERVAL_S, min(window_s, REALTIME_KEPT_S)
+
+
+def summarise(cpu_mhz: Sequence[float], memory_kib: Sequence[float]) -> tuple[float | None, float | None, float | None]:
+    """(P95 CPU MHz, mean CPU MHz, P95 memory MiB) from raw samples; -1 (no data) is dropped."""
+    cpu = np.asarray([v for v in cpu_mhz if v >= 0], dtype=float) * CPU_USAGE.to_stored
+    mem = np.asarray([v for v in memory_kib if v >= 0], dtype=float) * MEMORY_CONSUMED.to_stored
+    return (
+        float(np.percentile(cpu, 95)) if cpu.size else None,
+        float(cpu.mean()) if cpu.size else None,
+        float(np.percentile(mem, 95)) if mem.size else None,
+    )
+
+
+def _series(metric: Any) -> dict[int, list[float]]:
+    """counterId → values of one entity's result, whether 'normal' or 'csv' format."""
+    values: dict[int, list[float]] = {}
+    for series in metric.value or ():
+        raw = series.value
+        if isinstance(raw, str):
+            values[series.id.counterId] = [float(v) for v in raw.split(",") if v]
+        else:
+            values[series.id.counterId] = [float(v) for v in raw or ()]
+    return values
+
+
+def collect_usage(
+    client: VSphereClient,
+    entities: Sequence[tuple[type, str]],
+    *,
+    window_h: float,
+    max_query_metrics: int = 64,
+    workers: int = 4,
+) -> dict[str, Usage]:
+    """Usage per managed object id of the given (type, id) hosts and VMs; absent when no data."""
+    if not entities:
+        return {}
+    counters = client.counter_ids([c.name for c in COUNTERS])
+    if CPU_USAGE.name not in counters:
+        logger.warning("%s: counter %s not available: no usage figures", client.source.source, CPU_USAGE.name)
+        return {}
+    period_s, window_s = choose_interval(client.historical_intervals(), window_h * 3600)
+    end = client.server_time()
+    start = end - timedelta(seconds=window_s)
+    n_samples = int(window_s // period_s)
+    metric_ids = [vim.PerformanceManager.MetricId(counterId=key, instance="") for key in counters.values()]
+    per_call = max(1, max_query_metrics // len(metric_ids))
+    specs = [
+        vim.PerformanceManager.QuerySpec(
+            entity=client.entity(kind, ref),
+            metricId=metric_ids,
+            intervalId=period_s,
+            startTime=start,
+            endTime=end,
+            maxSample=n_samples,
+            format="normal",
+        )
+        for kind, ref in entities
+    ]
+    batches = [specs[i : i + per_call] for i in range(0, len(specs), per_call)]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = [metric for batch in pool.map(client.query_perf, batches) for metric in batch]
+    cpu_key = counters[CPU_USAGE.name]
+    mem_key = counters.get(MEMORY_CONSUMED.name)
+    usage: dict[str, Usage] = {}
+    for metric in results:
+        series = _series(metric)
+        stamps = [info.timestamp for info in metric.sampleInfo or ()]
+        if not stamps:
+            continue
+        cpu_p95, cpu_mean, mem_p95 = summarise(series.get(cpu_key, []), series.get(mem_key, []) if mem_key else [])
+        usage[metric.entity._moId] = Usage(
+            cpu_p95_mhz=cpu_p95,
+            cpu_mean_mhz=cpu_mean,
+            memory_p95_mib=mem_p95,
+            period_start=min(stamps) - timedelta(seconds=period_s),
+            period_end=max(stamps),
+        )
+    logger.debug(
+        "%s: usage of %d/%d objects at %d s over %.0f s in %d calls",
+        client.source.source,
+        len(usage),
+        len(entities),
+        period_s,
+        window_s,
+        len(batches),
+    )
+    return usage

@@ -1,0 +1,215 @@
+"""Read-only views of the inventory for people: hosts and VMs with their names, runs, versions.
+
+Every function takes the ``Session`` keyword-only and returns plain data (pandas frames, tuples):
+the dashboard caches them and holds no SQL. Present rows only: not missing, hosts not retired.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from inventory.enums import LifecycleStatus, RunStatus
+from inventory.models import Cluster, CollectionRun, Host, Scenario, Site, VirtualMachine
+from inventory.runs import recent_runs
+
+VM_COLUMNS = (
+    "id", "name", "host_id", "cluster_id", "host", "cluster", "power_state", "is_template",
+    "guest_os", "n_vcpus", "memory_mib", "storage_gib", "cpu_p95_mhz", "memory_p95_mib",
+)  # fmt: skip
+RUN_COLUMNS = (
+    "id", "source", "kind", "status", "started_at", "finished_at", "duration_s", "n_hosts",
+    "n_vms", "n_clusters", "n_created", "n_updated", "n_marked_missing", "error",
+)  # fmt: skip
+CLUSTER_COLUMNS = (
+    "cluster", "n_hosts", "n_vms", "n_cores", "n_vcpus", "cpu_utilisation", "memory_utilisation",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LatestRun:
+    """The latest successful collection run and the number of runs: what identifies the content."""
+
+    run_id: int
+    finished_at: datetime | None
+    n_runs: int
+
+
+def latest_run(session: Session) -> LatestRun | None:
+    """The latest successful run, or None when the inventory was never loaded."""
+    row = session.execute(
+        select(CollectionRun.id, CollectionRun.finished_at)
+        .where(CollectionRun.status == RunStatus.SUCCEEDED)
+        .order_by(CollectionRun.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    n_runs = session.scalar(select(func.count()).select_from(CollectionRun)) or 0
+    return LatestRun(run_id=row[0], finished_at=row[1], n_runs=n_runs)
+
+
+def runs_version(session: Session) -> tuple[int, int]:
+    """(latest run id, number of runs), whatever their status: changes with every run."""
+    row = session.execute(select(func.max(CollectionRun.id), func.count(CollectionRun.id))).one()  # type: ignore[arg-type]
+    return (row[0] or 0, row[1] or 0)
+
+
+def scenarios_version(session: Session) -> tuple[int, datetime | None]:
+    """(number of saved scenarios, latest update): changes whenever a scenario is saved."""
+    row = session.execute(select(func.count(Scenario.id), func.max(Scenario.updated_at))).one()  # type: ignore[arg-type]
+    return (int(row[0]), row[1])
+
+
+def vm_frame(session: Session) -> pd.DataFrame:
+    """Present VMs, one row each (by name), with their host and cluster names; memory also in GiB."""
+    statement = (
+        select(
+            VirtualMachine.id,
+            VirtualMachine.name,
+            VirtualMachine.host_id,
+            VirtualMachine.cluster_id,
+            Host.name.label("host"),  # type: ignore[attr-defined]
+            Cluster.name.label("cluster"),  # type: ignore[attr-defined]
+            VirtualMachine.power_state,
+            VirtualMachine.is_template,
+            VirtualMachine.guest_os,
+            VirtualMachine.n_vcpus,
+            VirtualMachine.memory_mib,
+            VirtualMachine.storage_provisioned_gib,
+            VirtualMachine.cpu_usage_p95_mhz,
+            VirtualMachine.memory_usage_p95_mib,
+        )
+        .join(Host, VirtualMachine.host_id == Host.id, isouter=True)  # type: ignore[arg-type]
+        .join(Cluster, VirtualMachine.cluster_id == Cluster.id, isouter=True)  # type: ignore[arg-type]
+        .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
+        .order_by(VirtualMachine.name)
+    )
+    frame = pd.DataFrame(session.execute(statement).all(), columns=list(VM_COLUMNS))
+    frame["power_state"] = frame["power_state"].astype(str)
+    frame["is_template"] = frame["is_template"].astype(bool)
+    frame["memory_gib"] = frame["memory_mib"].astype(float) / 1024
+    frame["memory_p95_gib"] = frame["memory_p95_mib"].astype(float) / 1024
+    return frame
+
+
+def _vm_load_per_host(session: Session) -> pd.DataFrame:
+    """Per host: VMs (templates excluded), their vCPUs and summed P95 demand (None when unknown)."""
+    rows = session.execute(
+        select(
+            VirtualMachine.host_id,
+            func.count(VirtualMachine.id),  # type: ignore[arg-type]
+            func.sum(VirtualMachine.cpu_usage_p95_mhz),
+            func.sum(VirtualMachine.memory_usage_p95_mib),
+            func.sum(VirtualMachine.n_vcpus),
+        )
+        .where(VirtualMachine.missing_since.is_(None), VirtualMachine.is_template.is_(False))  # type: ignore[union-attr,attr-defined]
+        .where(VirtualMachine.host_id.is_not(None))  # type: ignore[union-attr]
+        .group_by(VirtualMachine.host_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "n_vms", "vm_cpu_p95_mhz", "vm_memory_p95_mib", "n_vcpus"])
+
+
+def host_frame(session: Session, *, today: date) -> pd.DataFrame:
+    """Present hosts, one row each (by name), with age, warranty, VM counts and utilisation.
+
+    Utilisation is the host's own P95 when collected, else the sum of its VMs' P95 demand over its
+    capacity (cores × MHz; memory in MiB): a descriptive figure, not a sizing.
+    """
+    statement = (
+        select(
+            Host.id, Host.name, Cluster.name.label("cluster"),  # type: ignore[attr-defined]
+            Site.name.label("site"),  # type: ignore[attr-defined]
+            Host.vendor, Host.model, Host.cpu_model, Host.n_sockets, Host.n_cores_per_socket,
+            Host.cpu_mhz, Host.memory_mib, Host.power_state, Host.status, Host.purchase_date,
+            Host.purchase_price_eur, Host.warranty_end, Host.support_cost_eur_per_year,
+            Host.cpu_usage_p95_mhz, Host.memory_usage_p95_mib, Host.hypervisor_version,
+        )
+        .join(Cluster, Host.cluster_id == Cluster.id, isouter=True)  # type: ignore[arg-type]
+        .join(Site, Host.site_id == Site.id, isouter=True)  # type: ignore[arg-type]
+        .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
+        .order_by(Host.name)
+    )  # fmt: skip
+    frame = pd.DataFrame(session.execute(statement).all(), columns=[
+        "id", "name", "cluster", "site", "vendor", "model", "cpu_model", "n_sockets",
+        "n_cores_per_socket", "cpu_mhz", "memory_mib", "power_state", "status", "purchase_date",
+        "purchase_price_eur", "warranty_end", "support_eur_per_year", "host_cpu_p95_mhz",
+        "host_memory_p95_mib", "hypervisor",
+    ])  # fmt: skip
+    frame["power_state"] = frame["power_state"].astype(str)
+    frame["status"] = frame["status"].astype(str)
+    frame["n_cores"] = (frame["n_sockets"].fillna(0) * frame["n_cores_per_socket"].fillna(0)).astype(int)
+    frame["memory_gib"] = frame["memory_mib"].astype(float) / 1024
+    purchase = pd.to_datetime(frame["purchase_date"])
+    frame["age_years"] = (pd.Timestamp(today) - purchase).dt.days / 365.25
+    frame["purchase_year"] = purchase.dt.year
+    warranty = pd.to_datetime(frame["warranty_end"])
+    frame["out_of_warranty"] = (warranty < pd.Timestamp(today)).astype(float).where(warranty.notna())
+    frame = frame.merge(_vm_load_per_host(session), how="left", on="id")
+    frame["n_vms"] = frame["n_vms"].fillna(0).astype(int)
+    frame["n_vcpus"] = frame["n_vcpus"].fillna(0).astype(int)
+    capacity_mhz = frame["n_cores"] * frame["cpu_mhz"].astype(float)
+    cpu_used = frame["host_cpu_p95_mhz"].astype(float).fillna(frame["vm_cpu_p95_mhz"].astype(float).fillna(0.0))
+    memory_used = frame["host_memory_p95_mib"].astype(float).fillna(
+        frame["vm_memory_p95_mib"].astype(float).fillna(0.0)
+    )
+    frame["cpu_utilisation"] = (cpu_used / capacity_mhz.where(capacity_mhz > 0)).astype(float)
+    frame["memory_utilisation"] = (memory_used / frame["memory_mib"].astype(float)).astype(float)
+    return frame
+
+
+def cluster_frame(hosts: pd.DataFrame) -> pd.DataFrame:
+    """Per-cluster totals of ``host_frame``'s rows: hosts, VMs, cores, vCPUs, CPU/memory utilisation."""
+    if hosts.empty:
+        return pd.DataFrame(columns=list(CLUSTER_COLUMNS))
+    capacity_mhz = hosts["n_cores"] * hosts["cpu_mhz"].astype(float)
+    frame = hosts.assign(
+        cluster=hosts["cluster"].fillna("—"),
+        capacity_mhz=capacity_mhz,
+        cpu_used=hosts["cpu_utilisation"] * capacity_mhz,
+        memory_used=hosts["memory_utilisation"] * hosts["memory_mib"].astype(float),
+        memory_mib=hosts["memory_mib"].astype(float),
+    )
+    grouped = (
+        frame.groupby("cluster")
+        .agg(
+            n_hosts=("id", "size"),
+            n_vms=("n_vms", "sum"),
+            n_cores=("n_cores", "sum"),
+            n_vcpus=("n_vcpus", "sum"),
+            capacity_mhz=("capacity_mhz", "sum"),
+            cpu_used=("cpu_used", "sum"),
+            memory_mib=("memory_mib", "sum"),
+            memory_used=("memory_used", "sum"),
+        )
+        .reset_index()
+    )
+    grouped["cpu_utilisation"] = grouped["cpu_used"] / grouped["capacity_mhz"].where(grouped["capacity_mhz"] > 0)
+    grouped["memory_utilisation"] = grouped["memory_used"] / grouped["memory_mib"].where(grouped["memory_mib"] > 0)
+    return grouped[list(CLUSTER_COLUMNS)]
+
+
+def run_frame(session: Session, *, limit: int = 50) -> pd.DataFrame:
+    """The latest ``limit`` collection runs, newest first, with their duration in seconds."""
+    rows = [
+        {
+            "id": r.id,
+            "source": r.source,
+            "kind": r.kind,
+            "status": str(r.status),
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "duration_s": (r.finished_at - r.started_at).total_seconds() if r.finished_at and r.started_at else None,
+            "n_hosts": r.n_hosts,
+            "n_vms": r.n_vms,
+            "n_clusters": r.n_clusters,
+            "n_created": r.n_created,
+            "n_updated": r.n_updated,
+            "n_marked_missing": r.n_marked_missing,
+            "error": r.error,
+        }
+        for r in recent_runs(session, limit=limit)
+    ]
+    return pd.DataFrame(rows, columns=list(RUN_COLUMNS))

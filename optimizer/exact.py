@@ -1,0 +1,146 @@
+"""Exact 2-D vector bin packing with OR-Tools CP-SAT, for small instances.
+
+Sizes and capacities are made integers conservatively (sizes rounded up, capacities down), so a
+solution is always feasible for the real figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.sat.python import cp_model
+
+from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
+
+__all__ = ["ExactPacking", "pack_vectors_exact"]
+
+
+@dataclass(frozen=True, eq=False)
+class ExactPacking:
+    """Result of `pack_vectors_exact`.
+
+    Attributes:
+        status: "OPTIMAL", "FEASIBLE" or "UNKNOWN" (no solution within the time limit).
+        assignment: shape (m,), bin index per item (-1 if unknown or item fits no bin).
+        n_bins: bins used by the best solution (-1 if none).
+        best_bound: proven lower bound (max of the solver's bound and our combinatorial bound).
+        gap_bins: n_bins - best_bound (0 when optimal).
+        wall_time_s: solver time.
+    """
+
+    status: str
+    assignment: NDArray[np.int64]
+    n_bins: int
+    best_bound: int
+    gap_bins: int
+    wall_time_s: float
+
+
+def pack_vectors_exact(
+    *,
+    sizes: NDArray[np.float64],
+    bin_capacities: NDArray[np.float64],
+    hint: NDArray[np.int64] | None = None,
+    time_limit_s: float = 10.0,
+    num_workers: int = 2,
+    seed: int = 0,
+) -> ExactPacking:
+    """Minimise the number of bins used, with CP-SAT.
+
+    Args:
+        sizes: shape (m, 2), item demands (>= 0); items that fit no bin are left at -1.
+        bin_capacities: shape (b, 2), candidate bins; b bounds the number of bins (pass the
+            heuristic's count of identical bins, or all existing hosts).
+        hint: shape (m,), a known feasible assignment (e.g. from `pack_vectors`), or None.
+        time_limit_s: solver wall-clock limit, seconds.
+        num_workers: CP-SAT search workers.
+        seed: CP-SAT random seed.
+    """
+    sizes = np.asarray(sizes, dtype=float).reshape(-1, 2)
+    caps = np.asarray(bin_capacities, dtype=float).reshape(-1, 2)
+    if caps.shape[0] == 0:
+        raise ValueError("bin_capacities must hold at least one bin")
+    if time_limit_s <= 0:
+        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
+    m, b = sizes.shape[0], caps.shape[0]
+    fits: NDArray[np.bool_] = np.all(sizes[:, None, :] <= caps[None, :, :], axis=2)  # (m, b)
+    placeable = np.any(fits, axis=1)
+    items = np.flatnonzero(placeable)
+    identical = bool((caps == caps[0]).all())
+    bound = (
+        lower_bound_identical(sizes=sizes, capacity=caps[0])
+        if identical
+        else lower_bound_heterogeneous(sizes=sizes, capacities=caps)
+    ).value
+    if items.size == 0:
+        return ExactPacking("OPTIMAL", np.full(m, -1, np.int64), 0, 0, 0, 0.0)
+    isz = np.ceil(sizes - 1e-9).astype(np.int64)
+    icap = np.floor(caps + 1e-9).astype(np.int64)
+
+    model = cp_model.CpModel()
+    # x[i, j] = 1 if item i is in bin j; y[j] = 1 if bin j is used.
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    y = [model.new_bool_var(f"y{j}") for j in range(b)]
+    for r, i in enumerate(items.tolist()):
+        for j in range(b):
+            # Symmetry breaking for identical bins: item of rank r only in bins 0..r.
+            if fits[i, j] and (not identical or j <= r):
+                x[i, j] = model.new_bool_var(f"x{i}_{j}")
+    # Each placeable item in exactly one bin.
+    for i in items.tolist():
+        model.add_exactly_one(x[i, j] for j in range(b) if (i, j) in x)
+    # Capacity per bin and dimension, only if the bin is used.
+    for j in range(b):
+        in_j = [i for i in items.tolist() if (i, j) in x]
+        for d in range(2):
+            model.add(sum(int(isz[i, d]) * x[i, j] for i in in_j) <= int(icap[j, d]) * y[j])
+        for i in in_j:
+            model.add_implication(x[i, j], y[j])
+    # Symmetry breaking: identical bins are used in order.
+    if identical:
+        for j in range(b - 1):
+            model.add_implication(y[j + 1], y[j])
+    model.add(sum(y) >= bound)
+    # Objective: minimise the number of bins used.
+    model.minimize(sum(y))
+
+    if hint is not None:
+        hint = np.asarray(hint, dtype=np.int64).reshape(m)
+        relabel = _relabel_hint(hint[items]) if identical else {int(v): int(v) for v in hint}
+        for i in items.tolist():
+            target = relabel.get(int(hint[i]), -1)
+            for j in range(b):
+                if (i, j) in x:
+                    model.add_hint(x[i, j], j == target)
+        used_bins = {relabel.get(int(hint[i]), -1) for i in items.tolist()}
+        for j in range(b):
+            model.add_hint(y[j], j in used_bins)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(num_workers)
+    solver.parameters.random_seed = int(seed)
+    code = solver.solve(model)
+    assignment = np.full(m, -1, dtype=np.int64)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (i, j), var in x.items():
+            if solver.boolean_value(var):
+                assignment[i] = j
+        n_bins = round(solver.objective_value)
+        best = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
+        status = "OPTIMAL" if code == cp_model.OPTIMAL or best >= n_bins else "FEASIBLE"
+        best = n_bins if status == "OPTIMAL" else best
+        return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time)
+    return ExactPacking("UNKNOWN", assignment, -1, bound, -1, solver.wall_time)
+
+
+def _relabel_hint(bins: NDArray[np.int64]) -> dict[int, int]:
+    """Renumber bins in order of first appearance, to satisfy the item-rank symmetry breaking."""
+    mapping: dict[int, int] = {}
+    for v in bins.tolist():
+        if v >= 0 and v not in mapping:
+            mapping[v] = len(mapping)
+    return mapping

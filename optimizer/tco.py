@@ -1,0 +1,275 @@
+"""Total cost of ownership (TCO) vs total cost of acquisition (TCA), energy and carbon.
+
+Cost lines per host and year (all TTC EUR; see `optimizer.assumptions` for conventions):
+
+* energy: `P(u) = P_idle + (P_max - P_idle) * u`, `kWh = P * 8760 / 1000 * PUE`, times the price;
+* maintenance: 0 under warranty; then the host's known support cost, or a share of its purchase
+  price rising with each year after warranty; VAT added (not recovered on operating spending);
+* licences: vSphere per core (minimum per CPU) every year; Windows Server Datacenter per core
+  (minimums per CPU and per server) on hosts carrying Windows VMs, as a yearly equivalent;
+* staff: hours per host times hourly cost; rack: units times cost per U.
+
+TCA = (purchase + install) HT, and TTC. TCO over a horizon = TCA TTC + sum of yearly lines
+(`tco_eur`), or the depreciation charged within the horizon + yearly lines (`tco_depreciated_eur`).
+Carbon: operational `kWh * grid factor`; embodied of new hardware, total and amortised per year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.assumptions import Assumptions
+
+__all__ = [
+    "OptionTco",
+    "YearlyCosts",
+    "host_power_w",
+    "host_yearly_costs",
+    "maintenance_eur_ht",
+    "option_tco",
+    "vsphere_licensed_cores",
+    "windows_licensed_cores",
+    "yearly_energy_kwh",
+]
+
+F64 = NDArray[np.float64]
+HOURS_PER_YEAR = 8760.0
+
+
+def host_power_w(*, power_idle_w: F64, power_max_w: F64, cpu_utilisation: F64) -> F64:
+    """Linear power model; shapes (n,); utilisation clipped to [0, 1]. Returns W, shape (n,)."""
+    u = np.clip(np.asarray(cpu_utilisation, dtype=float), 0.0, 1.0)
+    idle = np.asarray(power_idle_w, dtype=float)
+    return np.asarray(idle + (np.asarray(power_max_w, dtype=float) - idle) * u, dtype=float)
+
+
+def yearly_energy_kwh(*, power_w: F64, pue: float) -> F64:
+    """Facility energy per year in kWh for IT power `power_w` (W, shape (n,)) and a PUE."""
+    if pue < 1:
+        raise ValueError(f"pue must be >= 1, got {pue}")
+    return np.asarray(power_w, dtype=float) * HOURS_PER_YEAR / 1000.0 * pue
+
+
+def vsphere_licensed_cores(
+    *, n_sockets: NDArray[np.int64], n_cores: NDArray[np.int64], min_cores_per_cpu: int
+) -> NDArray[np.int64]:
+    """Cores billed by a per-core vSphere subscription, shape (n,)."""
+    sockets = np.asarray(n_sockets, dtype=np.int64)
+    per_cpu = -(-np.asarray(n_cores, dtype=np.int64) // sockets)
+    return np.asarray(sockets * np.maximum(per_cpu, min_cores_per_cpu), dtype=np.int64)
+
+
+def windows_licensed_cores(
+    *, n_sockets: NDArray[np.int64], n_cores: NDArray[np.int64], assumptions: Assumptions
+) -> NDArray[np.int64]:
+    """Cores to license for Windows Server Datacenter, shape (n,), rounded to 2-core packs."""
+    sockets = np.asarray(n_sockets, dtype=np.int64)
+    per_cpu = -(-np.asarray(n_cores, dtype=np.int64) // sockets)
+    cores = np.maximum(
+        sockets * np.maximum(per_cpu, assumptions.windows_min_cores_per_cpu),
+        assumptions.windows_min_cores_per_server,
+    )
+    return np.asarray(cores + cores % 2, dtype=np.int64)
+
+
+def maintenance_eur_ht(
+    *,
+    year: float,
+    purchase_year: F64,
+    purchase_price_eur: F64,
+    warranty_end_year: F64,
+    support_cost_eur_per_year: F64,
+    assumptions: Assumptions,
+) -> F64:
+    """Hardware support cost HT for calendar `year`, shape (n,).
+
+    Warranty end unknown: purchase year + `default_warranty_years`; purchase year also unknown:
+    the host is taken as out of warranty for one year. Price unknown: `default_server_price_eur`.
+    """
+    a = assumptions
+    purchase = np.asarray(purchase_year, dtype=float)
+    w_end = np.asarray(warranty_end_year, dtype=float)
+    w_end = np.where(np.isnan(w_end), purchase + a.default_warranty_years, w_end)
+    years_after = np.where(np.isnan(w_end), 0.0, year - w_end)
+    under = years_after < 0
+    price = np.asarray(purchase_price_eur, dtype=float)
+    price = np.where(np.isnan(price), a.default_server_price_eur, price)
+    rate = a.support_rate_per_year + a.support_rate_increase_per_year * np.maximum(years_after, 0.0)
+    known = np.asarray(support_cost_eur_per_year, dtype=float)
+    cost = np.where(np.isnan(known), price * rate, known)
+    return np.where(under, 0.0, cost)
+
+
+@dataclass(frozen=True, eq=False)
+class YearlyCosts:
+    """Operating lines of n hosts for one year. Arrays shape (n,), EUR TTC unless named so."""
+
+    energy_kwh: F64
+    energy_eur: F64
+    maintenance_eur: F64
+    licences_eur: F64
+    staff_eur: F64
+    rack_eur: F64
+    operational_kgco2e: F64
+
+    @property
+    def total_eur(self) -> F64:
+        """Sum of the money lines per host, shape (n,)."""
+        return self.energy_eur + self.maintenance_eur + self.licences_eur + self.staff_eur + self.rack_eur
+
+
+def host_yearly_costs(
+    *,
+    n_sockets: NDArray[np.int64],
+    n_cores: NDArray[np.int64],
+    power_idle_w: F64,
+    power_max_w: F64,
+    cpu_utilisation: F64,
+    carries_windows: NDArray[np.bool_],
+    rack_units: F64,
+    maintenance_ht_eur: F64,
+    assumptions: Assumptions,
+) -> YearlyCosts:
+    """Yearly operating lines for n hosts (all inputs shape (n,))."""
+    a = assumptions
+    vat = 1.0 + a.vat_rate
+    kwh = yearly_energy_kwh(
+        power_w=host_power_w(power_idle_w=power_idle_w, power_max_w=power_max_w, cpu_utilisation=cpu_utilisation),
+        pue=a.pue,
+    )
+    vs = vsphere_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu)
+    licences = vs * a.vsphere_eur_per_core_per_year * float(a.vsphere_enabled)
+    win = windows_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, assumptions=a)
+    win_eur = win * a.windows_datacenter_eur_per_core / a.windows_amortisation_years
+    licences = licences + np.where(np.asarray(carries_windows, bool) & a.windows_enabled, win_eur, 0.0)
+    n = np.asarray(n_sockets).shape[0]
+    return YearlyCosts(
+        energy_kwh=kwh,
+        energy_eur=kwh * a.electricity_eur_per_kwh,
+        maintenance_eur=np.asarray(maintenance_ht_eur, dtype=float) * vat,
+        licences_eur=np.asarray(licences * vat, dtype=float),
+        staff_eur=np.full(n, a.staff_hours_per_host_per_year * a.staff_eur_per_hour),
+        rack_eur=np.asarray(rack_units, dtype=float) * a.rack_eur_per_u_per_year,
+        operational_kgco2e=kwh * a.grid_kgco2e_per_kwh,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class OptionTco:
+    """TCO of one option over `years`; yearly arrays shape (h,), EUR TTC.
+
+    Attributes:
+        name: option label ("keep estate", offer name...).
+        n_hosts: hosts running in the option.
+        tca_eur_ht / tca_eur_ttc: purchase + install of new hardware (0 to keep the estate).
+        depreciation_eur: linear depreciation of the TCA charged within the horizon (TTC).
+        energy_eur, maintenance_eur, licences_eur, staff_eur, rack_eur: yearly lines.
+        energy_kwh, operational_kgco2e: yearly energy and operational carbon.
+        embodied_kgco2e: manufacturing footprint of the new hardware (0 to keep).
+    """
+
+    name: str
+    n_hosts: int
+    years: tuple[int, ...]
+    tca_eur_ht: float
+    tca_eur_ttc: float
+    depreciation_eur: float
+    energy_eur: F64
+    maintenance_eur: F64
+    licences_eur: F64
+    staff_eur: F64
+    rack_eur: F64
+    energy_kwh: F64
+    operational_kgco2e: F64
+    embodied_kgco2e: float
+
+    @property
+    def opex_eur(self) -> F64:
+        """Yearly operating total, shape (h,)."""
+        return self.energy_eur + self.maintenance_eur + self.licences_eur + self.staff_eur + self.rack_eur
+
+    @property
+    def tco_eur(self) -> float:
+        """TCA TTC + sum of operating lines over the horizon."""
+        return float(self.tca_eur_ttc + self.opex_eur.sum())
+
+    @property
+    def tco_depreciated_eur(self) -> float:
+        """Depreciation within the horizon + sum of operating lines."""
+        return float(self.depreciation_eur + self.opex_eur.sum())
+
+
+def option_tco(
+    *,
+    name: str,
+    n_sockets: NDArray[np.int64],
+    n_cores: NDArray[np.int64],
+    power_idle_w: F64,
+    power_max_w: F64,
+    cpu_utilisation: F64,
+    carries_windows: NDArray[np.bool_],
+    rack_units: F64,
+    purchase_year: F64,
+    purchase_price_eur: F64,
+    warranty_end_year: F64,
+    support_cost_eur_per_year: F64,
+    tca_eur_ht: float,
+    embodied_kgco2e: float,
+    start_year: int,
+    assumptions: Assumptions,
+) -> OptionTco:
+    """TCO of a fleet of n hosts (all arrays shape (n,)) over `assumptions.horizon_years`.
+
+    The fleet is constant over the horizon; maintenance is recomputed each year as hosts age.
+    """
+    a = assumptions
+    years = tuple(range(start_year, start_year + a.horizon_years))
+    lines: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "energy_eur",
+            "maintenance_eur",
+            "licences_eur",
+            "staff_eur",
+            "rack_eur",
+            "energy_kwh",
+            "operational_kgco2e",
+        )
+    }
+    for year in years:
+        maint = maintenance_eur_ht(
+            year=year,
+            purchase_year=purchase_year,
+            purchase_price_eur=purchase_price_eur,
+            warranty_end_year=warranty_end_year,
+            support_cost_eur_per_year=support_cost_eur_per_year,
+            assumptions=a,
+        )
+        costs = host_yearly_costs(
+            n_sockets=n_sockets,
+            n_cores=n_cores,
+            power_idle_w=power_idle_w,
+            power_max_w=power_max_w,
+            cpu_utilisation=cpu_utilisation,
+            carries_windows=carries_windows,
+            rack_units=rack_units,
+            maintenance_ht_eur=maint,
+            assumptions=a,
+        )
+        for key, values in lines.items():
+            values.append(float(getattr(costs, key).sum()))
+    tca_ttc = tca_eur_ht * (1.0 + a.vat_rate)
+    share = min(1.0, a.horizon_years / a.depreciation_years)
+    return OptionTco(
+        name=name,
+        n_hosts=int(np.asarray(n_sockets).shape[0]),
+        years=years,
+        tca_eur_ht=float(tca_eur_ht),
+        tca_eur_ttc=float(tca_ttc),
+        depreciation_eur=float(tca_ttc * share),
+        embodied_kgco2e=float(embodied_kgco2e),
+        **{k: np.array(v) for k, v in lines.items()},
+    )

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from optimizer import (
+    CAUTIOUS_CEILING,
+    GENERATION_CATALOGUE,
+    Assumptions,
+    estimate_generation_figures,
+)
+
+
+def test_defaults_match_domain_notes() -> None:
+    a = Assumptions()
+    assert a.horizon_years == 5 and a.pue == 1.8 and a.discount_rate == 0.07
+    assert a.electricity_eur_per_kwh == 0.20 and a.grid_kgco2e_per_kwh == 0.052
+    assert a.fctva_rate == pytest.approx(0.16404) and a.vat_rate == 0.20
+    assert a.vsphere_min_cores_per_cpu == 16 and a.windows_min_cores_per_server == 16
+    assert a.utilisation_ceiling == 0.8 and CAUTIOUS_CEILING == 0.40 and a.ha_reserve_hosts == 1
+
+
+def test_with_overrides_returns_copy_and_echoes() -> None:
+    a = Assumptions()
+    b = a.with_overrides(pue=1.3, electricity_eur_per_kwh=0.3)
+    assert a.pue == 1.8 and b.pue == 1.3
+    assert b.to_dict()["electricity_eur_per_kwh"] == 0.3
+    assert set(a.to_dict()) >= {"pue", "fctva_delay_years", "cpu_comfort_factor"}
+
+
+@pytest.mark.parametrize(
+    "kw, word",
+    [
+        ({"not_a_figure": 1}, "unknown"),
+        ({"pue": 0.9}, "pue"),
+        ({"utilisation_ceiling": 0.0}, "utilisation_ceiling"),
+        ({"electricity_eur_per_kwh": -0.1}, "electricity_eur_per_kwh"),
+        ({"fctva_delay_years": 3}, "fctva_delay_years"),
+        ({"horizon_years": 0}, "horizon_years"),
+    ],
+)
+def test_bad_overrides_raise_naming_the_figure(kw: dict[str, float], word: str) -> None:
+    with pytest.raises(ValueError, match=word):
+        Assumptions().with_overrides(**kw)
+
+
+def test_generation_catalogue_is_ordered_and_estimates_interpolate() -> None:
+    assert (np.diff(GENERATION_CATALOGUE[:, 0]) > 0).all()
+    assert (np.diff(GENERATION_CATALOGUE[:, 1]) > 0).all()
+    perf, idle, peak = estimate_generation_figures(
+        year=np.array([2012.0, 2024.0, np.nan, 1990.0]), n_sockets=np.array([2, 2, 1, 2])
+    )
+    assert perf[1] == pytest.approx(1.0) and perf[0] < perf[1]
+    assert (peak >= idle).all() and idle[2] < idle[0]
+    assert perf[3] == GENERATION_CATALOGUE[0, 1]  # clamped

@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+
+from optimizer import explain_ratio
+
+
+def test_utilisation_driven_ratio() -> None:
+    # 10 old hosts half the size of a new one, 10 % memory used; new hosts filled to 80 %.
+    old_cap = np.tile([50_000.0, 256_000.0], (10, 1))
+    old_load = np.tile([2_000.0, 25_600.0], (10, 1))
+    new_load = np.array([[20_000.0, 256_000.0 * 2 * 0.5]])
+    d = explain_ratio(
+        old_raw_capacity=old_cap,
+        old_load=old_load,
+        old_perf_per_core=np.full(10, 0.9),
+        old_n_cores=np.full(10, 16),
+        new_raw_capacity=np.array([100_000.0, 512_000.0]),
+        new_load=new_load,
+        new_perf_per_core=1.0,
+        new_n_cores=32,
+        n_vms=50,
+        n_hosts_new_total=2,
+    )
+    assert d.ratio == 5.0 and d.binding_resource == "memory"
+    assert d.memory_utilisation_before == pytest.approx(0.1)
+    assert d.memory_utilisation_after == pytest.approx(0.5)
+    assert d.ratio_from_utilisation == pytest.approx(5.0) and d.ratio_from_capacity == 2.0
+    assert d.main_driver == "utilisation"
+    assert d.per_core_perf_gain == pytest.approx(1 / 0.9) and d.core_count_gain == 2.0
+    assert len(d.explanation) == 4
+
+
+def test_nothing_replaced() -> None:
+    d = explain_ratio(
+        old_raw_capacity=np.zeros((0, 2)),
+        old_load=np.zeros((0, 2)),
+        old_perf_per_core=np.zeros(0),
+        old_n_cores=np.zeros(0, np.int64),
+        new_raw_capacity=np.ones(2),
+        new_load=np.zeros((0, 2)),
+        new_perf_per_core=1.0,
+        new_n_cores=8,
+        n_vms=0,
+        n_hosts_new_total=0,
+    )
+    assert d.main_driver == "none"

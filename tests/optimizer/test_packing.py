@@ -1,0 +1,91 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer import lower_bound_identical, pack_vectors, pack_vectors_exact
+
+CAP = np.array([100.0, 100.0])
+items = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), min_size=1, max_size=60)
+
+
+def _check_invariants(sizes: np.ndarray, caps: np.ndarray, packing) -> None:  # type: ignore[no-untyped-def]
+    placed = packing.assignment >= 0
+    reported = {i for i, _ in packing.unplaced}
+    # Every item placed or reported, never both.
+    assert set(np.flatnonzero(~placed).tolist()) == reported
+    load = np.zeros_like(caps)
+    np.add.at(load, packing.assignment[placed], sizes[placed])
+    assert (load <= caps * (1 + 1e-9) + 1e-9).all()  # no bin over capacity
+    assert np.allclose(load, packing.load)
+
+
+@settings(max_examples=60, deadline=None)
+@given(items)
+def test_heuristic_invariants_and_bound(raw: list[tuple[int, int]]) -> None:
+    sizes = np.array(raw, dtype=float)
+    caps = np.tile(CAP, (len(raw), 1))
+    packing = pack_vectors(sizes=sizes, bin_capacities=caps)
+    _check_invariants(sizes, caps, packing)
+    too_big = (sizes > CAP).any(axis=1)
+    assert {i for i, _ in packing.unplaced} == set(np.flatnonzero(too_big).tolist())
+    assert lower_bound_identical(sizes=sizes, capacity=CAP).value <= packing.n_bins
+
+
+@settings(max_examples=40, deadline=None)
+@given(items, st.lists(st.tuples(st.integers(1, 150), st.integers(1, 150)), min_size=1, max_size=6))
+def test_heterogeneous_bins_invariants(raw: list[tuple[int, int]], bins: list[tuple[int, int]]) -> None:
+    sizes = np.array(raw, dtype=float)
+    caps = np.array(bins, dtype=float)
+    _check_invariants(sizes, caps, pack_vectors(sizes=sizes, bin_capacities=caps))
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(5, 70), st.integers(5, 70)), min_size=2, max_size=12))
+def test_exact_oracle_on_tiny_instances(raw: list[tuple[int, int]]) -> None:
+    sizes = np.array(raw, dtype=float)
+    heur = pack_vectors(sizes=sizes, bin_capacities=np.tile(CAP, (len(raw), 1)))
+    exact = pack_vectors_exact(sizes=sizes, bin_capacities=np.tile(CAP, (len(raw), 1)), time_limit_s=10.0)
+    assert exact.status == "OPTIMAL"
+    assert lower_bound_identical(sizes=sizes, capacity=CAP).value <= exact.n_bins <= heur.n_bins
+    _check_invariants(sizes, np.tile(CAP, (len(raw), 1)), _as_packing(exact, sizes))
+
+
+def _as_packing(exact, sizes):  # type: ignore[no-untyped-def]
+    class P:
+        assignment = exact.assignment
+        unplaced: tuple[tuple[int, str], ...] = ()
+        load = np.zeros((len(sizes), 2))
+
+    np.add.at(P.load, exact.assignment, sizes)
+    return P
+
+
+def test_oversized_item_reported_with_reason() -> None:
+    sizes = np.array([[10.0, 10.0], [10.0, 500.0]])
+    packing = pack_vectors(sizes=sizes, bin_capacities=np.tile(CAP, (2, 1)))
+    assert packing.assignment.tolist()[1] == -1
+    assert "exceeds the usable capacity" in packing.unplaced[0][1]
+
+
+def test_preopened_bins_are_used_first() -> None:
+    caps = np.array([[30.0, 30.0], [100.0, 100.0], [100.0, 100.0]])
+    packing = pack_vectors(sizes=np.array([[20.0, 20.0], [50.0, 50.0]]), bin_capacities=caps, n_preopened=1)
+    assert set(packing.assignment.tolist()) <= {0, 1} and packing.n_bins == 2
+    small = pack_vectors(sizes=np.array([[20.0, 20.0]]), bin_capacities=caps, n_preopened=1)
+    assert small.assignment.tolist() == [0] and small.bins_used.tolist() == [0]
+
+
+def test_running_out_of_bins_is_reported() -> None:
+    packing = pack_vectors(sizes=np.array([[60.0, 60.0]] * 3), bin_capacities=np.tile(CAP, (2, 1)))
+    assert (packing.assignment >= 0).sum() == 2
+    assert "no target host left" in packing.unplaced[0][1]
+
+
+def test_two_thousand_vms_within_one_host_of_bound() -> None:
+    rng = np.random.default_rng(3)
+    m = 2000
+    vcpus = rng.choice([1, 2, 4, 8, 16], size=m, p=[0.25, 0.35, 0.25, 0.1, 0.05])
+    sizes = np.column_stack([vcpus * 2400 * rng.beta(1.2, 8, m), rng.choice([2, 4, 8, 16, 32, 64], size=m) * 1024.0])
+    cap = np.array([64 * 2600 * 0.8, 768 * 1024 * 0.8])
+    packing = pack_vectors(sizes=sizes, bin_capacities=np.tile(cap, (m, 1)))
+    assert packing.n_bins <= lower_bound_identical(sizes=sizes, capacity=cap).value + 1

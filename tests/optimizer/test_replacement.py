@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer import Assumptions, HostTable, VmTable, plan_replacement
+from tests.optimizer.estates import GIB, make_estate, make_offer, make_source_claim_estate
+
+
+def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
+    hosts, vms = make_source_claim_estate()
+    plan = plan_replacement(
+        hosts=hosts,
+        vms=vms,
+        offers=make_offer(),
+        start_year=2026,
+        assumptions=Assumptions(replacement_age_years=4),
+    )
+    n_new = int(plan.new_hosts_per_year.sum())
+    assert 180 <= n_new <= 230, plan.message
+    assert np.isfinite(plan.retire_year).all()  # every old host retired
+    assert (plan.placement >= 0).all()
+    d = plan.drivers
+    assert d.n_hosts_replaced == 1000 and d.ratio == pytest.approx(1000 / n_new)
+    assert d.vms_per_host_before == 7 and d.vms_per_host_after > 30
+    assert d.memory_utilisation_after > d.memory_utilisation_before
+    assert d.binding_resource == "memory" and d.explanation
+    # Per-core licences shrink far less than per-host costs (DOMAIN.md).
+    s = plan.savings_by_category
+    staff_cut = s["staff_eur"][1] / plan.baseline.staff_eur[1]
+    lic_cut = s["licences_eur"][1] / plan.baseline.licences_eur[1]
+    assert staff_cut > 0.75 and lic_cut < staff_cut
+    assert plan.payback_year is not None
+
+
+def test_totals_equal_sum_of_yearly_lines() -> None:
+    hosts, vms = make_estate(n_hosts=30, vms_per_host=5, purchase_year=2019)
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    for budget in (plan.scenario, plan.baseline):
+        lines = (
+            budget.investissement_eur
+            - budget.fctva_eur
+            + budget.energy_eur
+            + budget.maintenance_eur
+            + budget.licences_eur
+            + budget.staff_eur
+            + budget.rack_eur
+        )
+        assert budget.total_eur == pytest.approx(lines.sum())
+    c = plan.comparison
+    assert c.total_savings_eur == pytest.approx(plan.baseline.total_eur - plan.scenario.total_eur)
+    assert c.total_savings_eur == pytest.approx(sum(v.sum() for v in plan.savings_by_category.values()))
+    assert np.allclose(np.cumsum(c.savings_eur), c.cumulative_savings_eur)
+    assert plan.scenario.investissement_eur.sum() == pytest.approx(plan.new_hosts_per_year.sum() * (18000 + 600) * 1.2)
+    assert np.allclose(
+        plan.carbon_savings_kgco2e,
+        plan.operational_kgco2e_baseline - plan.operational_kgco2e_scenario - plan.embodied_kgco2e_purchased,
+    )
+    assert plan.embodied_kgco2e_amortised.sum() <= plan.embodied_kgco2e_purchased.sum() + 1e-6
+
+
+def test_hosts_retire_when_due_by_age() -> None:
+    hosts, vms = make_estate(n_hosts=10, vms_per_host=4)
+    years = np.array([2019.0] * 5 + [2024.0] * 5)
+    hosts = HostTable.build(
+        **{
+            **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur")},
+            "purchase_year": years,
+        }
+    )
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    assert (plan.retire_year[:5] == 2026).all()
+    assert (plan.retire_year[5:] == 2029).all()  # 2024 + 5
+    assert plan.new_hosts_per_year[0] >= 2  # incl. HA reserve
+    assert (plan.n_hosts_scenario <= plan.n_hosts_baseline).all()
+
+
+def test_yearly_investment_cap_is_respected() -> None:
+    hosts, vms = make_estate(n_hosts=60, vms_per_host=6, purchase_year=2018)
+    cap = 3 * (18000 + 600) * 1.2
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap)
+    assert (plan.scenario.investissement_eur <= cap + 1e-6).all()
+    assert plan.new_hosts_per_year[1:].sum() > 0  # the rest waited
+    free = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    assert free.new_hosts_per_year[0] > 3
+
+
+def test_several_offers_and_unplaceable_vm_keeps_its_host() -> None:
+    hosts, vms = make_estate(n_hosts=8, vms_per_host=3, purchase_year=2018, n_clusters=1)
+    big = VmTable.build(
+        n_vcpus=np.append(vms.n_vcpus, 4),
+        memory_mib=np.append(vms.memory_mib, 2000 * GIB),
+        host=np.append(vms.host, 3),
+        cpu_p95_mhz=np.append(vms.cpu_p95_mhz, 50.0),
+    )
+    offers = [
+        make_offer(name="dear", price_eur=60000.0),
+        make_offer(name="cheap", price_eur=12000.0),
+    ]
+    plan = plan_replacement(hosts=hosts, vms=big, offers=offers, start_year=2026)
+    assert plan.offer_name == "cheap"
+    assert plan.status == "PARTIAL" and plan.unplaced[0][0] == big.n_vms - 1
+    assert np.isnan(plan.retire_year[3]) and np.isfinite(np.delete(plan.retire_year, 3)).all()
+
+
+def test_bad_inputs_raise() -> None:
+    hosts, vms = make_estate(n_hosts=2, vms_per_host=1)
+    with pytest.raises(ValueError, match="offers"):
+        plan_replacement(hosts=hosts, vms=vms, offers=[])
+    with pytest.raises(ValueError, match="yearly_investment_cap_eur"):
+        plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), yearly_investment_cap_eur=0)
+    with pytest.raises(ValueError, match="empty estate"):
+        plan_replacement(hosts=hosts, vms=VmTable.build(n_vcpus=[], memory_mib=[], host=[]), offers=make_offer())
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    seed=st.integers(0, 1000),
+    delay=st.integers(0, 2),
+    cap_hosts=st.one_of(st.none(), st.integers(2, 6)),
+    price=st.floats(0.05, 0.5),
+)
+def test_plan_properties(seed: int, delay: int, cap_hosts: int | None, price: float) -> None:
+    hosts, vms = make_estate(n_hosts=15, vms_per_host=4, purchase_year=2019, seed=seed)
+    a = Assumptions(fctva_delay_years=delay, electricity_eur_per_kwh=price)
+    cap = None if cap_hosts is None else cap_hosts * (18000 + 600) * 1.2
+    plan = plan_replacement(
+        hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, yearly_investment_cap_eur=cap
+    )
+    sc = plan.scenario
+    lines = sc.investissement_eur - sc.fctva_eur + sc.fonctionnement_eur
+    assert sc.total_eur == pytest.approx(lines.sum())
+    assert plan.comparison.total_savings_eur == pytest.approx(sum(v.sum() for v in plan.savings_by_category.values()))
+    if cap is not None:
+        assert (sc.investissement_eur <= cap + 1e-6).all()
+    # Every moved VM sits on a new host bought no later than its old host retired.
+    moved = plan.placement >= 0
+    assert (plan.new_host_year[plan.placement[moved]] <= plan.retire_year[vms.host[moved]]).all()
+    # A host is retired only if all its VMs moved.
+    for h in np.flatnonzero(np.isfinite(plan.retire_year)):
+        assert moved[vms.host == h].all()

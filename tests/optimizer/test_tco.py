@@ -1,0 +1,103 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer import (
+    Assumptions,
+    host_power_w,
+    keep_estate_tco,
+    maintenance_eur_ht,
+    offer_fleet_tco,
+    vsphere_licensed_cores,
+    windows_licensed_cores,
+    yearly_energy_kwh,
+)
+from tests.optimizer.estates import make_estate, make_offer
+
+NAN = np.nan
+
+
+def test_linear_power_and_energy() -> None:
+    p = host_power_w(
+        power_idle_w=np.array([100.0]),
+        power_max_w=np.array([300.0]),
+        cpu_utilisation=np.array([0.25]),
+    )
+    assert p[0] == 150.0
+    assert yearly_energy_kwh(power_w=p, pue=2.0)[0] == pytest.approx(150 * 8.76 * 2)
+
+
+def test_licence_minimums() -> None:
+    a = Assumptions()
+    cores = vsphere_licensed_cores(n_sockets=np.array([2, 2]), n_cores=np.array([16, 64]), min_cores_per_cpu=16)
+    assert cores.tolist() == [32, 64]
+    win = windows_licensed_cores(n_sockets=np.array([1, 2, 2]), n_cores=np.array([4, 12, 40]), assumptions=a)
+    assert win.tolist() == [16, 16, 40]
+
+
+def test_maintenance_zero_under_warranty_then_rising() -> None:
+    a = Assumptions(support_rate_per_year=0.1, support_rate_increase_per_year=0.02)
+    kw = {
+        "purchase_year": np.array([2020.0, 2020.0, 2020.0]),
+        "purchase_price_eur": np.array([10000.0, 10000.0, NAN]),
+        "warranty_end_year": np.array([2023.0, 2023.0, NAN]),
+        "support_cost_eur_per_year": np.array([NAN, 700.0, NAN]),
+        "assumptions": a,
+    }
+    assert maintenance_eur_ht(year=2022, **kw).tolist() == [0.0, 0.0, 0.0]
+    later = maintenance_eur_ht(year=2025, **kw)
+    assert later[0] == pytest.approx(10000 * (0.1 + 0.02 * 2))
+    assert later[1] == 700.0  # known contract wins
+    assert later[2] == pytest.approx(a.default_server_price_eur * (0.1 + 0.02 * 2))
+
+
+def test_cheaper_but_hungrier_server_has_higher_tco() -> None:
+    a = Assumptions()
+    util = np.full(10, 0.5)
+    frugal = make_offer(name="frugal", price_eur=15000.0, power_idle_w=150.0, power_max_w=450.0)
+    hungry = make_offer(name="hungry", price_eur=13000.0, power_idle_w=400.0, power_max_w=1200.0, warranty_years=1)
+    t_f = offer_fleet_tco(offer=frugal, cpu_utilisation=util, carries_windows=util > 1, assumptions=a, start_year=2026)
+    t_h = offer_fleet_tco(offer=hungry, cpu_utilisation=util, carries_windows=util > 1, assumptions=a, start_year=2026)
+    assert t_h.tca_eur_ttc < t_f.tca_eur_ttc
+    assert t_h.tco_eur > t_f.tco_eur
+    assert t_f.tco_eur == pytest.approx(t_f.tca_eur_ttc + t_f.opex_eur.sum())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.01, 1.0), st.floats(0.01, 1.0))
+def test_tco_monotone_in_energy_price(p1: float, p2: float) -> None:
+    hosts, vms = make_estate(n_hosts=5, vms_per_host=3)
+    lo, hi = sorted((p1, p2))
+    t_lo = keep_estate_tco(hosts=hosts, vms=vms, start_year=2026, assumptions=Assumptions(electricity_eur_per_kwh=lo))
+    t_hi = keep_estate_tco(hosts=hosts, vms=vms, start_year=2026, assumptions=Assumptions(electricity_eur_per_kwh=hi))
+    assert t_lo.tco_eur <= t_hi.tco_eur + 1e-6
+
+
+def test_keep_estate_tco_lines_and_carbon() -> None:
+    hosts, vms = make_estate(n_hosts=5, vms_per_host=3, purchase_year=2020)
+    a = Assumptions()
+    t = keep_estate_tco(hosts=hosts, vms=vms, assumptions=a, start_year=2026)
+    assert t.years == tuple(range(2026, 2031)) and t.tca_eur_ttc == 0 and t.embodied_kgco2e == 0
+    assert (np.diff(t.maintenance_eur) > 0).all()  # ageing hosts cost more to support
+    assert np.allclose(t.operational_kgco2e, t.energy_kwh * a.grid_kgco2e_per_kwh)
+    assert np.allclose(t.energy_eur, t.energy_kwh * a.electricity_eur_per_kwh)
+
+
+def test_compare_options_keep_vs_offer_and_repack() -> None:
+    from optimizer import compare_options, plan_consolidation
+
+    hosts, vms = make_estate(n_hosts=20, vms_per_host=6, purchase_year=2018)
+    a = Assumptions()
+    offer = make_offer()
+    result = plan_consolidation(hosts=hosts, vms=vms, offer=offer, assumptions=a)
+    cmp = compare_options(hosts=hosts, vms=vms, result=result, offer=offer, assumptions=a, start_year=2026)
+    assert cmp.keep.tca_eur_ttc == 0 and cmp.consolidated.tca_eur_ttc > 0
+    assert cmp.tco_savings_eur == pytest.approx(cmp.keep.tco_eur - cmp.consolidated.tco_eur)
+    assert cmp.embodied_kgco2e_added == result.n_hosts_after * a.embodied_kgco2e_per_server
+    repack = plan_consolidation(hosts=hosts, vms=vms, offer=None, assumptions=a)
+    cmp2 = compare_options(hosts=hosts, vms=vms, result=repack, offer=None, assumptions=a, start_year=2026)
+    assert cmp2.consolidated.n_hosts == repack.n_hosts_after < hosts.n_hosts
+    assert cmp2.tco_savings_eur > 0 and cmp2.consolidated.tca_eur_ttc == 0
+    with pytest.raises(ValueError, match="offer"):
+        compare_options(hosts=hosts, vms=vms, result=repack, offer=offer, assumptions=a, start_year=2026)
