@@ -38,7 +38,7 @@ from inventory.records import (
     VirtualMachineRecord,
 )
 from inventory.repository import SyncReport, TableSync, upsert_observations
-from inventory.runs import recent_runs, record_run
+from inventory.runs import finish_run, recent_runs, record_run, start_run
 from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
 from inventory.summary import EstateSummary, estate_summary
 
@@ -72,6 +72,7 @@ __all__ = [
     "downgrade_database",
     "ensure_default_catalogue",
     "estate_summary",
+    "finish_run",
     "get_scenario",
     "is_initialised",
     "list_offers",
@@ -81,6 +82,7 @@ __all__ = [
     "record_run",
     "save_scenario",
     "session_scope",
+    "start_run",
     "upgrade_database",
     "upsert_observations",
     "utcnow",

@@ -25,7 +25,7 @@ from inventory.errors import CollectionError
 from inventory.models import CollectionRun, Host, utcnow
 from inventory.records import HostRecord, Snapshot
 from inventory.repository import upsert_observations
-from inventory.runs import _finish_run, _start_run
+from inventory.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def enrich_hosts(
 
     A ``CollectionError`` from ``collect`` fails the run and writes nothing, like ``record_run``.
     """
-    run_id = _start_run(engine, source=source, kind=kind)
+    run_id = start_run(engine, source=source, kind=kind)
     report = EnrichmentReport()
     try:
         records = list(collect())
@@ -119,11 +119,11 @@ def enrich_hosts(
             report.created, report.updated = sync.created, sync.updated
     except CollectionError as err:
         logger.error("import %s failed: %s", source, err)
-        return _finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err)), report
+        return finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err)), report
     except BaseException as err:
-        _finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
+        finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
         raise
-    run = _finish_run(
+    run = finish_run(
         engine,
         run_id,
         status=RunStatus.SUCCEEDED,

@@ -63,6 +63,7 @@ class HostBase(SQLModel):
     vendor: str | None = Field(default=None, max_length=200)
     model: str | None = Field(default=None, max_length=200)
     serial_number: str | None = Field(default=None, max_length=200, index=True)
+    asset_tag: str | None = Field(default=None, max_length=200, description="Inventory number on the chassis")
     cpu_model: str | None = Field(default=None, max_length=200)
     n_sockets: int | None = None
     n_cores_per_socket: int | None = None
@@ -71,6 +72,8 @@ class HostBase(SQLModel):
     memory_mib: float | None = None
     hypervisor_version: str | None = Field(default=None, max_length=200)
     power_state: PowerState = Field(default=PowerState.UNKNOWN, sa_type=String(20))
+    boot_time: datetime | None = _ts()
+    local_storage_gib: float | None = Field(default=None, description="Capacity of local disks, GiB")
     purchase_date: date | None = None
     purchase_price_eur: float | None = Field(default=None, description="Purchase price, EUR TTC")
     warranty_end: date | None = None

@@ -17,7 +17,8 @@ from inventory.repository import upsert_observations
 logger = logging.getLogger(__name__)
 
 
-def _start_run(engine: Engine, *, source: str, kind: str) -> int:
+def start_run(engine: Engine, *, source: str, kind: str) -> int:
+    """Record a run as ``running`` (committed at once, so a crash leaves a trace); returns its id."""
     with session_scope(engine) as session:
         run = CollectionRun(source=source, kind=kind, started_at=utcnow(), status=RunStatus.RUNNING)
         session.add(run)
@@ -26,7 +27,8 @@ def _start_run(engine: Engine, *, source: str, kind: str) -> int:
         return run.id
 
 
-def _finish_run(engine: Engine, run_id: int, **values: object) -> CollectionRun:
+def finish_run(engine: Engine, run_id: int, **values: object) -> CollectionRun:
+    """Set the outcome of run ``run_id`` (status, counts, error) and its end time; returns it detached."""
     with session_scope(engine) as session:
         run = session.get(CollectionRun, run_id)
         assert run is not None
@@ -55,18 +57,18 @@ def record_run(
     ``CollectionError`` the run is marked ``failed`` with its message and returned; any other
     exception is a bug: the run is marked failed and the exception propagates.
     """
-    run_id = _start_run(engine, source=source, kind=kind)
+    run_id = start_run(engine, source=source, kind=kind)
     try:
         snapshot = collect()
         with session_scope(engine) as session:
             report = upsert_observations(session=session, source=source, snapshot=snapshot, now=now)
     except CollectionError as err:
         logger.error("collection %s failed: %s", source, err)
-        return _finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err))
+        return finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err))
     except BaseException as err:
-        _finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
+        finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
         raise
-    run = _finish_run(
+    run = finish_run(
         engine,
         run_id,
         status=RunStatus.SUCCEEDED,

@@ -34,6 +34,8 @@ def map_machine(facts: MachineFacts) -> HostRecord:
         "serial_number": facts.serial_number,
         "hypervisor_version": facts.os_version,
         "power_state": PowerState.ON,
+        "boot_time": facts.boot_time,
+        "local_storage_gib": round(sum(d.total_gib for d in facts.disks), 1) if facts.disks else None,
         "memory_usage_p95_mib": facts.memory_used_mib,
         "usage_period_start": facts.sampled_from,
         "usage_period_end": facts.sampled_to,

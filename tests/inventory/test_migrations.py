@@ -31,3 +31,24 @@ def test_upgrade_is_idempotent_and_sqlite_uses_wal(tmp_path) -> None:  # type: i
     assert is_initialised(eng)
     with eng.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_upgrade_keeps_existing_rows(database_url: str) -> None:
+    """A database made by the first release upgrades in place: its hosts survive, new columns are empty."""
+    from sqlalchemy import text
+
+    eng = make_engine(database_url)
+    upgrade_database(eng, "0001")
+    with eng.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO host (source, external_id, name, power_state, status, memory_mib) "
+            "VALUES ('vc1', 'host-1', 'esx1', 'on', 'in_service', 262144)"
+        ))
+    upgrade_database(eng)
+    with eng.connect() as conn:
+        row = conn.execute(text("SELECT name, memory_mib, asset_tag, boot_time, local_storage_gib FROM host")).one()
+    assert tuple(row) == ("esx1", 262144.0, None, None, None)
+    downgrade_database(eng, "0001")
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT name FROM host")).scalar_one() == "esx1"
+    eng.dispose()

@@ -19,6 +19,8 @@ def test_this_machine_is_recorded_once(sqlite_engine: Engine) -> None:
     assert host.n_threads and host.n_threads >= 1 and host.memory_mib and host.memory_mib > 100
     assert host.n_sockets and host.n_cores_per_socket
     assert host.usage_period_start and host.usage_period_end and host.usage_period_start < host.usage_period_end
+    assert host.boot_time is not None and host.boot_time < host.usage_period_end
+    assert host.local_storage_gib is not None and host.local_storage_gib > 0
 
 
 def test_facts_are_consistent() -> None:
