@@ -38,7 +38,7 @@ from inventory.records import (
     VirtualMachineRecord,
 )
 from inventory.repository import SyncReport, TableSync, upsert_observations
-from inventory.runs import finish_run, recent_runs, record_run, start_run
+from inventory.runs import RunRecorder, finish_run, recent_runs, record_run, recorded_run, start_run
 from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
 from inventory.summary import EstateSummary, estate_summary
 
@@ -57,6 +57,7 @@ __all__ = [
     "InvalidSourceData",
     "LifecycleStatus",
     "PowerState",
+    "RunRecorder",
     "RunStatus",
     "Scenario",
     "Site",
@@ -80,6 +81,7 @@ __all__ = [
     "make_engine",
     "recent_runs",
     "record_run",
+    "recorded_run",
     "save_scenario",
     "session_scope",
     "start_run",

@@ -21,11 +21,10 @@ from sqlalchemy import Engine, select, update
 
 from inventory.database import session_scope
 from inventory.enums import RunStatus
-from inventory.errors import CollectionError
 from inventory.models import CollectionRun, Host, utcnow
 from inventory.records import HostRecord, Snapshot
 from inventory.repository import upsert_observations
-from inventory.runs import finish_run, start_run
+from inventory.runs import recorded_run
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +63,8 @@ def enrich_hosts(
 
     A ``CollectionError`` from ``collect`` fails the run and writes nothing, like ``record_run``.
     """
-    run_id = start_run(engine, source=source, kind=kind)
     report = EnrichmentReport()
-    try:
+    with recorded_run(engine, source=source, kind=kind) as recorder:
         records = list(collect())
         now = utcnow()
         with session_scope(engine) as session:
@@ -117,20 +115,13 @@ def enrich_hosts(
                 session=session, source=source, snapshot=Snapshot(hosts=leftovers, complete=False), now=now
             )
             report.created, report.updated = sync.created, sync.updated
-    except CollectionError as err:
-        logger.error("import %s failed: %s", source, err)
-        return finish_run(engine, run_id, status=RunStatus.FAILED, error=str(err)), report
-    except BaseException as err:
-        finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
-        raise
-    run = finish_run(
-        engine,
-        run_id,
-        status=RunStatus.SUCCEEDED,
-        n_hosts=len(records),
-        n_created=report.created,
-        n_updated=report.updated + report.hosts_enriched,
-    )
+        recorder.counts = dict(
+            n_hosts=len(records), n_created=report.created, n_updated=report.updated + report.hosts_enriched
+        )
+    run = recorder.run
+    assert run is not None
+    if run.status != RunStatus.SUCCEEDED:
+        return run, report
     logger.info(
         "import %s: %d hosts enriched (%d by serial, %d by name), %d unmatched kept in the import's source",
         source,
