@@ -166,9 +166,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             )
             for o in (offers or (None,))
         ]
-        keep = keep_estate_tco(
-            hosts=inputs.hosts, vms=inputs.vms, assumptions=a, start_year=start, name="Conserver le parc"
-        )
+        keep = estate_cost(inputs, request, today=day)
         options = tuple(
             offer_fleet_tco(
                 offer=o,
@@ -182,14 +180,18 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         if offers:
             best = min(range(len(offers)), key=lambda i: (len(per_offer[i].unplaced), options[i].tco_eur))
             consolidation, target = per_offer[best], offers[best]
-            replacement = plan_replacement(
-                hosts=inputs.hosts,
-                vms=inputs.vms,
-                offers=target,
-                assumptions=a,
-                start_year=start,
-                yearly_investment_cap_eur=request.yearly_investment_cap_eur,
-                **policy,
+            replacement = (
+                plan_replacement(
+                    hosts=inputs.hosts,
+                    vms=inputs.vms,
+                    offers=target,
+                    assumptions=a,
+                    start_year=start,
+                    yearly_investment_cap_eur=request.yearly_investment_cap_eur,
+                    **policy,
+                )
+                if request.with_replacement
+                else None
             )
         else:
             consolidation, target, replacement = per_offer[0], None, None

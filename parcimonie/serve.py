@@ -27,6 +27,8 @@ def dashboard_command(*, port: int, address: str) -> list[str]:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",  # no "Deploy" button: the dashboard is served on premises
     ]
 
 

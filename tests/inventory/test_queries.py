@@ -99,7 +99,10 @@ def test_runs_and_versions(engine: Engine) -> None:
         first = latest_run(session)
     record_run(engine, source="vsphere:vc1", kind="vsphere", collect=_fail)  # type: ignore[arg-type]
     with Session(engine) as session:
-        assert latest_run(session) == first is not None and first.n_runs == 1  # a failed run changes nothing
+        latest = latest_run(session)
+        assert first is not None and latest is not None
+        assert (latest.run_id, latest.finished_at) == (first.run_id, first.finished_at)  # a failed run is not content
+        assert (first.n_runs, latest.n_runs) == (1, 2)
         assert runs_version(session)[1] == 2
         runs = run_frame(session)
         assert list(runs["source"]) == ["vsphere:vc1", "csv"] and list(runs["status"]) == ["failed", "succeeded"]

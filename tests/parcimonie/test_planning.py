@@ -114,3 +114,11 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Scénario inconnu" in result.output
     result = runner.invoke(app, ["plan", "--set", "pue"], env=env)
     assert result.exit_code == 2 and "NOM=VALEUR" in result.output
+
+
+def test_interactive_plan_skips_the_replacement(demo_inputs: EstateInputs) -> None:
+    full = run_plan(demo_inputs, PlanRequest(), today=TODAY)
+    quick = run_plan(demo_inputs, PlanRequest(with_replacement=False), today=TODAY)
+    assert full.replacement is not None and quick.replacement is None
+    assert quick.consolidation.n_hosts_after == full.consolidation.n_hosts_after
+    assert quick.to_dict()["replacement"] is None

@@ -1,0 +1,88 @@
+"""Dashboard render times on a large demo estate, measured with Streamlit's AppTest.
+
+Builds a demo estate (50 000 VMs; ``--small``: 2 000 for CI) in a temporary SQLite file, loads every
+page once (cold: caches fill), then times each page's render again (warm; target ≤ 3 s) and a
+consolidation recompute with new parameters (cache miss on the plan only; target ≤ 2 s).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PAGES = ("overview", "inventory", "consolidation", "scenarios", "finances", "collection")
+PAGE_TARGET_S = 3.0
+RECOMPUTE_TARGET_S = 2.0
+
+
+def _build(url: str, n_vms: int) -> float:
+    from collectors.demo import generate_demo_estate
+    from inventory import ensure_default_catalogue, make_engine, record_run, session_scope, upgrade_database
+
+    start = time.perf_counter()
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with session_scope(engine) as session:
+        ensure_default_catalogue(session)
+    record_run(engine, source="demo", kind="demo",
+               collect=lambda: generate_demo_estate(n_vms=n_vms, today=date(2026, 11, 23)))
+    engine.dispose()
+    return time.perf_counter() - start
+
+
+def _timed(action) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    """Print cold and warm render times per page and the consolidation recompute time."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="2 000 VMs instead of 50 000 (CI)")
+    parser.add_argument("--vms", type=int, default=None, help="number of VMs of the demo estate")
+    args = parser.parse_args()
+    n_vms = args.vms or (2_000 if args.small else 50_000)
+    import logging
+
+    logging.disable(logging.WARNING)
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        print(f"demo estate: {n_vms} VMs, loaded in {_build(url, n_vms):.1f} s", flush=True)
+        os.environ["PARCIMONIE_DATABASE_URL"] = url
+        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+        failures: list[str] = []
+        results: list[tuple[str, float, float]] = []
+        for page in PAGES:
+            def render(page: str = page) -> None:
+                at.switch_page(f"app_pages/{page}.py")
+                at.run()
+                if at.exception:
+                    raise RuntimeError(f"{page}: {at.exception[0].value}")
+            cold = _timed(render)
+            warm = _timed(render)
+            results.append((page, cold, warm))
+            print(f"{page:<14} cold {cold:6.2f} s   warm {warm:6.2f} s", flush=True)
+            if warm > PAGE_TARGET_S:
+                failures.append(f"{page} warm render {warm:.2f} s > {PAGE_TARGET_S} s")
+        at.switch_page("app_pages/consolidation.py")
+        at.run()
+        recompute = _timed(lambda: at.number_input(key="cons_ceiling").set_value(60).run())
+        print(f"consolidation recompute (ceiling 80 % → 60 %): {recompute:.2f} s", flush=True)
+        if recompute > RECOMPUTE_TARGET_S:
+            failures.append(f"consolidation recompute {recompute:.2f} s > {RECOMPUTE_TARGET_S} s")
+    for failure in failures:
+        print(f"over target: {failure}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Parcimonie's dashboard: the entry point Streamlit runs (``parcimonie dashboard``).
+
+Routes with ``st.Page`` + ``st.navigation``; the pages live in ``dashboard/app_pages/``. The
+database comes from ``PARCIMONIE_DATABASE_URL`` and the default language from ``PARCIMONIE_LANGUAGE``.
+"""
+
+import sys
+from pathlib import Path
+
+try:
+    import dashboard  # noqa: F401  (installed, or run from the repository root)
+except ModuleNotFoundError:  # `streamlit run dashboard/app.py` from elsewhere in a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import language_selector, t
+
+PAGES_DIR = Path(__file__).parent / "app_pages"
+
+st.set_page_config(page_title="Parcimonie", page_icon=":material/eco:", layout="wide")
+language_selector()
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES_DIR / "overview.py", title=t("nav.overview"), icon=":material/dashboard:",
+                url_path="overview", default=True),
+        st.Page(PAGES_DIR / "inventory.py", title=t("nav.inventory"), icon=":material/dns:",
+                url_path="inventory"),
+        st.Page(PAGES_DIR / "consolidation.py", title=t("nav.consolidation"),
+                icon=":material/compress:", url_path="consolidation"),
+        st.Page(PAGES_DIR / "scenarios.py", title=t("nav.scenarios"), icon=":material/compare:",
+                url_path="scenarios"),
+        st.Page(PAGES_DIR / "finances.py", title=t("nav.finances"), icon=":material/euro:",
+                url_path="finances"),
+        st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:",
+                url_path="collection"),
+    ]
+)
+st.sidebar.caption(t("sidebar.database", url=data.display_url(data.database_url())))
+navigation.run()

@@ -1,0 +1,180 @@
+"""Consolidation: choose offers, ceiling, HA reserve and scope; review the proposal host by host.
+
+One offer by default (the first of the catalogue) so a recompute stays quick on a large estate;
+the others compete on demand. The plan comes from ``parcimonie.planning`` without its replacement
+part; saving computes the full plan, as ``parcimonie plan --scenario`` does.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, plan_frames, plans, tables
+from dashboard.components import require_snapshot, snapshot_caption
+from dashboard.i18n import eur, num, pct, t
+from optimizer import CAUTIOUS_CEILING, Assumptions
+from parcimonie.planning import EXISTING, PlanRequest
+
+DEFAULTS = Assumptions()
+st.title(t("consolidation.title"))
+ctx = require_snapshot()
+snapshot_caption(ctx)
+offers = data.load_offers(ctx.url)
+offer_names = list(offers["name"]) if not offers.empty else []
+
+st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.utilisation_ceiling * 100)))
+
+
+def _cautious_preset() -> None:
+    st.session_state["cons_ceiling"] = int(round(CAUTIOUS_CEILING * 100))
+
+
+def _compare_all() -> None:
+    st.session_state["cons_offers"] = offer_names
+
+
+with st.container(border=True):
+    left, middle, right = st.columns([3, 2, 2])
+    target = left.radio(t("consolidation.target"), ["new", "existing"], horizontal=True,
+                        format_func=lambda v: t(f"consolidation.target.{v}"), key="cons_target")
+    chosen = left.multiselect(t("consolidation.offers"), offer_names, default=offer_names[:1],
+                              key="cons_offers", disabled=target == "existing",
+                              help=t("consolidation.offers.help"))
+    left.button(t("consolidation.compare_all"), on_click=_compare_all, key="cons_all",
+                disabled=target == "existing" or len(offer_names) < 2,
+                help=t("consolidation.compare_all.help"))
+    ceiling_pct = middle.number_input(t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
+                                      key="cons_ceiling", help=t("consolidation.ceiling.help"))
+    middle.button(t("consolidation.preset", value=pct(CAUTIOUS_CEILING)), on_click=_cautious_preset,
+                  key="cons_preset", help=t("consolidation.preset.help"))
+    ha = right.number_input(t("consolidation.ha"), min_value=0, max_value=10,
+                            value=DEFAULTS.ha_reserve_hosts, step=1, key="cons_ha",
+                            help=t("consolidation.ha.help"))
+    scope = right.radio(t("consolidation.scope"), ["cluster", "estate"], horizontal=True,
+                        format_func=lambda v: t(f"consolidation.scope.{v}"), key="cons_scope")
+    memory_p95 = right.checkbox(t("consolidation.memory_p95"), value=False, key="cons_mem_p95",
+                                help=t("consolidation.memory_p95.help"))
+
+if target == "new" and not chosen:
+    st.warning(t("consolidation.no_offer"))
+    st.stop()
+request = PlanRequest(
+    offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
+    ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
+    use_memory_p95=bool(memory_p95), method="heuristic", with_replacement=False,
+)
+try:
+    with st.spinner(t("spinner.consolidation")):
+        result = plans.plan(ctx.url, ctx.snapshot, request)
+except ValueError as err:
+    st.error(t("consolidation.bad_parameters", message=str(err)))
+    st.stop()
+c = result["consolidation"]
+hosts = data.load_hosts(ctx.url, ctx.snapshot, data.today())
+view = plan_frames.consolidation_frames(
+    result, hosts=hosts, clusters=plan_frames.cluster_names(plans.estate_inputs(ctx.url, ctx.snapshot), hosts))
+
+row = st.columns(5)
+row[0].metric(t("consolidation.hosts_before"), num(c["n_hosts_before"]))
+row[1].metric(t("consolidation.hosts_after"), num(c["n_hosts_after"]),
+              delta=num(c["n_hosts_after"] - c["n_hosts_before"]), delta_color="inverse",
+              help=t("consolidation.hosts_after.help", ha=num(c["n_ha_reserve_hosts"])))
+row[2].metric(t("consolidation.lower_bound"), num(c["lower_bound"]),
+              help=t("consolidation.lower_bound.help"))
+row[3].metric(t("consolidation.gap"), num(c["gap_hosts"]),
+              help=t("consolidation.gap.help", share=pct((c["gap_pct"] or 0.0) / 100, 1)))
+row[4].metric(t("consolidation.vms_per_host"),
+              f"{num(c['vms_per_host_before'], 1)} → {num(c['vms_per_host_after'], 1)}")
+tco_by_offer = c["tco_by_offer_eur"]
+if c["offer"]:
+    st.markdown(t("consolidation.offer_chosen", offer=c["offer"], tco=eur(tco_by_offer.get(c["offer"])),
+                  horizon=num(result["assumptions"]["horizon_years"])))
+else:
+    st.markdown(t("consolidation.repack", n=num(len(view.freed))))
+if c["n_excluded_by_policy"]:
+    st.caption(t("consolidation.excluded", n=num(c["n_excluded_by_policy"])))
+if c["status"] == "PARTIAL":
+    st.warning(t("consolidation.partial", n=num(len(view.unplaced))))
+elif c["status"] == "OPTIMAL":
+    st.success(t("consolidation.optimal"))
+else:
+    st.info(t("consolidation.feasible", gap=num(c["gap_hosts"])))
+if len(tco_by_offer) > 1:
+    by_offer = pd.DataFrame({"offer": list(tco_by_offer), "tco": list(tco_by_offer.values())}).sort_values("tco")
+    st.dataframe(tables.as_text(by_offer, {"tco": eur}), hide_index=True,
+                 column_config={"offer": st.column_config.TextColumn(t("col.offer")),
+                                "tco": st.column_config.TextColumn(t("col.tco_horizon"))})
+
+st.plotly_chart(
+    charts.host_utilisation_after(view.targets, ceiling=float(ceiling_pct) / 100, labels={
+        "title": t("chart.after.title"), "cpu": t("label.cpu"), "memory": t("label.memory"),
+        "ceiling": t("consolidation.ceiling"), "x": t("col.host"), "y": t("chart.utilisation.x")}),
+    width="stretch",
+)
+
+col = st.column_config
+tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs([
+    t("consolidation.tab.after", n=num(c["n_hosts_after"])),
+    t("consolidation.tab.placement", n=num(len(view.placement))),
+    t("consolidation.tab.freed", n=num(len(view.freed))),
+    t("consolidation.tab.unplaced", n=num(len(view.unplaced))),
+])
+with tab_after:
+    st.dataframe(
+        view.targets.assign(kind=view.targets["kind"].map(lambda k: t(f"consolidation.kind.{k}")),
+                            cpu_utilisation=view.targets["cpu_utilisation"] * 100,
+                            memory_utilisation=view.targets["memory_utilisation"] * 100),
+        hide_index=True, width="stretch",
+        column_config={
+            "host": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
+            "kind": col.TextColumn(t("col.kind")), "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
+            "cpu_utilisation": col.ProgressColumn(t("col.cpu_p95"), format=tables.percent_format(),
+                                                  min_value=0, max_value=100),
+            "memory_utilisation": col.ProgressColumn(t("col.memory_p95"),
+                                                     format=tables.percent_format(),
+                                                     min_value=0, max_value=100),
+        },
+    )
+    review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
+    on_host = view.placement[view.placement["to_host"] == review]
+    st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=review or "—"))
+    st.dataframe(on_host, hide_index=True, width="stretch", column_config={
+        "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
+        "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))})
+with tab_placement:
+    search = st.text_input(t("filter.search"), key="cons_search",
+                           placeholder=t("consolidation.search.placeholder"))
+    shown = tables.filter_frame(view.placement, search=search,
+                                search_columns=("vm", "from_host", "to_host"))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
+        "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))})
+with tab_freed:
+    st.dataframe(view.freed, hide_index=True, width="stretch", column_config={
+        "host": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
+        "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
+        "memory_gib": tables.number_column(t("col.memory_gib")),
+        "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
+        "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d")})
+with tab_unplaced:
+    st.dataframe(view.unplaced, hide_index=True, width="stretch", column_config={
+        "vm": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
+        "reason": col.TextColumn(t("col.reason"))})
+st.caption(t("consolidation.echo", solver=c["solver"], message=c["message"]))
+
+st.subheader(t("consolidation.save"))
+st.caption(t("consolidation.save.help"))
+left, right = st.columns([3, 1])
+default_name = t("consolidation.save.default", offer=c["offer"] or t("consolidation.target.existing"),
+                 ceiling=num(ceiling_pct), ha=num(ha))
+name = left.text_input(t("consolidation.save.name"), key=f"cons_name_{abs(hash(default_name))}",
+                       value=default_name)
+replace = left.checkbox(t("consolidation.save.replace"), value=False, key="cons_replace")
+right.write("")
+if right.button(t("consolidation.save"), key="cons_save", type="primary"):
+    try:
+        with st.spinner(t("spinner.plan")):
+            plans.save_plan(ctx.url, ctx.snapshot, name=name, request=request, replace=replace)
+    except ValueError as err:
+        st.error(t("consolidation.save.error", message=str(err)))
+    else:
+        st.success(t("consolidation.saved", name=name.strip()))

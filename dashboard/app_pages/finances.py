@@ -1,0 +1,117 @@
+"""Finances: TCO vs TCA per option, the yearly investissement / fonctionnement budget, energy price.
+
+Reads a plan's JSON (parcimonie.plan_json): either computed here from the parameters (every offer
+competes, replacement plan included) or a saved scenario, the CLI's included.
+"""
+
+import streamlit as st
+
+from dashboard import charts, plan_frames, plans, tables
+from dashboard.components import require_snapshot, snapshot_caption
+from dashboard.i18n import eur, num, t
+from optimizer import Assumptions
+from parcimonie.planning import PlanRequest
+from parcimonie.workbook import workbook_bytes
+
+DEFAULTS = Assumptions()
+PARAMETERS = ""  # the source "plan from the parameters below"
+PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+st.title(t("finances.title"))
+ctx = require_snapshot()
+snapshot_caption(ctx)
+saved = {s["name"]: s for s in plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))}
+
+with st.container(border=True):
+    source = st.selectbox(t("finances.source"), [PARAMETERS, *saved], key="fin_source",
+                          format_func=lambda v: v or t("finances.source.parameters"))
+    fixed = source != PARAMETERS
+    cols = st.columns(4)
+    price = cols[0].number_input(t("finances.price"), min_value=0.01, max_value=2.0, step=0.01,
+                                 value=DEFAULTS.electricity_eur_per_kwh, format="%.2f",
+                                 key="fin_price", help=t("finances.price.help"), disabled=fixed)
+    ceiling_pct = cols[1].number_input(t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
+                                       value=int(round(DEFAULTS.utilisation_ceiling * 100)),
+                                       key="fin_ceiling", disabled=fixed)
+    ha = cols[2].number_input(t("consolidation.ha"), min_value=0, max_value=10, step=1,
+                              value=DEFAULTS.ha_reserve_hosts, key="fin_ha", disabled=fixed)
+    scope = cols[3].radio(t("consolidation.scope"), ["cluster", "estate"], horizontal=True,
+                          format_func=lambda v: t(f"consolidation.scope.{v}"), key="fin_scope",
+                          disabled=fixed)
+if fixed:
+    plan = saved[source]["results"]
+else:
+    request = PlanRequest(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
+                          method="heuristic", overrides={"electricity_eur_per_kwh": float(price)})
+    try:
+        with st.spinner(t("spinner.finance")):
+            plan = plans.plan(ctx.url, ctx.snapshot, request)
+    except ValueError as err:
+        st.error(t("consolidation.bad_parameters", message=str(err)))
+        st.stop()
+
+options = plan_frames.options_frame(plan)
+options["label"] = [t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"],
+                                                                                  strict=True)]
+horizon = plan["assumptions"]["horizon_years"]
+st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
+col = st.column_config
+shown = tables.as_text(options, {"tca_eur_ttc": eur, "opex_eur": eur, "tco_eur": eur, "tco_savings_eur": eur,
+                                 "carbon_kgco2e": num, "n_hosts": num})
+st.dataframe(
+    shown[["label", "n_hosts", "tca_eur_ttc", "opex_eur", "tco_eur", "tco_savings_eur", "carbon_kgco2e"]],
+    hide_index=True, width="stretch",
+    column_config={name: col.TextColumn(t(key)) for name, key in (
+        ("label", "col.option"), ("n_hosts", "col.n_hosts"), ("tca_eur_ttc", "col.tca"), ("opex_eur", "col.opex"),
+        ("tco_eur", "col.tco"), ("tco_savings_eur", "col.savings"), ("carbon_kgco2e", "col.carbon_t"))},
+)
+st.caption(t("finances.tco_note"))
+st.plotly_chart(
+    charts.stacked_bars(
+        options.assign(tca=options["tca_eur_ttc"]), x="label",
+        parts={"tca": t("col.tca"), "energy_eur": t("line.energy"),
+               "maintenance_eur": t("line.maintenance"), "licences_eur": t("line.licences"),
+               "staff_eur": t("line.staff"), "rack_eur": t("line.rack")},
+        labels={"title": t("chart.tco.title"), "x": t("col.option"), "y": t("chart.eur")}),
+    width="stretch",
+)
+
+st.subheader(t("finances.budget"))
+replacement = plan.get("replacement")
+if not replacement:
+    st.info(t("finances.no_replacement"))
+else:
+    drivers = replacement["drivers"]
+    st.markdown(t("finances.replacement", offer=replacement["offer"], n_old=num(drivers["n_hosts_replaced"]),
+                  n_new=num(drivers["n_hosts_new"]), first=replacement["years"][0], last=replacement["years"][-1]))
+    which = st.selectbox(t("col.option"), ["scenario", "baseline"], key="fin_option",
+                         format_func=lambda v: t("finances.keep") if v == "baseline"
+                         else t("finances.plan", offer=replacement["offer"]))
+    budget = plan_frames.budget_frame(plan, which=which)
+    budget.index = [t(f"line.{line.removesuffix('_eur')}") for line in budget.index]
+    budget = budget.rename(columns={"total": t("col.total")})
+    st.dataframe(budget.map(eur), width="stretch")
+    st.caption(t("finances.budget_note"))
+    cols = st.columns(3)
+    cols[0].metric(t("col.savings"), eur(replacement["totals"]["savings_eur"]))
+    cols[1].metric(t("col.payback"), str(replacement["payback_year"] or "—"))
+    cols[2].metric(t("finances.carbon_payback"), str(replacement["carbon_payback_year"] or "—"))
+
+st.subheader(t("finances.sensitivity"))
+current = float(plan["assumptions"]["electricity_eur_per_kwh"])
+wide = plan_frames.sensitivity_frame(plan, sorted({*PRICES, current}))
+labels = {name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"],
+                                                                              strict=True)}
+st.plotly_chart(
+    charts.line_chart(wide, x="price", lines=labels,
+                      labels={"title": t("chart.sensitivity.title"), "x": t("finances.price"),
+                              "y": t("col.tco")}),
+    width="stretch",
+)
+st.caption(t("finances.sensitivity_note"))
+
+st.subheader(t("finances.download"))
+if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.help")):
+    st.download_button(t("finances.download"), data=workbook_bytes(plan, title=source or "Parcimonie"),
+                       file_name="parcimonie-budget.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="fin_download")

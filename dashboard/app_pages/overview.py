@@ -1,0 +1,59 @@
+"""Vue d'ensemble: the estate's key figures, its utilisation and the best saved scenario's saving."""
+
+import streamlit as st
+
+from dashboard import charts, data, plan_frames, plans
+from dashboard.components import require_snapshot, snapshot_caption
+from dashboard.i18n import eur, num, pct, qty, t
+
+st.title(t("overview.title"))
+ctx = require_snapshot()
+snapshot_caption(ctx)
+as_of = data.today()
+summary = data.load_summary(ctx.url, ctx.snapshot, as_of)
+hosts = data.load_hosts(ctx.url, ctx.snapshot, as_of)
+
+row = st.columns(4)
+row[0].metric(t("kpi.hosts"), num(summary.n_hosts),
+              help=t("kpi.hosts.help", n_clusters=num(summary.n_clusters), n_sites=num(summary.n_sites)))
+row[1].metric(t("kpi.vms"), num(summary.n_vms),
+              help=t("kpi.vms.help", n_on=num(summary.n_vms_powered_on), n_templates=num(summary.n_templates)))
+row[2].metric(t("kpi.vms_per_host"), num(summary.vms_per_host, 1), help=t("kpi.vms_per_host.help"))
+row[3].metric(t("kpi.age"), qty(summary.average_host_age_years, t("unit.years"), 1),
+              help=t("kpi.coverage", n=num(summary.n_hosts_with_purchase_date), total=num(summary.n_hosts)))
+row = st.columns(4)
+row[0].metric(t("kpi.out_of_warranty"), pct(summary.share_out_of_warranty),
+              help=t("kpi.coverage", n=num(summary.n_hosts_with_warranty_end), total=num(summary.n_hosts)))
+row[1].metric(t("kpi.cores"), num(summary.total_cores))
+row[2].metric(t("kpi.vcpus"), num(summary.total_vcpus),
+              help=t("kpi.vcpus.help", ratio=num(summary.total_vcpus / summary.total_cores, 1)
+                     if summary.total_cores else "—"))
+row[3].metric(t("kpi.median_cpu"), pct(hosts["cpu_utilisation"].median()),
+              help=t("kpi.median_cpu.help"))
+
+st.subheader(t("overview.cost"))
+with st.spinner(t("spinner.tco")):
+    current = plans.current_cost(ctx.url, ctx.snapshot)
+best = plan_frames.best_scenario(plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url)))
+row = st.columns(3)
+row[0].metric(t("kpi.tco_now"), eur(current.tco_eur_per_year), help=t("kpi.tco_now.help"))
+row[1].metric(t("kpi.energy_now"), qty(current.energy_kwh_per_year / 1000, "MWh"),
+              help=t("kpi.energy_now.help"))
+if best is None:
+    row[2].metric(t("kpi.best_saving"), "—")
+    st.caption(t("overview.no_scenario"))
+else:
+    row[2].metric(t("kpi.best_saving"), eur(best.saving_eur_per_year),
+                  delta=pct(best.saving_share, 1) if best.saving_share is not None else None,
+                  help=t("kpi.best_saving.help", name=best.name))
+    st.caption(t("overview.best", name=best.name, hosts_before=num(best.n_hosts_before),
+                 hosts_after=num(best.n_hosts_after), horizon=num(best.horizon_years),
+                 total=eur(best.saving_eur_horizon)))
+
+st.plotly_chart(
+    charts.utilisation_histogram(hosts, {
+        "title": t("chart.utilisation.title"), "cpu": t("label.cpu"), "memory": t("label.memory"),
+        "x": t("chart.utilisation.x"), "y": t("label.n_hosts")}),
+    width="stretch",
+)
+st.caption(t("overview.utilisation_note"))

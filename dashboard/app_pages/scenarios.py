@@ -1,0 +1,77 @@
+"""Scénarios: saved plans side by side — cumulative cost, savings by line, carbon, payback.
+
+Reads the planning layer's JSON, so plans saved here and by `parcimonie plan --scenario` look alike.
+"""
+
+import streamlit as st
+
+from dashboard import charts, plan_frames, plans, tables
+from dashboard.components import require_snapshot
+from dashboard.i18n import day, eur, num, t
+
+
+def _year(value: float | None) -> str:
+    return "—" if value is None else str(int(value))
+
+
+st.title(t("scenarios.title"))
+ctx = require_snapshot()
+saved = plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))
+if not saved:
+    st.info(t("scenarios.none"))
+    st.stop()
+
+names = [s["name"] for s in saved]
+picked = st.multiselect(t("scenarios.pick"), names, default=names[:4], key="scen_pick")
+chosen = [s for s in saved if s["name"] in picked]
+if not chosen:
+    st.info(t("scenarios.pick"))
+    st.stop()
+summary = plan_frames.scenario_summary(chosen)
+curves = plan_frames.cumulative_costs(chosen)
+split = plan_frames.savings_split(chosen)
+col = st.column_config
+
+st.subheader(t("scenarios.summary"))
+shown = tables.as_text(summary, {
+    "n_hosts_before": num, "n_hosts_after": num, "n_hosts_freed": num, "tca_eur_ttc": eur, "tco_eur": eur,
+    "total_savings_eur": eur, "payback_year": _year,
+    "updated_at": day,
+})
+st.dataframe(
+    shown[["scenario", "offer", "n_hosts_before", "n_hosts_after", "n_hosts_freed", "tca_eur_ttc", "tco_eur",
+           "total_savings_eur", "payback_year", "updated_at"]],
+    hide_index=True, width="stretch",
+    column_config={name: col.TextColumn(t(key)) for name, key in (
+        ("scenario", "col.scenario"), ("offer", "col.offer"), ("n_hosts_before", "consolidation.hosts_before"),
+        ("n_hosts_after", "col.hosts_after"), ("n_hosts_freed", "col.hosts_freed"), ("tca_eur_ttc", "col.tca"),
+        ("tco_eur", "col.tco"), ("total_savings_eur", "col.savings"), ("payback_year", "col.payback"),
+        ("updated_at", "col.updated_at"))},
+)
+st.caption(t("scenarios.summary_note"))
+if split.empty:
+    st.info(t("scenarios.no_replacement"))
+    st.stop()
+curves = curves.assign(scenario=curves["scenario"].fillna(t("scenarios.baseline")))
+st.plotly_chart(charts.cumulative_costs(curves, {
+    "title": t("scenarios.cumulative"), "x": t("col.year"), "y": t("chart.eur")}), width="stretch")
+st.plotly_chart(charts.stacked_bars(split, x="scenario", horizontal=True, parts={
+    "energy_eur": t("line.energy"), "licences_eur": t("line.licences"),
+    "maintenance_eur": t("line.maintenance"), "staff_eur": t("line.staff"),
+    "rack_eur": t("line.rack"), "investissement_eur": t("line.investissement"),
+    "fctva_eur": t("line.fctva")},
+    labels={"title": t("scenarios.split"), "x": t("chart.eur"), "y": t("col.scenario")}),
+    width="stretch")
+
+st.subheader(t("scenarios.carbon"))
+carbon = tables.as_text(summary, {"operational_kgco2e": num, "embodied_kgco2e": num, "carbon_saved_kgco2e": num,
+                                  "carbon_payback_year": _year, "payback_year": _year})
+st.dataframe(
+    carbon[["scenario", "operational_kgco2e", "embodied_kgco2e", "carbon_saved_kgco2e", "carbon_payback_year",
+            "payback_year"]],
+    hide_index=True, width="stretch",
+    column_config={name: col.TextColumn(t(key)) for name, key in (
+        ("scenario", "col.scenario"), ("operational_kgco2e", "col.operational"), ("embodied_kgco2e", "col.embodied"),
+        ("carbon_saved_kgco2e", "col.carbon_saved"), ("carbon_payback_year", "col.carbon_payback"),
+        ("payback_year", "col.payback"))},
+)

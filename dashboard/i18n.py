@@ -1,0 +1,77 @@
+"""Interface language: French first, English switchable in the sidebar.
+
+``t("key", **values)`` returns the current language's string (``str.format``-ed with ``values``).
+The language is the sidebar's choice, else ``PARCIMONIE_LANGUAGE`` (fr by default). The helpers
+``num``, ``eur``, ``pct``, ``qty`` and ``day`` format figures in the current language.
+"""
+
+import os
+from datetime import date, datetime
+
+import streamlit as st
+
+from dashboard import formatting
+from dashboard.strings import STRINGS
+
+LANGUAGES = ("fr", "en")
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+_STATE_KEY = "language"
+
+
+def default_language() -> str:
+    """The language ``PARCIMONIE_LANGUAGE`` asks for, fr when unset or unknown."""
+    value = os.environ.get("PARCIMONIE_LANGUAGE", "fr").strip().lower()[:2]
+    return value if value in LANGUAGES else "fr"
+
+
+def current_language() -> str:
+    """The language of this session."""
+    value = st.session_state.get(_STATE_KEY)
+    return value if value in LANGUAGES else default_language()
+
+
+def t(key: str, **values: object) -> str:
+    """The string ``key`` in the current language; a missing key shows itself, never crashes."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry[LANGUAGES.index(current_language())]
+    return text.format(**values) if values else text
+
+
+def language_selector() -> str:
+    """The sidebar's language switch; returns the chosen language."""
+    if _STATE_KEY not in st.session_state:
+        st.session_state[_STATE_KEY] = default_language()
+    st.sidebar.selectbox(
+        "Langue / Language",
+        options=list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key=_STATE_KEY,
+    )
+    return current_language()
+
+
+def num(value: float | int | None, decimals: int = 0) -> str:
+    """A number in the current language's format."""
+    return formatting.format_number(value, decimals=decimals, language=current_language())
+
+
+def eur(value: float | int | None, decimals: int = 0) -> str:
+    """An amount in euros in the current language's format."""
+    return formatting.format_eur(value, decimals=decimals, language=current_language())
+
+
+def pct(share: float | None, decimals: int = 0) -> str:
+    """A share as a percentage in the current language's format."""
+    return formatting.format_percent(share, decimals=decimals, language=current_language())
+
+
+def qty(value: float | int | None, unit: str, decimals: int = 0) -> str:
+    """A number with its unit in the current language's format."""
+    return formatting.format_quantity(value, unit, decimals=decimals, language=current_language())
+
+
+def day(value: date | datetime | None, with_time: bool = False) -> str:
+    """A date (or time) in the current language's format."""
+    return formatting.format_date(value, language=current_language(), with_time=with_time)

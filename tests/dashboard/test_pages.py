@@ -1,0 +1,63 @@
+"""Every page: renders on the demo estate in both languages, explains an empty database, hides secrets."""
+
+import pytest
+from sqlmodel import Session
+
+from inventory import estate_summary, make_engine, upgrade_database
+from tests.conftest import TODAY
+from tests.dashboard.conftest import PAGES, RunPage, texts
+
+SECRET = "S3cr3t-Pa55"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_uninitialised_database_explains_how_to_collect(run_page: RunPage, empty_url: str,
+                                                        page: str) -> None:
+    at = run_page(page, empty_url)
+    assert not at.exception
+    shown = texts(at)
+    assert "parcimonie demo --no-serve" in shown and "parcimonie init" in shown
+    assert "Traceback" not in shown
+
+
+@pytest.mark.parametrize("page", ["overview", "inventory", "consolidation", "finances"])
+def test_initialised_but_empty_database(run_page: RunPage, empty_url: str, page: str) -> None:
+    upgrade_database(make_engine(empty_url))
+    at = run_page(page, empty_url, language="en")
+    assert not at.exception
+    assert "The inventory is empty" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_unreachable_database_never_shows_its_password(run_page: RunPage, page: str) -> None:
+    url = f"postgresql+psycopg://parcimonie:{SECRET}@127.0.0.1:1/parcimonie?connect_timeout=2"
+    at = run_page(page, url)
+    assert not at.exception
+    shown = texts(at) + "\n".join(str(el.value) for el in at.sidebar.caption)
+    assert SECRET not in shown
+    assert "***" in shown
+    assert any("inaccessible" in e.value for e in at.error)
+
+
+def test_overview_figures_match_the_inventory(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("overview", demo_url)
+    assert not at.exception
+    with Session(make_engine(demo_url)) as session:
+        summary = estate_summary(session, today=TODAY)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Hôtes"] == str(summary.n_hosts)
+    assert metrics["VM"] == str(summary.n_vms)
+    assert metrics["VM par hôte"] == f"{summary.vms_per_host:.1f}".replace(".", ",")
+    assert metrics["TCO annuel actuel"].endswith("\u00a0€")
+    assert "\u202f" in metrics["TCO annuel actuel"]
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_language_switch_in_the_sidebar(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("overview", demo_url)
+    assert "Vue d'ensemble du parc" in texts(at)
+    at.sidebar.selectbox(key="language").set_value("en").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Estate overview" in shown and "Yearly TCO now" in shown
+    assert any(m.value.startswith("€") for m in at.metric if m.label == "Yearly TCO now")
