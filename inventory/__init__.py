@@ -29,6 +29,16 @@ from inventory.models import (
     VirtualMachine,
     utcnow,
 )
+from inventory.queries import (
+    LatestRun,
+    cluster_frame,
+    host_frame,
+    latest_run,
+    run_frame,
+    runs_version,
+    scenarios_version,
+    vm_frame,
+)
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
@@ -43,6 +53,14 @@ from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, s
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "vm_frame",
+    "scenarios_version",
+    "runs_version",
+    "run_frame",
+    "latest_run",
+    "host_frame",
+    "cluster_frame",
+    "LatestRun",
     "DEFAULT_OFFERS",
     "Cluster",
     "ClusterRecord",

@@ -23,6 +23,8 @@ from pyVmomi import SoapStubAdapter, vim, vmodl
 from pyVmomi.VmomiSupport import DataObject, ManagedObject, versionIdMap
 
 from collectors.sources import VSphereSource
+from collectors.vsphere.samples import EntitySamples, read_samples
+from collectors.vsphere.soap import UnreadableResponse, invoke_raw, read_properties
 from inventory.errors import InvalidSourceData, SourceAuthFailed, SourceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -134,7 +136,17 @@ class VSphereClient:
                 self._sleep(delay)
             except vmodl.MethodFault as err:
                 raise InvalidSourceData(f"{self._where()}: {what}: {err.msg or type(err).__name__}") from None
+            except UnreadableResponse as err:
+                raise InvalidSourceData(f"{self._where()}: {what}: unreadable response: {err}") from None
         raise AssertionError("unreachable")
+
+    def raw(self, what: str, mo: Any, method: str, args: Sequence[Any], parse: Callable[[Any], T]) -> T:
+        """``mo.method(*args)`` on this session, its response read by ``parse`` instead of pyVmomi.
+
+        Same endpoint, cookie, timeout, retries and error translation as every other call.
+        """
+        result: T = self._call(what, invoke_raw, self._stub, mo, method, args, parse)
+        return result
 
     def _api_version(self, context: ssl.SSLContext | None) -> str:
         """The newest API version both pyVmomi and the server speak (vimServiceVersions.xml)."""
@@ -221,10 +233,13 @@ class VSphereClient:
         *,
         extra: dict[type, Sequence[str]] | None = None,
         page_size: int = 1000,
+        sdk: bool = False,
     ) -> list[RawObject]:
         """All objects of ``kind`` with ``paths``, in one ContainerView and paged retrievals.
 
         ``extra`` adds paths for subtypes (ClusterComputeResource within ComputeResource).
+        Responses are read by ``soap.read_properties``; ``sdk=True`` lets pyVmomi deserialise
+        them instead (the reference the tests compare against, about 5× slower).
         """
         name = kind.__name__.rsplit(".", 1)[-1]
         manager = self.content.viewManager
@@ -244,23 +259,27 @@ class VSphereClient:
                 propSet=prop_specs,
             )
             collector = self.content.propertyCollector
+            options = _PC.RetrieveOptions(maxObjects=page_size)
+            if sdk:
+                return self._retrieve_sdk(name, collector, spec, options)
             objects: list[RawObject] = []
-            result = self._call(
+            page, token = self.raw(
                 f"RetrievePropertiesEx({name})",
-                collector.RetrievePropertiesEx,
-                [spec],
-                _PC.RetrieveOptions(maxObjects=page_size),
+                collector,
+                "RetrievePropertiesEx",
+                [[spec], options],
+                lambda stream: read_properties(stream, "RetrievePropertiesEx"),
             )
-            while result is not None:
-                for item in result.objects or ():
-                    props = {p.name: plain(p.val) for p in item.propSet or ()}
-                    objects.append(RawObject(item.obj._moId, type(item.obj).__name__.rsplit(".", 1)[-1], props))
-                if not result.token:
+            while True:
+                objects.extend(RawObject(ref, kind_name, props) for ref, kind_name, props in page)
+                if not token:
                     break
-                result = self._call(
+                page, token = self.raw(
                     f"ContinueRetrievePropertiesEx({name})",
-                    collector.ContinueRetrievePropertiesEx,
-                    result.token,
+                    collector,
+                    "ContinueRetrievePropertiesEx",
+                    [token],
+                    lambda stream: read_properties(stream, "ContinueRetrievePropertiesEx"),
                 )
             return objects
         finally:
@@ -268,6 +287,20 @@ class VSphereClient:
                 view.Destroy()
             except Exception as err:  # noqa: BLE001  (a view dies with the session anyway)
                 logger.debug("%s: destroying view failed: %r", self._where(), err)
+
+    def _retrieve_sdk(self, name: str, collector: Any, spec: Any, options: Any) -> list[RawObject]:
+        objects: list[RawObject] = []
+        result = self._call(f"RetrievePropertiesEx({name})", collector.RetrievePropertiesEx, [spec], options)
+        while result is not None:
+            for item in result.objects or ():
+                props = {p.name: plain(p.val) for p in item.propSet or ()}
+                objects.append(RawObject(item.obj._moId, type(item.obj).__name__.rsplit(".", 1)[-1], props))
+            if not result.token:
+                break
+            result = self._call(
+                f"ContinueRetrievePropertiesEx({name})", collector.ContinueRetrievePropertiesEx, result.token
+            )
+        return objects
 
     # -- performance ----------------------------------------------------------------------------
 
@@ -290,8 +323,13 @@ class VSphereClient:
         value: datetime = self._call("CurrentTime", instance.CurrentTime)
         return value
 
+    def query_samples(self, specs: Sequence[Any]) -> list[EntitySamples]:
+        """One QueryPerf call for the given QuerySpecs, read straight into numpy arrays."""
+        perf = self.content.perfManager
+        return self.raw(f"QueryPerf({len(specs)} entities)", perf, "QueryPerf", [list(specs)], read_samples)
+
     def query_perf(self, specs: Sequence[Any]) -> list[Any]:
-        """One QueryPerf call for the given QuerySpecs."""
+        """One QueryPerf call deserialised by pyVmomi (the reference for ``query_samples``)."""
         result = self._call(f"QueryPerf({len(specs)} entities)", self.content.perfManager.QueryPerf, list(specs))
         return list(result or ())
 

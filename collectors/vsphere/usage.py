@@ -5,6 +5,10 @@ Statistics come in batches of QueryPerf calls that respect vCenter's per-call ca
 it. The sampling interval is the finest one that still covers the window: a historical rollup
 (5 min kept a day, 30 min a week…) when vCenter has one enabled, else the real-time 20 s samples
 kept about an hour (the window is then cut to that hour).
+
+Series are asked for in the CSV format (one string per counter instead of one element per
+sample; servers that ignore it, like govmomi's simulator, answer "normal" series, read alike) and
+read by ``samples.read_samples`` straight into numpy arrays, not by pyVmomi's deserialiser.
 """
 
 import logging
@@ -15,10 +19,13 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from pyVmomi import vim
+from pyVmomi.Iso8601 import ParseISO8601
 
 from collectors.vsphere.client import VSphereClient
 from collectors.vsphere.mapping import Usage
+from collectors.vsphere.samples import EntitySamples
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +58,14 @@ def choose_interval(intervals: Sequence[tuple[int, int]], window_s: float) -> tu
     return REALTIME_INTERVAL_S, min(window_s, REALTIME_KEPT_S)
 
 
-def summarise(cpu_mhz: Sequence[float], memory_kib: Sequence[float]) -> tuple[float | None, float | None, float | None]:
+def summarise(
+    cpu_mhz: Sequence[float] | NDArray[np.float64], memory_kib: Sequence[float] | NDArray[np.float64]
+) -> tuple[float | None, float | None, float | None]:
     """(P95 CPU MHz, mean CPU MHz, P95 memory MiB) from raw samples; -1 (no data) is dropped."""
-    cpu = np.asarray([v for v in cpu_mhz if v >= 0], dtype=float) * CPU_USAGE.to_stored
-    mem = np.asarray([v for v in memory_kib if v >= 0], dtype=float) * MEMORY_CONSUMED.to_stored
+    cpu = np.asarray(cpu_mhz, dtype=float)
+    mem = np.asarray(memory_kib, dtype=float)
+    cpu = cpu[cpu >= 0] * CPU_USAGE.to_stored
+    mem = mem[mem >= 0] * MEMORY_CONSUMED.to_stored
     return (
         float(np.percentile(cpu, 95)) if cpu.size else None,
         float(cpu.mean()) if cpu.size else None,
@@ -62,16 +73,38 @@ def summarise(cpu_mhz: Sequence[float], memory_kib: Sequence[float]) -> tuple[fl
     )
 
 
-def _series(metric: Any) -> dict[int, list[float]]:
-    """counterId → values of one entity's result, whether 'normal' or 'csv' format."""
-    values: dict[int, list[float]] = {}
+def samples_of(metric: Any) -> EntitySamples:
+    """pyVmomi's deserialised result of one entity ('normal' or 'csv') as ``EntitySamples``.
+
+    The reference path: the collector reads responses with ``samples.read_samples`` instead.
+    """
+    values: dict[int, NDArray[np.float64]] = {}
     for series in metric.value or ():
         raw = series.value
-        if isinstance(raw, str):
-            values[series.id.counterId] = [float(v) for v in raw.split(",") if v]
-        else:
-            values[series.id.counterId] = [float(v) for v in raw or ()]
-    return values
+        items = [v for v in raw.split(",") if v] if isinstance(raw, str) else list(raw or ())
+        values[series.id.counterId] = np.array(items, dtype=np.float64)
+    if isinstance(metric, vim.PerformanceManager.EntityMetricCSV):
+        stamps = tuple(ParseISO8601(t) for t in (metric.sampleInfoCSV or "").split(",")[1::2] if t)
+    else:
+        stamps = tuple(info.timestamp for info in metric.sampleInfo or ())
+    return EntitySamples(metric.entity._moId, stamps, values)
+
+
+def usage_of(samples: EntitySamples, *, cpu_key: int, mem_key: int | None, period_s: int) -> Usage | None:
+    """P95 and mean of one entity's samples over the period they cover; None without samples."""
+    if not samples.timestamps:
+        return None
+    empty = np.empty(0)
+    cpu_p95, cpu_mean, mem_p95 = summarise(
+        samples.values.get(cpu_key, empty), samples.values.get(mem_key, empty) if mem_key is not None else empty
+    )
+    return Usage(
+        cpu_p95_mhz=cpu_p95,
+        cpu_mean_mhz=cpu_mean,
+        memory_p95_mib=mem_p95,
+        period_start=min(samples.timestamps) - timedelta(seconds=period_s),
+        period_end=max(samples.timestamps),
+    )
 
 
 def collect_usage(
@@ -103,29 +136,20 @@ def collect_usage(
             startTime=start,
             endTime=end,
             maxSample=n_samples,
-            format="normal",
+            format="csv",
         )
         for kind, ref in entities
     ]
     batches = [specs[i : i + per_call] for i in range(0, len(specs), per_call)]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = [metric for batch in pool.map(client.query_perf, batches) for metric in batch]
+        results = [samples for batch in pool.map(client.query_samples, batches) for samples in batch]
     cpu_key = counters[CPU_USAGE.name]
     mem_key = counters.get(MEMORY_CONSUMED.name)
     usage: dict[str, Usage] = {}
-    for metric in results:
-        series = _series(metric)
-        stamps = [info.timestamp for info in metric.sampleInfo or ()]
-        if not stamps:
-            continue
-        cpu_p95, cpu_mean, mem_p95 = summarise(series.get(cpu_key, []), series.get(mem_key, []) if mem_key else [])
-        usage[metric.entity._moId] = Usage(
-            cpu_p95_mhz=cpu_p95,
-            cpu_mean_mhz=cpu_mean,
-            memory_p95_mib=mem_p95,
-            period_start=min(stamps) - timedelta(seconds=period_s),
-            period_end=max(stamps),
-        )
+    for samples in results:
+        figures = usage_of(samples, cpu_key=cpu_key, mem_key=mem_key, period_s=period_s)
+        if figures is not None:
+            usage[samples.ref] = figures
     logger.debug(
         "%s: usage of %d/%d objects at %d s over %.0f s in %d calls",
         client.source.source,
