@@ -29,6 +29,7 @@ class EstateInputs:
     vm_row_ids: tuple[int, ...]
     skipped_hosts: tuple[str, ...] = field(default_factory=tuple)
     snapshot_key: str = ""
+    snapshot_at: datetime | None = None  # end of the latest successful collection the tables reflect
 
 
 def _year(value: date | None) -> float:
@@ -41,14 +42,19 @@ def _ht(value: float | None, vat_rate: float) -> float:
     return float("nan") if value is None else value / (1 + vat_rate)
 
 
-def snapshot_key(session: Session) -> str:
-    """A key that changes whenever the inventory does (latest successful run), for caches."""
+def _latest_success(session: Session) -> tuple[int | None, datetime | None]:
     row = session.execute(
         select(func.max(CollectionRun.id), func.max(CollectionRun.finished_at)).where(
             CollectionRun.status == RunStatus.SUCCEEDED
         )
     ).one()
-    return f"{row[0]}@{row[1].isoformat() if isinstance(row[1], datetime) else row[1]}"
+    return row[0], row[1]
+
+
+def snapshot_key(session: Session) -> str:
+    """A key that changes whenever the inventory does (latest successful run), for caches."""
+    run_id, finished_at = _latest_success(session)
+    return f"{run_id}@{finished_at.isoformat() if isinstance(finished_at, datetime) else finished_at}"
 
 
 def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tuple[Offer, ...]:
@@ -164,4 +170,5 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         vm_row_ids=tuple(r.id for r in vm_rows),
         skipped_hosts=skipped,
         snapshot_key=snapshot_key(session),
+        snapshot_at=_latest_success(session)[1],
     )

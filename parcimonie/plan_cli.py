@@ -188,7 +188,14 @@ def plan(
         result = outcome.to_dict()
     if scenario:
         with session_scope(engine) as session:
-            save_scenario(session, name=scenario, kind="plan", parameters=request.to_dict(), results=result)
+            save_scenario(
+                session,
+                name=scenario,
+                kind="plan",
+                parameters=request.to_dict(),
+                results=result,
+                snapshot_at=inputs.snapshot_at,
+            )
         console.print(f"Scénario « {scenario} » enregistré.")
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=1))

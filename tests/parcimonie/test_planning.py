@@ -11,7 +11,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from collectors.demo import generate_demo_estate
-from inventory import ensure_default_catalogue, record_run, session_scope
+from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
 from parcimonie.cli import app
 from parcimonie.estate_inputs import EstateInputs, load_estate
 from parcimonie.planning import EXISTING, PlanError, PlanRequest, run_plan
@@ -106,6 +106,9 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", "--set", "electricity_eur_per_kwh=0,30"], env=env)
     assert result.exit_code == 0 and "TCO vs TCA" in result.output
     assert "Prudent 40 %" in runner.invoke(app, ["scenarios"], env=env).output
+    with Session(make_engine(env["PARCIMONIE_DATABASE_URL"])) as session:
+        saved = get_scenario(session, "Prudent 40 %")
+        assert saved is not None and saved.snapshot_at is not None and saved.parameters["ceiling"] == 0.4
     xlsx = tmp_path / "budget.xlsx"
     result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "Prudent 40 %"], env=env)
     assert result.exit_code == 0, result.output
