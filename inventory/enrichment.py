@@ -7,8 +7,10 @@ lifecycle record is matched against the present hosts of *every* source:
 1. same serial number (case and spaces ignored), else
 2. same name (case ignored; a short name also matches an FQDN's first label);
 
-every matched row gets the record's fields (a server seen by two collectors is enriched in both);
-its identity fields (name, serial number) are kept, except a serial number the host lacked. Rows
+every matched row gets the record's lifecycle fields (a server seen by two collectors is enriched in
+both); what a collector measures (hardware, power state, usage) only fills what the host lacks, so
+a spreadsheet never overrides what vSphere reports; identity fields (name, serial number) are kept,
+except a serial number the host lacked. Rows
 that match nothing are upserted into the import's own source (never marked missing). All of it
 happens in one transaction, recorded as one ``CollectionRun``.
 """
@@ -29,6 +31,26 @@ from inventory.runs import recorded_run
 logger = logging.getLogger(__name__)
 
 _IDENTITY = {"external_id", "name", "serial_number", "site_external_id", "cluster_external_id"}
+#: What collectors measure: a lifecycle row fills these only where the host has no value.
+_MEASURED = {
+    "vendor",
+    "model",
+    "cpu_model",
+    "n_sockets",
+    "n_cores_per_socket",
+    "n_threads",
+    "cpu_mhz",
+    "memory_mib",
+    "hypervisor_version",
+    "power_state",
+    "boot_time",
+    "local_storage_gib",
+    "cpu_usage_p95_mhz",
+    "cpu_usage_mean_mhz",
+    "memory_usage_p95_mib",
+    "usage_period_start",
+    "usage_period_end",
+}
 
 
 def _serial_key(value: str | None) -> str | None:
@@ -69,14 +91,15 @@ def enrich_hosts(
         now = utcnow()
         with session_scope(engine) as session:
             present = session.execute(
-                select(Host.id, Host.name, Host.serial_number).where(
+                select(Host.id, Host.name, Host.serial_number, *(getattr(Host, f) for f in _MEASURED)).where(
                     Host.missing_since.is_(None),  # type: ignore[union-attr]
                     Host.source != source,
                 )
             ).all()
             by_serial: dict[str, list[tuple[int, str | None]]] = {}
             by_name: dict[str, list[tuple[int, str | None]]] = {}
-            for host_id, name, serial in present:
+            current = {row.id: row for row in present}
+            for host_id, name, serial, *_ in present:
                 key = _serial_key(serial)
                 if key:
                     by_serial.setdefault(key, []).append((host_id, serial))
@@ -98,9 +121,11 @@ def enrich_hosts(
                     leftovers.append(record)
                     report.unmatched.append(record.name)
                     continue
-                values = record.model_dump(include=record.model_fields_set - _IDENTITY)
+                values = record.model_dump(include=record.model_fields_set - _IDENTITY - _MEASURED)
+                measured = record.model_dump(include=record.model_fields_set & _MEASURED)
                 for host_id, host_serial in targets:
-                    row = {**values, "id": host_id}
+                    missing = {k: v for k, v in measured.items() if getattr(current[host_id], k) is None}
+                    row = {**values, **missing, "id": host_id}
                     if record.serial_number and not host_serial:
                         row["serial_number"] = record.serial_number
                     updates.append(row)

@@ -1,10 +1,14 @@
 """Reads the inventory into the optimizer's inputs: the one place where rows become numpy tables.
 
-Present hosts (not missing, not retired) with known capacity become a ``HostTable``; present VMs a
-``VmTable``; catalogue offers become ``Offer``s. The inventory stores prices TTC (what the authority
-paid); the optimizer works with HT list prices, so prices are divided by (1 + VAT) here.
+Present hypervisor hosts (not missing, not retired) with known capacity become a ``HostTable``;
+present VMs with known vCPUs and memory a ``VmTable``; catalogue offers become ``Offer``s. Servers
+that run no hypervisor and VMs without sizes are kept out of the tables and named, so a plan never
+retires a production server it cannot replace nor packs a VM as if it weighed nothing. The
+inventory stores amounts TTC (what the authority paid); the optimizer works HT, so purchase
+prices and support contracts are divided by (1 + VAT) here.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,9 +17,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from inventory import CollectionRun, Host, HostModel, LifecycleStatus, PowerState, RunStatus, VirtualMachine
-from optimizer.estate import HostTable, Offer, VmTable
+from optimizer import Assumptions, HostTable, Offer, VmTable
 
-DEFAULT_VAT_RATE = 0.20
+DEFAULT_VAT_RATE = Assumptions().vat_rate
+#: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
+HYPERVISOR = re.compile(r"esx|vmware|hyper-?v|proxmox|kvm|xen|nutanix|ahv|ovirt|qemu", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,9 +33,12 @@ class EstateInputs:
     offers: tuple[Offer, ...]
     host_row_ids: tuple[int, ...]
     vm_row_ids: tuple[int, ...]
-    skipped_hosts: tuple[str, ...] = field(default_factory=tuple)
+    skipped_hosts: tuple[str, ...] = field(default_factory=tuple)  # hypervisors without capacity figures
+    physical_hosts: tuple[str, ...] = field(default_factory=tuple)  # servers running no hypervisor: out of plans
+    unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
     snapshot_key: str = ""
     snapshot_at: datetime | None = None  # end of the latest successful collection the tables reflect
+    vat_rate: float = DEFAULT_VAT_RATE  # the rate TTC amounts were converted to HT with
 
 
 def _year(value: date | None) -> float:
@@ -102,13 +111,21 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
             Host.rack_units,
             Host.cpu_usage_mean_mhz,
             Host.external_id,
+            Host.hypervisor_version,
         )
         .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
         .order_by(Host.id)
     ).all()
-    usable = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
-    kept = [r for r, ok in zip(host_rows, usable, strict=True) if ok]
-    skipped = tuple(r.name for r, ok in zip(host_rows, usable, strict=True) if not ok)
+    carrying = set(
+        session.scalars(
+            select(VirtualMachine.host_id).where(VirtualMachine.missing_since.is_(None)).distinct()  # type: ignore[union-attr]
+        )
+    )
+    sized = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
+    hypervisor = [r.id in carrying or bool(HYPERVISOR.search(r.hypervisor_version or "")) for r in host_rows]
+    kept = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and hv]
+    skipped = tuple(r.name for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if hv and not ok)
+    physical = tuple(r.name for r, hv in zip(host_rows, hypervisor, strict=True) if not hv)
     cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
     hosts = HostTable.build(
@@ -125,9 +142,7 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         purchase_year=[_year(r.purchase_date) for r in kept],
         purchase_price_eur=[_ht(r.purchase_price_eur, vat_rate) for r in kept],
         warranty_end_year=[_year(r.warranty_end) for r in kept],
-        support_cost_eur_per_year=[
-            np.nan if r.support_cost_eur_per_year is None else r.support_cost_eur_per_year for r in kept
-        ],
+        support_cost_eur_per_year=[_ht(r.support_cost_eur_per_year, vat_rate) for r in kept],
         rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
     )
@@ -149,13 +164,15 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
         .order_by(VirtualMachine.id)
     ).all()
+    unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib))
+    vm_rows = [r for r in vm_rows if r.n_vcpus and r.memory_mib]
     vms = VmTable.build(
         ids=[str(r.id) for r in vm_rows],
         names=[r.name for r in vm_rows],
         host=[host_index.get(r.host_id, -1) for r in vm_rows],
         cluster=[cluster_index.get(r.cluster_id, -1) for r in vm_rows],
-        n_vcpus=[r.n_vcpus or 0 for r in vm_rows],
-        memory_mib=[r.memory_mib or 0.0 for r in vm_rows],
+        n_vcpus=[r.n_vcpus for r in vm_rows],
+        memory_mib=[r.memory_mib for r in vm_rows],
         cpu_p95_mhz=[np.nan if r.cpu_usage_p95_mhz is None else r.cpu_usage_p95_mhz for r in vm_rows],
         memory_p95_mib=[np.nan if r.memory_usage_p95_mib is None else r.memory_usage_p95_mib for r in vm_rows],
         powered_on=[r.power_state == PowerState.ON for r in vm_rows],
@@ -169,6 +186,9 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         host_row_ids=tuple(r.id for r in kept),
         vm_row_ids=tuple(r.id for r in vm_rows),
         skipped_hosts=skipped,
+        physical_hosts=physical,
+        unsized_vms=unsized,
         snapshot_key=snapshot_key(session),
         snapshot_at=_latest_success(session)[1],
+        vat_rate=vat_rate,
     )

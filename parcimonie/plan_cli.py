@@ -14,7 +14,7 @@ from inventory import get_scenario, list_scenarios, save_scenario, session_scope
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.estate_inputs import load_estate
-from parcimonie.planning import PlanError, PlanRequest, run_plan
+from parcimonie.planning import PlanError, PlanRequest, run_plan, vat_rate_of
 from parcimonie.settings import Settings
 from parcimonie.workbook import write_workbook
 
@@ -179,8 +179,8 @@ def plan(
     console = make_console(stderr=as_json)
     engine = open_engine(settings)
     with console.status("Calcul du plan…"), Session(engine) as session:
-        inputs = load_estate(session)
         try:
+            inputs = load_estate(session, vat_rate=vat_rate_of(request))
             outcome = run_plan(inputs, request, today=date.today())
         except PlanError as err:
             make_console(stderr=True).print(f"[red]Erreur : {err}[/red]")

@@ -208,6 +208,8 @@ def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
             "n_hosts": inputs.hosts.n_hosts,
             "n_vms": inputs.vms.n_vms,
             "skipped_hosts": list(inputs.skipped_hosts),
+            "physical_hosts": list(inputs.physical_hosts),
+            "unsized_vms": list(inputs.unsized_vms),
         },
         "consolidation": consolidation_to_dict(outcome.consolidation, outcome),
         "options": [_option(outcome.keep)] + [_option(o) for o in outcome.options],

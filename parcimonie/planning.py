@@ -93,6 +93,11 @@ def build_assumptions(request: PlanRequest, *, today: date) -> Assumptions:
     overrides.setdefault("reference_year", today.year)
     if request.horizon_years is not None:
         overrides["horizon_years"] = request.horizon_years
+    # The policy's ceiling and HA reserve are echoed as the assumptions that made the plan.
+    if request.ceiling is not None:
+        overrides["utilisation_ceiling"] = request.ceiling
+    if request.ha_reserve_hosts is not None:
+        overrides["ha_reserve_hosts"] = request.ha_reserve_hosts
     try:
         return Assumptions().with_overrides(**overrides)
     except (ValueError, TypeError) as err:
@@ -120,6 +125,14 @@ def _windows_targets(result: ConsolidationResult, inputs: EstateInputs) -> np.nd
     return carries
 
 
+def vat_rate_of(request: PlanRequest) -> float:
+    """The VAT rate a request plans with: load the estate with it (``load_estate(vat_rate=…)``)."""
+    try:
+        return float(request.overrides.get("vat_rate", Assumptions().vat_rate))
+    except (TypeError, ValueError) as err:
+        raise PlanError(f"hypothèses invalides : vat_rate {request.overrides.get('vat_rate')!r}") from err
+
+
 def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> OptionTco:
     """What the estate costs kept as it is, over the request's horizon (EUR TTC, kWh, kgCO2e)."""
     day = today or date.today()
@@ -142,6 +155,11 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
         raise PlanError("l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)")
     a = build_assumptions(request, today=day)
+    if abs(inputs.vat_rate - a.vat_rate) > 1e-12:
+        raise PlanError(
+            f"l'inventaire a été converti en HT avec une TVA de {inputs.vat_rate:.2%} mais le plan en suppose "
+            f"{a.vat_rate:.2%} : rechargez-le avec load_estate(vat_rate=vat_rate_of(request))"
+        )
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
     policy: dict[str, Any] = dict(

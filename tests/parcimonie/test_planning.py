@@ -125,3 +125,53 @@ def test_interactive_plan_skips_the_replacement(demo_inputs: EstateInputs) -> No
     assert full.replacement is not None and quick.replacement is None
     assert quick.consolidation.n_hosts_after == full.consolidation.n_hosts_after
     assert quick.to_dict()["replacement"] is None
+
+
+def test_physical_servers_and_unsized_vms_stay_out_of_plans(sqlite_engine: Engine) -> None:
+    """A file server with no hypervisor is neither licensed for vSphere nor retired; a VM without size is named."""
+    from inventory import HostRecord, Snapshot, VirtualMachineRecord, upsert_observations
+
+    estate = generate_demo_estate(n_vms=100, today=TODAY)
+    estate.hosts.append(
+        HostRecord(
+            external_id="srv-fichiers",
+            name="srv-fichiers",
+            hypervisor_version="Microsoft Windows Server 2019",
+            n_sockets=1,
+            n_cores_per_socket=8,
+            cpu_mhz=2100.0,
+            memory_mib=65536.0,
+        )
+    )
+    estate.vms.append(VirtualMachineRecord(external_id="vm-x", name="vm-sans-taille", host_external_id="host-1000"))
+    with session_scope(sqlite_engine) as session:
+        ensure_default_catalogue(session)
+        upsert_observations(session=session, source="demo", snapshot=Snapshot.model_validate(estate.model_dump()))
+    with Session(sqlite_engine) as session:
+        inputs = load_estate(session)
+    assert "srv-fichiers" in inputs.physical_hosts and "srv-fichiers" not in inputs.hosts.names
+    assert inputs.unsized_vms == ("vm-sans-taille",) and "vm-sans-taille" not in inputs.vms.names
+    plan = run_plan(inputs, PlanRequest(), today=TODAY).to_dict()
+    assert "srv-fichiers" not in [r["host"] for r in plan["replacement"]["retirements"]]
+    assert plan["estate"]["physical_hosts"] and plan["estate"]["unsized_vms"] == ["vm-sans-taille"]
+
+
+def test_support_contracts_are_converted_to_ht_once(demo_inputs: EstateInputs, sqlite_engine: Engine) -> None:
+    from sqlalchemy import select
+
+    from inventory import Host
+
+    with Session(sqlite_engine) as session:
+        ttc = {h.name: h.support_cost_eur_per_year for h in session.scalars(select(Host))}
+    i = next(k for k, name in enumerate(demo_inputs.hosts.names) if ttc.get(name))
+    assert demo_inputs.hosts.support_cost_eur_per_year[i] == pytest.approx(ttc[demo_inputs.hosts.names[i]] / 1.2)
+
+
+def test_vat_override_must_match_the_loaded_estate(demo_inputs: EstateInputs) -> None:
+    with pytest.raises(PlanError, match="TVA"):
+        run_plan(demo_inputs, PlanRequest(overrides={"vat_rate": 0.1}), today=TODAY)
+
+
+def test_policy_is_echoed_in_the_assumptions(demo_inputs: EstateInputs) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(ceiling=0.4, ha_reserve_hosts=2, with_replacement=False), today=TODAY)
+    assert plan.assumptions.utilisation_ceiling == 0.4 and plan.assumptions.ha_reserve_hosts == 2
