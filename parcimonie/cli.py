@@ -24,7 +24,7 @@ from inventory import (
     session_scope,
 )
 from parcimonie.console import make_console
-from parcimonie.context import open_engine, safe_url
+from parcimonie.context import MissingDatabase, open_engine, safe_url
 from parcimonie.footprint import fill_offer_footprints
 from parcimonie.logs import configure_logging
 from parcimonie.settings import Settings
@@ -116,7 +116,7 @@ def inventory(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Key figures of the estate: hosts, VMs, clusters, host age, warranty, VMs per host."""
-    engine = open_engine(settings_of(ctx))
+    engine = open_engine(settings_of(ctx), must_exist=True)
     with Session(engine) as session:
         summary = estate_summary(session, today=date.today())
     if as_json:
@@ -149,7 +149,7 @@ def inventory(
 @app.command()
 def offers(ctx: typer.Context) -> None:
     """The catalogue of server offers that plans can buy (prices TTC)."""
-    engine = open_engine(settings_of(ctx))
+    engine = open_engine(settings_of(ctx), must_exist=True)
     with Session(engine) as session:
         models = list_offers(session)
     if not models:
@@ -180,7 +180,7 @@ def dashboard(
     from parcimonie.serve import serve_dashboard
 
     settings = settings_of(ctx)
-    open_engine(settings)
+    open_engine(settings, must_exist=True)
     raise typer.Exit(serve_dashboard(settings, port=port, address=address))
 
 
@@ -214,7 +214,7 @@ def main() -> None:
     """Console-script entry point: user mistakes and unreachable services end with a message, not a traceback."""
     try:
         app()
-    except CollectionError as err:
+    except (CollectionError, MissingDatabase) as err:
         err_console.print(f"[red]Erreur : {_scrub(str(err))}[/red]")
         sys.exit(2)
     except (ArgumentError, NoSuchModuleError) as err:

@@ -16,32 +16,8 @@ from parcimonie.context import open_engine
 from parcimonie.estate_inputs import load_estate
 from parcimonie.planning import PlanError, PlanRequest, run_plan, vat_rate_of
 from parcimonie.settings import Settings
+from parcimonie.wording import LINE_LABELS, drivers_sentence, euros, num, reason_text
 from parcimonie.workbook import write_workbook
-
-
-def euros(value: float | None) -> str:
-    """1 234 567 € (French grouping with a narrow no-break space)."""
-    if value is None:
-        return "—"
-    return f"{value:,.0f}".replace(",", "\u202f") + " €"
-
-
-def num(value: float | None, digits: int = 1) -> str:
-    """1 234,5 (French decimal comma and grouping)."""
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
-LINE_LABELS = {
-    "energy_eur": "énergie",
-    "maintenance_eur": "maintenance",
-    "licences_eur": "licences",
-    "staff_eur": "personnel",
-    "rack_eur": "hébergement",
-    "investissement_eur": "investissement",
-    "fctva_eur": "FCTVA",
-}
 
 
 def _parse_override(text: str) -> tuple[str, Any]:
@@ -69,10 +45,16 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
     )
     if c["n_excluded_by_policy"]:
         console.print(f"  {c['n_excluded_by_policy']} VM écartées par la politique (modèles, VM éteintes)")
+    expected_ha = len({t["cluster"] for t in c["targets"]}) * plan["assumptions"]["ha_reserve_hosts"]
+    if c["n_ha_reserve_hosts"] < expected_ha:
+        console.print(
+            f"  [yellow]Réserve HA incomplète : {c['n_ha_reserve_hosts']} hôte(s) sur {expected_ha} "
+            "demandés (plus d'hôte existant libre)[/yellow]"
+        )
     if c["unplaced"]:
         console.print(
             f"  [yellow]{len(c['unplaced'])} VM ne tiennent sur aucun hôte[/yellow], par ex. "
-            f"{c['unplaced'][0]['vm']} : {c['unplaced'][0]['reason']}"
+            f"{c['unplaced'][0]['vm']} : {reason_text(c['unplaced'][0]['reason'])}"
         )
     table = Table(title=f"TCO vs TCA sur {plan['assumptions']['horizon_years']} ans (TTC)")
     for column in ("Option", "Hôtes", "TCA", "Fonctionnement", "TCO", "kgCO2e exploitation", "kgCO2e fabrication"):
@@ -118,15 +100,7 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
         f"Retour sur investissement : {r['payback_year'] or 'au-delà de l’horizon'} ; "
         f"retour carbone : {r['carbon_payback_year'] or 'au-delà de l’horizon'}"
     )
-    drivers = {"utilisation": "le taux d'utilisation", "capacity": "la capacité des nouveaux hôtes"}
-    resources = {"cpu": "processeur", "memory": "mémoire"}
-    binding = resources.get(d["binding_resource"], d["binding_resource"])
-    before, after = num(100 * d["cpu_utilisation_before"], 0), num(100 * d["cpu_utilisation_after"], 0)
-    console.print(
-        f"Ce qui explique le ratio : ressource limitante {binding}, utilisation CPU {before} % → {after} %, "
-        f"performance par cœur ×{num(d['per_core_perf_gain'], 2)}, cœurs par hôte ×{num(d['core_count_gain'], 2)} ; "
-        f"facteur principal : {drivers.get(d['main_driver'], d['main_driver'])}."
-    )
+    console.print(f"Ce qui explique le ratio : {drivers_sentence(d)}")
 
 
 def plan(
@@ -177,7 +151,7 @@ def plan(
         overrides=dict(_parse_override(s) for s in (set_ or [])),
     )
     console = make_console(stderr=as_json)
-    engine = open_engine(settings)
+    engine = open_engine(settings, must_exist=True)
     with console.status("Calcul du plan…"), Session(engine) as session:
         try:
             inputs = load_estate(session, vat_rate=vat_rate_of(request))
@@ -214,7 +188,7 @@ def report(
     settings: Settings = ctx.obj
     if xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
-    engine = open_engine(settings)
+    engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
         if scenario:
             saved = get_scenario(session, scenario)
@@ -239,7 +213,7 @@ def report(
 def scenarios(ctx: typer.Context) -> None:
     """Saved scenarios with their headline figures."""
     settings: Settings = ctx.obj
-    engine = open_engine(settings)
+    engine = open_engine(settings, must_exist=True)
     console = make_console()
     with Session(engine) as session:
         saved = list_scenarios(session)

@@ -14,6 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parcimonie.wording import LINE_LABELS, drivers_sentence, reason_text, value_text
+
 EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 
@@ -94,8 +96,8 @@ def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
             ("Année de retour sur investissement", r["payback_year"] or "au-delà de l'horizon"),
             ("Année de retour carbone", r["carbon_payback_year"] or "au-delà de l'horizon"),
         ]
-        rows += [(f"Économies : {k.removesuffix('_eur')}", v) for k, v in r["savings_by_category_eur"].items()]
-        rows += [("Ce qui explique le ratio", line) for line in r["drivers"]["explanation"]]
+        rows += [(f"Économies : {LINE_LABELS.get(k, k)}", v) for k, v in r["savings_by_category_eur"].items()]
+        rows.append(("Ce qui explique le ratio", drivers_sentence(r["drivers"])))
     _header(sheet, ["Indicateur", "Valeur"])
     for label, value in rows:
         sheet.append([label, value])
@@ -136,7 +138,7 @@ def _placement(book: Workbook, plan: dict[str, Any]) -> None:
     for row in plan["consolidation"]["placement"]:
         sheet.append([row["vm"], row["from_host"], row["to_host"]])
     for row in plan["consolidation"]["unplaced"]:
-        sheet.append([row["vm"], None, f"non placée : {row['reason']}"])
+        sheet.append([row["vm"], None, f"non placée : {reason_text(row['reason'])}"])
     _widths(sheet, width=30, first=30)
 
 
@@ -159,7 +161,7 @@ def _assumptions(book: Workbook, plan: dict[str, Any]) -> None:
     for key, value in plan["assumptions"].items():
         sheet.append([key, value])
     for key, value in plan["request"].items():
-        sheet.append([f"demande : {key}", str(value)])
+        sheet.append([f"demande : {key}", value_text(value)])
     _widths(sheet, width=30, first=40)
 
 

@@ -77,3 +77,17 @@ def test_offers_lists_the_catalogue_with_footprints(env: dict[str, str]) -> None
     result = runner.invoke(app, ["offers"], env=env, terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "Xeon Gold 6430" in result.output and "kgCO2e" in result.output
+
+
+def test_read_commands_refuse_a_mistyped_sqlite_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "p.db"
+    proc = subprocess.run(
+        [sys.executable, "-m", "parcimonie", "inventory"],
+        env={"PARCIMONIE_DATABASE_URL": f"sqlite:///{missing}", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 2 and "base introuvable" in proc.stderr
+    assert not missing.parent.exists()
