@@ -18,16 +18,18 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import Engine, column, create_engine, inspect, select, table
+from sqlalchemy import Engine
 
 from collectors.runner import run_all
 from collectors.sources import VSphereSource
-from inventory import CollectionRun
+from inventory import CollectionRun, make_engine
+from inventory.schedule_store import SCHEDULER_JOBS_TABLE
+from inventory.schedule_store import next_run_times as read_next_run_times
 
 logger = logging.getLogger(__name__)
 
 JOB_ID = "collect-all"
-JOBS_TABLE = "apscheduler_jobs"
+JOBS_TABLE = SCHEDULER_JOBS_TABLE
 _engine: Engine | None = None
 
 
@@ -117,17 +119,9 @@ def list_jobs(database_url: str) -> list[Job]:
 
 
 def next_run_times(database_url: str) -> dict[str, datetime]:
-    """Job id → next run time (UTC) read from the job store; empty before any ``schedule``.
-
-    Cheap and side-effect free (no scheduler, no unpickling): for the dashboard.
-    """
-    engine = create_engine(database_url)
+    """Job id → next run time (UTC) read from the job store; empty before any ``schedule``."""
+    engine = make_engine(database_url)
     try:
-        if not inspect(engine).has_table(JOBS_TABLE):
-            return {}
-        jobs = table(JOBS_TABLE, column("id"), column("next_run_time"))
-        with engine.connect() as conn:
-            rows = conn.execute(select(jobs.c.id, jobs.c.next_run_time)).all()
-        return {str(job_id): datetime.fromtimestamp(float(when), UTC) for job_id, when in rows if when is not None}
+        return read_next_run_times(engine)
     finally:
         engine.dispose()

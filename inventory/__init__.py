@@ -50,9 +50,12 @@ from inventory.records import (
 from inventory.repository import SyncReport, TableSync, upsert_observations
 from inventory.runs import RunRecorder, finish_run, recent_runs, record_run, recorded_run, start_run
 from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
+from inventory.schedule_store import SCHEDULER_JOBS_TABLE, next_run_times
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "SCHEDULER_JOBS_TABLE",
+    "next_run_times",
     "vm_frame",
     "scenarios_version",
     "runs_version",

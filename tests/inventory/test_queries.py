@@ -113,3 +113,21 @@ def test_runs_and_versions(engine: Engine) -> None:
     with Session(engine) as session:
         count, updated = scenarios_version(session)
     assert count == 1 and updated is not None
+
+
+def test_next_run_times_without_and_with_a_job_store(engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Column, Float, MetaData, String, Table, insert
+
+    from inventory import SCHEDULER_JOBS_TABLE, next_run_times
+
+    assert next_run_times(engine) == {}
+    jobs = Table(SCHEDULER_JOBS_TABLE, MetaData(), Column("id", String(191), primary_key=True),
+                 Column("next_run_time", Float), Column("job_state", String(10)))
+    jobs.create(engine)
+    when = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(jobs), [{"id": "collect-all", "next_run_time": when.timestamp(), "job_state": "x"},
+                                    {"id": "paused", "next_run_time": None, "job_state": "x"}])
+    assert next_run_times(engine) == {"collect-all": when}
