@@ -1,12 +1,14 @@
 """`parcimonie collect …`, `parcimonie import …` and `parcimonie schedule`: the collectors' sub-apps.
 
-Exit codes: 0 when every run succeeded, 1 when a run failed (its message says why), 2 for a
-usage or configuration mistake. No traceback for user mistakes.
+Exit codes: 0 when every run succeeded; 1 when a source failed at run time (vCenter unreachable,
+login refused…); 2 when the input is wrong: a usage or configuration mistake, or an imported file
+that is missing, unreadable or invalid (missing columns, bad cells). No traceback for user mistakes.
+Numbers are printed the French way: decimal comma, narrow no-break space between thousands.
 """
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +17,9 @@ from collectors.sources import DEFAULT_PASSWORD_ENV, VSphereSource
 from inventory import CollectionRun, RunStatus
 from parcimonie.context import open_engine, safe_url
 from parcimonie.settings import Settings
+
+if TYPE_CHECKING:
+    from collectors.imports import ListReport
 
 logger = logging.getLogger(__name__)
 console = Console(soft_wrap=True)
@@ -35,19 +40,24 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _report(runs: list[CollectionRun]) -> None:
-    """One line per run; exit 1 if any failed."""
+def _num(value: float, digits: int = 0) -> str:
+    """12 345,6: decimal comma, narrow no-break space (U+202F) between thousands."""
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+
+
+def _report(runs: list[CollectionRun], *, failure_code: int = 1) -> None:
+    """One line per run; exit ``failure_code`` if any failed (1: a source failed; 2: a file is wrong)."""
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:
             console.print(
-                f"[green]✔[/green] {run.source} : {run.n_hosts} hôtes, {run.n_vms} VM, "
-                f"{run.n_datastores} datastores ({run.n_created} créés, {run.n_updated} mis à jour, "
-                f"{run.n_marked_missing} disparus)"
+                f"[green]✔[/green] {run.source} : {_num(run.n_hosts)} hôtes, {_num(run.n_vms)} VM, "
+                f"{_num(run.n_datastores)} datastores ({_num(run.n_created)} créés, "
+                f"{_num(run.n_updated)} mis à jour, {_num(run.n_marked_missing)} disparus)"
             )
         else:
             err_console.print(f"[red]✘ {run.source} : {run.error}[/red]")
     if any(run.status != RunStatus.SUCCEEDED for run in runs):
-        raise typer.Exit(1)
+        raise typer.Exit(failure_code)
 
 
 @collect_app.command("vsphere")
@@ -134,9 +144,9 @@ def collect_local_command(
         )
     console.print(
         f"{facts.hostname} : {facts.cpu_model or 'CPU inconnu'}, {facts.n_cores} cœurs / "
-        f"{facts.n_threads} threads, {facts.memory_mib / 1024:.1f} Gio, démarré le "
-        f"{facts.boot_time:%d/%m/%Y %H:%M} UTC, charge {facts.load_1_5_15[0]:.2f}, "
-        + ", ".join(f"{d.mountpoint} {d.used_gib:.0f}/{d.total_gib:.0f} Gio" for d in facts.disks)
+        f"{facts.n_threads} threads, {_num(facts.memory_mib / 1024, 1)} Gio, démarré le "
+        f"{facts.boot_time:%d/%m/%Y %H:%M} UTC, charge {_num(facts.load_1_5_15[0], 2)}, "
+        + ", ".join(f"{d.mountpoint} {_num(d.used_gib)}/{_num(d.total_gib)} Gio" for d in facts.disks)
     )
     _report([run])
 
@@ -184,7 +194,7 @@ def import_rvtools_command(
                 f"[yellow]Onglets absents : {', '.join(result.missing_tabs)} — import partiel, "
                 "rien n'est marqué disparu.[/yellow]"
             )
-    _report([run])
+    _report([run], failure_code=2)
 
 
 @import_app.command("csv")
@@ -192,6 +202,13 @@ def import_csv_command(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="CSV or .xlsx file (GLPI export, spreadsheet).")],
     kind: Annotated[str, typer.Option("--kind", help="What the rows are: hosts or vms.")],
+    source: Annotated[
+        str | None,
+        typer.Option(help="List name: rows go to source csv:NAME (default: csv:default), whatever the file name."),
+    ] = None,
+    allow_missing_sizes: Annotated[
+        bool, typer.Option(help="With --kind vms: accept VMs without vCPU or memory (the planner reports them).")
+    ] = False,
     encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig or cp1252.")] = "auto",
     delimiter: Annotated[str, typer.Option(help="auto, ';', ',' or 'tab'.")] = "auto",
     decimal: Annotated[str, typer.Option(help="auto, ',' or '.'.")] = "auto",
@@ -199,8 +216,7 @@ def import_csv_command(
     sheet: Annotated[str | None, typer.Option(help="Tab of a workbook (default: the first).")] = None,
 ) -> None:
     """Import a hosts list (enriches known hosts by serial number, else name) or a VMs list."""
-    from collectors.imports import ReadOptions
-    from collectors.runner import run_lifecycle
+    from collectors.imports import ReadOptions, run_list
 
     if kind not in ("hosts", "vms"):
         raise _fail(f"--kind doit valoir hosts ou vms, pas '{kind}'.")
@@ -208,6 +224,8 @@ def import_csv_command(
         raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{decimal}'.")
     if date_format not in ("dmy", "iso", "mdy"):
         raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{date_format}'.")
+    if source is not None and not source.strip().removeprefix("csv:").strip():
+        raise _fail("--source demande un nom (par exemple --source mairie-a).")
     if not path.is_file():
         raise _fail(f"{path} : fichier introuvable.")
     options = ReadOptions(
@@ -216,17 +234,39 @@ def import_csv_command(
         decimal=decimal,
         date_format=date_format,
         sheet=sheet,
+        allow_missing_sizes=allow_missing_sizes,
     )
     engine = open_engine(_settings(ctx))
     with console.status(f"Import de {path.name}…"):
-        run, report = run_lifecycle(engine, path, kind=kind, options=options)
-    if report is not None and run.status == RunStatus.SUCCEEDED:
+        run, report = run_list(engine, path, kind=kind, source=source, options=options)  # type: ignore[arg-type]
+    if run.status == RunStatus.SUCCEEDED:
+        _print_list_report(report)
+    _report([run], failure_code=2)
+
+
+def _names(items: list[str], limit: int = 20) -> str:
+    more = f" … (+{_num(len(items) - limit)})" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def _print_list_report(report: "ListReport") -> None:
+    enrichment = report.enrichment
+    if enrichment is not None:
         console.print(
-            f"{report.hosts_enriched} hôtes existants enrichis ({report.matched_by_serial} par numéro "
-            f"de série, {report.matched_by_name} par nom), {len(report.unmatched)} lignes sans "
-            f"correspondance gardées dans la source {run.source}"
+            f"{_num(enrichment.hosts_enriched)} hôtes existants enrichis ({_num(enrichment.matched_by_serial)} "
+            f"par numéro de série, {_num(enrichment.matched_by_name)} par nom), "
+            f"{_num(len(enrichment.unmatched))} lignes sans correspondance gardées dans la source {report.source}"
         )
-    _report([run])
+    if report.unattached:
+        console.print(
+            f"[yellow]{_num(len(report.unattached))} VM importées sans hôte (hôte absent de la source "
+            f"{report.source}) : {_names([f'{vm} ({host})' for vm, host in report.unattached])}[/yellow]"
+        )
+    if report.without_size:
+        console.print(
+            f"[yellow]{_num(len(report.without_size))} VM sans vCPU ou sans mémoire, signalées par le "
+            f"planificateur : {_names(report.without_size)}[/yellow]"
+        )
 
 
 @schedule_app.callback(invoke_without_command=True)

@@ -15,8 +15,7 @@ from collectors.sources import VSphereSource
 from inventory import CollectionError, CollectionRun, Snapshot, record_run
 
 if TYPE_CHECKING:
-    from collectors.imports import ReadOptions, RvtoolsImport
-    from inventory.enrichment import EnrichmentReport
+    from collectors.imports import RvtoolsImport
 
 logger = logging.getLogger(__name__)
 
@@ -103,26 +102,3 @@ def run_rvtools(
         name = f"rvtools:{source or path.stem}"
         return record_run(engine, source=name, kind="rvtools", collect=_failing(err)), None
     return record_run(engine, source=result.source, kind="rvtools", collect=lambda: result.snapshot), result
-
-
-def run_lifecycle(
-    engine: Engine, path: Path, *, kind: str, options: "ReadOptions | None" = None
-) -> tuple[CollectionRun, "EnrichmentReport | None"]:
-    """Import a hosts or VMs list: hosts enrich known hosts, VMs land in ``csv:<file>``."""
-    from collectors.imports import ReadOptions, import_source, read_lifecycle
-    from inventory.enrichment import enrich_hosts
-
-    chosen = options or ReadOptions()
-    source = import_source(path)
-    if kind == "hosts":
-        return enrich_hosts(
-            engine,
-            source=source,
-            kind="csv",
-            collect=lambda: read_lifecycle(path, kind="hosts", options=chosen),  # type: ignore[arg-type,return-value]
-        )
-
-    def collect() -> Snapshot:
-        return Snapshot(vms=read_lifecycle(path, kind="vms", options=chosen), complete=False)  # type: ignore[arg-type]
-
-    return record_run(engine, source=source, kind="csv", collect=collect), None

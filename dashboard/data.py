@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inventory import EstateSummary, estate_summary, is_initialised, list_offers, make_engine
+from inventory import EstateSummary, estate_summary, is_initialised, list_offers, make_engine, next_run_times
 from inventory.queries import (
     RUN_COLUMNS,
     LatestRun,
@@ -130,12 +130,8 @@ class ScheduledRun:
 
 
 def scheduled_runs(url: str) -> list[ScheduledRun] | None:
-    """The collectors' scheduled jobs (``collectors.schedule.next_run_times``), or None without any."""
-    try:
-        from collectors.schedule import next_run_times
-    except ImportError:  # collectors installed without the scheduler
-        return None
-    jobs = next_run_times(url)
+    """The scheduled collections (``inventory.next_run_times`` reads the job store), or None without any."""
+    jobs = next_run_times(engine_for(url))
     if not jobs:
         return None
     return [ScheduledRun(name=name, next_run_at=when) for name, when in sorted(jobs.items(), key=lambda j: j[1])]

@@ -3,6 +3,10 @@
 The maths lives in ``optimizer`` and the orchestration in ``parcimonie.planning``, the same as the
 CLI's ``parcimonie plan``; plans come back as their JSON (``PlanOutcome.to_dict()``), the format
 saved scenarios hold. This module only caches, keyed on the snapshot and the ``PlanRequest``.
+
+Cache keys stay small: the database URL, the ``SnapshotKey`` (which identifies the inventory's
+content) and the request, never the estate's arrays. The optimizer's inputs are a shared, read-only
+``st.cache_resource`` (no copy per rerun); a plan's JSON and its frames are ``st.cache_data``.
 """
 
 import dataclasses
@@ -13,7 +17,8 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard.data import SnapshotKey, engine_for, today
+from dashboard import plan_frames
+from dashboard.data import SnapshotKey, engine_for, load_hosts, today
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
 from inventory.queries import scenarios_version
 from parcimonie.estate_inputs import EstateInputs, load_estate
@@ -30,9 +35,22 @@ class CurrentCost:
     energy_kwh_per_year: float
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+class ScenarioNameError(ValueError):
+    """A scenario name that cannot be used: ``reason`` is "empty" or "exists"."""
+
+    def __init__(self, reason: str, name: str) -> None:
+        super().__init__(f"scenario name {name!r}: {reason}")
+        self.reason = reason
+        self.name = name
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
-    """The inventory as optimizer tables (parcimonie.estate_inputs.load_estate)."""
+    """The inventory as optimizer tables (parcimonie.estate_inputs.load_estate).
+
+    A resource, not data: shared read-only by every session and never copied (the frozen tables of
+    50 000 VMs would otherwise be unpickled at each call).
+    """
     with Session(engine_for(url)) as session:
         return load_estate(session)
 
@@ -53,20 +71,46 @@ def plan(url: str, snapshot: SnapshotKey, request: PlanRequest) -> dict[str, Any
     return run_plan(estate_inputs(url, snapshot), request, today=today()).to_dict()
 
 
+@dataclass(frozen=True)
+class ConsolidationView:
+    """A plan for the consolidation page: its JSON without the placement list, and its frames.
+
+    The 50 000 placements live once, as ``frames.placement``: the cache neither pickles nor copies
+    them twice.
+    """
+
+    plan: dict[str, Any]
+    frames: plan_frames.ConsolidationFrames
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) -> ConsolidationView:
+    """The plan of ``request`` shaped for review, built once per plan (run_plan → to_dict → frames).
+
+    Raises ``parcimonie.planning.PlanError`` (a ValueError) for a request that cannot be met.
+    """
+    result = run_plan(estate_inputs(url, snapshot), request, today=today()).to_dict()
+    hosts = load_hosts(url, snapshot, today())
+    frames = plan_frames.consolidation_frames(
+        result, hosts=hosts, clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts))
+    summary = {k: v for k, v in result["consolidation"].items() if k != "placement"}
+    return ConsolidationView(plan={**result, "consolidation": summary}, frames=frames)
+
+
 def save_plan(url: str, snapshot: SnapshotKey, *, name: str, request: PlanRequest, replace: bool = False) -> None:
     """Save the plan of ``request``, replacement plan included, as scenario ``name`` (kind "plan").
 
-    Exactly what ``parcimonie plan --scenario NAME`` saves. Raises ``ValueError`` for an empty name,
-    or a name already used unless ``replace``.
+    Exactly what ``parcimonie plan --scenario NAME`` saves. Raises ``ScenarioNameError`` for an empty
+    name, or a name already used unless ``replace``; ``PlanError`` for a request that cannot be met.
     """
     clean = name.strip()
     if not clean:
-        raise ValueError("the scenario needs a name")
+        raise ScenarioNameError("empty", clean)
     full = dataclasses.replace(request, with_replacement=True)
     results = plan(url, snapshot, full)
     with session_scope(engine_for(url)) as session:
         if not replace and get_scenario(session, clean) is not None:
-            raise ValueError(f"a scenario named {clean!r} already exists")
+            raise ScenarioNameError("exists", clean)
         save_scenario(
             session,
             name=clean,

@@ -107,6 +107,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.search.placeholder": ("nom, modèle, système…", "name, model, OS…"),
     "filter.clusters": ("Clusters", "Clusters"),
     "filter.status": ("Statut", "Status"),
+    "filter.clusters.placeholder": ("Tous les clusters", "Every cluster"),
+    "filter.status.placeholder": ("Tous les statuts", "Every status"),
+    "filter.offers.placeholder": ("Choisir des offres", "Choose offers"),
+    "filter.scenarios.placeholder": ("Choisir des scénarios", "Choose scenarios"),
     "filter.templates": ("Inclure les modèles de VM", "Include VM templates"),
     "inventory.tab.hosts": ("Hôtes ({n})", "Hosts ({n})"),
     "inventory.tab.vms": ("VM ({n})", "VMs ({n})"),
@@ -240,6 +244,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.no_offer": ("Choisissez au moins une offre, ou resserrez sur les hôtes existants.",
                                "Choose at least one offer, or repack onto the existing hosts."),
     "consolidation.bad_parameters": ("Paramètres refusés : {message}", "Parameters refused: {message}"),
+    "plan_error.empty_inventory": (
+        "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
+        "the inventory is empty: collect or import an estate (or `parcimonie demo`)"),
+    "plan_error.empty_catalogue": ("le catalogue d'offres est vide : lancez `parcimonie init`",
+                                   "the offer catalogue is empty: run `parcimonie init`"),
+    "plan_error.unknown_offers": ("offre(s) inconnue(s) : {unknown} ; connues : {known}",
+                                  "unknown offer(s): {unknown}; known: {known}"),
+    "plan_error.bad_assumptions": ("hypothèses invalides : {detail}", "invalid assumptions: {detail}"),
+    "reason.no_capacity_left": ("plus aucun hôte cible n'a assez de capacité libre",
+                                "no target host left with enough free capacity"),
+    "reason.too_large": ("la demande ({mhz} MHz de réf., {mib} Mio) dépasse la capacité utilisable "
+                         "de chaque hôte cible",
+                         "demand ({mhz} ref MHz, {mib} MiB) exceeds the usable capacity of every "
+                         "target host"),
+    "reason.template": ("modèle de VM, exclu par la politique", "template, excluded by policy"),
+    "reason.powered_off": ("éteinte, exclue par la politique", "powered off, excluded by policy"),
     "consolidation.hosts_before": ("Hôtes avant", "Hosts before"),
     "consolidation.hosts_after": ("Hôtes après", "Hosts after"),
     "consolidation.hosts_after.help": ("Dont {ha} hôtes de réserve HA.", "Including {ha} HA reserve hosts."),
@@ -276,6 +296,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.review": ("Examiner un hôte", "Review a host"),
     "consolidation.review.caption": ("{n} VM placées sur {host}.", "{n} VMs placed on {host}."),
     "consolidation.search.placeholder": ("VM ou hôte…", "VM or host…"),
+    "consolidation.to_host": ("Hôte cible", "Target host"),
+    "consolidation.to_host.all": ("Tous les hôtes cibles", "Every target host"),
+    "consolidation.page": ("Page (sur {n})", "Page (of {n})"),
+    "consolidation.page.caption": (
+        "VM {first} à {last} sur {n} ; filtrez par hôte cible ou cherchez pour réduire la liste.",
+        "VMs {first} to {last} of {n}; filter by target host or search to narrow the list."),
+    "consolidation.page.none": ("Aucune VM ne correspond.", "No VM matches."),
+    "consolidation.save.empty": ("Enregistrement refusé : le scénario doit avoir un nom.",
+                                 "Not saved: the scenario needs a name."),
+    "consolidation.save.exists": (
+        "Enregistrement refusé : un scénario « {name} » existe déjà (cochez « Remplacer un scénario du même nom »).",
+        "Not saved: a scenario named \"{name}\" already exists (tick \"Replace a scenario of the same name\")."),
     "consolidation.echo": ("Méthode : {solver}. {message}", "Method: {solver}. {message}"),
     "consolidation.save": ("Enregistrer comme scénario", "Save as a scenario"),
     "consolidation.save.name": ("Nom du scénario", "Scenario name"),
@@ -291,6 +323,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     # finances
     "finances.title": ("Finances", "Finance"),
     "finances.price": ("Prix de l'électricité (€/kWh TTC)", "Electricity price (€/kWh incl. VAT)"),
+    "finances.apply": ("Recalculer le plan", "Recompute the plan"),
+    "finances.apply.help": (
+        "Le prix de l'électricité, le plafond, la réserve HA et le périmètre sont des hypothèses du "
+        "plan : toutes les offres et le plan de renouvellement sont recalculés une fois, à la demande.",
+        "The electricity price, ceiling, HA reserve and scope are assumptions of the plan: every "
+        "offer and the replacement plan are recomputed once, on demand."),
+    "finances.applied": (
+        "Plan calculé à {price} €/kWh TTC, plafond {ceiling}, réserve HA {ha}. Modifiez les "
+        "paramètres puis « Recalculer le plan » ; la courbe de sensibilité ne recalcule rien.",
+        "Plan computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}. Change the "
+        "parameters then \"Recompute the plan\"; the sensitivity chart recomputes nothing."),
     "finances.price.help": ("0,20 €/kWh TTC par défaut ; à ajuster selon votre contrat.",
                             "0.20 €/kWh incl. VAT by default; adjust to your contract."),
     "finances.keep": ("Garder le parc actuel", "Keep the current estate"),

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard.i18n import current_language, t
 
 NO_CLUSTER = "—"
+PAGE_ROWS = 500  # rows of a long table sent to the browser per page
 
 
 def filter_frame(

@@ -33,6 +33,7 @@ from inventory.queries import (
     LatestRun,
     cluster_frame,
     host_frame,
+    host_names,
     latest_run,
     run_frame,
     runs_version,
@@ -54,6 +55,7 @@ from inventory.schedule_store import SCHEDULER_JOBS_TABLE, next_run_times
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "host_names",
     "SCHEDULER_JOBS_TABLE",
     "next_run_times",
     "vm_frame",

@@ -215,3 +215,14 @@ def run_frame(session: Session, *, limit: int = 50) -> pd.DataFrame:
         for r in recent_runs(session, limit=limit)
     ]
     return pd.DataFrame(rows, columns=list(RUN_COLUMNS))
+
+
+def host_names(session: Session, *, source: str) -> dict[str, str]:
+    """Name → external id of the present hosts of one source (to attach imported VMs to them)."""
+    rows = session.execute(
+        select(Host.external_id, Host.name).where(
+            Host.source == source,
+            Host.missing_since.is_(None),  # type: ignore[union-attr]
+        )
+    ).all()
+    return {name: ext for ext, name in rows}

@@ -5,10 +5,13 @@ GLPI's "Informations financières - Date d'achat" matches "Date d'achat"). Numbe
 commas and spaces as thousands separators, dates DD/MM/YYYY (``--date-format`` for others);
 encoding (UTF-8 with or without BOM, else cp1252) and separator (';', ',' or tab) are detected
 unless forced. Host rows enrich hosts already known by serial number or name
-(``inventory.enrichment``); VM rows land in the import's own source ``csv:<file name>``.
+(``inventory.enrichment``); VM rows land in the import's own source (``collectors.imports.lists``).
+
+Every VM needs a size: a VM list without a vCPU or a memory column, or a row with an empty one, is
+refused (the planner would count it as no demand) unless ``ReadOptions.allow_missing_sizes``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -19,6 +22,17 @@ from inventory.errors import InvalidSourceData
 from inventory.records import HostRecord, VirtualMachineRecord
 
 Kind = Literal["hosts", "vms"]
+
+# Memory: the unit comes from the cell ("8 Go") or else from the header ("Mémoire (Go)"); Go/GB are
+# binary units, as vSphere counts them. The first alias names the column in messages.
+MEMORY_ALIASES = (
+    "Mémoire (Go)", "Mémoire (Gio)", "Mémoire (Mo)", "Mémoire (Mio)", "Memoire Go", "Memoire Gio",
+    "Memoire Mo", "Memoire Mio", "Memory (GiB)", "Memory (GB)", "Memory (MiB)", "Memory (MB)",
+    "Memory GiB", "Memory MiB", "RAM (Go)", "RAM (Gio)", "RAM (Mo)", "RAM (Mio)", "RAM (GiB)", "RAM (GB)",
+    "RAM (MiB)", "RAM (MB)", "Mémoire vive", "Mémoire", "Memory", "RAM",
+)  # fmt: skip
+VCPU_ALIASES = ("vCPU", "vCPUs", "Nombre de vCPU", "CPU", "CPUs", "Processeurs", "Nombre de processeurs", "Num CPU")
+_SIZE_HINT = "vide : une VM sans taille fausserait le plan (option --allow-missing-sizes pour l'accepter)"
 
 HOST_COLUMNS = (
     Column("name", ("Nom", "Name", "Hostname", "Nom d'hôte", "Host"), required=True),
@@ -33,8 +47,7 @@ HOST_COLUMNS = (
         "int",
     ),
     Column("cpu_mhz", ("Fréquence (MHz)", "Frequence MHz", "CPU MHz", "Speed (MHz)"), "float"),
-    Column("memory_mib", ("Mémoire (Mio)", "Memoire Mio", "Memory (MiB)", "Memory MiB", "RAM (Mio)"), "float"),
-    Column("memory_gib", ("Mémoire (Gio)", "Memoire Gio", "Memory (GiB)", "RAM (Go)", "RAM (GiB)"), "float"),
+    Column("memory_mib", MEMORY_ALIASES, "memory"),
     Column("purchase_date", ("Date d'achat", "Purchase date", "Date of purchase"), "date"),
     Column("purchase_price_eur", ("Valeur", "Prix", "Prix d'achat", "Value", "Price", "Purchase price"), "float"),
     Column(
@@ -64,10 +77,11 @@ HOST_COLUMNS = (
 )
 VM_COLUMNS = (
     Column("name", ("Nom", "Name", "VM"), required=True),
-    Column("external_id", ("UUID", "Identifiant", "ID", "Instance UUID")),
-    Column("n_vcpus", ("vCPU", "Nombre de vCPU", "CPUs", "vCPUs"), "int"),
-    Column("memory_mib", ("Mémoire (Mio)", "Memoire Mio", "Memory (MiB)", "Memory MiB"), "float"),
-    Column("memory_gib", ("Mémoire (Gio)", "Memory (GiB)", "RAM (Go)"), "float"),
+    Column("external_id", ("UUID", "Identifiant", "ID", "Instance UUID", "VM Instance UUID", "VM UUID")),
+    Column("n_vcpus", VCPU_ALIASES, "int"),
+    Column("memory_mib", MEMORY_ALIASES, "memory"),
+    Column("host", ("Hôte", "Host", "Serveur hôte", "Hôte ESX", "ESX", "ESXi", "Hyperviseur", "Hypervisor")),
+    Column("cluster", ("Cluster", "Grappe")),
     Column(
         "storage_provisioned_gib",
         ("Disque (Gio)", "Stockage provisionné (Gio)", "Provisioned (GiB)", "Disk (GiB)"),
@@ -116,11 +130,19 @@ class ReadOptions:
     decimal: str = "auto"
     date_format: str = "dmy"
     sheet: str | None = None
+    allow_missing_sizes: bool = False
 
 
-def import_source(path: Path) -> str:
-    """The source of rows that match no known host: ``csv:<file name>``."""
-    return f"csv:{path.name}"
+DEFAULT_LIST_SOURCE = "default"
+
+
+def list_source(name: str | None = None) -> str:
+    """The source of a hosts or VMs list: ``csv:<name>``, ``csv:default`` unless named.
+
+    It never depends on the file name, so this month's export updates last month's rows.
+    """
+    name = (name or "").strip().removeprefix("csv:").strip() or DEFAULT_LIST_SOURCE
+    return f"csv:{name}"
 
 
 def read_table(path: Path, options: ReadOptions) -> Sheet:
@@ -128,11 +150,11 @@ def read_table(path: Path, options: ReadOptions) -> Sheet:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = read_xlsx(path)
         if not sheets:
-            raise InvalidSourceData(f"{path}: the workbook has no sheet")
+            raise InvalidSourceData(f"{path} : le classeur n'a aucun onglet")
         if options.sheet is None:
             return next(iter(sheets.values()))
         if options.sheet not in sheets:
-            raise InvalidSourceData(f"{path}: no sheet '{options.sheet}' (sheets: {', '.join(sheets)})")
+            raise InvalidSourceData(f"{path} : pas d'onglet '{options.sheet}' (onglets : {', '.join(sheets)})")
         return sheets[options.sheet]
     return read_csv(path, encoding=options.encoding, delimiter=options.delimiter)
 
@@ -162,55 +184,86 @@ def _lookup(table: dict[str, Any], raw: str, sheet: Sheet, row: ParsedRow, colum
 
     key = normalise_header(raw)
     if key not in table:
-        raise InvalidSourceData(f"{sheet.where(row.line, column)}: unknown {what} '{raw}'")
+        raise InvalidSourceData(f"{sheet.where(row.line, column)} : {what} inconnu '{raw}'")
     return table[key]
 
 
 def _host(row: ParsedRow, sheet: Sheet) -> HostRecord:
     v = dict(row.values)
-    gib = v.pop("memory_gib", None)
-    if gib is not None and "memory_mib" not in v:
-        v["memory_mib"] = gib * 1024
     months, start = v.pop("warranty_months", None), v.pop("warranty_start", None)
     if months is not None and "warranty_end" not in v:
         base = start or v.get("purchase_date")
         if base is None:
             raise InvalidSourceData(
-                f"{sheet.where(row.line, 'Durée de garantie (mois)')}: a warranty duration needs a "
-                "purchase date or a warranty start date"
+                f"{sheet.where(row.line, 'Durée de garantie (mois)')} : une durée de garantie demande une "
+                "date d'achat ou une date de début de garantie"
             )
         v["warranty_end"] = _add_months(base, months)
     if "status" in v:
-        v["status"] = _lookup(_STATUS, v["status"], sheet, row, "Statut", "status")
+        v["status"] = _lookup(_STATUS, v["status"], sheet, row, "Statut", "statut")
     return HostRecord(external_id=v.get("serial_number") or v["name"], **v)
 
 
-def _vm(row: ParsedRow, sheet: Sheet) -> VirtualMachineRecord:
+@dataclass(frozen=True)
+class VmRow:
+    """A VM of a list, with the host and cluster names its row gives (resolved at import time)."""
+
+    line: int
+    record: VirtualMachineRecord
+    host: str | None = None
+    cluster: str | None = None
+
+
+def _vm(row: ParsedRow, sheet: Sheet) -> VmRow:
     v = dict(row.values)
-    gib = v.pop("memory_gib", None)
-    if gib is not None and "memory_mib" not in v:
-        v["memory_mib"] = gib * 1024
+    host, cluster = v.pop("host", None), v.pop("cluster", None)
     if "power" in v:
-        v["power_state"] = _lookup(_POWER, v.pop("power"), sheet, row, "État", "power state")
-    return VirtualMachineRecord(**{"external_id": v.get("external_id") or v["name"], **v})
+        v["power_state"] = _lookup(_POWER, v.pop("power"), sheet, row, "État", "état")
+    record = VirtualMachineRecord(**{"external_id": v.get("external_id") or v["name"], **v})
+    return VmRow(row.line, record, host, cluster)
+
+
+def vm_columns(*, allow_missing_sizes: bool = False) -> tuple[Column, ...]:
+    """The VM list's columns; vCPU and memory are required (column and cells) unless allowed missing."""
+    if allow_missing_sizes:
+        return VM_COLUMNS
+    return tuple(
+        replace(c, required=True, if_empty=_SIZE_HINT) if c.field in ("n_vcpus", "memory_mib") else c
+        for c in VM_COLUMNS
+    )
+
+
+def _check_unique(sheet: Sheet, lines: list[int], ids: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for line, external_id in zip(lines, ids, strict=True):
+        if external_id in seen:
+            raise InvalidSourceData(f"{sheet.where(line)} : '{external_id}' figure déjà ligne {seen[external_id]}")
+        seen[external_id] = line
+
+
+def _parse(path: Path, columns: tuple[Column, ...], options: ReadOptions) -> tuple[Sheet, list[ParsedRow]]:
+    sheet = read_table(path, options)
+    return sheet, parse_rows(sheet, columns, ParseOptions(decimal=options.decimal, date_format=options.date_format))
+
+
+def read_vm_list(path: Path, *, options: ReadOptions = ReadOptions()) -> list[VmRow]:
+    """The VMs of a list with their host and cluster names; ``InvalidSourceData`` names file, line, column."""
+    sheet, rows = _parse(path, vm_columns(allow_missing_sizes=options.allow_missing_sizes), options)
+    vms = [_vm(row, sheet) for row in rows]
+    _check_unique(sheet, [vm.line for vm in vms], [vm.record.external_id for vm in vms])
+    return vms
 
 
 def read_lifecycle(
     path: Path, *, kind: Kind, options: ReadOptions = ReadOptions()
 ) -> list[HostRecord] | list[VirtualMachineRecord]:
-    """Host or VM records from the file; ``InvalidSourceData`` names file, sheet, line, column."""
-    sheet = read_table(path, options)
-    columns = HOST_COLUMNS if kind == "hosts" else VM_COLUMNS
-    rows = parse_rows(sheet, columns, ParseOptions(decimal=options.decimal, date_format=options.date_format))
-    if kind == "hosts":
-        records: list[Any] = [_host(row, sheet) for row in rows]
-    else:
-        records = [_vm(row, sheet) for row in rows]
-    seen: dict[str, int] = {}
-    for row, record in zip(rows, records, strict=True):
-        if record.external_id in seen:
-            raise InvalidSourceData(
-                f"{sheet.where(row.line)}: '{record.external_id}' already on line {seen[record.external_id]}"
-            )
-        seen[record.external_id] = row.line
-    return records
+    """Host or VM records from the file; ``InvalidSourceData`` names file, sheet, line, column.
+
+    VM records carry no host here (``read_vm_list`` gives the host names, ``run_list`` resolves them).
+    """
+    if kind == "vms":
+        return [vm.record for vm in read_vm_list(path, options=options)]
+    sheet, rows = _parse(path, HOST_COLUMNS, options)
+    hosts = [_host(row, sheet) for row in rows]
+    _check_unique(sheet, [row.line for row in rows], [h.external_id for h in hosts])
+    return hosts

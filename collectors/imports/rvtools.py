@@ -101,15 +101,15 @@ def read_export(path: Path) -> dict[str, Sheet]:
             if candidates:
                 sheets[tab] = read_csv(candidates[0], name=tab)
         if not sheets:
-            raise InvalidSourceData(f"{path}: no RVTools_tab<Sheet>.csv file (vInfo, vHost…) in this folder")
+            raise InvalidSourceData(f"{path} : aucun fichier RVTools_tab<Onglet>.csv (vInfo, vHost…) dans ce dossier")
         return sheets
     if path.suffix.lower() == ".csv":
         match = re.search(r"tab(v[A-Za-z]+)\.csv$", path.name)
         if not match or match.group(1) not in TABS:
-            raise InvalidSourceData(f"{path}: not an RVTools tab file (RVTools_tabvInfo.csv…)")
+            raise InvalidSourceData(f"{path} : pas un fichier d'onglet RVTools (RVTools_tabvInfo.csv…)")
         return {match.group(1): read_csv(path, name=match.group(1))}
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InvalidSourceData(f"{path}: expected an RVTools .xlsx file or a folder of CSV files")
+        raise InvalidSourceData(f"{path} : un classeur RVTools .xlsx ou un dossier de fichiers CSV est attendu")
     return read_xlsx(path, only=TABS)
 
 
@@ -162,7 +162,7 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
             values["ha_host_failures_tolerated"] = v["ha_failover_level"]
         if v["name"] in clusters:
             raise InvalidSourceData(
-                f"{sheets['vCluster'].where(row.line, 'Name')}: cluster '{v['name']}' appears twice"
+                f"{sheets['vCluster'].where(row.line, 'Name')} : le cluster '{v['name']}' apparaît deux fois"
             )
         clusters[v["name"]] = ClusterRecord(
             external_id=v["name"], name=v["name"], site_external_id=site(v.get("datacenter")), **values

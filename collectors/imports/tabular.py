@@ -38,14 +38,14 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
 
     def where(self, line: int | None = None, column: str | None = None) -> str:
-        """'file, sheet vInfo, line 7, column 'CPUs'' for messages."""
+        """'file, onglet vInfo, ligne 7, colonne 'CPUs'' for messages (the CLI speaks French)."""
         parts = [self.file]
         if self.name:
-            parts.append(f"sheet {self.name}")
+            parts.append(f"onglet {self.name}")
         if line is not None:
-            parts.append(f"line {line}")
+            parts.append(f"ligne {line}")
         if column is not None:
-            parts.append(f"column '{column}'")
+            parts.append(f"colonne '{column}'")
         return ", ".join(parts)
 
 
@@ -81,7 +81,7 @@ def parse_float(value: Any, *, decimal: str = "auto") -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"'{value}' is not a number") from None
+        raise ValueError(f"'{value}' n'est pas un nombre") from None
 
 
 def parse_int(value: Any, *, decimal: str = "auto") -> int | None:
@@ -89,7 +89,7 @@ def parse_int(value: Any, *, decimal: str = "auto") -> int | None:
     if number is None:
         return None
     if number != int(number):
-        raise ValueError(f"'{value}' is not a whole number")
+        raise ValueError(f"'{value}' n'est pas un nombre entier")
     return int(number)
 
 
@@ -125,8 +125,8 @@ def parse_date(value: Any, *, date_format: str = "dmy") -> date | None:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    hint = {"dmy": "DD/MM/YYYY", "iso": "YYYY-MM-DD", "mdy": "MM/DD/YYYY"}[date_format]
-    raise ValueError(f"'{value}' is not a date ({hint})")
+    hint = {"dmy": "JJ/MM/AAAA", "iso": "AAAA-MM-JJ", "mdy": "MM/JJ/AAAA"}[date_format]
+    raise ValueError(f"'{value}' n'est pas une date ({hint})")
 
 
 _TRUE = {"true", "vrai", "oui", "yes", "1", "x", "on"}
@@ -143,7 +143,51 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes/no")
+    raise ValueError(f"'{value}' n'est pas oui/non")
+
+
+_MIB_PER_UNIT = {
+    **dict.fromkeys(("mo", "mio", "mb", "mib", "m"), 1.0),
+    **dict.fromkeys(("go", "gio", "gb", "gib", "g"), 1024.0),
+    **dict.fromkeys(("to", "tio", "tb", "tib", "t"), 1024.0**2),
+}
+_SIZE = re.compile(r"^(?P<number>.*?\d[\d\s\u00a0\u202f'.,]*)\s*(?P<unit>[A-Za-z]+)?$")
+
+
+def header_unit_mib(header: str) -> float | None:
+    """MiB per unit named at the end of a header ('Mémoire (Go)' → 1024), None if it names none."""
+    words = normalise_header(header).split()
+    return _MIB_PER_UNIT.get(words[-1]) if len(words) > 1 else None
+
+
+def parse_memory_mib(value: Any, *, unit_mib: float | None, decimal: str = "auto") -> float | None:
+    """A memory size in MiB: '8 Go', '512 Mo', '16 GiB', or a bare number in the header's unit.
+
+    Go/GB and Mo/MB are read as binary units, as vSphere and RVTools count them.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number: float | None = float(value)
+        unit = unit_mib
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        match = _SIZE.match(text)
+        if match is None:
+            raise ValueError(f"'{value}' n'est pas une taille (par exemple 8 Go ou 512 Mo)")
+        number = parse_float(match["number"], decimal=decimal)
+        unit = unit_mib
+        if match["unit"]:
+            unit = _MIB_PER_UNIT.get(match["unit"].lower())
+            if unit is None:
+                raise ValueError(f"'{value}' : unité inconnue '{match['unit']}' (Mo, Go, To)")
+    if number is None:
+        return None
+    if unit is None:
+        raise ValueError(f"'{value}' : unité absente (écrire 8 Go ou 512 Mo, ou nommer la colonne 'Mémoire (Go)')")
+    return number * unit
 
 
 @dataclass(frozen=True)
@@ -151,7 +195,9 @@ class Column:
     """A field fed by the first header that matches one of ``aliases``.
 
     ``parse`` turns a raw cell into the field's value (``ValueError`` on a bad cell); ``scale``
-    converts units (e.g. GiB → MiB). ``required`` columns missing from the header fail the import.
+    converts units (e.g. GiB → MiB); ``memory`` reads sizes in MiB, the unit taken from the cell
+    ('8 Go') or else from the header ('Mémoire (Go)'). ``required`` columns missing from the header
+    fail the import, and so do their empty cells (message ``if_empty``).
     """
 
     field: str
@@ -159,6 +205,7 @@ class Column:
     parse: str = "text"
     scale: float = 1.0
     required: bool = False
+    if_empty: str = "vide, une valeur est requise"
 
 
 @dataclass(frozen=True)
@@ -169,13 +216,15 @@ class ParseOptions:
     date_format: str = "dmy"
 
 
-def _parser(kind: str, options: ParseOptions) -> Callable[[Any], Any]:
+def _parser(kind: str, header: str, options: ParseOptions) -> Callable[[Any], Any]:
+    unit_mib = header_unit_mib(header)
     return {
         "text": parse_text,
         "float": lambda v: parse_float(v, decimal=options.decimal),
         "int": lambda v: parse_int(v, decimal=options.decimal),
         "date": lambda v: parse_date(v, date_format=options.date_format),
         "bool": parse_bool,
+        "memory": lambda v: parse_memory_mib(v, unit_mib=unit_mib, decimal=options.decimal),
     }[kind]
 
 
@@ -199,7 +248,9 @@ def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[in
                 break
     missing = [c.aliases[0] for c in columns if c.required and c.field not in found]
     if missing:
-        raise InvalidSourceData(f"{sheet.where()}: missing required column(s) {', '.join(repr(m) for m in missing)}")
+        raise InvalidSourceData(
+            f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : {', '.join(repr(m) for m in missing)}"
+        )
     return found
 
 
@@ -215,7 +266,7 @@ def parse_rows(sheet: Sheet, columns: Sequence[Column], options: ParseOptions) -
     """Every non-empty row parsed; raises ``InvalidSourceData`` listing the bad cells."""
     found = match_columns(sheet, columns)
     by_field = {c.field: c for c in columns}
-    parsers = {name: _parser(by_field[name].parse, options) for name in found}
+    parsers = {name: _parser(by_field[name].parse, header, options) for name, (_, header) in found.items()}
     errors: list[str] = []
     parsed: list[ParsedRow] = []
     for line, cells in sheet.rows:
@@ -227,20 +278,20 @@ def parse_rows(sheet: Sheet, columns: Sequence[Column], options: ParseOptions) -
             try:
                 value = parsers[name](raw)
             except ValueError as err:
-                errors.append(f"{sheet.where(line, header)}: {err}")
+                errors.append(f"{sheet.where(line, header)} : {err}")
                 continue
             if value is not None and by_field[name].scale != 1.0:
                 value = value * by_field[name].scale
             if value is not None:
                 row.values[name] = value
             elif by_field[name].required:
-                errors.append(f"{sheet.where(line, header)}: empty, a value is required")
+                errors.append(f"{sheet.where(line, header)} : {by_field[name].if_empty}")
         parsed.append(row)
         if len(errors) >= MAX_ERRORS:
             break
     if errors:
-        more = " (first errors only)" if len(errors) >= MAX_ERRORS else ""
-        raise InvalidSourceData(f"{len(errors)} invalid cell(s){more}:\n" + "\n".join(errors))
+        more = " (premières erreurs seulement)" if len(errors) >= MAX_ERRORS else ""
+        raise InvalidSourceData(f"{len(errors)} cellule(s) invalide(s){more} :\n" + "\n".join(errors))
     return parsed
 
 
@@ -264,15 +315,15 @@ def read_csv(path: Path, *, encoding: str = "auto", delimiter: str = "auto", nam
     try:
         text = decode(path.read_bytes(), encoding=encoding)
     except OSError as err:
-        raise InvalidSourceData(f"{path}: cannot read: {err.strerror}") from None
+        raise InvalidSourceData(f"{path} : lecture impossible : {err.strerror}") from None
     except (UnicodeDecodeError, LookupError) as err:
-        raise InvalidSourceData(f"{path}: cannot decode as {encoding}: {err}") from None
+        raise InvalidSourceData(f"{path} : impossible de décoder en {encoding} : {err}") from None
     first = text.split("\n", 1)[0]
     if delimiter == "auto":
         delimiter = max((";", ",", "\t"), key=first.count)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not rows:
-        raise InvalidSourceData(f"{path}: empty file")
+        raise InvalidSourceData(f"{path} : fichier vide")
     return Sheet(str(path), name, [h.strip() for h in rows[0]], list(enumerate(rows[1:], start=2)))
 
 
@@ -284,9 +335,9 @@ def read_xlsx(path: Path, *, only: Iterable[str] | None = None) -> dict[str, She
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise InvalidSourceData(f"{path}: no such file") from None
+        raise InvalidSourceData(f"{path} : fichier introuvable") from None
     except Exception as err:  # noqa: BLE001  (openpyxl raises many types for a corrupt file)
-        raise InvalidSourceData(f"{path}: not a readable .xlsx workbook ({type(err).__name__}: {err})") from None
+        raise InvalidSourceData(f"{path} : classeur .xlsx illisible ({type(err).__name__} : {err})") from None
     sheets: dict[str, Sheet] = {}
     try:
         for tab in workbook.worksheets:

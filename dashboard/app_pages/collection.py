@@ -48,7 +48,8 @@ else:
 
 st.subheader(t("collection.history"))
 status_filter = st.multiselect(t("filter.status"), ["succeeded", "failed", "running"],
-                               format_func=_status, key="runs_status")
+                               format_func=_status, key="runs_status",
+                               placeholder=t("filter.status.placeholder"))
 shown = runs[runs["status"].isin(status_filter)] if status_filter else runs
 view = shown.assign(
     status=shown["status"].map(_status),

@@ -2,19 +2,24 @@
 
 One offer by default (the first of the catalogue) so a recompute stays quick on a large estate;
 the others compete on demand. The plan comes from ``parcimonie.planning`` without its replacement
-part; saving computes the full plan, as ``parcimonie plan --scenario`` does.
+part; saving computes the full plan, as ``parcimonie plan --scenario`` does. The placement table is
+filtered by target host and paged (``tables.PAGE_ROWS``): 50 000 rows are never sent to the browser.
 """
+
+import math
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, plan_frames, plans, tables
+from dashboard import charts, data, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
+from dashboard.messages import plan_error, unplaced_reason
 from optimizer import CAUTIOUS_CEILING, Assumptions
 from parcimonie.planning import EXISTING, PlanRequest
 
 DEFAULTS = Assumptions()
+ALL = ""  # the target-host filter's "every host"
 st.title(t("consolidation.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
@@ -38,6 +43,7 @@ with st.container(border=True):
                         format_func=lambda v: t(f"consolidation.target.{v}"), key="cons_target")
     chosen = left.multiselect(t("consolidation.offers"), offer_names, default=offer_names[:1],
                               key="cons_offers", disabled=target == "existing",
+                              placeholder=t("filter.offers.placeholder"),
                               help=t("consolidation.offers.help"))
     left.button(t("consolidation.compare_all"), on_click=_compare_all, key="cons_all",
                 disabled=target == "existing" or len(offer_names) < 2,
@@ -64,14 +70,12 @@ request = PlanRequest(
 )
 try:
     with st.spinner(t("spinner.consolidation")):
-        result = plans.plan(ctx.url, ctx.snapshot, request)
+        reviewed = plans.consolidation_view(ctx.url, ctx.snapshot, request)
 except ValueError as err:
-    st.error(t("consolidation.bad_parameters", message=str(err)))
+    st.error(plan_error(err))
     st.stop()
+result, view = reviewed.plan, reviewed.frames
 c = result["consolidation"]
-hosts = data.load_hosts(ctx.url, ctx.snapshot, data.today())
-view = plan_frames.consolidation_frames(
-    result, hosts=hosts, clusters=plan_frames.cluster_names(plans.estate_inputs(ctx.url, ctx.snapshot), hosts))
 
 row = st.columns(5)
 row[0].metric(t("consolidation.hosts_before"), num(c["n_hosts_before"]))
@@ -118,9 +122,13 @@ tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs([
     t("consolidation.tab.freed", n=num(len(view.freed))),
     t("consolidation.tab.unplaced", n=num(len(view.unplaced))),
 ])
+kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
+placement_config = {
+    "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
+    "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))}
 with tab_after:
     st.dataframe(
-        view.targets.assign(kind=view.targets["kind"].map(lambda k: t(f"consolidation.kind.{k}")),
+        view.targets.assign(kind=view.targets["kind"].map(kinds),
                             cpu_utilisation=view.targets["cpu_utilisation"] * 100,
                             memory_utilisation=view.targets["memory_utilisation"] * 100),
         hide_index=True, width="stretch",
@@ -137,17 +145,32 @@ with tab_after:
     review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
     on_host = view.placement[view.placement["to_host"] == review]
     st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=review or "—"))
-    st.dataframe(on_host, hide_index=True, width="stretch", column_config={
-        "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
-        "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))})
+    st.dataframe(on_host, hide_index=True, width="stretch", column_config=placement_config)
 with tab_placement:
-    search = st.text_input(t("filter.search"), key="cons_search",
-                           placeholder=t("consolidation.search.placeholder"))
-    shown = tables.filter_frame(view.placement, search=search,
-                                search_columns=("vm", "from_host", "to_host"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
-        "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))})
+    filters = st.columns([2, 2, 1])
+    target_names = [ALL, *view.targets["host"]]
+    if st.session_state.get("cons_to_host", ALL) not in target_names:  # a host of a previous plan
+        st.session_state["cons_to_host"] = ALL
+    to_host = filters[0].selectbox(t("consolidation.to_host"), target_names, key="cons_to_host",
+                                   format_func=lambda h: h or t("consolidation.to_host.all"))
+    search = filters[1].text_input(t("filter.search"), key="cons_search",
+                                   placeholder=t("consolidation.search.placeholder"))
+    shown = view.placement if to_host == ALL else view.placement[view.placement["to_host"] == to_host]
+    shown = tables.filter_frame(shown, search=search, search_columns=("vm", "from_host", "to_host"))
+    rows = tables.PAGE_ROWS
+    n_pages = max(1, math.ceil(len(shown) / rows))
+    if not 1 <= st.session_state.get("cons_page", 1) <= n_pages:  # the filters shrank the list
+        st.session_state["cons_page"] = 1
+    page = filters[2].number_input(t("consolidation.page", n=num(n_pages)), min_value=1, max_value=n_pages,
+                                   step=1, key="cons_page")
+    first = (int(page) - 1) * rows
+    st.dataframe(shown.iloc[first:first + rows], hide_index=True, width="stretch",
+                 column_config=placement_config)
+    if len(shown):
+        st.caption(t("consolidation.page.caption", first=num(first + 1),
+                     last=num(min(first + rows, len(shown))), n=num(len(shown))))
+    else:
+        st.caption(t("consolidation.page.none"))
 with tab_freed:
     st.dataframe(view.freed, hide_index=True, width="stretch", column_config={
         "host": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
@@ -156,7 +179,8 @@ with tab_freed:
         "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
         "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d")})
 with tab_unplaced:
-    st.dataframe(view.unplaced, hide_index=True, width="stretch", column_config={
+    unplaced = view.unplaced.assign(reason=view.unplaced["reason"].map(unplaced_reason))
+    st.dataframe(unplaced, hide_index=True, width="stretch", column_config={
         "vm": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
         "reason": col.TextColumn(t("col.reason"))})
 st.caption(t("consolidation.echo", solver=c["solver"], message=c["message"]))
@@ -174,7 +198,9 @@ if right.button(t("consolidation.save"), key="cons_save", type="primary"):
     try:
         with st.spinner(t("spinner.plan")):
             plans.save_plan(ctx.url, ctx.snapshot, name=name, request=request, replace=replace)
+    except plans.ScenarioNameError as err:
+        st.error(t(f"consolidation.save.{err.reason}", name=err.name))
     except ValueError as err:
-        st.error(t("consolidation.save.error", message=str(err)))
+        st.error(plan_error(err))
     else:
         st.success(t("consolidation.saved", name=name.strip()))

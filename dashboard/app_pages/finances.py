@@ -2,13 +2,19 @@
 
 Reads a plan's JSON (parcimonie.plan_json): either computed here from the parameters (every offer
 competes, replacement plan included) or a saved scenario, the CLI's included.
+
+The parameters (electricity price included: it is an assumption of the plan) sit in a form: the plan
+is recomputed once, when the user applies them, never on each keystroke. The sensitivity to the
+electricity price is derived from the plan's kWh (energy is linear in the price) and recomputes
+nothing.
 """
 
 import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, t
+from dashboard.i18n import eur, num, pct, t
+from dashboard.messages import plan_error
 from optimizer import Assumptions
 from parcimonie.planning import PlanRequest
 from parcimonie.workbook import workbook_bytes
@@ -25,6 +31,7 @@ with st.container(border=True):
     source = st.selectbox(t("finances.source"), [PARAMETERS, *saved], key="fin_source",
                           format_func=lambda v: v or t("finances.source.parameters"))
     fixed = source != PARAMETERS
+with st.form("fin_parameters", border=True, enter_to_submit=False):
     cols = st.columns(4)
     price = cols[0].number_input(t("finances.price"), min_value=0.01, max_value=2.0, step=0.01,
                                  value=DEFAULTS.electricity_eur_per_kwh, format="%.2f",
@@ -37,6 +44,8 @@ with st.container(border=True):
     scope = cols[3].radio(t("consolidation.scope"), ["cluster", "estate"], horizontal=True,
                           format_func=lambda v: t(f"consolidation.scope.{v}"), key="fin_scope",
                           disabled=fixed)
+    st.form_submit_button(t("finances.apply"), key="fin_apply", type="primary", disabled=fixed,
+                          help=t("finances.apply.help"))
 if fixed:
     plan = saved[source]["results"]
 else:
@@ -46,8 +55,9 @@ else:
         with st.spinner(t("spinner.finance")):
             plan = plans.plan(ctx.url, ctx.snapshot, request)
     except ValueError as err:
-        st.error(t("consolidation.bad_parameters", message=str(err)))
+        st.error(plan_error(err))
         st.stop()
+    st.caption(t("finances.applied", price=num(price, 2), ceiling=pct(ceiling_pct / 100), ha=num(ha)))
 
 options = plan_frames.options_frame(plan)
 options["label"] = [t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"],

@@ -17,9 +17,11 @@ cluster_options = sorted(hosts["cluster"].fillna(tables.NO_CLUSTER).unique())
 filters = st.columns([2, 2, 1])
 search = filters[0].text_input(t("filter.search"), key="inv_search",
                                placeholder=t("filter.search.placeholder"))
-clusters = filters[1].multiselect(t("filter.clusters"), cluster_options, key="inv_clusters")
+clusters = filters[1].multiselect(t("filter.clusters"), cluster_options, key="inv_clusters",
+                                  placeholder=t("filter.clusters.placeholder"))
 statuses = filters[2].multiselect(t("filter.status"), sorted(hosts["status"].unique()),
-                                  format_func=lambda s: t(f"status.{s}"), key="inv_status")
+                                  format_func=lambda s: t(f"status.{s}"), key="inv_status",
+                                  placeholder=t("filter.status.placeholder"))
 
 shown_hosts = tables.filter_frame(hosts, search=search, search_columns=("name", "model", "cpu_model"),
                                   clusters=clusters, column_values={"status": statuses})

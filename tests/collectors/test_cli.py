@@ -1,6 +1,7 @@
 """`parcimonie collect|import|schedule`: exit codes and messages, no tracebacks."""
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,18 +72,55 @@ def test_imports_from_the_command_line(env: dict[str, str], tmp_path: Path) -> N
     result = runner.invoke(app, ["import", "csv", str(glpi), "--kind", "hosts"], env=env)
     assert result.exit_code == 0, result.output
     assert "1 hôtes existants enrichis (1 par numéro de série" in result.output
+    assert "gardées dans la source csv:default" in result.output
+
+
+def test_wrong_input_files_exit_2_in_french(env: dict[str, str], tmp_path: Path) -> None:
+    glpi = tmp_path / "glpi.csv"
     glpi.write_text("Nom;Valeur\nesx01;mille\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "csv", str(glpi), "--kind", "hosts"], env=env)
-    assert result.exit_code == 1 and "line 2, column 'Valeur': 'mille' is not a number" in result.output
+    assert result.exit_code == 2, result.output
+    assert "1 cellule(s) invalide(s) :" in result.output
+    assert "ligne 2, colonne 'Valeur' : 'mille' n'est pas un nombre" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["import", "csv", str(glpi), "--kind", "vms"], env=env)
+    assert result.exit_code == 2 and "colonne(s) obligatoire(s) absente(s) : 'vCPU', 'Mémoire (Go)'" in result.output
     result = runner.invoke(app, ["import", "csv", str(glpi), "--kind", "servers"], env=env)
     assert result.exit_code == 2 and "--kind" in result.output
+    result = runner.invoke(app, ["import", "csv", str(tmp_path / "absent.csv"), "--kind", "vms"], env=env)
+    assert result.exit_code == 2 and "introuvable" in result.output
     result = runner.invoke(app, ["import", "rvtools", str(tmp_path / "absent.xlsx")], env=env)
     assert result.exit_code == 2 and "introuvable" in result.output
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = runner.invoke(app, ["import", "rvtools", str(broken)], env=env)
+    assert result.exit_code == 2 and "classeur .xlsx illisible" in result.output
+
+
+def test_import_vms_with_source_and_missing_sizes(env: dict[str, str], tmp_path: Path) -> None:
+    hosts = tmp_path / "hotes.csv"
+    hosts.write_text("Nom;Numéro de série\nesx01;S1\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "csv", str(hosts), "--kind", "hosts", "--source", "mairie-a"], env=env)
+    assert result.exit_code == 0 and "source csv:mairie-a" in result.output, result.output
+    vms = tmp_path / "vms_2026-01.csv"
+    vms.write_text("Nom;vCPU;Mémoire (Go);Serveur hôte\napp1;2;8;esx01\napp2;;4;esx07\n", encoding="utf-8")
+    args = ["import", "csv", str(vms), "--kind", "vms", "--source", "mairie-a"]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 2 and "ligne 3, colonne 'vCPU' : vide" in result.output, result.output
+    result = runner.invoke(app, [*args, "--allow-missing-sizes"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "csv:mairie-a : 0 hôtes, 2 VM" in result.output
+    assert "1 VM importées sans hôte (hôte absent de la source csv:mairie-a) : app2 (esx07)" in result.output
+    assert "1 VM sans vCPU ou sans mémoire, signalées par le planificateur : app2" in result.output
+    result = runner.invoke(app, ["import", "csv", str(vms), "--kind", "vms", "--source", " "], env=env)
+    assert result.exit_code == 2 and "--source demande un nom" in result.output
 
 
 def test_collect_local_and_schedule_list(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["collect", "local", "--sample-s", "0.1"], env=env)
-    assert result.exit_code == 0, result.output and "1 hôtes" in result.output
+    assert result.exit_code == 0, result.output
+    assert "1 hôtes" in result.output
+    assert re.search(r", \d+,\d Gio, démarré le .* UTC, charge \d+,\d\d", result.output), result.output
     result = runner.invoke(app, ["schedule", "--list"], env=env)
     assert result.exit_code == 0 and "Aucune tâche planifiée" in result.output
     result = runner.invoke(app, ["schedule", "--cron", "61 2 * * *"], env={**env, "PARCIMONIE_COLLECT_LOCAL": "true"})

@@ -60,3 +60,11 @@ def test_english(run_page: RunPage, demo_url: str) -> None:
     at = run_page("inventory", demo_url, language="en")
     assert not at.exception
     assert "Inventory" in texts(at) and "hosts shown of" in texts(at)
+
+
+def test_filter_placeholders_follow_the_language(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("inventory", demo_url, language="en")
+    assert at.multiselect(key="inv_clusters").placeholder == "Every cluster"
+    assert at.multiselect(key="inv_status").placeholder == "Every status"
+    at.sidebar.selectbox(key="language").set_value("fr").run()
+    assert at.multiselect(key="inv_clusters").placeholder == "Tous les clusters"

@@ -69,9 +69,30 @@ def test_optimizer_refusal_is_a_message(run_page: RunPage, empty_url: str) -> No
     at.radio(key="cons_target").set_value("existing").run()
     assert not at.exception
     assert any("Paramètres refusés" in e.value and "inventaire est vide" in e.value for e in at.error)
+    at.sidebar.selectbox(key="language").set_value("en").run()  # the planning layer's French, translated
+    assert any(e.value.startswith("Parameters refused: the inventory is empty") for e in at.error)
     at = run_page("finances", empty_url)  # the planning layer's refusal, not a traceback
     assert not at.exception
     assert any("inventaire est vide" in e.value for e in at.error)
+
+
+def test_plan_errors_and_reasons_are_translated(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.messages import plan_error, unplaced_reason
+    from parcimonie.planning import PlanError
+
+    monkeypatch.setenv("PARCIMONIE_LANGUAGE", "en")
+    assert plan_error(PlanError("offre(s) inconnue(s) : X ; connues : A, B")) == (
+        "Parameters refused: unknown offer(s): X; known: A, B")
+    assert plan_error(PlanError("hypothèses invalides : bad")) == "Parameters refused: invalid assumptions: bad"
+    assert plan_error(PlanError("ceiling must be in (0, 1]")) == "Parameters refused: ceiling must be in (0, 1]"
+    assert unplaced_reason("template excluded by policy (include_templates=False)") == (
+        "template, excluded by policy")
+    monkeypatch.setenv("PARCIMONIE_LANGUAGE", "fr")
+    assert unplaced_reason("no target host left with enough free capacity") == (
+        "plus aucun hôte cible n'a assez de capacité libre")
+    assert unplaced_reason("demand (5200 ref MHz, 65536 MiB) exceeds the usable capacity of every target host") == (
+        "la demande (5200 MHz de réf., 65536 Mio) dépasse la capacité utilisable de chaque hôte cible")
+    assert unplaced_reason("something new") == "something new"
 
 
 def _amount(text: str) -> float:
@@ -97,7 +118,7 @@ def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: s
     at.button(key="cons_save").click().run()
     assert any("enregistré" in s.value for s in at.success)
     at.button(key="cons_save").click().run()  # same name twice is refused, not a traceback
-    assert any("already exists" in e.value for e in at.error)
+    assert any("existe déjà" in e.value for e in at.error)
     at.checkbox(key="cons_replace").check().run()
     at.button(key="cons_save").click().run()
     assert any("enregistré" in s.value for s in at.success)
@@ -172,8 +193,12 @@ def test_finances_tco_tca_budget_and_energy_price(run_page: RunPage, demo_url: s
     assert "Investissement (achats, 2183)" in budget.index and "FCTVA perçu (recette)" in budget.index
     assert budget.loc["Investissement (achats, 2183)"].iloc[0].endswith("\u00a0€")
     keep_before = _amount(options["tco_eur"].iloc[0])
-    at.number_input(key="fin_price").set_value(0.40).run()
+    at.number_input(key="fin_price").set_value(0.40).run()  # in the form: nothing recomputed yet
+    assert _amount(at.dataframe[0].value["tco_eur"].iloc[0]) == keep_before
+    at.number_input(key="fin_price").set_value(0.40)
+    at.button(key="fin_apply").click().run()  # submitted with the form
     assert _amount(at.dataframe[0].value["tco_eur"].iloc[0]) > keep_before
+    assert any("0,40 €/kWh" in c.value for c in at.caption)
     at.selectbox(key="fin_option").set_value("baseline").run()
     assert not at.exception
     at.number_input(key="fin_price").set_value(-1.0).run()
@@ -185,3 +210,28 @@ def test_finances_offers_the_budget_workbook(run_page: RunPage, demo_url: str) -
     at.toggle(key="fin_prepare").set_value(True).run()
     assert not at.exception and not at.error
     assert [b.key for b in at.get("download_button")] == ["fin_download"]
+
+
+def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage, demo_url: str,
+                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("dashboard.tables.PAGE_ROWS", 100)
+
+    def placement():  # type: ignore[no-untyped-def]
+        return [d.value for d in at.dataframe if list(d.value.columns) == ["vm", "from_host", "cluster", "to_host"]][-1]
+
+    at = run_page("consolidation", demo_url)
+    assert not at.exception
+    tab = next(tab.label for tab in at.tabs if tab.label.startswith("Placement"))
+    n_vms = int(tab.split("(")[1].split()[0])
+    assert n_vms > 200 and len(placement()) == 100
+    assert f"VM 1 à 100 sur {n_vms}" in texts(at)
+    at.number_input(key="cons_page").set_value(3).run()
+    assert f"VM 201 à {min(300, n_vms)} sur {n_vms}" in texts(at)
+    hosts = at.selectbox(key="cons_to_host").options
+    at.selectbox(key="cons_to_host").set_value(hosts[1]).run()  # back to page 1 of this host's VMs
+    assert not at.exception and at.number_input(key="cons_page").value == 1
+    shown = placement()
+    assert 0 < len(shown) < 100 and set(shown["to_host"]) == {hosts[1]}
+    assert f"VM 1 à {len(shown)} sur {len(shown)}" in texts(at)
+    at.text_input(key="cons_search").input("nothing-matches-this").run()
+    assert "Aucune VM ne correspond." in texts(at) and len(placement()) == 0

@@ -205,7 +205,7 @@ def test_missing_required_column_is_named(sqlite_engine: Engine, tmp_path: Path)
     path = workbook(tmp_path / "bad.xlsx", {"vInfo": (header, VINFO[1])})
     run, result = run_rvtools(sqlite_engine, path)
     assert result is None and run.status == RunStatus.FAILED
-    assert run.error == f"{path}, sheet vInfo: missing required column(s) 'VM'"
+    assert run.error == f"{path}, onglet vInfo : colonne(s) obligatoire(s) absente(s) : 'VM'"
     with Session(sqlite_engine) as session:
         assert session.scalar(select(func.count()).select_from(VirtualMachine)) == 0
 
@@ -215,7 +215,9 @@ def test_bad_cell_names_file_sheet_line_and_column(tmp_path: Path) -> None:
     rows[1][5] = "deux"
     path = workbook(tmp_path / "cells.xlsx", {"vHost": (VHOST[0], rows)})
     with pytest.raises(
-        InvalidSourceData, match=r"cells\.xlsx, sheet vHost, line 3, column '# CPU': 'deux' is not a number"
+        InvalidSourceData,
+        match=r"1 cellule\(s\) invalide\(s\) :\n.*cells\.xlsx, onglet vHost, ligne 3, colonne '# CPU' : "
+        r"'deux' n'est pas un nombre",
     ):
         import_rvtools(path)
 
@@ -223,7 +225,7 @@ def test_bad_cell_names_file_sheet_line_and_column(tmp_path: Path) -> None:
 def test_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(InvalidSourceData, match="broken.xlsx: not a readable .xlsx workbook"):
+    with pytest.raises(InvalidSourceData, match="broken.xlsx : classeur .xlsx illisible"):
         import_rvtools(path)
 
 
