@@ -18,9 +18,9 @@ RED, GREEN, GREY = "#C62828", "#2E7D32", "#9E9E9E"
 def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340) -> go.Figure:
     fig.update_layout(
         title=title, xaxis_title=x, yaxis_title=y, height=height,
-        margin=dict(l=10, r=10, t=50, b=10),
+        margin=dict(l=10, r=10, t=50, b=40),
         separators=",\u202f" if current_language() == "fr" else ".,",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
     )
     return fig
 
@@ -106,7 +106,8 @@ def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figu
     for i, (name, part) in enumerate(series.groupby("scenario", sort=False)):
         fig.add_trace(go.Scatter(x=part["year"].astype(str), y=part["cumulative"], name=str(name),
                                  mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)])))
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380)
+    fig.update_xaxes(type="category")  # budget years, never 2027,5
+    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=400)
 
 
 def stacked_bars(frame: pd.DataFrame, *, x: str, parts: Mapping[str, str],

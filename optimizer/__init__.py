@@ -35,6 +35,7 @@ from optimizer.tco import (
     maintenance_eur_ht,
     option_tco,
     vsphere_licensed_cores,
+    windows_licence_eur_ht,
     windows_licensed_cores,
     yearly_energy_kwh,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "plan_consolidation",
     "plan_replacement",
     "vsphere_licensed_cores",
+    "windows_licence_eur_ht",
     "windows_licensed_cores",
     "yearly_energy_kwh",
 ]

@@ -76,10 +76,18 @@ class Assumptions:
     vsphere_eur_per_core_per_year: float = 150.0  # HT subscription, Broadcom per-core model (to check)
     vsphere_min_cores_per_cpu: int = 16  # Broadcom: minimum 16 cores counted per CPU (DOMAIN.md)
     windows_enabled: bool = True
-    windows_datacenter_eur_per_core: float = 380.0  # HT perpetual list price per core (to check)
+    #: HT perpetual list price per core. Bought with a new host that carries Windows VMs:
+    #: investissement (account 2051, DOMAIN.md), not eligible to FCTVA here; licences of existing
+    #: hosts are already owned (sunk, no cost in any option).
+    windows_datacenter_eur_per_core: float = 380.0  # (to check)
     windows_min_cores_per_cpu: int = 8  # Microsoft: min 8 cores per processor (DOMAIN.md)
     windows_min_cores_per_server: int = 16  # Microsoft: min 16 cores per server, 2-core packs
-    windows_amortisation_years: int = 5  # perpetual licence spread as a yearly equivalent (to check)
+    #: Depreciation duration of perpetual licences bought (M57 indicative scale: 2 years for
+    #: software, DOMAIN.md; duration voted by the assembly). Used by `tco_depreciated_eur` only.
+    windows_amortisation_years: int = 5  # (to check)
+    #: Yearly Software Assurance on every host licensed for Windows Server Datacenter, as a share
+    #: of the licence price, HT (fonctionnement, TTC in the budget). Usual order 25 %/y (to check).
+    windows_software_assurance_rate: float = 0.25
 
     # --- staff and space -----------------------------------------------------------------------
     staff_hours_per_host_per_year: float = 20.0  # patching, firmware, incidents (to check)
@@ -118,13 +126,38 @@ class Assumptions:
         return dataclasses.asdict(self)
 
 
+def _check_types(a: Assumptions) -> None:
+    """Check each field against its annotation; whole floats become ints (2.0 -> 2), ints floats.
+
+    Integer fields (years, counts) reject 2.5 and bools; bool fields accept only bools; float
+    fields reject bools. Values are set with `object.__setattr__` (the dataclass is frozen).
+    """
+    for f in dataclasses.fields(a):
+        value = getattr(a, f.name)
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        if kind == "bool":
+            if not isinstance(value, (bool, np.bool_)):
+                raise ValueError(f"Assumptions.{f.name} must be true or false, got {value!r}")
+            object.__setattr__(a, f.name, bool(value))
+            continue
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
+        if kind == "int":
+            if not float(value).is_integer():
+                raise ValueError(f"Assumptions.{f.name} must be a whole number, got {value!r}")
+            object.__setattr__(a, f.name, int(value))
+        else:
+            object.__setattr__(a, f.name, float(value))
+
+
 def _check_assumptions(a: Assumptions) -> None:
+    _check_types(a)
     for f in dataclasses.fields(a):
         value = getattr(a, f.name)
         if isinstance(value, bool):
             continue
-        if not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
         if value < 0:
             raise ValueError(f"Assumptions.{f.name} must be >= 0, got {value!r}")
     if not 0 < a.utilisation_ceiling <= 1:

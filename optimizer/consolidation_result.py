@@ -32,8 +32,11 @@ class ConsolidationResult:
         target_is_ha_reserve: shape (t,), True for hosts kept empty as HA reserve.
         cpu_utilisation, memory_utilisation: shape (t,), load / raw capacity of each target.
         n_hosts_before, n_hosts_after (including HA reserve), n_ha_reserve_hosts.
-        lower_bound: proven minimum hosts incl. the same HA reserve; bound_kinds per group.
-        gap_hosts, gap_pct: n_hosts_after - lower_bound, and relative to the bound (%).
+        lower_bound: proven minimum hosts incl. the same HA reserve, for every VM to place (those
+            that fit some target host); bound_kinds per group.
+        gap_hosts, gap_pct: n_hosts_after - lower_bound, and relative to the bound (%). None when
+            the status is "PARTIAL": the bound then covers VMs that found no room, so a gap
+            against it means nothing (capacity is insufficient, not the packing poor).
         vms_per_host_before, vms_per_host_after: placed VMs per host (after: incl. HA reserve).
         hosts_freed: existing host indices no longer needed.
         unplaced: (vm index, reason) for VMs excluded by policy or that could not be placed.
@@ -59,8 +62,8 @@ class ConsolidationResult:
     n_ha_reserve_hosts: int
     lower_bound: int
     bound_kinds: tuple[str, ...]
-    gap_hosts: int
-    gap_pct: float
+    gap_hosts: int | None
+    gap_pct: float | None
     vms_per_host_before: float
     vms_per_host_after: float
     hosts_freed: NDArray[np.int64]
@@ -116,19 +119,24 @@ def assemble_result(
             assumptions=a,
             start_year=year,
         ).tco_eur
+    n_short = len(unplaced) - len(demand.excluded)
     if demand.vm_index.size == 0:
         status = "EMPTY"
-    elif len(unplaced) > len(demand.excluded):
+    elif n_short > 0:
         status = "PARTIAL"
     else:
         status = "OPTIMAL" if gap <= 0 else "FEASIBLE"
     target = offer.name if offer else "existing hosts"
     message = (
-        f"{n_placed} VMs on {n_after} hosts ({target}, incl. {int(is_ha.sum())} HA reserve)"
-        f" vs {hosts.n_hosts} before; lower bound {bound_total}, gap {gap}"
+        f"{n_placed} VMs on {n_after} hosts ({target}, incl. {int(is_ha.sum())} HA reserve) vs {hosts.n_hosts} before; "
     )
-    if len(unplaced) > len(demand.excluded):
-        message += f"; {len(unplaced) - len(demand.excluded)} VMs could not be placed"
+    if n_short > 0:
+        message += (
+            f"capacity insufficient: {n_short} VMs could not be placed; placing them all would"
+            f" need at least {bound_total} hosts (no gap reported)"
+        )
+    else:
+        message += f"lower bound {bound_total}, gap {gap}"
     if short_ha > 0:
         message += f"; HA reserve short by {short_ha} host(s): no spare existing host"
     return ConsolidationResult(
@@ -146,8 +154,8 @@ def assemble_result(
         n_ha_reserve_hosts=int(is_ha.sum()),
         lower_bound=int(bound_total),
         bound_kinds=tuple(kinds),
-        gap_hosts=int(gap),
-        gap_pct=float(100.0 * gap / bound_total) if bound_total else 0.0,
+        gap_hosts=None if status == "PARTIAL" else int(gap),
+        gap_pct=None if status == "PARTIAL" else (float(100.0 * gap / bound_total) if bound_total else 0.0),
         vms_per_host_before=demand.vm_index.size / hosts.n_hosts if hosts.n_hosts else 0.0,
         vms_per_host_after=n_placed / n_after if n_after else 0.0,
         hosts_freed=freed,

@@ -1,7 +1,10 @@
 """Budget view per calendar year, in the two sections of French public accounting (M57/M14).
 
-* investissement: purchases of servers and their installation, TTC (account 2183); the FCTVA
-  recovery (a share of the TTC amount, paid 0-2 years later) is shown as a separate receipt line;
+* investissement: purchases of servers and their installation, TTC (account 2183), and the
+  perpetual Windows Server licences bought with new hosts (account 2051); the FCTVA recovery (a
+  share of the TTC amount of the hardware, paid 0-2 years later) is shown as a separate receipt
+  line. Licences are kept out of the FCTVA base (a documented simplification: Parcimonie does not
+  assume software purchases are eligible);
 * fonctionnement: energy, maintenance, licences, staff and rack space, TTC.
 
 All totals are sums of the yearly lines, undiscounted and discounted (NPV at `discount_rate`,
@@ -10,7 +13,7 @@ year 0 = first year of the horizon, not discounted). FCTVA due after the horizon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,8 +38,10 @@ class BudgetPlan:
     """Yearly budget lines of one scenario; every array has shape (h,), EUR TTC.
 
     Attributes:
-        investissement_eur: purchases + installation, TTC, in the year of spending.
+        investissement_eur: purchases + installation (+ licences), TTC, in the year of spending.
         fctva_eur: FCTVA received (a receipt, >= 0) in the year it is paid.
+        investissement_licences_eur: the perpetual licences' part of `investissement_eur`
+            (account 2051, outside the FCTVA base); None (read as 0) when built directly.
         fctva_after_horizon_eur: FCTVA due after the last year (not in the totals).
         energy_eur ... rack_eur: fonctionnement lines.
     """
@@ -52,6 +57,7 @@ class BudgetPlan:
     licences_eur: F64
     staff_eur: F64
     rack_eur: F64
+    investissement_licences_eur: F64 | None = field(default=None)
 
     @property
     def fonctionnement_eur(self) -> F64:
@@ -99,19 +105,29 @@ def build_budget(
     staff_eur: F64,
     rack_eur: F64,
     assumptions: Assumptions,
+    investissement_licences_eur: F64 | None = None,
 ) -> BudgetPlan:
     """Assemble yearly lines (each shape (h,), TTC) and compute the FCTVA receipts.
 
-    FCTVA = `fctva_rate` x investissement TTC, received `fctva_delay_years` later, if enabled.
+    `investissement_licences_eur` (shape (h,), default 0) is the part of `investissement_eur`
+    spent on perpetual licences. FCTVA = `fctva_rate` x (investissement - licences) TTC, received
+    `fctva_delay_years` later, if enabled.
     """
     h = len(years)
     if h == 0:
         raise ValueError("years must not be empty")
     inv = _check_line(investissement_eur, h, "investissement_eur")
+    lic = (
+        np.zeros(h)
+        if investissement_licences_eur is None
+        else _check_line(investissement_licences_eur, h, "investissement_licences_eur")
+    )
+    if (lic < 0).any() or (lic > inv + 1e-6).any():
+        raise ValueError("investissement_licences_eur must be >= 0 and <= investissement_eur each year")
     fctva = np.zeros(h)
     after = 0.0
     if assumptions.fctva_enabled:
-        due = inv * assumptions.fctva_rate
+        due = (inv - lic) * assumptions.fctva_rate
         d = assumptions.fctva_delay_years
         fctva[d:] = due[: h - d] if d < h else 0.0
         after = float(due[max(h - d, 0) :].sum())
@@ -127,17 +143,21 @@ def build_budget(
         licences_eur=_check_line(licences_eur, h, "licences_eur"),
         staff_eur=_check_line(staff_eur, h, "staff_eur"),
         rack_eur=_check_line(rack_eur, h, "rack_eur"),
+        investissement_licences_eur=lic,
     )
 
 
 def budget_from_option(*, option: OptionTco, assumptions: Assumptions) -> BudgetPlan:
-    """Budget of an `OptionTco`: its TCA TTC is spent in the first year."""
+    """Budget of an `OptionTco`: its TCA TTC (licences included) is spent in the first year."""
     inv = np.zeros(len(option.years))
     inv[0] = option.tca_eur_ttc
+    lic = np.zeros(len(option.years))
+    lic[0] = option.licence_purchase_eur_ttc
     return build_budget(
         name=option.name,
         years=option.years,
         investissement_eur=inv,
+        investissement_licences_eur=lic,
         assumptions=assumptions,
         **{k: getattr(option, k) for k in OPEX_LINES},
     )

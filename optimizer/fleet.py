@@ -85,7 +85,8 @@ def offer_fleet_tco(
 ) -> OptionTco:
     """TCO of n new hosts of `offer` bought in `start_year` (arrays shape (n,): one per host).
 
-    Each host pays `offer.price_eur + install` HT; warranty `offer.warranty_years` from purchase.
+    Each host pays `offer.price_eur + install` HT, plus its Windows Server Datacenter licence when
+    it carries Windows VMs (in the TCA); warranty `offer.warranty_years` from purchase.
     """
     n = int(np.asarray(cpu_utilisation).shape[0])
     a = assumptions
@@ -108,4 +109,5 @@ def offer_fleet_tco(
         embodied_kgco2e=n * embodied,
         start_year=start_year,
         assumptions=a,
+        buys_windows_licences=True,
     )

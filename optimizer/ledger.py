@@ -1,4 +1,10 @@
-"""Year-by-year accounts of a replacement plan: costs, budgets, carbon and ratio drivers."""
+"""Year-by-year accounts of a replacement plan: costs, budgets, carbon and ratio drivers.
+
+Each year the new hosts carry only the VMs moved so far (their energy follows that load), and a
+new host needs its Windows Server Datacenter licence from the first year it carries a Windows VM:
+the licence is then bought (investissement TTC, outside the FCTVA base) and its Software Assurance
+paid every year after (fonctionnement). Existing hosts' licences are owned: Software Assurance only.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,9 @@ from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
 from optimizer.estate import HostTable, Offer, VmTable
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets
-from optimizer.tco import YearlyCosts, host_yearly_costs, maintenance_eur_ht
+from optimizer.tco import YearlyCosts, host_yearly_costs, maintenance_eur_ht, windows_licence_eur_ht
 
-__all__ = ["ReplacementPlan", "account_replacement"]
+__all__ = ["ReplacementPlan", "account_replacement", "offer_licence_eur_ht"]
 
 F64 = NDArray[np.float64]
 _LINES = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
@@ -72,6 +78,36 @@ class ReplacementPlan:
     unplaced: tuple[tuple[int, str], ...]
     policy: dict[str, Any] = field(default_factory=dict)
     assumptions: dict[str, Any] = field(default_factory=dict)
+
+
+def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
+    """Windows Server Datacenter licence price HT of one host of `offer` (0 if Windows disabled)."""
+    one = windows_licence_eur_ht(
+        n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
+    )
+    return float(one[0])
+
+
+def _new_fleet_by_year(
+    *,
+    h: int,
+    t_new: int,
+    target: NDArray[np.int64],
+    moved_year_index: NDArray[np.int64],
+    sizes: F64,
+    windows: NDArray[np.bool_],
+) -> tuple[F64, NDArray[np.bool_]]:
+    """Load (h, t, 2) and Windows flag (h, t) of the new hosts each year, from the VMs moved so far.
+
+    `target`, `moved_year_index`, `sizes` (p, 2) and `windows` are per VM to place.
+    """
+    loads = np.zeros((h, t_new, 2))
+    wins = np.zeros((h, t_new), dtype=bool)
+    for t in range(h):
+        now = (moved_year_index >= 0) & (moved_year_index <= t) & (target >= 0)
+        np.add.at(loads[t], target[now], sizes[now])
+        wins[t, target[now & windows]] = True
+    return loads, wins
 
 
 def _payback(years: tuple[int, ...], yearly: F64) -> int | None:
@@ -142,16 +178,33 @@ def account_replacement(
     src: NDArray[np.int64],
     policy: dict[str, Any],
     estimated: NDArray[np.bool_],
+    vm_index: NDArray[np.int64],
+    moved_year_index: NDArray[np.int64],
 ) -> ReplacementPlan:
-    """Cost the scenario and the baseline year by year (hosts with completed estimates)."""
+    """Cost the scenario and the baseline year by year (hosts with completed estimates).
+
+    `demand_sizes`, `src`, `vm_index` and `moved_year_index` are aligned on the VMs to place
+    (shape (p,)): `vm_index` their row in `vms`, `moved_year_index` the index in `years` of the
+    year each moved to a new host (-1: not moved).
+    """
     h, t_new = len(years), new_load.shape[0]
     old_win = np.zeros(hosts.n_hosts, dtype=bool)
     on = vms.is_windows & (vms.host >= 0) & ~vms.is_template
     old_win[vms.host[on]] = True
-    new_win = np.zeros(t_new, dtype=bool)
     moved = placement >= 0
-    new_win[placement[moved & vms.is_windows]] = True
-    new_util = new_load[:, 0] / raw_new[0] if t_new else np.zeros(0)
+    loads, wins = _new_fleet_by_year(
+        h=h,
+        t_new=t_new,
+        target=placement[vm_index],
+        moved_year_index=moved_year_index,
+        sizes=demand_sizes,
+        windows=vms.is_windows[vm_index],
+    )
+    # Year index in which each new host first carries Windows: its licence is bought then.
+    licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if t_new else np.zeros(0, np.int64)
+    unit_licence_ht = offer_licence_eur_ht(offer=offer, a=a)
+    licences_bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
+    licence_invest = licences_bought * unit_licence_ht * (1 + a.vat_rate)
     nf = np.full(t_new, 1.0)
     scen = {k: np.zeros(h) for k in _LINES + ("energy_kwh", "operational_kgco2e")}
     base = {k: np.zeros(h) for k in _LINES + ("energy_kwh", "operational_kgco2e")}
@@ -180,8 +233,8 @@ def account_replacement(
             n_cores=np.full(t_new, offer.n_cores, dtype=np.int64),
             idle=nf * offer.power_idle_w,
             peak=nf * offer.power_max_w,
-            util=new_util,
-            windows=new_win,
+            util=loads[t][:, 0] / raw_new[0] if t_new else np.zeros(0),
+            windows=wins[t],
             rack=nf * offer.rack_units,
             purchase_year=new_year.astype(float),
             price=nf * offer.price_eur,
@@ -194,11 +247,12 @@ def account_replacement(
             base[key][t] = getattr(old, key).sum()
             line[t] = getattr(old, key)[alive].sum() + getattr(new, key)[bought].sum()
         n_scen[t] = int(alive.sum() + bought.sum())
-    invest = np.asarray(new_per_year * unit_ttc, dtype=float)
+    invest = np.asarray(new_per_year * unit_ttc, dtype=float) + licence_invest
     scenario = build_budget(
         name=f"replace with {offer.name}",
         years=years,
         investissement_eur=invest,
+        investissement_licences_eur=licence_invest,
         assumptions=a,
         **{k: scen[k] for k in _LINES},
     )

@@ -35,6 +35,8 @@ from numpy.typing import NDArray
 __all__ = ["Packing", "pack_vectors"]
 
 _TOL = 1e-9
+#: Slack of fit tests in normalised units: 1 - 0.9 is 0.0999..., which must still hold 0.1.
+_FIT_TOL = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +99,9 @@ def pack_vectors(
             (bins opened on demand) and keep the better of the two passes.
 
     Returns:
-        A `Packing`. Items larger than every bin, or left when bins run out, are in `unplaced`.
+        A `Packing`. Items larger than every bin, and items that fit in no bin's residual capacity
+        when their turn comes (bins run out), are in `unplaced`; the items after them are still
+        placed, so an unplaced item fits in no bin's residual capacity at the end.
     """
     sizes = np.asarray(sizes, dtype=float).reshape(-1, 2) if np.size(sizes) else np.zeros((0, 2))
     caps = np.asarray(bin_capacities, dtype=float)
@@ -157,12 +161,17 @@ def pack_vectors(
                 spread=False,
             )
         )
-    assignment, perm, res0, res1, n_open, n_done = min(runs, key=lambda r: (-r[5], np.unique(r[0][r[0] >= 0]).size))
-    for i in order[n_done:]:
+    assignment, perm, res0, res1, n_open, _ = min(runs, key=lambda r: (-r[5], np.unique(r[0][r[0] >= 0]).size))
+    # An item skipped by the greedy pass fitted no bin when its turn came; residuals only shrink
+    # afterwards, so it fits nowhere at the end either.
+    short = order[assignment[order] < 0]
+    for i in short.tolist():
         unplaced.append((int(i), "no target host left with enough free capacity"))
 
     emptied = 0
-    if improve and n_open - n_preopened > 1:
+    # Emptying bins is pointless when capacity is short, and an emptied bin could then hold a
+    # skipped item: only run it when every item that fits somewhere was placed.
+    if improve and short.size == 0 and n_open - n_preopened > 1:
         emptied = _empty_bins(
             sizes=norm,
             assignment=assignment,
@@ -193,6 +202,9 @@ def _greedy(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], int, int]:
     """One greedy pass; returns (assignment to positions, perm, res0, res1, n_open, n_placed).
 
+    An item that fits no open bin and no bin left to open is skipped (assignment -1) and the pass
+    goes on with the next, smaller items.
+
     spread=True: open the volume bound's worth of bins first, place by maximal dot product.
     spread=False: open bins on demand, place by norm-based best fit (smallest weighted
     `||residual - size||^2`), which does better when items are large relative to bins.
@@ -207,12 +219,12 @@ def _greedy(
         _initial_open(capn=capn, demand=norm[order].sum(axis=0), n_preopened=n_preopened) if spread else n_preopened
     )
     inf = np.inf
-    n_done = 0
-    for s0, s1 in norm[order].tolist():
+    n_placed = 0
+    for i, (s0, s1) in zip(order.tolist(), norm[order].tolist(), strict=True):
         j = -1
         if n_open:
             r0, r1 = res0[:n_open], res1[:n_open]
-            fit = (r0 >= s0) & (r1 >= s1)
+            fit = (r0 >= s0 - _FIT_TOL) & (r1 >= s1 - _FIT_TOL)
             if spread:
                 score = np.where(fit, -(w0 * s0 * r0 + w1 * s1 * r1), inf)
             else:
@@ -222,9 +234,9 @@ def _greedy(
             if score[jj] < inf:
                 j = jj
         if j < 0:
-            later = np.flatnonzero((res0[n_open:] >= s0) & (res1[n_open:] >= s1))
+            later = np.flatnonzero((res0[n_open:] >= s0 - _FIT_TOL) & (res1[n_open:] >= s1 - _FIT_TOL))
             if later.size == 0:
-                break
+                continue  # fits nowhere now, nor later: residuals only shrink
             qq = n_open + int(later[0])
             if qq != n_open:  # move bin qq to position n_open, keeping the others' order
                 for arr in (perm, res0, res1):
@@ -233,11 +245,11 @@ def _greedy(
                     arr[n_open] = moved
             j = n_open
             n_open += 1
-        assignment[order[n_done]] = j
+        assignment[i] = j
         res0[j] -= s0
         res1[j] -= s1
-        n_done += 1
-    return assignment, perm, res0, res1, n_open, n_done
+        n_placed += 1
+    return assignment, perm, res0, res1, n_open, n_placed
 
 
 def _initial_open(*, capn: NDArray[np.float64], demand: NDArray[np.float64], n_preopened: int) -> int:
@@ -292,7 +304,7 @@ def _empty_bins(
         for i in order.tolist():
             s0, s1 = sizes[i, 0], sizes[i, 1]
             a0, a1 = t0 - s0, t1 - s1
-            score = np.where(ok_mask & (a0 >= 0) & (a1 >= 0), w0 * a0 * a0 + w1 * a1 * a1, np.inf)
+            score = np.where(ok_mask & (a0 >= -_FIT_TOL) & (a1 >= -_FIT_TOL), w0 * a0 * a0 + w1 * a1 * a1, np.inf)
             j = int(score.argmin())
             if score[j] == np.inf:
                 break

@@ -28,7 +28,7 @@ from optimizer.consolidation import plan_consolidation
 from optimizer.demand import compute_demand, host_capacity, offer_capacity
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import current_cpu_utilisation
-from optimizer.ledger import ReplacementPlan, account_replacement
+from optimizer.ledger import ReplacementPlan, account_replacement, offer_licence_eur_ht
 from optimizer.packing import Packing, pack_vectors
 from optimizer.tco import host_power_w, maintenance_eur_ht
 
@@ -85,6 +85,24 @@ def _pack_prefix(
     res = pack_vectors(sizes=sizes[pos], bin_capacities=caps, n_preopened=residual.shape[0])
     fresh = res.n_bins - residual.shape[0]
     return pos, res, fresh + (ha if first and fresh > 0 else 0)
+
+
+def _spend(
+    pos: NDArray[np.int64],
+    res: Packing,
+    bought: int,
+    *,
+    is_win: NDArray[np.bool_],
+    licensed: NDArray[np.bool_],
+    unit_ttc: float,
+    licence_ttc: float,
+) -> float:
+    """Investment TTC of a `_pack_prefix` result: new hosts, and a Datacenter licence for each host
+    that carries Windows for the first time (`licensed`: shape (s,), pre-opened hosts already are)."""
+    bins = np.unique(res.assignment[(res.assignment >= 0) & is_win[pos]])
+    pre = bins[bins < licensed.size]
+    n_lic = int((bins >= licensed.size).sum() + (~licensed[pre]).sum())
+    return bought * unit_ttc + n_lic * licence_ttc
 
 
 def plan_replacement(
@@ -180,11 +198,16 @@ def plan_replacement(
     unit_ttc = (offer.price_eur + (a.install_eur_per_host if offer.install_eur is None else offer.install_eur)) * (
         1 + a.vat_rate
     )
+    # Datacenter licence TTC, bought when a new host first carries a Windows VM.
+    licence_ttc = offer_licence_eur_ht(offer=offer, a=a) * (1 + a.vat_rate)
+    is_win = vms.is_windows[demand.vm_index]
 
     retire_year = np.full(hosts.n_hosts, np.nan)
     placement = np.full(vms.n_vms, -1, dtype=np.int64)
+    moved_t = np.full(sizes.shape[0], -1, dtype=np.int64)  # year index each VM moves in
     new_load = np.zeros((0, 2))
     is_reserve = np.zeros(0, dtype=bool)
+    has_win = np.zeros(0, dtype=bool)  # new host already licensed for Windows
     new_year: list[int] = []
     new_per_year = np.zeros(h, dtype=np.int64)
     empty = np.zeros(0, np.int64)
@@ -213,13 +236,20 @@ def plan_replacement(
             first=first_purchase,
         )
 
+        spend = functools.partial(
+            _spend,
+            is_win=is_win,
+            licensed=has_win[serving],
+            unit_ttc=unit_ttc,
+            licence_ttc=licence_ttc,
+        )
         k = cands.size
         pos, res, bought = pack(k=k)
-        if yearly_investment_cap_eur is not None and bought * unit_ttc > yearly_investment_cap_eur:
+        if yearly_investment_cap_eur is not None and spend(pos, res, bought) > yearly_investment_cap_eur:
             lo, hi = 0, k  # largest priority prefix whose purchases fit the cap
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                if pack(k=mid)[2] * unit_ttc <= yearly_investment_cap_eur:
+                if spend(*pack(k=mid)) <= yearly_investment_cap_eur:
                     lo = mid
                 else:
                     hi = mid - 1
@@ -236,10 +266,13 @@ def plan_replacement(
         reserve = bought - used_fresh.size
         new_load = np.vstack([new_load, np.zeros((bought, 2))])
         is_reserve = np.concatenate([is_reserve, np.zeros(used_fresh.size, bool), np.ones(reserve, bool)])
+        has_win = np.concatenate([has_win, np.zeros(bought, bool)])
         ok = res.assignment >= 0
         target = remap[res.assignment[ok]]
         np.add.at(new_load, target, sizes[pos[ok]])
         placement[demand.vm_index[pos[ok]]] = target
+        moved_t[pos[ok]] = t
+        has_win[target[is_win[pos[ok]]]] = True
         retire_year[cands[:k]] = year
         new_year.extend([year] * bought)
         new_per_year[t] = bought
@@ -268,6 +301,8 @@ def plan_replacement(
         unplaced=unplaced,
         demand_sizes=sizes,
         src=src,
+        vm_index=demand.vm_index,
+        moved_year_index=moved_t,
         policy={
             "start_year": year0,
             "ceiling": ceiling,

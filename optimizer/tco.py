@@ -5,12 +5,17 @@ Cost lines per host and year (all TTC EUR; see `optimizer.assumptions` for conve
 * energy: `P(u) = P_idle + (P_max - P_idle) * u`, `kWh = P * 8760 / 1000 * PUE`, times the price;
 * maintenance: 0 under warranty; then the host's known support cost, or a share of its purchase
   price rising with each year after warranty; VAT added (not recovered on operating spending);
-* licences: vSphere per core (minimum per CPU) every year; Windows Server Datacenter per core
-  (minimums per CPU and per server) on hosts carrying Windows VMs, as a yearly equivalent;
+* licences: vSphere per core (minimum per CPU) every year; on hosts carrying Windows VMs, the
+  yearly Software Assurance of their Windows Server Datacenter licence (per core, minimums per CPU
+  and per server, `windows_software_assurance_rate` of the price). The perpetual licence itself
+  is investissement (account 2051): bought with a *new* host (in its TCA, `option_tco(...,
+  buys_windows_licences=True)`), already owned (sunk) on an existing host;
 * staff: hours per host times hourly cost; rack: units times cost per U.
 
-TCA = (purchase + install) HT, and TTC. TCO over a horizon = TCA TTC + sum of yearly lines
-(`tco_eur`), or the depreciation charged within the horizon + yearly lines (`tco_depreciated_eur`).
+TCA = (purchase + install + Windows licences of new hosts) HT, and TTC. TCO over a horizon = TCA TTC
++ sum of yearly lines (`tco_eur`), or the depreciation charged within the horizon + yearly lines
+(`tco_depreciated_eur`; hardware over `depreciation_years`, licences over
+`windows_amortisation_years`).
 Carbon: operational `kWh * grid factor`; embodied of new hardware, total and amortised per year.
 """
 
@@ -31,6 +36,7 @@ __all__ = [
     "maintenance_eur_ht",
     "option_tco",
     "vsphere_licensed_cores",
+    "windows_licence_eur_ht",
     "windows_licensed_cores",
     "yearly_energy_kwh",
 ]
@@ -73,6 +79,18 @@ def windows_licensed_cores(
         assumptions.windows_min_cores_per_server,
     )
     return np.asarray(cores + cores % 2, dtype=np.int64)
+
+
+def windows_licence_eur_ht(
+    *, n_sockets: NDArray[np.int64], n_cores: NDArray[np.int64], assumptions: Assumptions
+) -> F64:
+    """Perpetual Windows Server Datacenter licence price HT of each host, shape (n,).
+
+    0 everywhere when `windows_enabled` is False.
+    """
+    cores = windows_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, assumptions=assumptions)
+    price = assumptions.windows_datacenter_eur_per_core * float(assumptions.windows_enabled)
+    return np.asarray(cores * price, dtype=float)
 
 
 def maintenance_eur_ht(
@@ -142,9 +160,9 @@ def host_yearly_costs(
     )
     vs = vsphere_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu)
     licences = vs * a.vsphere_eur_per_core_per_year * float(a.vsphere_enabled)
-    win = windows_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, assumptions=a)
-    win_eur = win * a.windows_datacenter_eur_per_core / a.windows_amortisation_years
-    licences = licences + np.where(np.asarray(carries_windows, bool) & a.windows_enabled, win_eur, 0.0)
+    # Software Assurance of the (perpetual, already bought or sunk) Datacenter licence.
+    sa = windows_licence_eur_ht(n_sockets=n_sockets, n_cores=n_cores, assumptions=a) * a.windows_software_assurance_rate
+    licences = licences + np.where(np.asarray(carries_windows, bool), sa, 0.0)
     n = np.asarray(n_sockets).shape[0]
     return YearlyCosts(
         energy_kwh=kwh,
@@ -164,8 +182,11 @@ class OptionTco:
     Attributes:
         name: option label ("keep estate", offer name...).
         n_hosts: hosts running in the option.
-        tca_eur_ht / tca_eur_ttc: purchase + install of new hardware (0 to keep the estate).
+        tca_eur_ht / tca_eur_ttc: purchase + install of new hardware, plus the perpetual Windows
+            licences of new hosts carrying Windows VMs (0 to keep the estate).
         depreciation_eur: linear depreciation of the TCA charged within the horizon (TTC).
+        licence_purchase_eur_ht: the Windows licences' share of `tca_eur_ht` (account 2051; not
+            eligible to FCTVA in `optimizer.finance`).
         energy_eur, maintenance_eur, licences_eur, staff_eur, rack_eur: yearly lines.
         energy_kwh, operational_kgco2e: yearly energy and operational carbon.
         embodied_kgco2e: manufacturing footprint of the new hardware (0 to keep).
@@ -185,6 +206,12 @@ class OptionTco:
     energy_kwh: F64
     operational_kgco2e: F64
     embodied_kgco2e: float
+    licence_purchase_eur_ht: float = 0.0
+
+    @property
+    def licence_purchase_eur_ttc(self) -> float:
+        """Windows licences bought with new hosts, TTC (part of `tca_eur_ttc`)."""
+        return self.tca_eur_ttc * (self.licence_purchase_eur_ht / self.tca_eur_ht) if self.tca_eur_ht else 0.0
 
     @property
     def opex_eur(self) -> F64:
@@ -220,10 +247,14 @@ def option_tco(
     embodied_kgco2e: float,
     start_year: int,
     assumptions: Assumptions,
+    buys_windows_licences: bool = False,
 ) -> OptionTco:
     """TCO of a fleet of n hosts (all arrays shape (n,)) over `assumptions.horizon_years`.
 
     The fleet is constant over the horizon; maintenance is recomputed each year as hosts age.
+    `tca_eur_ht` is the hardware (purchase + install). With `buys_windows_licences` (new hosts)
+    the Datacenter licences of the hosts carrying Windows are added to the TCA; otherwise they
+    are taken as already owned. Software Assurance is a yearly licence line either way.
     """
     a = assumptions
     years = tuple(range(start_year, start_year + a.horizon_years))
@@ -261,15 +292,21 @@ def option_tco(
         )
         for key, values in lines.items():
             values.append(float(getattr(costs, key).sum()))
-    tca_ttc = tca_eur_ht * (1.0 + a.vat_rate)
-    share = min(1.0, a.horizon_years / a.depreciation_years)
+    lic_ht = 0.0
+    if buys_windows_licences:
+        lic = windows_licence_eur_ht(n_sockets=n_sockets, n_cores=n_cores, assumptions=a)
+        lic_ht = float(lic[np.asarray(carries_windows, bool)].sum())
+    vat = 1.0 + a.vat_rate
+    share_hw = min(1.0, a.horizon_years / a.depreciation_years)
+    share_lic = min(1.0, a.horizon_years / a.windows_amortisation_years)
     return OptionTco(
         name=name,
         n_hosts=int(np.asarray(n_sockets).shape[0]),
         years=years,
-        tca_eur_ht=float(tca_eur_ht),
-        tca_eur_ttc=float(tca_ttc),
-        depreciation_eur=float(tca_ttc * share),
+        tca_eur_ht=float(tca_eur_ht + lic_ht),
+        tca_eur_ttc=float((tca_eur_ht + lic_ht) * vat),
+        depreciation_eur=float(tca_eur_ht * vat * share_hw + lic_ht * vat * share_lic),
         embodied_kgco2e=float(embodied_kgco2e),
+        licence_purchase_eur_ht=lic_ht,
         **{k: np.array(v) for k, v in lines.items()},
     )

@@ -37,10 +37,15 @@ def _parse_override(text: str) -> tuple[str, Any]:
 def _print_summary(console: Console, plan: dict[str, Any]) -> None:
     c = plan["consolidation"]
     target = c["offer"] or "les hôtes existants"
+    gap = (
+        f"écart {c['gap_hosts']} hôte(s) ({num(c['gap_pct'])} %)"
+        if c["gap_hosts"] is not None
+        else "capacité insuffisante pour tout placer"
+    )
     console.print(
         f"[bold]Consolidation[/bold] sur {target} : {c['n_hosts_before']} hôtes → {c['n_hosts_after']} "
         f"(dont {c['n_ha_reserve_hosts']} en réserve HA) ; borne inférieure prouvée {c['lower_bound']}, "
-        f"écart {c['gap_hosts']} hôte(s) ({num(c['gap_pct'])} %) ; statut {c['status']}, solveur {c['solver']} ; "
+        f"{gap} ; statut {c['status']}, solveur {c['solver']} ; "
         f"VM par hôte {num(c['vms_per_host_before'])} → {num(c['vms_per_host_after'])}"
     )
     if c["n_excluded_by_policy"]:
@@ -77,7 +82,8 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
     budget = Table(
         title=(
             f"Plan de renouvellement {r['years'][0]}–{r['years'][-1]} : {d['n_hosts_replaced']} hôtes remplacés "
-            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])})"
+            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])}) ; nouveaux hôtes en un seul "
+            "groupe avec une réserve HA, au fil des retraits"
         )
     )
     for column in ("Année", "Hôtes", "Achats", "Investissement", "FCTVA", "Fonctionnement", "Économie", "Cumul"):

@@ -30,6 +30,7 @@ def _option(option: OptionTco) -> dict[str, Any]:
         "n_hosts": option.n_hosts,
         "tca_eur_ht": _num(option.tca_eur_ht),
         "tca_eur_ttc": _num(option.tca_eur_ttc),
+        "licence_purchase_eur_ttc": _num(option.licence_purchase_eur_ttc),
         "tco_eur": _num(option.tco_eur),
         "tco_depreciated_eur": _num(option.tco_depreciated_eur),
         "opex_eur": _num(option.opex_eur.sum()),
@@ -115,6 +116,9 @@ def _budget_rows(plan: BudgetPlan) -> list[dict[str, Any]]:
             {
                 "year": year,
                 "investissement_eur": _num(plan.investissement_eur[t]),
+                "investissement_licences_eur": _num(
+                    0.0 if plan.investissement_licences_eur is None else plan.investissement_licences_eur[t]
+                ),
                 "fctva_eur": _num(plan.fctva_eur[t]),
                 **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
                 "fonctionnement_eur": _num(plan.fonctionnement_eur[t]),

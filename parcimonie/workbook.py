@@ -22,10 +22,11 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 _BUDGET_COLUMNS = (
     ("year", "Année"),
     ("investissement_eur", "Investissement (TTC)"),
+    ("investissement_licences_eur", "dont licences perpétuelles (2051)"),
     ("fctva_eur", "FCTVA reçu"),
     ("energy_eur", "Énergie"),
     ("maintenance_eur", "Maintenance"),
-    ("licences_eur", "Licences"),
+    ("licences_eur", "Licences (abonnements, SA)"),
     ("staff_eur", "Personnel"),
     ("rack_eur", "Hébergement (baies)"),
     ("fonctionnement_eur", "Total fonctionnement"),
@@ -34,7 +35,7 @@ _BUDGET_COLUMNS = (
 _OPTION_COLUMNS = (
     ("name", "Option"),
     ("n_hosts", "Hôtes"),
-    ("tca_eur_ttc", "TCA (TTC)"),
+    ("tca_eur_ttc", "TCA (TTC, licences incluses)"),
     ("opex_eur", "Fonctionnement sur l'horizon"),
     ("tco_eur", "TCO sur l'horizon"),
     ("energy_eur", "Énergie"),
@@ -82,6 +83,7 @@ def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
         ("Borne inférieure prouvée", c["lower_bound"]),
         ("Écart à la borne (hôtes)", c["gap_hosts"]),
         ("Offre retenue", c["offer"] or "hôtes existants"),
+        ("Périmètre de la consolidation", "par cluster" if plan["request"]["scope"] == "cluster" else "parc entier"),
         ("VM par hôte avant", c["vms_per_host_before"]),
         ("VM par hôte après", c["vms_per_host_after"]),
         ("VM non placées", len(c["unplaced"])),
@@ -89,6 +91,11 @@ def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
     r = plan.get("replacement")
     if r:
         rows += [
+            (
+                "Plan de renouvellement",
+                "hôtes remplacés au fil de leur âge ; nouveaux hôtes en un seul groupe avec une réserve HA "
+                "(le placement détaillé est celui de la consolidation immédiate)",
+            ),
             ("Coût cumulé, parc conservé (TTC)", r["totals"]["baseline_eur"]),
             ("Coût cumulé, plan de renouvellement (TTC)", r["totals"]["scenario_eur"]),
             ("Économies sur l'horizon (TTC)", r["totals"]["savings_eur"]),

@@ -51,3 +51,28 @@ def test_generation_catalogue_is_ordered_and_estimates_interpolate() -> None:
     assert perf[1] == pytest.approx(1.0) and perf[0] < perf[1]
     assert (peak >= idle).all() and idle[2] < idle[0]
     assert perf[3] == GENERATION_CATALOGUE[0, 1]  # clamped
+
+
+@pytest.mark.parametrize(
+    "kw, word",
+    [
+        ({"horizon_years": 2.5}, "horizon_years"),
+        ({"ha_reserve_hosts": 1.5}, "ha_reserve_hosts"),
+        ({"reference_year": 2026.5}, "reference_year"),
+        ({"horizon_years": True}, "horizon_years"),
+        ({"fctva_enabled": 1}, "fctva_enabled"),
+        ({"windows_enabled": "yes"}, "windows_enabled"),
+        ({"pue": True}, "pue"),
+        ({"pue": "1.8"}, "pue"),
+    ],
+)
+def test_wrong_types_raise_naming_the_figure(kw: dict[str, object], word: str) -> None:
+    with pytest.raises(ValueError, match=word):
+        Assumptions().with_overrides(**kw)
+
+
+def test_whole_floats_become_ints_and_ints_floats() -> None:
+    a = Assumptions().with_overrides(horizon_years=2.0, ha_reserve_hosts=np.int64(2), pue=2, fctva_enabled=np.True_)
+    assert a.horizon_years == 2 and type(a.horizon_years) is int
+    assert type(a.ha_reserve_hosts) is int and type(a.pue) is float and a.fctva_enabled is True
+    assert list(range(a.horizon_years)) == [0, 1]

@@ -182,3 +182,30 @@ def test_plan_invariants(n_hosts: int, seed: int, scope: str, to_offer: bool, ce
         assert r.target_existing_host.tolist() == [-1] * r.n_hosts_after
     else:
         assert set(r.placement[r.placement >= 0].tolist()) <= set(r.target_existing_host.tolist())
+
+
+def test_repack_short_of_capacity_uses_every_host_and_reports_no_gap() -> None:
+    # Regression: at a very low ceiling the packing stopped at the first VM it could not place,
+    # leaving hosts unused, and the result reported a negative gap against a bound covering the
+    # VMs left out.
+    hosts, vms = make_estate(n_hosts=12, vms_per_host=8, n_clusters=2, seed=4)
+    r = plan_consolidation(hosts=hosts, vms=vms, ceiling=0.1, ha_reserve_hosts=0, scope="estate", method="heuristic")
+    assert r.status == "PARTIAL" and r.unplaced
+    assert r.gap_hosts is None and r.gap_pct is None
+    assert "capacity insufficient" in r.message and "gap" not in r.message.replace("no gap", "")
+    # Every unplaced VM fits in no host's residual capacity.
+    cap = host_capacity(hosts=hosts, ceiling=0.1)
+    load = np.zeros((hosts.n_hosts, 2))
+    placed = r.placement >= 0
+    from optimizer import compute_demand
+
+    d = compute_demand(hosts=hosts, vms=vms, assumptions=Assumptions())
+    row = {int(v): k for k, v in enumerate(d.vm_index.tolist())}
+    for j in np.flatnonzero(placed).tolist():
+        load[r.placement[j]] += d.sizes[row[j]]
+    residual = cap - load
+    for j, _ in r.unplaced:
+        assert not (d.sizes[row[j]] <= residual + 1e-6).all(axis=1).any()
+    assert r.hosts_freed.size == 0 or all(
+        not (d.sizes[row[j]] <= cap[r.hosts_freed]).all(axis=1).any() for j, _ in r.unplaced
+    )

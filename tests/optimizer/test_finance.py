@@ -121,3 +121,20 @@ def test_totals_equal_sum_of_lines(inv: list[float], opex: list[float], delay: i
     assert b.npv_eur <= b.total_eur + 1e-6 or (b.net_eur < 0).any()
     recovered = b.fctva_eur.sum() + b.fctva_after_horizon_eur
     assert recovered == pytest.approx(sum(inv) * a.fctva_rate * fctva, rel=1e-9, abs=1e-6)
+
+
+def test_licences_bought_are_investment_outside_the_fctva_base() -> None:
+    a = Assumptions(fctva_delay_years=0)
+    option = offer_fleet_tco(
+        offer=make_offer(),
+        cpu_utilisation=np.full(2, 0.3),
+        carries_windows=np.array([True, False]),
+        assumptions=a,
+        start_year=2026,
+    )
+    b = budget_from_option(option=option, assumptions=a)
+    assert b.investissement_eur[0] == pytest.approx(option.tca_eur_ttc)
+    assert b.investissement_licences_eur is not None
+    assert b.investissement_licences_eur[0] == pytest.approx(64 * 380 * 1.2)
+    hardware_ttc = 2 * (18000 + 600) * 1.2
+    assert b.fctva_eur[0] == pytest.approx(hardware_ttc * a.fctva_rate)

@@ -89,3 +89,35 @@ def test_two_thousand_vms_within_one_host_of_bound() -> None:
     cap = np.array([64 * 2600 * 0.8, 768 * 1024 * 0.8])
     packing = pack_vectors(sizes=sizes, bin_capacities=np.tile(cap, (m, 1)))
     assert packing.n_bins <= lower_bound_identical(sizes=sizes, capacity=cap).value + 1
+
+
+def test_items_after_an_unplaceable_one_are_still_placed() -> None:
+    # Regression: the greedy pass stopped at the first item it could not place.
+    caps = np.array([[10.0, 10.0], [10.0, 10.0]])
+    sizes = np.array([[9.0, 9.0]] * 3 + [[1.0, 1.0]] * 2)
+    packing = pack_vectors(sizes=sizes, bin_capacities=caps)
+    assert (packing.assignment >= 0).sum() == 4
+    assert [i for i, _ in packing.unplaced] == [2]
+    _check_invariants(sizes, caps, packing)
+
+
+def _fits_nowhere_at_end(sizes: np.ndarray, caps: np.ndarray, packing) -> None:  # type: ignore[no-untyped-def]
+    residual = caps - packing.load
+    for i, _ in packing.unplaced:
+        assert not (sizes[i] <= residual + 1e-9).all(axis=1).any(), (i, sizes[i], residual)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    items,
+    st.lists(st.tuples(st.integers(1, 150), st.integers(1, 150)), min_size=1, max_size=6),
+    st.integers(0, 6),
+)
+def test_unplaced_items_fit_in_no_residual_capacity(
+    raw: list[tuple[int, int]], bins: list[tuple[int, int]], n_pre: int
+) -> None:
+    sizes = np.array(raw, dtype=float)
+    caps = np.array(bins, dtype=float)
+    packing = pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=min(n_pre, len(bins)))
+    _check_invariants(sizes, caps, packing)
+    _fits_nowhere_at_end(sizes, caps, packing)

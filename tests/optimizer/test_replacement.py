@@ -51,7 +51,16 @@ def test_totals_equal_sum_of_yearly_lines() -> None:
     assert c.total_savings_eur == pytest.approx(plan.baseline.total_eur - plan.scenario.total_eur)
     assert c.total_savings_eur == pytest.approx(sum(v.sum() for v in plan.savings_by_category.values()))
     assert np.allclose(np.cumsum(c.savings_eur), c.cumulative_savings_eur)
-    assert plan.scenario.investissement_eur.sum() == pytest.approx(plan.new_hosts_per_year.sum() * (18000 + 600) * 1.2)
+    # Hardware, plus a Datacenter licence (64 cores x 380 EUR HT) per new host carrying Windows.
+    n_win_new = np.unique(plan.placement[(plan.placement >= 0) & vms.is_windows]).size
+    hardware = plan.new_hosts_per_year.sum() * (18000 + 600) * 1.2
+    licences = n_win_new * 64 * 380 * 1.2
+    assert plan.scenario.investissement_eur.sum() == pytest.approx(hardware + licences)
+    assert plan.scenario.investissement_licences_eur is not None
+    assert plan.scenario.investissement_licences_eur.sum() == pytest.approx(licences)
+    # FCTVA applies to the hardware only.
+    total_fctva = plan.scenario.fctva_eur.sum() + plan.scenario.fctva_after_horizon_eur
+    assert total_fctva == pytest.approx(hardware * Assumptions().fctva_rate)
     assert np.allclose(
         plan.carbon_savings_kgco2e,
         plan.operational_kgco2e_baseline - plan.operational_kgco2e_scenario - plan.embodied_kgco2e_purchased,
@@ -77,7 +86,8 @@ def test_hosts_retire_when_due_by_age() -> None:
 
 def test_yearly_investment_cap_is_respected() -> None:
     hosts, vms = make_estate(n_hosts=60, vms_per_host=6, purchase_year=2018)
-    cap = 3 * (18000 + 600) * 1.2
+    # Three hosts and two Windows Datacenter licences (64 cores x 380 EUR HT) a year.
+    cap = 3 * (18000 + 600) * 1.2 + 2 * 64 * 380 * 1.2
     plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap)
     assert (plan.scenario.investissement_eur <= cap + 1e-6).all()
     assert plan.new_hosts_per_year[1:].sum() > 0  # the rest waited
@@ -139,3 +149,44 @@ def test_plan_properties(seed: int, delay: int, cap_hosts: int | None, price: fl
     # A host is retired only if all its VMs moved.
     for h in np.flatnonzero(np.isfinite(plan.retire_year)):
         assert moved[vms.host == h].all()
+
+
+def test_new_hosts_are_costed_at_the_load_they_carry_each_year() -> None:
+    # Half the hosts are due in 2026, half in 2028; old hosts draw no power, so the scenario's
+    # energy is the new hosts' alone. Regression: every year used the final (2028) load.
+    n = 20
+    hosts = HostTable.build(
+        n_cores=np.full(n, 32),
+        cpu_mhz=np.full(n, 2400.0),
+        memory_mib=np.full(n, 384 * GIB),
+        purchase_year=np.where(np.arange(n) < n // 2, 2020.0, 2023.0),
+        purchase_price_eur=np.full(n, 9000.0),
+        power_idle_w=np.zeros(n),
+        power_max_w=np.zeros(n),
+        perf_per_core=np.full(n, 1.0),
+    )
+    m = n * 6
+    host = np.repeat(np.arange(n), 6)
+    vms = VmTable.build(
+        n_vcpus=np.full(m, 4),
+        memory_mib=np.full(m, 16 * GIB),
+        host=host,
+        cpu_p95_mhz=np.full(m, 4 * 2400.0 * 0.5),
+        is_windows=host >= n // 2,  # only the late hosts carry Windows
+    )
+    offer = make_offer()
+    a = Assumptions(ha_reserve_hosts=0)
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=offer, start_year=2026, assumptions=a)
+    assert plan.retire_year[: n // 2].tolist() == [2026.0] * (n // 2)
+    assert plan.retire_year[n // 2 :].tolist() == [2028.0] * (n // 2)
+    raw_cpu = 64 * 2800.0 * 1.0
+    per_vm_cpu = 4 * 2400.0 * 0.5  # perf 1.0 on both sides
+    kwh_per_w = 8760 / 1000 * a.pue
+    for t, year in enumerate(plan.years):
+        n_new = int(plan.new_hosts_per_year[: t + 1].sum())
+        n_moved = int((plan.retire_year <= year).sum()) * 6
+        expected_w = n_new * 250.0 + (800.0 - 250.0) * n_moved * per_vm_cpu / raw_cpu
+        assert plan.energy_kwh_scenario[t] == pytest.approx(expected_w * kwh_per_w), year
+    # Windows arrives on the new hosts in 2028: their licences are bought then, not in 2026.
+    lic = plan.scenario.investissement_licences_eur
+    assert lic is not None and lic[0] == 0 and lic[2] > 0

@@ -101,3 +101,39 @@ def test_compare_options_keep_vs_offer_and_repack() -> None:
     assert cmp2.tco_savings_eur > 0 and cmp2.consolidated.tca_eur_ttc == 0
     with pytest.raises(ValueError, match="offer"):
         compare_options(hosts=hosts, vms=vms, result=repack, offer=offer, assumptions=a, start_year=2026)
+
+
+def test_windows_licences_of_new_hosts_are_investment_and_sa_is_yearly() -> None:
+    # DOMAIN.md: perpetual licences are investissement (2051); the yearly part is Software
+    # Assurance. Regression: the licence price / 5 was booked as a yearly operating line.
+    a = Assumptions()
+    win = np.array([True, True, False])
+    licence_ht = 64 * 380.0  # 2 x 32 cores, above the 16-core minimum
+    option = offer_fleet_tco(
+        offer=make_offer(), cpu_utilisation=np.full(3, 0.3), carries_windows=win, assumptions=a, start_year=2026
+    )
+    hardware_ht = 3 * (18000 + 600)
+    assert option.licence_purchase_eur_ht == pytest.approx(2 * licence_ht)
+    assert option.tca_eur_ht == pytest.approx(hardware_ht + 2 * licence_ht)
+    assert option.tca_eur_ttc == pytest.approx(option.tca_eur_ht * 1.2)
+    assert option.licence_purchase_eur_ttc == pytest.approx(2 * licence_ht * 1.2)
+    vsphere = 3 * 64 * 150.0
+    sa = 2 * licence_ht * a.windows_software_assurance_rate
+    assert option.licences_eur == pytest.approx(np.full(5, (vsphere + sa) * 1.2))
+    assert option.tco_eur == pytest.approx(option.tca_eur_ttc + option.opex_eur.sum())
+    none = a.with_overrides(windows_enabled=False)
+    off = offer_fleet_tco(
+        offer=make_offer(), cpu_utilisation=np.full(3, 0.3), carries_windows=win, assumptions=none, start_year=2026
+    )
+    assert off.licence_purchase_eur_ht == 0 and off.licences_eur == pytest.approx(np.full(5, vsphere * 1.2))
+
+
+def test_existing_hosts_windows_licences_are_sunk() -> None:
+    a = Assumptions()
+    hosts, vms = make_estate(n_hosts=4, vms_per_host=6)
+    keep = keep_estate_tco(hosts=hosts, vms=vms, assumptions=a, start_year=2026)
+    assert keep.tca_eur_ttc == 0 and keep.licence_purchase_eur_ht == 0
+    n_win = np.unique(vms.host[vms.is_windows]).size
+    vsphere = 4 * 32 * 150.0
+    sa = n_win * 32 * 380.0 * a.windows_software_assurance_rate
+    assert keep.licences_eur[0] == pytest.approx((vsphere + sa) * 1.2)
