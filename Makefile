@@ -27,6 +27,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check inventory collectors optimizer dashboard parcimonie
+	$(BIN)/mypy inventory collectors optimizer
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -7,7 +7,7 @@ Every row is editable by the user; nothing here is a quote.
 """
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inventory.models import HostModel
 
@@ -68,7 +68,7 @@ DEFAULT_OFFERS: tuple[HostModel, ...] = (
 
 def ensure_default_catalogue(session: Session) -> int:
     """Add the default offers missing by name; returns how many were added. Never overwrites."""
-    known = set(session.scalars(select(HostModel.name)))
+    known = set(session.scalars(select(col(HostModel.name))))
     added = 0
     for offer in DEFAULT_OFFERS:
         if offer.name not in known:
@@ -79,4 +79,4 @@ def ensure_default_catalogue(session: Session) -> int:
 
 def list_offers(session: Session) -> list[HostModel]:
     """All offers in the catalogue, by name."""
-    return list(session.scalars(select(HostModel).order_by(HostModel.name)))
+    return list(session.scalars(select(HostModel).order_by(col(HostModel.name))))

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select, update
+from sqlmodel import col
 
 from inventory.database import session_scope
 from inventory.enums import RunStatus
@@ -91,9 +92,11 @@ def enrich_hosts(
         now = utcnow()
         with session_scope(engine) as session:
             present = session.execute(
-                select(Host.id, Host.name, Host.serial_number, *(getattr(Host, f) for f in _MEASURED)).where(
-                    Host.missing_since.is_(None),  # type: ignore[union-attr]
-                    Host.source != source,
+                select(
+                    col(Host.id), col(Host.name), col(Host.serial_number), *(getattr(Host, f) for f in _MEASURED)
+                ).where(
+                    col(Host.missing_since).is_(None),
+                    col(Host.source) != source,
                 )
             ).all()
             by_serial: dict[str, list[tuple[int, str | None]]] = {}

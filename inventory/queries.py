@@ -6,10 +6,11 @@ the dashboard caches them and holds no SQL. Present rows only: not missing, host
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import Select, func, select
+from sqlmodel import Session, col
 
 from inventory.enums import LifecycleStatus, RunStatus
 from inventory.models import Cluster, CollectionRun, Host, Scenario, Site, VirtualMachine
@@ -40,9 +41,9 @@ class LatestRun:
 def latest_run(session: Session) -> LatestRun | None:
     """The latest successful run, or None when the inventory was never loaded."""
     row = session.execute(
-        select(CollectionRun.id, CollectionRun.finished_at)
-        .where(CollectionRun.status == RunStatus.SUCCEEDED)
-        .order_by(CollectionRun.id.desc())  # type: ignore[union-attr]
+        select(col(CollectionRun.id), col(CollectionRun.finished_at))
+        .where(col(CollectionRun.status) == RunStatus.SUCCEEDED)
+        .order_by(col(CollectionRun.id).desc())
         .limit(1)
     ).first()
     if row is None:
@@ -53,39 +54,39 @@ def latest_run(session: Session) -> LatestRun | None:
 
 def runs_version(session: Session) -> tuple[int, int]:
     """(latest run id, number of runs), whatever their status: changes with every run."""
-    row = session.execute(select(func.max(CollectionRun.id), func.count(CollectionRun.id))).one()  # type: ignore[arg-type]
+    row = session.execute(select(func.max(col(CollectionRun.id)), func.count(col(CollectionRun.id)))).one()
     return (row[0] or 0, row[1] or 0)
 
 
 def scenarios_version(session: Session) -> tuple[int, datetime | None]:
     """(number of saved scenarios, latest update): changes whenever a scenario is saved."""
-    row = session.execute(select(func.count(Scenario.id), func.max(Scenario.updated_at))).one()  # type: ignore[arg-type]
+    row = session.execute(select(func.count(col(Scenario.id)), func.max(col(Scenario.updated_at)))).one()
     return (int(row[0]), row[1])
 
 
 def vm_frame(session: Session) -> pd.DataFrame:
     """Present VMs, one row each (by name), with their host and cluster names; memory also in GiB."""
-    statement = (
+    statement: Select[*tuple[Any, ...]] = (
         select(
-            VirtualMachine.id,
-            VirtualMachine.name,
-            VirtualMachine.host_id,
-            VirtualMachine.cluster_id,
-            Host.name.label("host"),  # type: ignore[attr-defined]
-            Cluster.name.label("cluster"),  # type: ignore[attr-defined]
-            VirtualMachine.power_state,
-            VirtualMachine.is_template,
-            VirtualMachine.guest_os,
-            VirtualMachine.n_vcpus,
-            VirtualMachine.memory_mib,
-            VirtualMachine.storage_provisioned_gib,
-            VirtualMachine.cpu_usage_p95_mhz,
-            VirtualMachine.memory_usage_p95_mib,
+            col(VirtualMachine.id),
+            col(VirtualMachine.name),
+            col(VirtualMachine.host_id),
+            col(VirtualMachine.cluster_id),
+            col(Host.name).label("host"),
+            col(Cluster.name).label("cluster"),
+            col(VirtualMachine.power_state),
+            col(VirtualMachine.is_template),
+            col(VirtualMachine.guest_os),
+            col(VirtualMachine.n_vcpus),
+            col(VirtualMachine.memory_mib),
+            col(VirtualMachine.storage_provisioned_gib),
+            col(VirtualMachine.cpu_usage_p95_mhz),
+            col(VirtualMachine.memory_usage_p95_mib),
         )
-        .join(Host, VirtualMachine.host_id == Host.id, isouter=True)  # type: ignore[arg-type]
-        .join(Cluster, VirtualMachine.cluster_id == Cluster.id, isouter=True)  # type: ignore[arg-type]
-        .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
-        .order_by(VirtualMachine.name)
+        .join(Host, col(VirtualMachine.host_id) == col(Host.id), isouter=True)
+        .join(Cluster, col(VirtualMachine.cluster_id) == col(Cluster.id), isouter=True)
+        .where(col(VirtualMachine.missing_since).is_(None))
+        .order_by(col(VirtualMachine.name))
     )
     frame = pd.DataFrame(session.execute(statement).all(), columns=list(VM_COLUMNS))
     frame["power_state"] = frame["power_state"].astype(str)
@@ -99,15 +100,15 @@ def _vm_load_per_host(session: Session) -> pd.DataFrame:
     """Per host: VMs (templates excluded), their vCPUs and summed P95 demand (None when unknown)."""
     rows = session.execute(
         select(
-            VirtualMachine.host_id,
-            func.count(VirtualMachine.id),  # type: ignore[arg-type]
-            func.sum(VirtualMachine.cpu_usage_p95_mhz),
-            func.sum(VirtualMachine.memory_usage_p95_mib),
-            func.sum(VirtualMachine.n_vcpus),
+            col(VirtualMachine.host_id),
+            func.count(col(VirtualMachine.id)),
+            func.sum(col(VirtualMachine.cpu_usage_p95_mhz)),
+            func.sum(col(VirtualMachine.memory_usage_p95_mib)),
+            func.sum(col(VirtualMachine.n_vcpus)),
         )
-        .where(VirtualMachine.missing_since.is_(None), VirtualMachine.is_template.is_(False))  # type: ignore[union-attr,attr-defined]
-        .where(VirtualMachine.host_id.is_not(None))  # type: ignore[union-attr]
-        .group_by(VirtualMachine.host_id)
+        .where(col(VirtualMachine.missing_since).is_(None), col(VirtualMachine.is_template).is_(False))
+        .where(col(VirtualMachine.host_id).is_not(None))
+        .group_by(col(VirtualMachine.host_id))
     ).all()
     frame = pd.DataFrame(rows, columns=["id", "n_vms", "vm_cpu_p95_mhz", "vm_memory_p95_mib", "n_vcpus"])
     return frame.astype({"id": "int64", "n_vms": "float64", "vm_cpu_p95_mhz": "float64",
@@ -120,19 +121,19 @@ def host_frame(session: Session, *, today: date) -> pd.DataFrame:
     Utilisation is the host's own P95 when collected, else the sum of its VMs' P95 demand over its
     capacity (cores × MHz; memory in MiB): a descriptive figure, not a sizing.
     """
-    statement = (
+    statement: Select[*tuple[Any, ...]] = (
         select(
-            Host.id, Host.name, Cluster.name.label("cluster"),  # type: ignore[attr-defined]
-            Site.name.label("site"),  # type: ignore[attr-defined]
-            Host.vendor, Host.model, Host.cpu_model, Host.n_sockets, Host.n_cores_per_socket,
-            Host.cpu_mhz, Host.memory_mib, Host.power_state, Host.status, Host.purchase_date,
-            Host.purchase_price_eur, Host.warranty_end, Host.support_cost_eur_per_year,
-            Host.cpu_usage_p95_mhz, Host.memory_usage_p95_mib, Host.hypervisor_version,
+            col(Host.id), col(Host.name), col(Cluster.name).label("cluster"),
+            col(Site.name).label("site"),
+            col(Host.vendor), col(Host.model), col(Host.cpu_model), col(Host.n_sockets), col(Host.n_cores_per_socket),
+            col(Host.cpu_mhz), col(Host.memory_mib), col(Host.power_state), col(Host.status), col(Host.purchase_date),
+            col(Host.purchase_price_eur), col(Host.warranty_end), col(Host.support_cost_eur_per_year),
+            col(Host.cpu_usage_p95_mhz), col(Host.memory_usage_p95_mib), col(Host.hypervisor_version),
         )
-        .join(Cluster, Host.cluster_id == Cluster.id, isouter=True)  # type: ignore[arg-type]
-        .join(Site, Host.site_id == Site.id, isouter=True)  # type: ignore[arg-type]
-        .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
-        .order_by(Host.name)
+        .join(Cluster, col(Host.cluster_id) == col(Cluster.id), isouter=True)
+        .join(Site, col(Host.site_id) == col(Site.id), isouter=True)
+        .where(col(Host.missing_since).is_(None), col(Host.status) != LifecycleStatus.RETIRED)
+        .order_by(col(Host.name))
     )  # fmt: skip
     frame = pd.DataFrame(session.execute(statement).all(), columns=[
         "id", "name", "cluster", "site", "vendor", "model", "cpu_model", "n_sockets",
@@ -220,9 +221,9 @@ def run_frame(session: Session, *, limit: int = 50) -> pd.DataFrame:
 def host_names(session: Session, *, source: str) -> dict[str, str]:
     """Name → external id of the present hosts of one source (to attach imported VMs to them)."""
     rows = session.execute(
-        select(Host.external_id, Host.name).where(
-            Host.source == source,
-            Host.missing_since.is_(None),  # type: ignore[union-attr]
+        select(col(Host.external_id), col(Host.name)).where(
+            col(Host.source) == source,
+            col(Host.missing_since).is_(None),
         )
     ).all()
     return {name: ext for ext, name in rows}

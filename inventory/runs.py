@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inventory.database import session_scope
 from inventory.enums import RunStatus
@@ -119,5 +119,5 @@ def record_run(
 
 def recent_runs(session: Session, *, limit: int = 50) -> list[CollectionRun]:
     """The latest runs, newest first."""
-    statement = select(CollectionRun).order_by(CollectionRun.id.desc()).limit(limit)  # type: ignore[union-attr]
+    statement = select(CollectionRun).order_by(col(CollectionRun.id).desc()).limit(limit)
     return list(session.scalars(statement))

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inventory.models import Scenario, utcnow
 
@@ -22,7 +22,7 @@ def save_scenario(
     if not name.strip():
         raise ValueError("a scenario needs a name")
     now = utcnow()
-    scenario = session.scalars(select(Scenario).where(Scenario.name == name)).one_or_none()
+    scenario = session.scalars(select(Scenario).where(col(Scenario.name) == name)).one_or_none()
     if scenario is None:
         scenario = Scenario(name=name, kind=kind, created_at=now, updated_at=now)
     scenario.kind = kind
@@ -37,15 +37,15 @@ def save_scenario(
 
 def list_scenarios(session: Session, *, kind: str | None = None) -> list[Scenario]:
     """Saved scenarios, most recently updated first."""
-    statement = select(Scenario).order_by(Scenario.updated_at.desc())  # type: ignore[union-attr]
+    statement = select(Scenario).order_by(col(Scenario.updated_at).desc())
     if kind is not None:
-        statement = statement.where(Scenario.kind == kind)
+        statement = statement.where(col(Scenario.kind) == kind)
     return list(session.scalars(statement))
 
 
 def get_scenario(session: Session, name: str) -> Scenario | None:
     """The scenario called ``name``, if any."""
-    return session.scalars(select(Scenario).where(Scenario.name == name)).one_or_none()
+    return session.scalars(select(Scenario).where(col(Scenario.name) == name)).one_or_none()
 
 
 def delete_scenario(session: Session, name: str) -> bool:

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inventory.enums import LifecycleStatus, PowerState
 from inventory.models import Cluster, Host, Site, VirtualMachine
@@ -41,8 +41,8 @@ class EstateSummary:
 
 def _present_hosts() -> Any:
     return select(Host).where(
-        Host.missing_since.is_(None),  # type: ignore[union-attr]
-        Host.status != LifecycleStatus.RETIRED,
+        col(Host.missing_since).is_(None),
+        col(Host.status) != LifecycleStatus.RETIRED,
     )
 
 
@@ -52,14 +52,14 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
     hosts = list(session.scalars(_present_hosts()))
     vm_rows = session.execute(
         select(
-            VirtualMachine.is_template,
-            VirtualMachine.power_state,
+            col(VirtualMachine.is_template),
+            col(VirtualMachine.power_state),
             func.count(),
             func.coalesce(func.sum(VirtualMachine.n_vcpus), 0),
             func.coalesce(func.sum(VirtualMachine.memory_mib), 0.0),
         )
-        .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
-        .group_by(VirtualMachine.is_template, VirtualMachine.power_state)
+        .where(col(VirtualMachine.missing_since).is_(None))
+        .group_by(col(VirtualMachine.is_template), col(VirtualMachine.power_state))
     ).all()
     n_vms = sum(n for tpl, _, n, _, _ in vm_rows if not tpl)
     n_templates = sum(n for tpl, _, n, _, _ in vm_rows if tpl)
@@ -67,10 +67,10 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
     vcpus = int(sum(v for tpl, _, _, v, _ in vm_rows if not tpl))
     vm_mem = float(sum(m for tpl, _, _, _, m in vm_rows if not tpl))
     n_sites = session.scalar(
-        select(func.count()).select_from(Site).where(Site.missing_since.is_(None))  # type: ignore[union-attr]
+        select(func.count()).select_from(Site).where(col(Site.missing_since).is_(None))
     )
     n_clusters = session.scalar(
-        select(func.count()).select_from(Cluster).where(Cluster.missing_since.is_(None))  # type: ignore[union-attr]
+        select(func.count()).select_from(Cluster).where(col(Cluster.missing_since).is_(None))
     )
     ages = [(as_of - h.purchase_date).days / 365.25 for h in hosts if h.purchase_date]
     warranties = [h.warranty_end for h in hosts if h.warranty_end]

@@ -6,6 +6,7 @@ host name. Usage figures come from a short CPU sample; they describe a moment, n
 """
 
 import socket
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ def local_source() -> str:
 
 def map_machine(facts: MachineFacts) -> HostRecord:
     """The host record of the observed machine (fields it could not read are left unset)."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "name": facts.hostname,
         "cpu_model": facts.cpu_model,
         "n_sockets": facts.n_sockets,

@@ -120,7 +120,7 @@ def probe_machine(*, sample_s: float = 1.0, n_samples: int = 5) -> MachineFacts:
         serial_number=_read("/sys/class/dmi/id/product_serial"),
         os_version=f"{platform.system()} {platform.release()}",
         boot_time=datetime.fromtimestamp(psutil.boot_time(), UTC),
-        load_1_5_15=tuple(float(x) for x in psutil.getloadavg()),  # type: ignore[arg-type]
+        load_1_5_15=psutil.getloadavg(),
         cpu_percent_samples=tuple(samples),
         sampled_from=started,
         sampled_to=datetime.now(UTC),

@@ -18,9 +18,9 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from pydantic import SecretStr
-from pyVim.connect import GetServiceVersions
-from pyVmomi import SoapStubAdapter, vim, vmodl
-from pyVmomi.VmomiSupport import DataObject, ManagedObject, versionIdMap
+from pyVmomi import vim, vmodl
+from pyVmomi.SoapAdapter import SoapStubAdapter
+from pyVmomi.VmomiSupport import DataObject, GetServiceVersions, ManagedObject, versionIdMap
 
 from collectors.sources import VSphereSource
 from collectors.vsphere.samples import EntitySamples, read_samples
@@ -47,6 +47,12 @@ class RawObject:
     ref: str
     type: str
     props: dict[str, Any]
+
+
+def _fault_msg(fault: vmodl.MethodFault) -> str | None:
+    """The fault's ``msg``: an optional vmodl.MethodFault property that pyVmomi's stubs leave out."""
+    msg: str | None = fault.msg  # type: ignore[attr-defined]
+    return msg
 
 
 def plain(value: Any) -> Any:
@@ -122,7 +128,7 @@ class VSphereClient:
                 ) from None
             except _AUTH_FAULTS as err:
                 raise SourceAuthFailed(
-                    f"{self._where()}: {what} refused for user '{self.source.user}': {err.msg}"
+                    f"{self._where()}: {what} refused for user '{self.source.user}': {_fault_msg(err)}"
                 ) from None
             except _TRANSIENT as err:
                 reason = getattr(err, "msg", None) or getattr(err, "strerror", None) or str(err)
@@ -135,7 +141,7 @@ class VSphereClient:
                 logger.info("%s: %s failed (%s), retry in %.2f s", self._where(), what, reason, delay)
                 self._sleep(delay)
             except vmodl.MethodFault as err:
-                raise InvalidSourceData(f"{self._where()}: {what}: {err.msg or type(err).__name__}") from None
+                raise InvalidSourceData(f"{self._where()}: {what}: {_fault_msg(err) or type(err).__name__}") from None
             except UnreadableResponse as err:
                 raise InvalidSourceData(f"{self._where()}: {what}: unreadable response: {err}") from None
         raise AssertionError("unreachable")

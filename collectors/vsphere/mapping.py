@@ -59,7 +59,8 @@ def _first(*values: Any) -> Any:
 def _serial(system: Mapping[str, Any] | None, info: Sequence[Mapping[str, Any]] | None = None) -> str | None:
     """The serial number: SerialNumberTag, else systemInfo.serialNumber (6.7+), else ServiceTag."""
     tags = {(item.get("identifierType") or {}).get("key"): item.get("identifierValue") for item in info or ()}
-    return _first(tags.get("SerialNumberTag"), (system or {}).get("serialNumber"), tags.get("ServiceTag"))
+    serial: str | None = _first(tags.get("SerialNumberTag"), (system or {}).get("serialNumber"), tags.get("ServiceTag"))
+    return serial
 
 
 def _ha_failures(policy: Mapping[str, Any] | None) -> int | None:
