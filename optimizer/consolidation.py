@@ -30,20 +30,29 @@ from optimizer.estate import (
 from optimizer.exact import pack_vectors_exact
 from optimizer.packing import pack_vectors
 
-__all__ = ["ConsolidationResult", "plan_consolidation"]
+__all__ = ["ConsolidationResult", "cluster_labels", "plan_consolidation"]
 
 EXACT_AUTO_MAX_VMS = 60  # method="auto" tries CP-SAT on groups up to this many VMs
 EXACT_MAX_VMS = 2000  # method="exact" falls back to the heuristic above this group size
+
+
+def cluster_labels(*, hosts: HostTable, vms: VmTable, vm_index: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Cluster of each VM in `vm_index` (shape (p,)): its own, else its host's, else -1.
+
+    The groups of `scope="cluster"`, shared by `plan_consolidation` and `plan_replacement`.
+    """
+    cl = vms.cluster[vm_index].copy()
+    src = vms.host[vm_index]
+    from_host = (cl < 0) & (src >= 0)
+    cl[from_host] = hosts.cluster[src[from_host]]
+    return np.asarray(cl, dtype=np.int64)
 
 
 def _groups(*, hosts: HostTable, vms: VmTable, demand: VmDemand, scope: str) -> dict[int, NDArray[np.int64]]:
     """Group -> positions in `demand` (cluster of the VM, else of its host, else -1)."""
     if scope == "estate":
         return {-1: np.arange(demand.vm_index.size)}
-    cl = vms.cluster[demand.vm_index].copy()
-    src = vms.host[demand.vm_index]
-    from_host = (cl < 0) & (src >= 0)
-    cl[from_host] = hosts.cluster[src[from_host]]
+    cl = cluster_labels(hosts=hosts, vms=vms, vm_index=demand.vm_index)
     return {int(c): np.flatnonzero(cl == c) for c in np.unique(cl)}
 
 

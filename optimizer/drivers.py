@@ -40,6 +40,7 @@ class RatioDrivers:
     ratio_from_utilisation: float
     main_driver: str
     explanation: tuple[str, ...]
+    n_hosts_reserve: int = 0
 
 
 def explain_ratio(
@@ -54,6 +55,7 @@ def explain_ratio(
     new_n_cores: int,
     n_vms: int,
     n_hosts_new_total: int,
+    n_hosts_reserve: int = 0,
 ) -> RatioDrivers:
     """Explain the ratio for r replaced hosts and k new hosts carrying their VMs.
 
@@ -68,6 +70,7 @@ def explain_ratio(
         new_n_cores: cores of the new model.
         n_vms: VMs moved.
         n_hosts_new_total: new hosts bought, HA reserve included.
+        n_hosts_reserve: HA reserve hosts among them (one set per cluster in cluster scope).
     """
     r, k = old_raw_capacity.shape[0], new_load.shape[0]
     if r == 0 or k == 0:
@@ -90,6 +93,7 @@ def explain_ratio(
             0.0,
             "none",
             ("no host replaced",),
+            n_hosts_reserve,
         )
     before = old_load.sum(axis=0) / old_raw_capacity.sum(axis=0)
     after = new_load.sum(axis=0) / (new_raw_capacity * k)
@@ -105,9 +109,10 @@ def explain_ratio(
         if from_util >= from_cap
         else ("cpu generation" if b == 0 and perf_gain >= core_gain else "host size")
     )
+    reserve_note = f" incl. {n_hosts_reserve} HA reserve" if n_hosts_reserve else ""
     lines = (
         (
-            f"{r} hosts replaced by {n_hosts_new_total} (ratio {ratio:.1f}); "
+            f"{r} hosts replaced by {n_hosts_new_total}{reserve_note} (ratio {ratio:.1f}); "
             f"VMs per host {n_vms / r:.1f} -> {n_vms / max(k, 1):.1f}."
         ),
         (
@@ -140,4 +145,5 @@ def explain_ratio(
         ratio_from_utilisation=from_util,
         main_driver=driver,
         explanation=lines,
+        n_hosts_reserve=n_hosts_reserve,
     )

@@ -36,6 +36,9 @@ class ReplacementPlan:
         priority: retirement priority score (higher first).
         new_hosts_per_year: new hosts bought each year (HA reserve included).
         new_host_year: shape (t,), purchase year of each new host.
+        new_host_cluster: shape (t,), cluster each new host serves (-1: the whole estate, or VMs
+            without cluster, in cluster scope).
+        new_host_is_reserve: shape (t,), True for the HA reserve hosts (they carry no VM).
         placement: new host index of each moved VM, -1 if it stays (or is excluded).
         n_hosts_scenario, n_hosts_baseline: hosts running each year.
         scenario, baseline, comparison: budgets (investissement/fonctionnement) and savings.
@@ -57,6 +60,8 @@ class ReplacementPlan:
     priority: F64
     new_hosts_per_year: NDArray[np.int64]
     new_host_year: NDArray[np.int64]
+    new_host_cluster: NDArray[np.int64]
+    new_host_is_reserve: NDArray[np.bool_]
     placement: NDArray[np.int64]
     n_hosts_scenario: NDArray[np.int64]
     n_hosts_baseline: NDArray[np.int64]
@@ -167,6 +172,7 @@ def account_replacement(
     util_old: F64,
     new_load: F64,
     is_reserve: NDArray[np.bool_],
+    new_group: NDArray[np.int64],
     raw_new: F64,
     new_year: NDArray[np.int64],
     new_per_year: NDArray[np.int64],
@@ -287,6 +293,7 @@ def account_replacement(
         new_n_cores=offer.n_cores,
         n_vms=int(moved.sum()),
         n_hosts_new_total=t_new,
+        n_hosts_reserve=int(is_reserve.sum()),
     )
     payback = comparison.payback_year
     status = "PARTIAL" if unplaced else "OK"
@@ -304,6 +311,8 @@ def account_replacement(
         priority=priority,
         new_hosts_per_year=new_per_year,
         new_host_year=new_year,
+        new_host_cluster=new_group,
+        new_host_is_reserve=is_reserve,
         placement=placement,
         n_hosts_scenario=n_scen,
         n_hosts_baseline=n_base,

@@ -8,8 +8,11 @@ Policy (documented simplifications):
   priority-ordered prefix whose purchases fit the cap is replaced and the rest wait a year.
 * Retiring hosts' VMs are packed (see `optimizer.packing`) first into the spare capacity of the new
   hosts already bought, then onto new hosts of one offer (several offers: the one with the lowest
-  TCO when consolidating the whole estate). The new hosts form one pool with `ha_reserve_hosts`
-  spare hosts bought with the first purchase; cluster boundaries are not kept.
+  TCO when consolidating the whole estate). With `scope="estate"` (default) the new hosts form
+  one pool with `ha_reserve_hosts` spare hosts bought with the first purchase, and cluster
+  boundaries are not kept; with `scope="cluster"` each cluster (a VM's own, else its host's; VMs
+  without either form one group) is packed onto new hosts of its own, and buys its own reserve
+  with its first purchase, as `plan_consolidation(scope="cluster")` does.
 * Changes happen at the start of a year: a retired host costs nothing that year, a new one costs a
   full year. A host carrying a VM that fits no new host is kept (reported in `unplaced`).
 * The baseline keeps every host, with support costs rising as they age.
@@ -19,12 +22,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
-from optimizer.consolidation import plan_consolidation
+from optimizer.consolidation import cluster_labels, plan_consolidation
 from optimizer.demand import compute_demand, host_capacity, offer_capacity
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import current_cpu_utilisation
@@ -59,50 +64,74 @@ def _priority(*, hosts: HostTable, util: F64, start_year: int, a: Assumptions) -
     return np.asarray(score, dtype=float)
 
 
+@dataclass(frozen=True, eq=False)
+class _GroupPack:
+    """One group's share of a year's move: VM positions, their packing onto the group's serving
+    new hosts (pre-opened bins, `serving` indices into the new fleet) then fresh ones, and the new
+    hosts to buy (HA reserve included at the group's first purchase)."""
+
+    group: int
+    pos: NDArray[np.int64]
+    res: Packing
+    serving: NDArray[np.int64]
+    bought: int
+
+
 def _pack_prefix(
     *,
     k: int,
     extra: NDArray[np.int64],
     cands: NDArray[np.int64],
     pos_by_host: dict[int, NDArray[np.int64]],
+    vm_group: NDArray[np.int64],
     sizes: F64,
     cap_new: F64,
-    residual: F64,
+    new_load: F64,
+    new_group: NDArray[np.int64],
+    is_reserve: NDArray[np.bool_],
     ha: int,
-    first: bool,
-) -> tuple[NDArray[np.int64], Packing, int]:
+) -> list[_GroupPack]:
     """Pack the VMs of the first k candidate hosts (and `extra` VM positions) onto new hosts.
 
-    Spare capacity `residual` (shape (s, 2)) of the new hosts already bought is used first, then
-    fresh hosts of capacity `cap_new`.
-
-    Returns (VM positions, packing, new hosts to buy incl. the HA reserve at the first purchase).
+    Each group (`vm_group`, shape (p,): one label for the whole estate, or the cluster) is packed
+    alone: first into the spare capacity of its new hosts already bought (`new_group`, shape (t,)),
+    then onto fresh hosts of capacity `cap_new`; a group's first purchase adds `ha` reserve hosts.
     """
     empty = np.zeros(0, np.int64)
-    pos = np.concatenate([extra] + [pos_by_host.get(int(c), empty) for c in cands[:k]])
-    pos = pos.astype(np.int64)
-    caps = np.vstack([residual, np.tile(cap_new, (pos.size, 1))])
-    res = pack_vectors(sizes=sizes[pos], bin_capacities=caps, n_preopened=residual.shape[0])
-    fresh = res.n_bins - residual.shape[0]
-    return pos, res, fresh + (ha if first and fresh > 0 else 0)
+    pos_all = np.concatenate([extra] + [pos_by_host.get(int(c), empty) for c in cands[:k]]).astype(np.int64)
+    labels = vm_group[pos_all]
+    out = []
+    for g in np.unique(labels).tolist():
+        pos = pos_all[labels == g]
+        mine = new_group == g
+        serving = np.flatnonzero(mine & ~is_reserve)
+        residual = np.maximum(cap_new - new_load[serving], 0.0)
+        caps = np.vstack([residual, np.tile(cap_new, (pos.size, 1))])
+        res = pack_vectors(sizes=sizes[pos], bin_capacities=caps, n_preopened=serving.size)
+        fresh = res.n_bins - serving.size
+        bought = fresh + (ha if fresh > 0 and not mine.any() else 0)
+        out.append(_GroupPack(int(g), pos, res, serving, bought))
+    return out
 
 
 def _spend(
-    pos: NDArray[np.int64],
-    res: Packing,
-    bought: int,
+    packs: list[_GroupPack],
     *,
     is_win: NDArray[np.bool_],
-    licensed: NDArray[np.bool_],
+    has_win: NDArray[np.bool_],
     unit_ttc: float,
     licence_ttc: float,
 ) -> float:
     """Investment TTC of a `_pack_prefix` result: new hosts, and a Datacenter licence for each host
-    that carries Windows for the first time (`licensed`: shape (s,), pre-opened hosts already are)."""
-    bins = np.unique(res.assignment[(res.assignment >= 0) & is_win[pos]])
-    pre = bins[bins < licensed.size]
-    n_lic = int((bins >= licensed.size).sum() + (~licensed[pre]).sum())
-    return bought * unit_ttc + n_lic * licence_ttc
+    that carries Windows for the first time (`has_win`: shape (t,), new hosts already licensed)."""
+    total = 0.0
+    for gp in packs:
+        licensed = has_win[gp.serving]
+        bins = np.unique(gp.res.assignment[(gp.res.assignment >= 0) & is_win[gp.pos]])
+        pre = bins[bins < licensed.size]
+        n_lic = int((bins >= licensed.size).sum() + (~licensed[pre]).sum())
+        total += gp.bought * unit_ttc + n_lic * licence_ttc
+    return total
 
 
 def plan_replacement(
@@ -119,6 +148,7 @@ def plan_replacement(
     use_memory_p95: bool = False,
     include_powered_off: bool = True,
     include_templates: bool = False,
+    scope: Literal["cluster", "estate"] = "estate",
 ) -> ReplacementPlan:
     """Plan host retirements and purchases year by year, against keeping the estate as is.
 
@@ -135,6 +165,9 @@ def plan_replacement(
         use_memory_p95: size memory on P95 (see `compute_demand`).
         include_powered_off: move powered-off VMs too.
         include_templates: move templates too.
+        scope: "estate" pools all new hosts with one HA reserve; "cluster" moves each VM to new
+            hosts of its own cluster (as `plan_consolidation(scope="cluster")`; VMs without
+            cluster form one group), and each cluster buys its own reserve at its first purchase.
     """
     a = assumptions or Assumptions()
     if horizon_years is not None:
@@ -151,6 +184,8 @@ def plan_replacement(
         raise ValueError("yearly_investment_cap_eur must be > 0 or None")
     if ha < 0:
         raise ValueError(f"ha_reserve_hosts must be >= 0, got {ha}")
+    if scope not in ("cluster", "estate"):
+        raise ValueError(f"scope must be 'cluster' or 'estate', got {scope!r}")
     offer = offer_list[0]
     if len(offer_list) > 1:
         pick = plan_consolidation(
@@ -160,7 +195,7 @@ def plan_replacement(
             assumptions=a,
             ceiling=ceiling,
             ha_reserve_hosts=ha,
-            scope="estate",
+            scope=scope,
             method="heuristic",
             start_year=year0,
         )
@@ -201,12 +236,17 @@ def plan_replacement(
     # Datacenter licence TTC, bought when a new host first carries a Windows VM.
     licence_ttc = offer_licence_eur_ht(offer=offer, a=a) * (1 + a.vat_rate)
     is_win = vms.is_windows[demand.vm_index]
+    if scope == "cluster":
+        vm_group = cluster_labels(hosts=hosts, vms=vms, vm_index=demand.vm_index)
+    else:
+        vm_group = np.full(sizes.shape[0], -1, dtype=np.int64)
 
     retire_year = np.full(hosts.n_hosts, np.nan)
     placement = np.full(vms.n_vms, -1, dtype=np.int64)
     moved_t = np.full(sizes.shape[0], -1, dtype=np.int64)  # year index each VM moves in
     new_load = np.zeros((0, 2))
     is_reserve = np.zeros(0, dtype=bool)
+    new_group = np.zeros(0, dtype=np.int64)  # group (cluster, or -1 in estate scope) of each new host
     has_win = np.zeros(0, dtype=bool)  # new host already licensed for Windows
     new_year: list[int] = []
     new_per_year = np.zeros(h, dtype=np.int64)
@@ -218,68 +258,58 @@ def plan_replacement(
         alive = np.isnan(retire_year) & ~pinned
         cands = np.flatnonzero(alive & (due <= year))
         cands = cands[np.argsort(-priority[cands], kind="stable")]
-        extra = orphans if t == 0 else empty
-        serving = np.flatnonzero(~is_reserve)  # new hosts open to VMs (the reserve stays empty)
-        first_purchase = new_load.shape[0] == 0
-
-        residual = np.maximum(cap_new - new_load[serving], 0.0)
-
         pack = functools.partial(
             _pack_prefix,
-            extra=extra,
+            extra=orphans if t == 0 else empty,
             cands=cands,
             pos_by_host=pos_by_host,
+            vm_group=vm_group,
             sizes=sizes,
             cap_new=cap_new,
-            residual=residual,
+            new_load=new_load,
+            new_group=new_group,
+            is_reserve=is_reserve,  # the reserve stays empty
             ha=ha,
-            first=first_purchase,
         )
-
-        spend = functools.partial(
-            _spend,
-            is_win=is_win,
-            licensed=has_win[serving],
-            unit_ttc=unit_ttc,
-            licence_ttc=licence_ttc,
-        )
+        spend = functools.partial(_spend, is_win=is_win, has_win=has_win, unit_ttc=unit_ttc, licence_ttc=licence_ttc)
         k = cands.size
-        pos, res, bought = pack(k=k)
-        if yearly_investment_cap_eur is not None and spend(pos, res, bought) > yearly_investment_cap_eur:
+        packs = pack(k=k)
+        if yearly_investment_cap_eur is not None and spend(packs) > yearly_investment_cap_eur:
             lo, hi = 0, k  # largest priority prefix whose purchases fit the cap
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                if spend(*pack(k=mid)) <= yearly_investment_cap_eur:
+                if spend(pack(k=mid)) <= yearly_investment_cap_eur:
                     lo = mid
                 else:
                     hi = mid - 1
             k = lo
-            pos, res, bought = pack(k=k)
-        if pos.size == 0 and k == 0:
+            packs = pack(k=k)
+        if not packs and k == 0:
             continue
-        n_pre = serving.size
-        used_fresh = res.bins_used[res.bins_used >= n_pre]
-        n_old_new = new_load.shape[0]
-        remap = np.full(res.load.shape[0], -1, dtype=np.int64)
-        remap[:n_pre] = serving
-        remap[used_fresh] = n_old_new + np.arange(used_fresh.size)
-        reserve = bought - used_fresh.size
-        new_load = np.vstack([new_load, np.zeros((bought, 2))])
-        is_reserve = np.concatenate([is_reserve, np.zeros(used_fresh.size, bool), np.ones(reserve, bool)])
-        has_win = np.concatenate([has_win, np.zeros(bought, bool)])
-        ok = res.assignment >= 0
-        target = remap[res.assignment[ok]]
-        np.add.at(new_load, target, sizes[pos[ok]])
-        placement[demand.vm_index[pos[ok]]] = target
-        moved_t[pos[ok]] = t
-        has_win[target[is_win[pos[ok]]]] = True
         retire_year[cands[:k]] = year
-        new_year.extend([year] * bought)
-        new_per_year[t] = bought
-        for p in pos[~ok]:
-            unplaced.append((int(demand.vm_index[p]), "no capacity left on new hosts"))
-            if src[p] >= 0:
-                retire_year[src[p]] = np.nan  # keep the host that still carries it
+        for gp in packs:
+            res, pos, n_pre = gp.res, gp.pos, gp.serving.size
+            used_fresh = res.bins_used[res.bins_used >= n_pre]
+            remap = np.full(res.load.shape[0], -1, dtype=np.int64)
+            remap[:n_pre] = gp.serving
+            remap[used_fresh] = new_load.shape[0] + np.arange(used_fresh.size)
+            reserve = gp.bought - used_fresh.size
+            new_load = np.vstack([new_load, np.zeros((gp.bought, 2))])
+            is_reserve = np.concatenate([is_reserve, np.zeros(used_fresh.size, bool), np.ones(reserve, bool)])
+            has_win = np.concatenate([has_win, np.zeros(gp.bought, bool)])
+            new_group = np.concatenate([new_group, np.full(gp.bought, gp.group, dtype=np.int64)])
+            ok = res.assignment >= 0
+            target = remap[res.assignment[ok]]
+            np.add.at(new_load, target, sizes[pos[ok]])
+            placement[demand.vm_index[pos[ok]]] = target
+            moved_t[pos[ok]] = t
+            has_win[target[is_win[pos[ok]]]] = True
+            new_year.extend([year] * gp.bought)
+            new_per_year[t] += gp.bought
+            for p in pos[~ok]:
+                unplaced.append((int(demand.vm_index[p]), "no capacity left on new hosts"))
+                if src[p] >= 0:
+                    retire_year[src[p]] = np.nan  # keep the host that still carries it
 
     return account_replacement(
         hosts=done,
@@ -292,6 +322,7 @@ def plan_replacement(
         util_old=util_old,
         new_load=new_load,
         is_reserve=is_reserve,
+        new_group=new_group,
         raw_new=raw_new,
         new_year=np.array(new_year, dtype=np.int64),
         new_per_year=new_per_year,
@@ -312,5 +343,6 @@ def plan_replacement(
             "include_powered_off": include_powered_off,
             "include_templates": include_templates,
             "offer": offer.name,
+            "scope": scope,
         },
     )

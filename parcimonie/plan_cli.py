@@ -48,6 +48,22 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
         f"{gap} ; statut {c['status']}, solveur {c['solver']} ; "
         f"VM par hôte {num(c['vms_per_host_before'])} → {num(c['vms_per_host_after'])}"
     )
+    estate = plan["estate"]
+    if estate.get("physical_hosts"):
+        console.print(
+            f"  {len(estate['physical_hosts'])} serveur(s) physique(s) sans hyperviseur, hors du plan "
+            f"(par ex. {estate['physical_hosts'][0]})"
+        )
+    if estate.get("skipped_hosts"):
+        console.print(
+            f"  [yellow]{len(estate['skipped_hosts'])} hôte(s) sans capacité connue (cœurs, MHz, mémoire), "
+            f"hors du plan[/yellow] (par ex. {estate['skipped_hosts'][0]})"
+        )
+    if estate.get("unsized_vms"):
+        console.print(
+            f"  [yellow]{len(estate['unsized_vms'])} VM sans taille connue (vCPU, mémoire), hors du plan"
+            f"[/yellow] (par ex. {estate['unsized_vms'][0]})"
+        )
     if c["n_excluded_by_policy"]:
         console.print(f"  {c['n_excluded_by_policy']} VM écartées par la politique (modèles, VM éteintes)")
     expected_ha = len({t["cluster"] for t in c["targets"]}) * plan["assumptions"]["ha_reserve_hosts"]
@@ -82,8 +98,8 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
     budget = Table(
         title=(
             f"Plan de renouvellement {r['years'][0]}–{r['years'][-1]} : {d['n_hosts_replaced']} hôtes remplacés "
-            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])}) ; nouveaux hôtes en un seul "
-            "groupe avec une réserve HA, au fil des retraits"
+            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])}), réserve HA incluse, "
+            "au fil des retraits"
         )
     )
     for column in ("Année", "Hôtes", "Achats", "Investissement", "FCTVA", "Fonctionnement", "Économie", "Cumul"):

@@ -206,6 +206,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                     assumptions=a,
                     start_year=start,
                     yearly_investment_cap_eur=request.yearly_investment_cap_eur,
+                    scope=request.scope,
                     **policy,
                 )
                 if request.with_replacement

@@ -93,8 +93,8 @@ def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
         rows += [
             (
                 "Plan de renouvellement",
-                "hôtes remplacés au fil de leur âge ; nouveaux hôtes en un seul groupe avec une réserve HA "
-                "(le placement détaillé est celui de la consolidation immédiate)",
+                "hôtes remplacés au fil de leur âge, par de nouveaux hôtes du même périmètre et avec la même "
+                "réserve HA que la consolidation (le placement détaillé est celui de la consolidation)",
             ),
             ("Coût cumulé, parc conservé (TTC)", r["totals"]["baseline_eur"]),
             ("Coût cumulé, plan de renouvellement (TTC)", r["totals"]["scenario_eur"]),

@@ -137,7 +137,7 @@ def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | No
         hosts.append(
             HostRecord(
                 external_id=f"host-{1000 + i}",
-                name=f"esx{site}{i + 1:03d}.ville.local",
+                name=f"{'esx' if cluster else 'srv'}{site}{i + 1:03d}.ville.local",
                 site_external_id=site,
                 cluster_external_id=cluster,
                 vendor=gen.vendor,

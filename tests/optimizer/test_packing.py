@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,50 @@ def test_unplaced_items_fit_in_no_residual_capacity(
     packing = pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=min(n_pre, len(bins)))
     _check_invariants(sizes, caps, packing)
     _fits_nowhere_at_end(sizes, caps, packing)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=150),
+    st.lists(st.tuples(st.integers(1, 150), st.integers(1, 150)), min_size=1, max_size=40),
+    st.integers(0, 8),
+    st.booleans(),
+)
+def test_list_and_numpy_greedy_paths_place_identically(
+    raw: list[tuple[int, int]], bins: list[tuple[int, int]], n_pre: int, identical: bool
+) -> None:
+    # `_greedy` scores open bins in Python lists below `_LIST_MAX_OPEN`, with numpy above: numpy
+    # only (0), lists only (huge) and a switch after 3 open bins must give the same packing.
+    import optimizer.packing as packing_module
+
+    sizes = np.array(raw, dtype=float)
+    caps = np.tile(CAP * 0.9, (len(raw), 1)) if identical else np.array(bins, dtype=float)
+    results = []
+    for limit in (0, 10**9, 3):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(packing_module, "_LIST_MAX_OPEN", limit)
+            results.append(
+                pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=min(n_pre, caps.shape[0]), improve=False)
+            )
+    ref = results[0]
+    for other in results[1:]:
+        assert np.array_equal(other.assignment, ref.assignment)
+        assert np.array_equal(other.bins_used, ref.bins_used)
+        assert np.array_equal(other.load, ref.load)
+        assert other.unplaced == ref.unplaced
+
+
+def test_list_and_numpy_paths_agree_on_a_realistic_instance() -> None:
+    import optimizer.packing as packing_module
+
+    rng = np.random.default_rng(5)
+    m = 3000
+    vcpus = rng.choice([1, 2, 4, 8, 16], size=m, p=[0.25, 0.35, 0.25, 0.1, 0.05])
+    sizes = np.column_stack([vcpus * 2400 * rng.beta(1.2, 8, m), rng.choice([2, 4, 8, 16, 32, 64], size=m) * 1024.0])
+    caps = np.tile(np.array([64 * 2600 * 0.8, 768 * 1024 * 0.8]), (m, 1))
+    assignments = []
+    for limit in (0, 10**9, 50):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(packing_module, "_LIST_MAX_OPEN", limit)
+            assignments.append(pack_vectors(sizes=sizes, bin_capacities=caps).assignment)
+    assert np.array_equal(assignments[0], assignments[1]) and np.array_equal(assignments[0], assignments[2])

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer import Assumptions, HostTable, VmTable, plan_replacement
+from optimizer import Assumptions, HostTable, VmTable, plan_consolidation, plan_replacement
 from tests.optimizer.estates import GIB, make_estate, make_offer, make_source_claim_estate
 
 
@@ -15,6 +15,7 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
         offers=make_offer(),
         start_year=2026,
         assumptions=Assumptions(replacement_age_years=4),
+        scope="estate",
     )
     n_new = int(plan.new_hosts_per_year.sum())
     assert 180 <= n_new <= 230, plan.message
@@ -33,9 +34,10 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
     assert plan.payback_year is not None
 
 
-def test_totals_equal_sum_of_yearly_lines() -> None:
+@pytest.mark.parametrize("scope", ["estate", "cluster"])
+def test_totals_equal_sum_of_yearly_lines(scope: str) -> None:
     hosts, vms = make_estate(n_hosts=30, vms_per_host=5, purchase_year=2019)
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, scope=scope)  # type: ignore[arg-type]
     for budget in (plan.scenario, plan.baseline):
         lines = (
             budget.investissement_eur
@@ -119,6 +121,8 @@ def test_bad_inputs_raise() -> None:
         plan_replacement(hosts=hosts, vms=vms, offers=[])
     with pytest.raises(ValueError, match="yearly_investment_cap_eur"):
         plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), yearly_investment_cap_eur=0)
+    with pytest.raises(ValueError, match="scope"):
+        plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), scope="rack")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="empty estate"):
         plan_replacement(hosts=hosts, vms=VmTable.build(n_vcpus=[], memory_mib=[], host=[]), offers=make_offer())
 
@@ -129,13 +133,20 @@ def test_bad_inputs_raise() -> None:
     delay=st.integers(0, 2),
     cap_hosts=st.one_of(st.none(), st.integers(2, 6)),
     price=st.floats(0.05, 0.5),
+    scope=st.sampled_from(["estate", "cluster"]),
 )
-def test_plan_properties(seed: int, delay: int, cap_hosts: int | None, price: float) -> None:
+def test_plan_properties(seed: int, delay: int, cap_hosts: int | None, price: float, scope: str) -> None:
     hosts, vms = make_estate(n_hosts=15, vms_per_host=4, purchase_year=2019, seed=seed)
     a = Assumptions(fctva_delay_years=delay, electricity_eur_per_kwh=price)
     cap = None if cap_hosts is None else cap_hosts * (18000 + 600) * 1.2
     plan = plan_replacement(
-        hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, yearly_investment_cap_eur=cap
+        hosts=hosts,
+        vms=vms,
+        offers=make_offer(),
+        assumptions=a,
+        start_year=2026,
+        yearly_investment_cap_eur=cap,
+        scope=scope,  # type: ignore[arg-type]
     )
     sc = plan.scenario
     lines = sc.investissement_eur - sc.fctva_eur + sc.fonctionnement_eur
@@ -190,3 +201,74 @@ def test_new_hosts_are_costed_at_the_load_they_carry_each_year() -> None:
     # Windows arrives on the new hosts in 2028: their licences are bought then, not in 2026.
     lic = plan.scenario.investissement_licences_eur
     assert lic is not None and lic[0] == 0 and lic[2] > 0
+
+
+def _staggered_clustered_estate(seed: int) -> tuple[HostTable, VmTable]:
+    """40 hosts in clusters 0-2 and without cluster (-1), due 2026, 2027 or 2028; VMs name no
+    cluster, so each takes its host's."""
+    hosts, vms = make_estate(n_hosts=40, vms_per_host=8, seed=seed)
+    cols = ("n_cores", "cpu_mhz", "memory_mib", "purchase_price_eur")
+    hosts = HostTable.build(
+        **{k: getattr(hosts, k) for k in cols},
+        cluster=np.arange(40) % 4 - 1,
+        purchase_year=2021.0 + np.arange(40) % 3,
+    )
+    cols = ("n_vcpus", "memory_mib", "host", "cpu_p95_mhz", "is_windows")
+    return hosts, VmTable.build(**{k: getattr(vms, k) for k in cols})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_cluster_scope_keeps_vms_in_their_cluster_with_a_reserve_each(seed: int) -> None:
+    hosts, vms = _staggered_clustered_estate(seed)
+    a = Assumptions(ha_reserve_hosts=1)
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, scope="cluster")
+    moved = plan.placement >= 0
+    assert moved.all() and np.isfinite(plan.retire_year).all()
+    cluster_of_vm = hosts.cluster[vms.host]
+    assert (plan.new_host_cluster[plan.placement[moved]] == cluster_of_vm[moved]).all()
+    assert not plan.new_host_is_reserve[plan.placement[moved]].any()  # the reserve stays empty
+    # Each group (-1 included) that bought hosts bought its own reserve, once.
+    groups = np.unique(plan.new_host_cluster)
+    assert groups.tolist() == [-1, 0, 1, 2]
+    for g in groups:
+        assert plan.new_host_is_reserve[plan.new_host_cluster == g].sum() == 1
+    assert plan.drivers.n_hosts_reserve == 4 and "incl. 4 HA reserve" in plan.drivers.explanation[0]
+    assert plan.drivers.ratio == pytest.approx(40 / plan.new_host_year.size)
+    assert plan.policy["scope"] == "cluster"
+    estate = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026)
+    assert estate.new_host_is_reserve.sum() == 1 and (estate.new_host_cluster == -1).all()
+
+
+def test_with_one_cluster_both_scopes_agree() -> None:
+    hosts, vms = make_estate(n_hosts=24, vms_per_host=7, n_clusters=1, purchase_year=2020, seed=4)
+    hosts = HostTable.build(
+        **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur")},
+        purchase_year=2020.0 + np.arange(24) % 3,
+    )
+    cap = 4 * (18000 + 600) * 1.2
+    plans = [
+        plan_replacement(
+            hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap, scope=scope
+        )
+        for scope in ("estate", "cluster")
+    ]
+    est, clu = plans
+    assert np.array_equal(est.placement, clu.placement)
+    assert np.array_equal(est.retire_year, clu.retire_year, equal_nan=True)
+    assert np.array_equal(est.new_hosts_per_year, clu.new_hosts_per_year)
+    assert np.array_equal(est.new_host_is_reserve, clu.new_host_is_reserve)
+    assert clu.scenario.total_eur == pytest.approx(est.scenario.total_eur)
+    assert clu.drivers == est.drivers
+    assert (clu.new_host_cluster == 0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_cluster_scope_buys_what_cluster_consolidation_needs(seed: int) -> None:
+    # Everything due at once: the plan buys the hosts `plan_consolidation` counts, in each scope.
+    hosts, vms = make_estate(n_hosts=60, vms_per_host=12, n_clusters=4, purchase_year=2019, seed=seed)
+    for scope in ("cluster", "estate"):
+        plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, scope=scope)
+        cons = plan_consolidation(
+            hosts=hosts, vms=vms, offer=make_offer(), scope=scope, method="heuristic", start_year=2026
+        )
+        assert plan.new_hosts_per_year.sum() == cons.n_hosts_after, scope
