@@ -66,12 +66,6 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
         )
     if c["n_excluded_by_policy"]:
         console.print(f"  {c['n_excluded_by_policy']} VM écartées par la politique (modèles, VM éteintes)")
-    expected_ha = len({t["cluster"] for t in c["targets"]}) * plan["assumptions"]["ha_reserve_hosts"]
-    if c["n_ha_reserve_hosts"] < expected_ha:
-        console.print(
-            f"  [yellow]Réserve HA incomplète : {c['n_ha_reserve_hosts']} hôte(s) sur {expected_ha} "
-            "demandés (plus d'hôte existant libre)[/yellow]"
-        )
     if c["unplaced"]:
         console.print(
             f"  [yellow]{len(c['unplaced'])} VM ne tiennent sur aucun hôte[/yellow], par ex. "
@@ -91,6 +85,8 @@ def _print_summary(console: Console, plan: dict[str, Any]) -> None:
             num(o["embodied_kgco2e"], 0),
         )
     console.print(table)
+    for warning in plan.get("warnings", []):
+        console.print(f"[yellow]⚠ {warning}[/yellow]")
     r = plan.get("replacement")
     if not r:
         return
@@ -243,15 +239,20 @@ def scenarios(ctx: typer.Context) -> None:
             console.print("Aucun scénario : `parcimonie plan --scenario NOM` en enregistre un.")
             return
         table = Table(title="Scénarios enregistrés")
-        for column in ("Nom", "Mis à jour", "Hôtes avant → après", "Économies", "Retour"):
+        for column in ("Nom", "Mis à jour", "Hôtes aujourd'hui → fin du plan", "Investissement", "Économies", "Retour"):
             table.add_column(column)
         for s in saved:
             c = s.results.get("consolidation", {})
             r = s.results.get("replacement") or {}
+            yearly = r.get("yearly") or []
+            # A multi-year plan ends with its last year's fleet; a repack with the consolidation's.
+            after = yearly[-1]["n_hosts_scenario"] if yearly else c.get("n_hosts_after", "—")
+            invest = sum(row["investissement_eur"] or 0 for row in r.get("budget_scenario", [])) if r else None
             table.add_row(
                 s.name,
                 f"{s.updated_at:%d/%m/%Y %H:%M}" if s.updated_at else "—",
-                f"{c.get('n_hosts_before', '—')} → {c.get('n_hosts_after', '—')}",
+                f"{c.get('n_hosts_before', '—')} → {after}",
+                euros(invest),
                 euros(r.get("totals", {}).get("savings_eur")),
                 str(r.get("payback_year") or "—"),
             )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from optimizer import BudgetPlan, ConsolidationResult, OptionTco, ReplacementPlan
+from parcimonie.wording import plan_warnings
 
 if TYPE_CHECKING:
     from parcimonie.planning import PlanOutcome
@@ -185,6 +186,7 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
         "drivers": {
             "n_hosts_replaced": d.n_hosts_replaced,
             "n_hosts_new": d.n_hosts_new,
+            "n_hosts_reserve": d.n_hosts_reserve,
             "ratio": _num(d.ratio),
             "vms_per_host_before": _num(d.vms_per_host_before),
             "vms_per_host_after": _num(d.vms_per_host_after),
@@ -202,7 +204,7 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
 def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
     """The whole plan as JSON-ready data."""
     inputs = outcome.inputs
-    return {
+    plan = {
         "format": 1,
         "snapshot_key": inputs.snapshot_key,
         "start_year": outcome.start_year,
@@ -219,3 +221,5 @@ def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
         "options": [_option(outcome.keep)] + [_option(o) for o in outcome.options],
         "replacement": replacement_to_dict(outcome.replacement, outcome) if outcome.replacement else None,
     }
+    plan["warnings"] = plan_warnings(plan)
+    return plan

@@ -12,7 +12,49 @@ LINE_LABELS = {
     "investissement_eur": "investissement",
     "fctva_eur": "FCTVA",
 }
-_DRIVERS = {"utilisation": "le taux d'utilisation", "capacity": "la capacité des nouveaux hôtes"}
+_DRIVERS = {
+    "utilisation": "le taux d'utilisation",
+    "cpu generation": "le gain de génération CPU",
+    "host size": "la taille des nouveaux hôtes",
+}
+#: French labels of the optimizer's assumptions (the workbook's Hypothèses sheet); unknown names show as is.
+ASSUMPTION_LABELS = {
+    "horizon_years": "Horizon (années)",
+    "discount_rate": "Taux d'actualisation",
+    "depreciation_years": "Durée d'amortissement du matériel (années)",
+    "vat_rate": "Taux de TVA",
+    "fctva_enabled": "FCTVA récupéré",
+    "fctva_rate": "Taux de FCTVA",
+    "fctva_delay_years": "Délai de versement du FCTVA (années)",
+    "electricity_eur_per_kwh": "Prix de l'électricité (€ TTC/kWh)",
+    "pue": "PUE de la salle",
+    "grid_kgco2e_per_kwh": "Facteur carbone de l'électricité (kgCO2e/kWh)",
+    "embodied_kgco2e_per_server": "Carbone de fabrication par serveur, par défaut (kgCO2e)",
+    "embodied_lifetime_years": "Durée d'amortissement du carbone de fabrication (années)",
+    "install_eur_per_host": "Installation par hôte, par défaut (€ HT)",
+    "default_server_price_eur": "Prix d'un serveur au prix inconnu (€ HT)",
+    "default_warranty_years": "Garantie par défaut (années)",
+    "support_rate_per_year": "Contrat de support après garantie (part du prix d'achat par an)",
+    "support_rate_increase_per_year": "Hausse annuelle du taux de support",
+    "vsphere_enabled": "Abonnement vSphere compté",
+    "vsphere_eur_per_core_per_year": "vSphere (€ HT par cœur et par an)",
+    "vsphere_min_cores_per_cpu": "vSphere : cœurs minimum comptés par processeur",
+    "windows_enabled": "Licences Windows Server Datacenter comptées",
+    "windows_datacenter_eur_per_core": "Windows Server Datacenter (€ HT par cœur)",
+    "windows_min_cores_per_cpu": "Windows : cœurs minimum par processeur",
+    "windows_min_cores_per_server": "Windows : cœurs minimum par serveur",
+    "windows_amortisation_years": "Windows : durée d'amortissement des licences (années)",
+    "windows_software_assurance_rate": "Windows : Software Assurance (part du prix par an)",
+    "staff_hours_per_host_per_year": "Temps d'administration par hôte (heures par an)",
+    "staff_eur_per_hour": "Coût horaire chargé de l'administration (€)",
+    "rack_eur_per_u_per_year": "Hébergement (€ par unité de baie et par an)",
+    "utilisation_ceiling": "Plafond d'utilisation",
+    "ha_reserve_hosts": "Réserve HA (hôtes par groupe)",
+    "cpu_comfort_factor": "Facteur de confort CPU",
+    "cpu_unknown_fraction": "Demande CPU d'une VM sans mesure (part de l'allocation)",
+    "replacement_age_years": "Âge de remplacement (années)",
+    "reference_year": "Année de référence",
+}
 _RESOURCES = {"cpu": "processeur", "memory": "mémoire"}
 
 
@@ -81,3 +123,35 @@ def reason_text(reason: str) -> str:
         if match:
             return french(match)
     return reason
+
+
+def plan_warnings(plan: dict[str, Any]) -> list[str]:
+    """What a reader of a plan must not miss, in French: partial placement, HA shortfall, a plan that costs more."""
+    warnings: list[str] = []
+    c = plan["consolidation"]
+    if c["unplaced"]:
+        warnings.append(
+            f"{len(c['unplaced'])} VM ne tiennent sur aucun hôte cible : capacité insuffisante, le plan est partiel."
+        )
+    expected_ha = len({t["cluster"] for t in c["targets"]}) * plan["assumptions"]["ha_reserve_hosts"]
+    if c["n_ha_reserve_hosts"] < expected_ha:
+        warnings.append(
+            f"Réserve HA incomplète : {c['n_ha_reserve_hosts']} hôte(s) sur {expected_ha} demandés "
+            "(plus d'hôte existant libre)."
+        )
+    r = plan.get("replacement")
+    if r:
+        savings = r["totals"]["savings_eur"]
+        if savings is not None and savings < 0:
+            cap = plan["request"].get("yearly_investment_cap_eur")
+            hint = " (plafond d'investissement annuel trop bas ?)" if cap else ""
+            warnings.append(
+                f"Le plan de renouvellement coûte {euros(-savings)} de plus que conserver le parc sur l'horizon{hint}."
+            )
+        last = r["yearly"][-1]
+        if last["n_hosts_scenario"] > last["n_hosts_baseline"]:
+            warnings.append(
+                f"En {last['year']}, le plan compte plus d'hôtes ({last['n_hosts_scenario']}) que le parc actuel "
+                f"({last['n_hosts_baseline']})."
+            )
+    return warnings

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parcimonie.wording import LINE_LABELS, drivers_sentence, reason_text, value_text
+from parcimonie.wording import ASSUMPTION_LABELS, LINE_LABELS, drivers_sentence, reason_text, value_text
 
 EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
@@ -166,7 +166,7 @@ def _assumptions(book: Workbook, plan: dict[str, Any]) -> None:
     sheet = book.create_sheet("Hypothèses")
     _header(sheet, ["Hypothèse", "Valeur"])
     for key, value in plan["assumptions"].items():
-        sheet.append([key, value])
+        sheet.append([ASSUMPTION_LABELS.get(key, key), value_text(value)])
     for key, value in plan["request"].items():
         sheet.append([f"demande : {key}", value_text(value)])
     _widths(sheet, width=30, first=40)
