@@ -82,7 +82,7 @@ def demo(
     with session_scope(engine) as session:
         ensure_default_catalogue(session)
         fill_offer_footprints(session)
-    with console.status("Génération et chargement de l'estate de démonstration…"):
+    with console.status("Génération et chargement du parc de démonstration…"):
         run = record_run(
             engine,
             source=DEMO_SOURCE,
