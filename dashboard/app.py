@@ -22,10 +22,20 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 st.set_page_config(page_title="Parcimonie", page_icon=":material/eco:", layout="wide")
 language_selector()
 
+# The default page is served at "/" only (its own url_path is reserved but never routed): a hidden
+# page answers "/overview" and sends the browser to "/".
+overview = st.Page(PAGES_DIR / "overview.py", title=t("nav.overview"), icon=":material/dashboard:",
+                   url_path="home", default=True)
+
+
+def _overview_alias() -> None:
+    st.switch_page(overview)
+
+
 navigation = st.navigation(
     [
-        st.Page(PAGES_DIR / "overview.py", title=t("nav.overview"), icon=":material/dashboard:",
-                url_path="overview", default=True),
+        overview,
+        st.Page(_overview_alias, title=t("nav.overview"), url_path="overview", visibility="hidden"),
         st.Page(PAGES_DIR / "inventory.py", title=t("nav.inventory"), icon=":material/dns:",
                 url_path="inventory"),
         st.Page(PAGES_DIR / "consolidation.py", title=t("nav.consolidation"),

@@ -15,13 +15,22 @@ PALETTE = ("#2E7D32", "#1565C0", "#EF6C00", "#6A1B9A", "#C62828", "#00838F", "#9
 RED, GREEN, GREY = "#C62828", "#2E7D32", "#9E9E9E"
 
 
-def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340) -> go.Figure:
+def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340, money: str | None = None) -> go.Figure:
+    """Titles, legend and the language's separators; ``money`` ("x" or "y"): the axis in euros.
+
+    Plotly's default ticks read "10M" (SI prefix glued to the number): money axes show whole
+    amounts with the language's thousands separator instead (``10 000 000`` in French).
+    """
     fig.update_layout(
         title=title, xaxis_title=x, yaxis_title=y, height=height,
         margin=dict(l=10, r=10, t=50, b=40),
         separators=",\u202f" if current_language() == "fr" else ".,",
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
     )
+    if money == "x":
+        fig.update_xaxes(tickformat=",.0f", hoverformat=",.0f")
+    elif money == "y":
+        fig.update_yaxes(tickformat=",.0f", hoverformat=",.0f")
     return fig
 
 
@@ -103,11 +112,14 @@ def host_utilisation_after(hosts: pd.DataFrame, *, ceiling: float, labels: Mappi
 def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Cumulative cost per scenario over the horizon: columns ``scenario``, ``year``, ``cumulative``."""
     fig = go.Figure()
+    dashed = series.get("is_baseline", pd.Series(False, index=series.index))
     for i, (name, part) in enumerate(series.groupby("scenario", sort=False)):
+        baseline = bool(dashed[part.index].any())
         fig.add_trace(go.Scatter(x=part["year"].astype(str), y=part["cumulative"], name=str(name),
-                                 mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)])))
+                                 mode="lines+markers",
+                                 line=dict(color=PALETTE[i % len(PALETTE)], dash="dash" if baseline else "solid")))
     fig.update_xaxes(type="category")  # budget years, never 2027,5
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=400)
+    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=400, money="y")
 
 
 def stacked_bars(frame: pd.DataFrame, *, x: str, parts: Mapping[str, str],
@@ -122,14 +134,15 @@ def stacked_bars(frame: pd.DataFrame, *, x: str, parts: Mapping[str, str],
             fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=name,
                                  marker_color=PALETTE[i % len(PALETTE)]))
     fig.update_layout(barmode="relative")
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380)
+    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380,
+                   money="x" if horizontal else "y")
 
 
 def line_chart(frame: pd.DataFrame, *, x: str, lines: Mapping[str, str],
-               labels: Mapping[str, str]) -> go.Figure:
-    """One line per column in ``lines`` (column → label) over ``x``."""
+               labels: Mapping[str, str], money_y: bool = False) -> go.Figure:
+    """One line per column in ``lines`` (column → label) over ``x``; ``money_y``: the y axis in euros."""
     fig = go.Figure()
     for i, (column, name) in enumerate(lines.items()):
         fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers",
                                  line=dict(color=PALETTE[i % len(PALETTE)])))
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
+    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], money="y" if money_y else None)

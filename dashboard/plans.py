@@ -18,21 +18,26 @@ import streamlit as st
 from sqlmodel import Session
 
 from dashboard import plan_frames
-from dashboard.data import SnapshotKey, engine_for, load_hosts, today
+from dashboard.data import SnapshotKey, engine_for, load_hosts, load_vms, today
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
 from inventory.queries import scenarios_version
 from parcimonie.estate_inputs import EstateInputs, load_estate
-from parcimonie.planning import PlanRequest, estate_cost, run_plan
+from parcimonie.planning import PlanRequest, build_assumptions, estate_cost, run_plan
 
 PLAN_FORMAT = 1  # parcimonie.plan_json's "format": the scenarios the pages can read
+COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
 
 
 @dataclass(frozen=True)
 class CurrentCost:
-    """What the estate costs as it stands, first year of the horizon (EUR TTC, kWh)."""
+    """What the estate costs to run as it stands, in ``year``, the budget's first (EUR TTC, kWh).
 
-    tco_eur_per_year: float
+    Operating cost only (energy, support, licences, staff, rack): no purchase, no depreciation.
+    """
+
+    opex_eur_per_year: float
     energy_kwh_per_year: float
+    year: int
 
 
 class ScenarioNameError(ValueError):
@@ -57,9 +62,15 @@ def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def current_cost(url: str, snapshot: SnapshotKey) -> CurrentCost:
-    """Yearly running cost of the estate kept as it is (parcimonie.planning.estate_cost)."""
+    """Operating cost of the estate kept as it is, first budget year (parcimonie.planning.estate_cost)."""
     keep = estate_cost(estate_inputs(url, snapshot), PlanRequest(), today=today())
-    return CurrentCost(tco_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]))
+    return CurrentCost(opex_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]),
+                       year=today().year + 1)  # planning's default start: next calendar year
+
+
+def default_assumptions() -> dict[str, Any]:
+    """Today's default assumptions, as a plan's JSON echoes them (``assumptions``)."""
+    return build_assumptions(PlanRequest(), today=today()).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -92,7 +103,8 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     result = run_plan(estate_inputs(url, snapshot), request, today=today()).to_dict()
     hosts = load_hosts(url, snapshot, today())
     frames = plan_frames.consolidation_frames(
-        result, hosts=hosts, clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts))
+        result, hosts=hosts, clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts),
+        vms=load_vms(url, snapshot))
     summary = {k: v for k, v in result["consolidation"].items() if k != "placement"}
     return ConsolidationView(plan={**result, "consolidation": summary}, frames=frames)
 

@@ -66,22 +66,42 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.vcpus": ("vCPU alloués", "Allocated vCPUs"),
     "kpi.vcpus.help": ("{ratio} vCPU par cœur physique", "{ratio} vCPUs per physical core"),
     "kpi.median_cpu": ("Utilisation CPU médiane", "Median CPU utilisation"),
-    "kpi.median_cpu.help": ("P95 observé des hôtes rapporté à leur capacité (cœurs × MHz).",
-                            "Hosts' observed P95 over their capacity (cores × MHz)."),
+    "kpi.median_cpu.help": (
+        "P95 observé des hôtes rapporté à leur capacité (cœurs × MHz), sur les {n} hôtes dont "
+        "l'utilisation est connue ({unknown} sans donnée, non comptés).",
+        "Hosts' observed P95 over their capacity (cores × MHz), over the {n} hosts whose utilisation "
+        "is known ({unknown} without data, left out)."),
     "overview.cost": ("Coût et économies", "Cost and savings"),
-    "kpi.tco_now": ("TCO annuel actuel", "Yearly TCO now"),
-    "kpi.tco_now.help": (
-        "Énergie (× PUE), maintenance hors garantie, licences, personnel, place en baie et "
-        "amortissement du matériel, TTC, avec les hypothèses par défaut.",
-        "Energy (× PUE), out-of-warranty support, licences, staff, rack space and hardware "
-        "depreciation, VAT included, with the default assumptions.",
+    "kpi.opex_now": ("Coût de fonctionnement annuel {year}", "Yearly operating cost {year}"),
+    "kpi.opex_now.help": (
+        "Ce que coûte le parc actuel, gardé tel quel, la première année du budget ({year}) : énergie "
+        "(× PUE), maintenance hors garantie, licences, personnel et place en baie, TTC, avec les "
+        "hypothèses par défaut. Ni achat ni amortissement du matériel : ce n'est pas un TCO.",
+        "What the current estate, kept as it is, costs to run in the budget's first year ({year}): "
+        "energy (× PUE), out-of-warranty support, licences, staff and rack space, VAT included, with "
+        "the default assumptions. No purchase and no hardware depreciation: this is not a TCO.",
+    ),
+    "kpi.hosts.physical": (
+        "Dont {n} serveurs physiques (sans hyperviseur) hors des plans : consolidation et "
+        "renouvellement portent sur {n_planned} hôtes.",
+        "Including {n} physical servers (no hypervisor) left out of the plans: consolidation and "
+        "replacement cover {n_planned} hosts.",
     ),
     "kpi.energy_now": ("Énergie annuelle (PUE inclus)", "Yearly energy (PUE included)"),
     "kpi.energy_now.help": ("Modèle linéaire P(u) = P_repos + (P_max − P_repos)·u.",
                             "Linear model P(u) = P_idle + (P_max − P_idle)·u."),
-    "kpi.best_saving": ("Économie du meilleur scénario", "Best scenario's saving"),
-    "kpi.best_saving.help": ("Scénario « {name} », économie annuelle en régime établi.",
-                             "Scenario \"{name}\", yearly saving once in place."),
+    "kpi.best_saving": ("Meilleur scénario : économie en {year}", "Best scenario: saving in {year}"),
+    "kpi.best_saving.none": ("Meilleur scénario : économie", "Best scenario: saving"),
+    "kpi.best_saving.help": (
+        "Scénario « {name} » : économie de la dernière année de son plan ({year}) par rapport au parc "
+        "actuel, TTC ; écart en % du budget du parc actuel cette année-là. Seuls les scénarios "
+        "calculés avec les hypothèses par défaut du jour sont comparés.",
+        "Scenario \"{name}\": saving in the last year of its plan ({year}) against the current "
+        "estate, VAT included; the share is of the current estate's budget that year. Only scenarios "
+        "computed with today's default assumptions are compared."),
+    "overview.other_assumptions": (
+        "Non comparés (autres hypothèses que celles par défaut) : {details}.",
+        "Not compared (assumptions other than the defaults): {details}."),
     "overview.no_scenario": (
         "Aucun scénario enregistré : construisez-en un dans la page Consolidation.",
         "No saved scenario: build one on the Consolidation page.",
@@ -114,6 +134,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter.templates": ("Inclure les modèles de VM", "Include VM templates"),
     "inventory.tab.hosts": ("Hôtes ({n})", "Hosts ({n})"),
     "inventory.tab.vms": ("VM ({n})", "VMs ({n})"),
+    "inventory.unknown_usage": (
+        "{n} hôtes sans utilisation affichée : inconnue (ni P95 de l'hôte ni de ses VM), jamais comptée "
+        "à 0 % et laissée hors des médianes, histogrammes et moyennes par cluster.",
+        "{n} hosts show no utilisation: unknown (no P95 for the host or its VMs), never counted as 0 % "
+        "and left out of medians, histograms and per-cluster figures."),
     "inventory.tab.ages": ("Âges et garanties", "Ages and warranties"),
     "inventory.tab.clusters": ("Clusters", "Clusters"),
     "inventory.hosts.caption": ("{n} hôtes affichés sur {total}.", "{n} hosts shown of {total}."),
@@ -187,8 +212,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.compare_all": ("Comparer toutes les offres", "Compare every offer"),
     "consolidation.compare_all.help": ("Met toutes les offres du catalogue en concurrence (plus long).",
                                        "Lets every catalogue offer compete (slower)."),
-    "consolidation.excluded": ("{n} VM écartées par la politique (modèles, VM éteintes).",
-                               "{n} VMs left out by the policy (templates, powered-off VMs)."),
+    "consolidation.excluded": ("{n} VM écartées par la politique : {parts} (onglet des VM non placées ou "
+                               "exclues).",
+                               "{n} VMs left out by the policy: {parts} (unplaced or excluded VMs tab)."),
+    "consolidation.excluded.templates": ("{n} modèles de VM", "{n} VM templates"),
+    "consolidation.excluded.powered_off": ("{n} VM éteintes", "{n} powered-off VMs"),
+    "consolidation.freed_kept": (
+        "{n} hôtes vidés sur le papier gardent des VM non placées : ils ne sont pas comptés comme libérés.",
+        "{n} hosts emptied on paper keep unplaced VMs: they are not counted as freed."),
     "consolidation.save.help": (
         "Le scénario enregistre le plan complet (consolidation, options, plan de renouvellement), "
         "comme `parcimonie plan --scenario NOM`.",
@@ -198,6 +229,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "spinner.plan": ("Calcul du plan complet…", "Computing the full plan…"),
     "finances.source": ("Plan affiché", "Plan shown"),
     "finances.source.parameters": ("Calculé avec les paramètres ci-dessous", "Computed with the parameters below"),
+    "finances.saved_applied": (
+        "Plan « {name} » calculé à {price} €/kWh TTC, plafond {ceiling}, réserve HA {ha}, {scope}, "
+        "offres : {offers}, plafond d'investissement annuel : {cap}. Ses paramètres sont affichés, "
+        "non modifiables.",
+        "Plan \"{name}\" computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}, "
+        "{scope}, offers: {offers}, yearly investment cap: {cap}. Its parameters are shown, read-only."),
+    "finances.all_offers": ("toutes", "all"),
+    "finances.partial": (
+        "Plan partiel : {n} VM ne tiennent sur aucun hôte cible ; les coûts ne les portent pas. "
+        "Voir la page Consolidation.",
+        "Partial plan: {n} VMs fit on no target host; the costs do not carry them. See the "
+        "Consolidation page."),
     "finances.no_replacement": (
         "Ce plan resserre le parc sur ses hôtes existants : il n'a pas de plan de renouvellement.",
         "This plan repacks the estate onto its existing hosts: it has no replacement plan."),
@@ -212,10 +255,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.hosts_freed": ("Hôtes libérés", "Hosts freed"),
     "col.updated_at": ("Mis à jour le", "Updated"),
     "scenarios.summary_note": (
-        "TCA et TCO : l'offre du scénario achetée d'un coup ; économies et retour : son plan de "
-        "renouvellement année par année. Un resserrement sur les hôtes existants n'est pas chiffré.",
-        "TCA and TCO: the scenario's offer bought at once; savings and payback: its year-by-year "
-        "replacement plan. Repacking onto existing hosts is not costed."),
+        "« Tout acheter » (hôtes après, TCA, TCO) : la consolidation immédiate, l'offre du scénario "
+        "achetée d'un coup. Hôtes en fin de plan, investissement, économie et retour : son plan de "
+        "renouvellement année par année, tel qu'enregistré. Un resserrement sur les hôtes existants "
+        "n'est pas chiffré.",
+        "\"Buy all now\" (hosts after, TCA, TCO): the one-shot consolidation, the scenario's offer "
+        "bought at once. Hosts at the plan's end, investment, saving and payback: its year-by-year "
+        "replacement plan as saved. Repacking onto existing hosts is not costed."),
     "scenarios.no_replacement": ("Aucun des scénarios choisis n'a de plan de renouvellement à comparer.",
                                  "None of the chosen scenarios has a replacement plan to compare."),
     "consolidation.ceiling": ("Plafond d'utilisation (%)", "Utilisation ceiling (%)"),
@@ -271,10 +317,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.gap": ("Écart à la borne", "Gap to the bound"),
     "consolidation.gap.help": ("Hôtes de plus que la borne ({share}).",
                                "Hosts above the bound ({share})."),
+    "consolidation.gap.help.none": ("Hôtes de plus que la borne (pas de borne calculée).",
+                                    "Hosts above the bound (no bound computed)."),
     "consolidation.vms_per_host": ("VM par hôte", "VMs per host"),
     "consolidation.offer_chosen": (
-        "Offre retenue : **{offer}** — TCO {tco} TTC sur {horizon} ans.",
-        "Chosen offer: **{offer}** — TCO {tco} incl. VAT over {horizon} years.",
+        "Offre retenue : **{offer}**, la moins chère en TCO des {n} offres comparées — TCO {tco} TTC "
+        "sur {horizon} ans.",
+        "Chosen offer: **{offer}**, the lowest TCO of the {n} offers compared — TCO {tco} incl. VAT "
+        "over {horizon} years.",
+    ),
+    "consolidation.offer_studied": (
+        "Offre étudiée : **{offer}** — TCO {tco} TTC sur {horizon} ans (seule en lice : comparez les "
+        "offres pour en retenir une).",
+        "Offer studied: **{offer}** — TCO {tco} incl. VAT over {horizon} years (alone: compare the "
+        "offers to choose one).",
     ),
     "consolidation.repack": ("Resserrement sur les hôtes existants : {n} hôtes libérés.",
                              "Repacking onto the existing hosts: {n} hosts freed."),
@@ -308,7 +364,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.save.exists": (
         "Enregistrement refusé : un scénario « {name} » existe déjà (cochez « Remplacer un scénario du même nom »).",
         "Not saved: a scenario named \"{name}\" already exists (tick \"Replace a scenario of the same name\")."),
-    "consolidation.echo": ("Méthode : {solver}. {message}", "Method: {solver}. {message}"),
+    "consolidation.echo": ("Méthode : {solver}. {n_vms} VM placées sur {n_hosts} hôtes ; borne inférieure "
+                           "{bound}, écart {gap}.",
+                           "Method: {solver}. {n_vms} VMs placed on {n_hosts} hosts; lower bound {bound}, "
+                           "gap {gap}."),
     "consolidation.save": ("Enregistrer comme scénario", "Save as a scenario"),
     "consolidation.save.name": ("Nom du scénario", "Scenario name"),
     "consolidation.saved": ("Scénario « {name} » enregistré.", "Scenario \"{name}\" saved."),
@@ -322,7 +381,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.reason": ("Raison", "Reason"),
     # finances
     "finances.title": ("Finances", "Finance"),
-    "finances.price": ("Prix de l'électricité (€/kWh TTC)", "Electricity price (€/kWh incl. VAT)"),
+    "finances.price": ("Prix de l'électricité (c€/kWh TTC)", "Electricity price (c€/kWh incl. VAT)"),
+    "finances.price_eur": ("Prix de l'électricité (€/kWh TTC)", "Electricity price (€/kWh incl. VAT)"),
     "finances.apply": ("Recalculer le plan", "Recompute the plan"),
     "finances.apply.help": (
         "Le prix de l'électricité, le plafond, la réserve HA et le périmètre sont des hypothèses du "
@@ -334,8 +394,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "paramètres puis « Recalculer le plan » ; la courbe de sensibilité ne recalcule rien.",
         "Plan computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}. Change the "
         "parameters then \"Recompute the plan\"; the sensitivity chart recomputes nothing."),
-    "finances.price.help": ("0,20 €/kWh TTC par défaut ; à ajuster selon votre contrat.",
-                            "0.20 €/kWh incl. VAT by default; adjust to your contract."),
+    "finances.price.help": ("En centimes : 20 c€/kWh TTC (0,20 €) par défaut ; à ajuster selon votre contrat.",
+                            "In cents: 20 c€/kWh incl. VAT (€0.20) by default; adjust to your contract."),
     "finances.keep": ("Garder le parc actuel", "Keep the current estate"),
     "finances.tco_vs_tca": ("TCO et TCA par option sur {horizon} ans",
                             "TCO and TCA per option over {horizon} years"),
@@ -349,10 +409,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "finances.budget": ("Budget annuel : investissement et fonctionnement",
                         "Yearly budget: investment and operating"),
     "finances.budget_note": (
-        "Investissement : matériel (compte 2183) l'année de l'achat ; FCTVA perçu en recette selon le "
-        "régime. Fonctionnement : énergie (60612), maintenance (6156), licences, personnel, baie. TTC.",
-        "Investment: hardware (account 2183) in the year of purchase; FCTVA received per regime. "
-        "Operating: energy (60612), maintenance (6156), licences, staff, rack. Incl. VAT.",
+        "Investissement l'année de l'achat : matériel (compte 2183) et licences perpétuelles Windows "
+        "Datacenter (2051) ; FCTVA perçu en recette selon le régime. Fonctionnement : énergie (60612), "
+        "maintenance (6156), licences annuelles, personnel, baie. TTC.",
+        "Investment in the year of purchase: hardware (account 2183) and perpetual Windows Datacenter "
+        "licences (2051); FCTVA received per regime. Operating: energy (60612), maintenance (6156), "
+        "yearly licences, staff, rack. Incl. VAT.",
     ),
     "finances.sensitivity": ("Sensibilité au prix de l'énergie", "Sensitivity to the energy price"),
     "chart.sensitivity.title": ("TCO sur l'horizon selon le prix de l'électricité",
@@ -365,11 +427,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.tca": ("TCA (TTC)", "TCA (incl. VAT)"),
     "col.opex": ("Fonctionnement", "Operating"),
     "col.tco": ("TCO", "TCO"),
-    "col.savings": ("Économie vs parc actuel", "Saving vs current estate"),
+    "col.tco_gap": ("Écart de TCO (achat immédiat)", "TCO gap (buy all now)"),
+    "col.plan_savings": ("Économie du plan", "Plan's saving"),
+    "col.licence_purchase": ("dont licences perpétuelles (2051)", "of which perpetual licences (2051)"),
     "col.payback": ("Retour financier (année)", "Payback year"),
     "col.carbon_t": ("Carbone (kgCO2e)", "Carbon (kgCO2e)"),
     "col.total": ("Total", "Total"),
-    "line.investissement": ("Investissement (achats, 2183)", "Investment (purchases, 2183)"),
+    "line.investissement": ("Investissement (achats)", "Investment (purchases)"),
+    "line.investissement_materiel": ("dont matériel (2183)", "of which hardware (2183)"),
+    "line.investissement_licences": ("dont licences perpétuelles (2051)", "of which perpetual licences (2051)"),
+    "saving.investissement_materiel": ("Achats de matériel (2183)", "Hardware purchases (2183)"),
+    "saving.investissement_licences": ("Licences perpétuelles (2051)", "Perpetual licences (2051)"),
     "line.fctva": ("FCTVA perçu (recette)", "FCTVA received"),
     "line.energy": ("Énergie", "Energy"),
     "line.maintenance": ("Maintenance", "Maintenance"),
@@ -387,12 +455,23 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "No saved scenario. Build a proposal on the Consolidation page and save it."),
     "scenarios.pick": ("Scénarios à comparer", "Scenarios to compare"),
     "scenarios.baseline": ("Parc actuel (référence)", "Current estate (baseline)"),
+    "scenarios.baseline_of": ("Parc actuel, hypothèses de « {names} »", "Current estate, assumptions of \"{names}\""),
+    "scenarios.baselines_note": (
+        "Les scénarios choisis n'ont pas tous les mêmes hypothèses : chaque référence « parc actuel » "
+        "(en pointillés) porte le nom des scénarios calculés avec elle.",
+        "The chosen scenarios do not all share the same assumptions: each \"current estate\" baseline "
+        "(dashed) is named after the scenarios computed with it."),
     "scenarios.cumulative": ("Coût cumulé sur l'horizon (TTC)", "Cumulative cost over the horizon (incl. VAT)"),
     "scenarios.split": ("Économies par poste sur l'horizon", "Savings by line over the horizon"),
     "scenarios.summary": ("Synthèse", "Summary"),
     "scenarios.carbon": ("Carbone sur l'horizon", "Carbon over the horizon"),
     "col.scenario": ("Scénario", "Scenario"),
     "col.hosts_after": ("Hôtes après", "Hosts after"),
+    "col.hosts_after_now": ("Hôtes après (tout acheter)", "Hosts after (buy all now)"),
+    "col.tca_now": ("TCA, tout acheter (TTC)", "TCA, buy all now (incl. VAT)"),
+    "col.tco_now": ("TCO, tout acheter", "TCO, buy all now"),
+    "col.plan_hosts": ("Hôtes en fin de plan", "Hosts at the plan's end"),
+    "col.plan_investment": ("Investissement du plan (TTC)", "Plan's investment (incl. VAT)"),
     "col.carbon_saved": ("Carbone évité (kgCO2e)", "Carbon avoided (kgCO2e)"),
     "col.embodied": ("Fabrication (kgCO2e)", "Manufacturing (kgCO2e)"),
     "col.operational": ("Usage (kgCO2e)", "Use (kgCO2e)"),

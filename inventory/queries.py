@@ -119,7 +119,8 @@ def host_frame(session: Session, *, today: date) -> pd.DataFrame:
     """Present hosts, one row each (by name), with age, warranty, VM counts and utilisation.
 
     Utilisation is the host's own P95 when collected, else the sum of its VMs' P95 demand over its
-    capacity (cores × MHz; memory in MiB): a descriptive figure, not a sizing.
+    capacity (cores × MHz; memory in MiB): a descriptive figure, not a sizing. NaN when neither is
+    known (no host P95 and no VM with a P95): unknown, never 0.
     """
     statement: Select[*tuple[Any, ...]] = (
         select(
@@ -154,10 +155,9 @@ def host_frame(session: Session, *, today: date) -> pd.DataFrame:
     frame["n_vms"] = frame["n_vms"].fillna(0).astype(int)
     frame["n_vcpus"] = frame["n_vcpus"].fillna(0).astype(int)
     capacity_mhz = frame["n_cores"] * frame["cpu_mhz"].astype(float)
-    cpu_used = frame["host_cpu_p95_mhz"].astype(float).fillna(frame["vm_cpu_p95_mhz"].astype(float).fillna(0.0))
-    memory_used = frame["host_memory_p95_mib"].astype(float).fillna(
-        frame["vm_memory_p95_mib"].astype(float).fillna(0.0)
-    )
+    # Unknown stays unknown (NaN, shown "—"): a host without its own P95 nor VMs' P95 is not at 0 %.
+    cpu_used = frame["host_cpu_p95_mhz"].astype(float).fillna(frame["vm_cpu_p95_mhz"].astype(float))
+    memory_used = frame["host_memory_p95_mib"].astype(float).fillna(frame["vm_memory_p95_mib"].astype(float))
     frame["cpu_utilisation"] = (cpu_used / capacity_mhz.where(capacity_mhz > 0)).astype(float)
     frame["memory_utilisation"] = (memory_used / frame["memory_mib"].astype(float)).astype(float)
     return frame
@@ -167,13 +167,15 @@ def cluster_frame(hosts: pd.DataFrame) -> pd.DataFrame:
     """Per-cluster totals of ``host_frame``'s rows: hosts, VMs, cores, vCPUs, CPU/memory utilisation."""
     if hosts.empty:
         return pd.DataFrame(columns=list(CLUSTER_COLUMNS))
+    # Utilisation over the hosts whose usage is known: unknown hosts add neither use nor capacity.
     capacity_mhz = hosts["n_cores"] * hosts["cpu_mhz"].astype(float)
+    memory_mib = hosts["memory_mib"].astype(float)
     frame = hosts.assign(
         cluster=hosts["cluster"].fillna("—"),
-        capacity_mhz=capacity_mhz,
-        cpu_used=hosts["cpu_utilisation"] * capacity_mhz,
-        memory_used=hosts["memory_utilisation"] * hosts["memory_mib"].astype(float),
-        memory_mib=hosts["memory_mib"].astype(float),
+        capacity_mhz=capacity_mhz.where(hosts["cpu_utilisation"].notna(), 0.0),
+        cpu_used=(hosts["cpu_utilisation"] * capacity_mhz).fillna(0.0),
+        memory_used=(hosts["memory_utilisation"] * memory_mib).fillna(0.0),
+        memory_mib=memory_mib.where(hosts["memory_utilisation"].notna(), 0.0),
     )
     grouped = (
         frame.groupby("cluster")

@@ -51,9 +51,13 @@ status_filter = st.multiselect(t("filter.status"), ["succeeded", "failed", "runn
                                format_func=_status, key="runs_status",
                                placeholder=t("filter.status.placeholder"))
 shown = runs[runs["status"].isin(status_filter)] if status_filter else runs
-view = shown.assign(
+view = tables.as_text(shown, {
+    "duration_s": lambda v: num(v, 1), **{name: num for name in ("n_hosts", "n_vms", "n_created", "n_updated",
+                                                                  "n_marked_missing")},
+}).assign(
     status=shown["status"].map(_status),
     started_at=pd.to_datetime(shown["started_at"], utc=True).dt.tz_convert("Europe/Paris"),
+    error=shown["error"].fillna("—").replace("", "—"),
 )
 col = st.column_config
 st.dataframe(
@@ -65,12 +69,13 @@ st.dataframe(
         "kind": col.TextColumn(t("col.kind")), "status": col.TextColumn(t("col.status")),
         "started_at": col.DatetimeColumn(t("col.started_at"),
                                          format=tables.date_format() + " HH:mm"),
-        "duration_s": col.NumberColumn(t("col.duration_s"), format="%.1f"),
-        "n_hosts": col.NumberColumn(t("col.n_hosts"), format="%d"),
-        "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
-        "n_created": col.NumberColumn(t("col.created"), format="%d"),
-        "n_updated": col.NumberColumn(t("col.updated"), format="%d"),
-        "n_marked_missing": col.NumberColumn(t("col.missing"), format="%d"),
+        # small table (≤ 50 runs): figures pre-formatted in the dashboard's language
+        "duration_s": col.TextColumn(t("col.duration_s")),
+        "n_hosts": col.TextColumn(t("col.n_hosts")),
+        "n_vms": col.TextColumn(t("col.n_vms")),
+        "n_created": col.TextColumn(t("col.created")),
+        "n_updated": col.TextColumn(t("col.updated")),
+        "n_marked_missing": col.TextColumn(t("col.missing")),
         "error": col.TextColumn(t("col.error")),
     },
 )

@@ -1,7 +1,8 @@
 """Consolidation: choose offers, ceiling, HA reserve and scope; review the proposal host by host.
 
-One offer by default (the first of the catalogue) so a recompute stays quick on a large estate;
-the others compete on demand. The plan comes from ``parcimonie.planning`` without its replacement
+Every offer competes by default on an estate of up to ``plans.COMPARE_ALL_MAX_VMS`` VMs, as the CLI
+and Finances do; above, the first of the catalogue alone so a recompute stays quick, the others on
+demand. The plan comes from ``parcimonie.planning`` without its replacement
 part; saving computes the full plan, as ``parcimonie plan --scenario`` does. The placement table is
 filtered by target host and paged (``tables.PAGE_ROWS``): 50 000 rows are never sent to the browser.
 """
@@ -25,6 +26,8 @@ ctx = require_snapshot()
 snapshot_caption(ctx)
 offers = data.load_offers(ctx.url)
 offer_names = list(offers["name"]) if not offers.empty else []
+n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
+default_offers = offer_names if n_vms <= plans.COMPARE_ALL_MAX_VMS else offer_names[:1]
 
 st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.utilisation_ceiling * 100)))
 
@@ -41,7 +44,7 @@ with st.container(border=True):
     left, middle, right = st.columns([3, 2, 2])
     target = left.radio(t("consolidation.target"), ["new", "existing"], horizontal=True,
                         format_func=lambda v: t(f"consolidation.target.{v}"), key="cons_target")
-    chosen = left.multiselect(t("consolidation.offers"), offer_names, default=offer_names[:1],
+    chosen = left.multiselect(t("consolidation.offers"), offer_names, default=default_offers,
                               key="cons_offers", disabled=target == "existing",
                               placeholder=t("filter.offers.placeholder"),
                               help=t("consolidation.offers.help"))
@@ -85,19 +88,28 @@ row[1].metric(t("consolidation.hosts_after"), num(c["n_hosts_after"]),
 row[2].metric(t("consolidation.lower_bound"), num(c["lower_bound"]),
               help=t("consolidation.lower_bound.help"))
 row[3].metric(t("consolidation.gap"), num(c["gap_hosts"]),
-              help=t("consolidation.gap.help", share=pct((c["gap_pct"] or 0.0) / 100, 1)))
+              help=t("consolidation.gap.help", share=pct(c["gap_pct"] / 100, 1))
+              if c["gap_pct"] is not None and c["gap_hosts"] is not None else t("consolidation.gap.help.none"))
 row[4].metric(t("consolidation.vms_per_host"),
               f"{num(c['vms_per_host_before'], 1)} → {num(c['vms_per_host_after'], 1)}")
 tco_by_offer = c["tco_by_offer_eur"]
 if c["offer"]:
-    st.markdown(t("consolidation.offer_chosen", offer=c["offer"], tco=eur(tco_by_offer.get(c["offer"])),
+    st.markdown(t("consolidation.offer_chosen" if len(tco_by_offer) > 1 else "consolidation.offer_studied",
+                  offer=c["offer"], tco=eur(tco_by_offer.get(c["offer"])), n=num(len(tco_by_offer)),
                   horizon=num(result["assumptions"]["horizon_years"])))
 else:
     st.markdown(t("consolidation.repack", n=num(len(view.freed))))
 if c["n_excluded_by_policy"]:
-    st.caption(t("consolidation.excluded", n=num(c["n_excluded_by_policy"])))
-if c["status"] == "PARTIAL":
+    by_reason = view.excluded["reason"].str.startswith("template").value_counts()
+    parts = [t(key, n=num(int(by_reason.get(is_template, 0))))
+             for is_template, key in ((True, "consolidation.excluded.templates"),
+                                      (False, "consolidation.excluded.powered_off"))
+             if by_reason.get(is_template, 0)]
+    st.caption(t("consolidation.excluded", n=num(c["n_excluded_by_policy"]), parts=", ".join(parts) or "—"))
+if c["status"] == "PARTIAL" or len(view.unplaced):
     st.warning(t("consolidation.partial", n=num(len(view.unplaced))))
+    if view.n_kept_by_unplaced:
+        st.caption(t("consolidation.freed_kept", n=num(view.n_kept_by_unplaced)))
 elif c["status"] == "OPTIMAL":
     st.success(t("consolidation.optimal"))
 else:
@@ -120,7 +132,7 @@ tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs([
     t("consolidation.tab.after", n=num(c["n_hosts_after"])),
     t("consolidation.tab.placement", n=num(len(view.placement))),
     t("consolidation.tab.freed", n=num(len(view.freed))),
-    t("consolidation.tab.unplaced", n=num(len(view.unplaced))),
+    t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
 ])
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
 placement_config = {
@@ -179,11 +191,13 @@ with tab_freed:
         "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
         "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d")})
 with tab_unplaced:
-    unplaced = view.unplaced.assign(reason=view.unplaced["reason"].map(unplaced_reason))
+    unplaced = pd.concat([view.unplaced, view.excluded], ignore_index=True)
+    unplaced = unplaced.assign(reason=unplaced["reason"].map(unplaced_reason))
     st.dataframe(unplaced, hide_index=True, width="stretch", column_config={
         "vm": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
         "reason": col.TextColumn(t("col.reason"))})
-st.caption(t("consolidation.echo", solver=c["solver"], message=c["message"]))
+st.caption(t("consolidation.echo", solver=c["solver"], n_vms=num(len(view.placement)),
+             n_hosts=num(c["n_hosts_after"]), bound=num(c["lower_bound"]), gap=num(c["gap_hosts"])))
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))

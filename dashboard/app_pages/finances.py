@@ -16,12 +16,12 @@ from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions
-from parcimonie.planning import PlanRequest
+from parcimonie.planning import EXISTING, PlanRequest
 from parcimonie.workbook import workbook_bytes
 
 DEFAULTS = Assumptions()
 PARAMETERS = ""  # the source "plan from the parameters below"
-PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)
+PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)  # €/kWh TTC
 st.title(t("finances.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
@@ -31,23 +31,41 @@ with st.container(border=True):
     source = st.selectbox(t("finances.source"), [PARAMETERS, *saved], key="fin_source",
                           format_func=lambda v: v or t("finances.source.parameters"))
     fixed = source != PARAMETERS
+# A saved scenario shows its own parameters (read-only widgets under their own keys, so the form's
+# values survive a look at a scenario); otherwise the form, applied on demand.
+shown_request = saved[source]["results"].get("request") or {} if fixed else {}
+shown_assumptions = saved[source]["results"].get("assumptions") or {} if fixed else {}
+prefix = f"fin_saved_{abs(hash(source))}_" if fixed else "fin_"
 with st.form("fin_parameters", border=True, enter_to_submit=False):
     cols = st.columns(4)
-    price = cols[0].number_input(t("finances.price"), min_value=0.01, max_value=2.0, step=0.01,
-                                 value=DEFAULTS.electricity_eur_per_kwh, format="%.2f",
-                                 key="fin_price", help=t("finances.price.help"), disabled=fixed)
-    ceiling_pct = cols[1].number_input(t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
-                                       value=int(round(DEFAULTS.utilisation_ceiling * 100)),
-                                       key="fin_ceiling", disabled=fixed)
+    price_cents = cols[0].number_input(
+        t("finances.price"), min_value=1, max_value=200, step=1, format="%d",
+        value=int(round(100 * float(shown_assumptions.get("electricity_eur_per_kwh",
+                                                          DEFAULTS.electricity_eur_per_kwh)))),
+        key=f"{prefix}price", help=t("finances.price.help"), disabled=fixed)
+    ceiling_pct = cols[1].number_input(
+        t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
+        value=int(round(100 * float(shown_assumptions.get("utilisation_ceiling", DEFAULTS.utilisation_ceiling)))),
+        key=f"{prefix}ceiling", disabled=fixed)
     ha = cols[2].number_input(t("consolidation.ha"), min_value=0, max_value=10, step=1,
-                              value=DEFAULTS.ha_reserve_hosts, key="fin_ha", disabled=fixed)
-    scope = cols[3].radio(t("consolidation.scope"), ["cluster", "estate"], horizontal=True,
-                          format_func=lambda v: t(f"consolidation.scope.{v}"), key="fin_scope",
+                              value=int(shown_assumptions.get("ha_reserve_hosts", DEFAULTS.ha_reserve_hosts)),
+                              key=f"{prefix}ha", disabled=fixed)
+    scopes = ["cluster", "estate"]
+    scope = cols[3].radio(t("consolidation.scope"), scopes, horizontal=True,
+                          index=scopes.index(shown_request.get("scope", "cluster")),
+                          format_func=lambda v: t(f"consolidation.scope.{v}"), key=f"{prefix}scope",
                           disabled=fixed)
     st.form_submit_button(t("finances.apply"), key="fin_apply", type="primary", disabled=fixed,
                           help=t("finances.apply.help"))
+price = price_cents / 100
 if fixed:
     plan = saved[source]["results"]
+    cap = shown_request.get("yearly_investment_cap_eur")
+    st.caption(t("finances.saved_applied", name=source, price=num(price, 2), ceiling=pct(ceiling_pct / 100),
+                 ha=num(ha), scope=t(f"consolidation.scope.{scope}").lower(),
+                 offers=", ".join(t("consolidation.target.existing") if o == EXISTING else o
+                                  for o in shown_request.get("offers") or []) or t("finances.all_offers"),
+                 cap=eur(cap) if cap else "—"))
 else:
     request = PlanRequest(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
                           method="heuristic", overrides={"electricity_eur_per_kwh": float(price)})
@@ -58,6 +76,9 @@ else:
         st.error(plan_error(err))
         st.stop()
     st.caption(t("finances.applied", price=num(price, 2), ceiling=pct(ceiling_pct / 100), ha=num(ha)))
+unplaced = plan["consolidation"].get("unplaced") or []
+if plan["consolidation"].get("status") == "PARTIAL" or unplaced:
+    st.warning(t("finances.partial", n=num(len(unplaced))))
 
 options = plan_frames.options_frame(plan)
 options["label"] = [t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"],
@@ -65,14 +86,16 @@ options["label"] = [t("finances.keep") if keep else name for keep, name in zip(o
 horizon = plan["assumptions"]["horizon_years"]
 st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
 col = st.column_config
-shown = tables.as_text(options, {"tca_eur_ttc": eur, "opex_eur": eur, "tco_eur": eur, "tco_savings_eur": eur,
-                                 "carbon_kgco2e": num, "n_hosts": num})
+shown = tables.as_text(options, {"tca_eur_ttc": eur, "licence_purchase_eur_ttc": eur, "opex_eur": eur,
+                                 "tco_eur": eur, "tco_gap_eur": eur, "carbon_kgco2e": num, "n_hosts": num})
 st.dataframe(
-    shown[["label", "n_hosts", "tca_eur_ttc", "opex_eur", "tco_eur", "tco_savings_eur", "carbon_kgco2e"]],
+    shown[["label", "n_hosts", "tca_eur_ttc", "licence_purchase_eur_ttc", "opex_eur", "tco_eur", "tco_gap_eur",
+           "carbon_kgco2e"]],
     hide_index=True, width="stretch",
     column_config={name: col.TextColumn(t(key)) for name, key in (
-        ("label", "col.option"), ("n_hosts", "col.n_hosts"), ("tca_eur_ttc", "col.tca"), ("opex_eur", "col.opex"),
-        ("tco_eur", "col.tco"), ("tco_savings_eur", "col.savings"), ("carbon_kgco2e", "col.carbon_t"))},
+        ("label", "col.option"), ("n_hosts", "col.n_hosts"), ("tca_eur_ttc", "col.tca"),
+        ("licence_purchase_eur_ttc", "col.licence_purchase"), ("opex_eur", "col.opex"),
+        ("tco_eur", "col.tco"), ("tco_gap_eur", "col.tco_gap"), ("carbon_kgco2e", "col.carbon_t"))},
 )
 st.caption(t("finances.tco_note"))
 st.plotly_chart(
@@ -102,7 +125,7 @@ else:
     st.dataframe(budget.map(eur), width="stretch")
     st.caption(t("finances.budget_note"))
     cols = st.columns(3)
-    cols[0].metric(t("col.savings"), eur(replacement["totals"]["savings_eur"]))
+    cols[0].metric(t("col.plan_savings"), eur(replacement["totals"]["savings_eur"]))
     cols[1].metric(t("col.payback"), str(replacement["payback_year"] or "—"))
     cols[2].metric(t("finances.carbon_payback"), str(replacement["carbon_payback_year"] or "—"))
 
@@ -112,8 +135,8 @@ wide = plan_frames.sensitivity_frame(plan, sorted({*PRICES, current}))
 labels = {name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"],
                                                                               strict=True)}
 st.plotly_chart(
-    charts.line_chart(wide, x="price", lines=labels,
-                      labels={"title": t("chart.sensitivity.title"), "x": t("finances.price"),
+    charts.line_chart(wide, x="price", lines=labels, money_y=True,
+                      labels={"title": t("chart.sensitivity.title"), "x": t("finances.price_eur"),
                               "y": t("col.tco")}),
     width="stretch",
 )

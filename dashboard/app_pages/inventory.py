@@ -29,6 +29,11 @@ shown_vms = tables.filter_frame(vms, search=search, search_columns=("name", "hos
                                 clusters=clusters)
 if statuses:
     shown_vms = shown_vms[shown_vms["host_id"].isin(shown_hosts["id"])]
+# The toggle sits in the VM tab, drawn after the tab labels: its state (this run's value) sets the count.
+with_templates = bool(st.session_state.get("inv_templates", False))
+total_vms = len(vms) if with_templates else int((~vms["is_template"]).sum())
+if not with_templates:
+    shown_vms = shown_vms[~shown_vms["is_template"]]
 
 tab_hosts, tab_vms, tab_ages, tab_clusters = st.tabs(
     [t("inventory.tab.hosts", n=num(len(shown_hosts))), t("inventory.tab.vms", n=num(len(shown_vms))),
@@ -38,11 +43,11 @@ with tab_hosts:
     view, config = tables.host_table(shown_hosts)
     st.dataframe(view, column_config=config, hide_index=True, width="stretch")
     st.caption(t("inventory.hosts.caption", n=num(len(shown_hosts)), total=num(len(hosts))))
+    n_unknown = int((shown_hosts["cpu_utilisation"].isna() | shown_hosts["memory_utilisation"].isna()).sum())
+    if n_unknown:
+        st.caption(t("inventory.unknown_usage", n=num(n_unknown)))
 with tab_vms:
-    with_templates = st.toggle(t("filter.templates"), value=False, key="inv_templates")
-    total_vms = len(vms) if with_templates else int((~vms["is_template"]).sum())
-    if not with_templates:
-        shown_vms = shown_vms[~shown_vms["is_template"]]
+    st.toggle(t("filter.templates"), value=False, key="inv_templates")
     view, config = tables.vm_table(shown_vms)
     st.dataframe(view, column_config=config, hide_index=True, width="stretch")
     st.caption(t("inventory.vms.caption", n=num(len(shown_vms)), total=num(total_vms)))

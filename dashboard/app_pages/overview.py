@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import charts, data, plan_frames, plans
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, pct, qty, t
+from dashboard.i18n import current_language, eur, num, pct, qty, t
+from parcimonie.wording import value_text
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
@@ -28,27 +29,44 @@ row[1].metric(t("kpi.cores"), num(summary.total_cores))
 row[2].metric(t("kpi.vcpus"), num(summary.total_vcpus),
               help=t("kpi.vcpus.help", ratio=num(summary.total_vcpus / summary.total_cores, 1)
                      if summary.total_cores else "—"))
-row[3].metric(t("kpi.median_cpu"), pct(hosts["cpu_utilisation"].median()),
-              help=t("kpi.median_cpu.help"))
+known_usage = hosts["cpu_utilisation"].notna()
+row[3].metric(t("kpi.median_cpu"), pct(hosts.loc[known_usage, "cpu_utilisation"].median()),
+              help=t("kpi.median_cpu.help", n=num(int(known_usage.sum())),
+                     unknown=num(int((~known_usage).sum()))))
+inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
+if inputs.physical_hosts:
+    st.caption(t("kpi.hosts.physical", n=num(len(inputs.physical_hosts)), n_planned=num(inputs.hosts.n_hosts)))
 
 st.subheader(t("overview.cost"))
 with st.spinner(t("spinner.tco")):
     current = plans.current_cost(ctx.url, ctx.snapshot)
-best = plan_frames.best_scenario(plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url)))
+defaults = plans.default_assumptions()
+saved = plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))
+differing = {s["name"]: plan_frames.assumption_differences(s["results"].get("assumptions") or {}, defaults)
+             for s in saved if s["results"].get("replacement")}
+best = plan_frames.best_scenario([s for s in saved if not differing.get(s["name"])])
 row = st.columns(3)
-row[0].metric(t("kpi.tco_now"), eur(current.tco_eur_per_year), help=t("kpi.tco_now.help"))
+row[0].metric(t("kpi.opex_now", year=current.year), eur(current.opex_eur_per_year),
+              help=t("kpi.opex_now.help", year=current.year))
 row[1].metric(t("kpi.energy_now"), qty(current.energy_kwh_per_year / 1000, "MWh"),
               help=t("kpi.energy_now.help"))
 if best is None:
-    row[2].metric(t("kpi.best_saving"), "—")
+    row[2].metric(t("kpi.best_saving.none"), "—")
     st.caption(t("overview.no_scenario"))
 else:
-    row[2].metric(t("kpi.best_saving"), eur(best.saving_eur_per_year),
+    row[2].metric(t("kpi.best_saving", year=best.year), eur(best.saving_eur_per_year),
                   delta=pct(best.saving_share, 1) if best.saving_share is not None else None,
-                  help=t("kpi.best_saving.help", name=best.name))
+                  help=t("kpi.best_saving.help", name=best.name, year=best.year))
     st.caption(t("overview.best", name=best.name, hosts_before=num(best.n_hosts_before),
                  hosts_after=num(best.n_hosts_after), horizon=num(best.horizon_years),
                  total=eur(best.saving_eur_horizon)))
+others = {name: diff for name, diff in differing.items() if diff}
+if others:
+    st.caption(t("overview.other_assumptions", details="; ".join(
+        f"« {name} » ({', '.join(f'{k} = {value_text(v)}' for k, v in diff.items())})"
+        if current_language() == "fr" else
+        f"\"{name}\" ({', '.join(f'{k} = {v}' for k, v in diff.items())})"
+        for name, diff in others.items())))
 
 st.plotly_chart(
     charts.utilisation_histogram(hosts, {

@@ -34,32 +34,40 @@ split = plan_frames.savings_split(chosen)
 col = st.column_config
 
 st.subheader(t("scenarios.summary"))
+summary = summary.assign(offer=summary["offer"].map(lambda o: o or t("consolidation.target.existing")))
 shown = tables.as_text(summary, {
     "n_hosts_before": num, "n_hosts_after": num, "n_hosts_freed": num, "tca_eur_ttc": eur, "tco_eur": eur,
-    "total_savings_eur": eur, "payback_year": _year,
+    "plan_n_hosts": num, "plan_investment_eur": eur, "total_savings_eur": eur, "payback_year": _year,
     "updated_at": day,
 })
 st.dataframe(
     shown[["scenario", "offer", "n_hosts_before", "n_hosts_after", "n_hosts_freed", "tca_eur_ttc", "tco_eur",
-           "total_savings_eur", "payback_year", "updated_at"]],
+           "plan_n_hosts", "plan_investment_eur", "total_savings_eur", "payback_year", "updated_at"]],
     hide_index=True, width="stretch",
     column_config={name: col.TextColumn(t(key)) for name, key in (
         ("scenario", "col.scenario"), ("offer", "col.offer"), ("n_hosts_before", "consolidation.hosts_before"),
-        ("n_hosts_after", "col.hosts_after"), ("n_hosts_freed", "col.hosts_freed"), ("tca_eur_ttc", "col.tca"),
-        ("tco_eur", "col.tco"), ("total_savings_eur", "col.savings"), ("payback_year", "col.payback"),
-        ("updated_at", "col.updated_at"))},
+        ("n_hosts_after", "col.hosts_after_now"), ("n_hosts_freed", "col.hosts_freed"),
+        ("tca_eur_ttc", "col.tca_now"), ("tco_eur", "col.tco_now"), ("plan_n_hosts", "col.plan_hosts"),
+        ("plan_investment_eur", "col.plan_investment"), ("total_savings_eur", "col.plan_savings"),
+        ("payback_year", "col.payback"), ("updated_at", "col.updated_at"))},
 )
 st.caption(t("scenarios.summary_note"))
 if split.empty:
     st.info(t("scenarios.no_replacement"))
     st.stop()
-curves = curves.assign(scenario=curves["scenario"].fillna(t("scenarios.baseline")))
+n_baselines = curves.loc[curves["is_baseline"], "scenario"].nunique()
+curves = curves.assign(scenario=[
+    (t("scenarios.baseline") if n_baselines == 1 else t("scenarios.baseline_of", names=name)) if baseline else name
+    for name, baseline in zip(curves["scenario"], curves["is_baseline"], strict=True)])
 st.plotly_chart(charts.cumulative_costs(curves, {
     "title": t("scenarios.cumulative"), "x": t("col.year"), "y": t("chart.eur")}), width="stretch")
+if n_baselines > 1:
+    st.caption(t("scenarios.baselines_note"))
 st.plotly_chart(charts.stacked_bars(split, x="scenario", horizontal=True, parts={
     "energy_eur": t("line.energy"), "licences_eur": t("line.licences"),
     "maintenance_eur": t("line.maintenance"), "staff_eur": t("line.staff"),
-    "rack_eur": t("line.rack"), "investissement_eur": t("line.investissement"),
+    "rack_eur": t("line.rack"), "investissement_materiel_eur": t("saving.investissement_materiel"),
+    "investissement_licences_eur": t("saving.investissement_licences"),
     "fctva_eur": t("line.fctva")},
     labels={"title": t("scenarios.split"), "x": t("chart.eur"), "y": t("col.scenario")}),
     width="stretch")

@@ -117,7 +117,7 @@ def _page_text(driver: object, base: str, path: str, expected: str, timeout: flo
 
 
 def test_overview_reads_right(served: str, browser: object) -> None:
-    text = _page_text(browser, served, "", "TCO annuel actuel")
+    text = _page_text(browser, served, "", "Coût de fonctionnement annuel")
     assert "Vue d'ensemble du parc" in text
     for label in ("Hôtes", "VM par hôte", "Âge moyen des hôtes", "Hôtes hors garantie"):
         assert label in text
@@ -144,3 +144,9 @@ def test_inventory_and_scenarios_read_right(served: str, browser: object) -> Non
     text = _page_text(browser, served, "scenarios", "Scénarios")
     assert "Traceback" not in text
     browser.save_screenshot(str(SCREENSHOTS / "parcimonie-scenarios.png"))  # type: ignore[attr-defined]
+
+
+def test_overview_url_opens_the_overview(served: str, browser: object) -> None:
+    text = _page_text(browser, served, "overview", "Coût de fonctionnement annuel")
+    assert "Vue d'ensemble du parc" in text
+    assert "Page not found" not in text and "You have requested page" not in text

@@ -18,6 +18,9 @@ def test_runs_and_errors(run_page: RunPage, demo_url: str) -> None:
     assert "Aucune collecte planifiée" in shown
     history = at.dataframe[0].value
     assert len(history) == 2 and set(history["status"]) == {"réussie", "échouée"}
+    assert "None" not in history.to_string() and "—" in set(history["error"])  # no raw None
+    assert all("." not in v for v in history["duration_s"])  # French decimal comma
+    assert "\u202f" in history["n_vms"].iloc[-1] or len(history["n_vms"].iloc[-1]) <= 3
     at.multiselect(key="runs_status").select("failed").run()
     assert list(at.dataframe[0].value["source"]) == ["vsphere:vc1"]
 

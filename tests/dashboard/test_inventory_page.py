@@ -49,11 +49,17 @@ def test_cluster_and_status_filters(run_page: RunPage, demo_url: str) -> None:
     assert 0 < len(hosts) < total and set(hosts["status"]) == {"À retirer"}
 
 
+def _vm_tab(at) -> int:  # type: ignore[no-untyped-def]
+    label = next(tab.label for tab in at.tabs if tab.label.startswith("VM ("))
+    return int(label.split("(")[1].rstrip(")").replace("\u202f", ""))
+
+
 def test_templates_toggle_adds_templates(run_page: RunPage, demo_url: str) -> None:
     at = run_page("inventory", demo_url)
     without = _rows(at, 1)
+    assert _vm_tab(at) == without  # the tab counts what the table shows: templates hidden
     at.toggle(key="inv_templates").set_value(True).run()
-    assert _rows(at, 1) > without
+    assert _rows(at, 1) > without and _vm_tab(at) == _rows(at, 1)
 
 
 def test_english(run_page: RunPage, demo_url: str) -> None:

@@ -99,18 +99,61 @@ def _amount(text: str) -> float:
     return float(text.replace("\u202f", "").replace("\u00a0€", "").replace(",", "."))
 
 
-def test_consolidation_defaults_to_one_offer_and_compares_all_on_demand(run_page: RunPage,
-                                                                        demo_url: str) -> None:
+def test_consolidation_compares_every_offer_on_a_small_estate(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)  # 300 VMs: as the CLI and Finances, every offer competes
+    offers = at.multiselect(key="cons_offers")
+    assert len(offers.options) > 1 and offers.value == offers.options
+    assert "Offre retenue" in texts(at) and "Offre étudiée" not in texts(at)
+
+
+def test_consolidation_defaults_to_one_offer_and_compares_all_on_demand(run_page: RunPage, demo_url: str,
+                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 10)  # a "large" estate
     at = run_page("consolidation", demo_url)
     offers = at.multiselect(key="cons_offers")
     assert len(offers.value) == 1 and len(offers.options) > 1
     assert not at.dataframe[0].value.columns.tolist() == ["offer", "tco"]
+    assert "Offre étudiée" in texts(at) and "Offre retenue" not in texts(at)  # it won no comparison
     at.button(key="cons_all").click().run()
     assert not at.exception
     assert at.multiselect(key="cons_offers").value == offers.options
+    assert "Offre retenue" in texts(at)
     by_offer = at.dataframe[0].value
     assert list(by_offer.columns) == ["offer", "tco"] and len(by_offer) == len(offers.options)
     assert all(v.endswith("\u00a0€") for v in by_offer["tco"])
+
+
+def test_consolidation_words_its_own_sentences(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)
+    shown = texts(at)
+    assert "VM placées sur" in shown and "borne inférieure" in shown
+    assert " VMs on " not in shown and "lower bound" not in shown  # the optimizer's English message
+    gap_help = next(m.help for m in at.metric if m.label == "Écart à la borne")
+    assert _metric(at, "Écart à la borne") != "—" or "%" not in gap_help  # no "(0,0 %)" beside a "—"
+    excluded = next(c.value for c in at.caption if "écartées par la politique" in c.value)
+    assert "modèles de VM" in excluded and "éteintes" not in excluded  # powered-off VMs are planned by default
+    n_excluded = int(excluded.split()[0].replace("\u202f", ""))
+    tab = next(tab.label for tab in at.tabs if tab.label.startswith("VM non placées"))
+    assert int(tab.split("(")[1].rstrip(")").replace("\u202f", "")) >= n_excluded > 0
+    listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["vm", "host", "reason"])
+    assert (listed["reason"] == "modèle de VM, exclu par la politique").sum() == n_excluded
+
+
+def test_freed_hosts_keep_no_unplaced_vm() -> None:
+    import pandas as pd
+
+    from dashboard.plan_frames import consolidation_frames
+
+    hosts = pd.DataFrame({"id": [1, 2], "name": ["esx1", "esx2"], "cluster": ["A", "A"], "n_cores": [8, 8],
+                          "memory_gib": [64.0, 64.0], "purchase_year": [2016, 2017], "n_vms": [1, 1]})
+    vms = pd.DataFrame({"name": ["big", "small"], "host": ["esx1", "esx2"], "is_template": [False, False],
+                        "power_state": ["on", "on"]})
+    plan = {"request": {}, "consolidation": {
+        "targets": [], "placement": [{"vm": "small", "from_host": "esx2", "to_host": "nouveau-001"}],
+        "hosts_freed": ["esx1", "esx2"], "unplaced": [{"vm": "big", "reason": "no target host left"}]}}
+    frames = consolidation_frames(plan, hosts=hosts, clusters={}, vms=vms)
+    assert list(frames.freed["host"]) == ["esx2"] and frames.n_kept_by_unplaced == 1
+    assert list(frames.unplaced["host"]) == ["esx1"] and frames.excluded.empty
 
 
 def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: str) -> None:
@@ -131,15 +174,21 @@ def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: s
     assert not at.exception
     summary = at.dataframe[0].value
     assert len(summary) == 3
-    costed = summary[summary["offer"].notna()]
+    repacked = summary["offer"] == "Hôtes existants (resserrer)"  # never a raw None
+    costed = summary[~repacked]
     assert len(costed) == 2 and all(_amount(v) > 0 for v in costed["total_savings_eur"])
-    repack = summary[summary["offer"].isna()].iloc[0]
+    assert all(int(v) > 0 for v in costed["plan_n_hosts"])
+    assert all(_amount(v) > 0 for v in costed["plan_investment_eur"])
+    repack = summary[repacked].iloc[0]
     assert repack["total_savings_eur"] == "—" and int(repack["n_hosts_freed"]) > 0
+    assert repack["plan_n_hosts"] == "—"
+    assert "None" not in summary.to_string()
     assert len(at.get("plotly_chart")) == 2
     at.multiselect(key="scen_pick").set_value([costed["scenario"].iloc[0]]).run()
     assert len(at.dataframe[0].value) == 1
     at.switch_page("app_pages/overview.py").run()
-    assert _metric(at, "Économie du meilleur scénario").endswith("\u00a0€")
+    best = next(m for m in at.metric if m.label.startswith("Meilleur scénario : économie en "))
+    assert best.value.endswith("\u00a0€") and "dernière année de son plan" in best.help
     assert "Meilleur scénario" in texts(at)
 
 
@@ -152,7 +201,8 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     from tests.conftest import TODAY
 
     engine = make_engine(demo_url)
-    request = PlanRequest(method="heuristic")  # what `parcimonie plan --scenario CLI` runs
+    request = PlanRequest(method="heuristic", ceiling=0.4, scope="estate", yearly_investment_cap_eur=100000,
+                          overrides={"electricity_eur_per_kwh": 0.30})  # `parcimonie plan --scenario CLI …`
     with Session(engine) as session:
         result = run_plan(load_estate(session), request, today=TODAY).to_dict()
     with session_scope(engine) as session:
@@ -164,16 +214,29 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     row = summary.iloc[0]
     assert row["offer"] == result["consolidation"]["offer"]
     assert int(row["n_hosts_after"]) == result["consolidation"]["n_hosts_after"]
-    assert _amount(row["total_savings_eur"]) == round(result["replacement"]["totals"]["savings_eur"])
+    replacement = result["replacement"]
+    assert int(row["plan_n_hosts"]) == replacement["yearly"][-1]["n_hosts_scenario"]  # the saved plan's end
+    assert _amount(row["plan_investment_eur"]) == round(sum(r["investissement_eur"]
+                                                            for r in replacement["budget_scenario"]))
+    assert _amount(row["total_savings_eur"]) == round(replacement["totals"]["savings_eur"])
     assert len(at.get("plotly_chart")) == 2
     at.switch_page("app_pages/overview.py").run()
     assert "Plan CLI" in texts(at)
+    assert not any(m.label.startswith("Meilleur scénario : économie en") for m in at.metric)  # other assumptions
+    assert "Non comparés" in texts(at) and "electricity_eur_per_kwh = 0,3" in texts(at)
     at.switch_page("app_pages/finances.py").run()
     at.selectbox(key="fin_source").set_value("Plan CLI").run()
     assert not at.exception
-    assert at.number_input(key="fin_price").disabled
+    form = {n.label: n for n in at.number_input}
+    price, ceiling = form["Prix de l'électricité (c€/kWh TTC)"], form["Plafond d'utilisation (%)"]
+    assert price.disabled and price.value == 30 and ceiling.value == 40  # the scenario's, not the defaults
+    assert at.radio[0].value == "estate"
+    assert any("Plan « Plan CLI » calculé à 0,30 €/kWh" in c.value and "100\u202f000" in c.value
+               for c in at.caption)
     options = at.dataframe[0].value
     assert list(options["label"])[1:] == [o["name"] for o in result["options"][1:]]
+    at.selectbox(key="fin_source").set_value("").run()  # back to the form: its own values
+    assert at.number_input(key="fin_price").value == 20 and not at.number_input(key="fin_price").disabled
 
 
 def test_scenarios_page_without_scenarios(run_page: RunPage, demo_url: str) -> None:
@@ -189,20 +252,26 @@ def test_finances_tco_tca_budget_and_energy_price(run_page: RunPage, demo_url: s
     assert options["label"].iloc[0] == "Garder le parc actuel" and len(options) > 2
     assert all(_amount(v) > 0 for v in options["tca_eur_ttc"].iloc[1:])
     assert options["tca_eur_ttc"].iloc[0] == "0\u00a0€"
+    assert "tco_gap_eur" in options and "licence_purchase_eur_ttc" in options  # TCO gap, not the plan's saving
+    assert any(m.label == "Économie du plan" for m in at.metric)
     budget = at.dataframe[1].value
-    assert "Investissement (achats, 2183)" in budget.index and "FCTVA perçu (recette)" in budget.index
-    assert budget.loc["Investissement (achats, 2183)"].iloc[0].endswith("\u00a0€")
+    assert "FCTVA perçu (recette)" in budget.index and "Investissement (achats, 2183)" not in budget.index
+    invest, hardware, licences = (budget.loc[line].map(_amount) for line in (
+        "Investissement (achats)", "dont matériel (2183)", "dont licences perpétuelles (2051)"))
+    assert (abs(hardware + licences - invest) <= 1).all() and licences.sum() > 0
+    assert "licences perpétuelles Windows Datacenter (2051)" in texts(at)
     keep_before = _amount(options["tco_eur"].iloc[0])
-    at.number_input(key="fin_price").set_value(0.40).run()  # in the form: nothing recomputed yet
+    assert at.number_input(key="fin_price").value == 20  # c€/kWh: no decimal point in French
+    at.number_input(key="fin_price").set_value(40).run()  # in the form: nothing recomputed yet
     assert _amount(at.dataframe[0].value["tco_eur"].iloc[0]) == keep_before
-    at.number_input(key="fin_price").set_value(0.40)
+    at.number_input(key="fin_price").set_value(40)
     at.button(key="fin_apply").click().run()  # submitted with the form
     assert _amount(at.dataframe[0].value["tco_eur"].iloc[0]) > keep_before
     assert any("0,40 €/kWh" in c.value for c in at.caption)
     at.selectbox(key="fin_option").set_value("baseline").run()
     assert not at.exception
-    at.number_input(key="fin_price").set_value(-1.0).run()
-    assert not at.exception and 0.01 <= at.number_input(key="fin_price").value <= 2.0
+    at.number_input(key="fin_price").set_value(-1).run()
+    assert not at.exception and 1 <= at.number_input(key="fin_price").value <= 200
 
 
 def test_finances_offers_the_budget_workbook(run_page: RunPage, demo_url: str) -> None:

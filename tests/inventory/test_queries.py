@@ -131,3 +131,19 @@ def test_next_run_times_without_and_with_a_job_store(engine: Engine) -> None:
         conn.execute(insert(jobs), [{"id": "collect-all", "next_run_time": when.timestamp(), "job_state": "x"},
                                     {"id": "paused", "next_run_time": None, "job_state": "x"}])
     assert next_run_times(engine) == {"collect-all": when}
+
+
+def test_unknown_usage_stays_unknown(engine: Engine) -> None:
+    idle = HostRecord(external_id="h3", name="esx3", cluster_external_id="c1", site_external_id="s1", n_sockets=2,
+                      n_cores_per_socket=10, cpu_mhz=2000.0, memory_mib=262144.0)  # no P95, no VM
+    estate = ESTATE.model_copy(update={"hosts": [*ESTATE.hosts, idle]})
+    record_run(engine, source="csv", kind="csv", collect=lambda: estate)
+    with Session(engine) as session:
+        hosts = host_frame(session, today=TODAY).set_index("name")
+    esx3 = hosts.loc["esx3"]
+    assert esx3["cpu_utilisation"] != esx3["cpu_utilisation"]  # NaN, not 0 %
+    assert esx3["memory_utilisation"] != esx3["memory_utilisation"]
+    assert hosts["cpu_utilisation"].median() == pytest.approx((0.1 + 0.5) / 2)  # esx3 left out
+    clusters = cluster_frame(hosts.reset_index()).set_index("cluster")
+    assert clusters.loc["CL-PROD", "n_hosts"] == 2
+    assert clusters.loc["CL-PROD", "cpu_utilisation"] == pytest.approx(0.1)  # esx3's capacity not counted
