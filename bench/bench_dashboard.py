@@ -114,11 +114,11 @@ def main() -> int:
         at.switch_page("app_pages/finances.py")
         at.run()
         clock.lap()
-        edit = _timed(lambda: at.number_input(key="fin_price").set_value(0.30).run())
+        edit = _timed(lambda: at.number_input(key="fin_price").set_value(30).run())
         print(f"finances price edited, not applied: {edit:.2f} s (run_plan {clock.lap():.2f} s)", flush=True)
 
         def apply() -> None:
-            at.number_input(key="fin_price").set_value(0.30)
+            at.number_input(key="fin_price").set_value(30)
             at.button(key="fin_apply").click().run()
 
         applied = _timed(apply)
