@@ -145,27 +145,12 @@ def pack_vectors(
     # Work in normalised units (capacity of the largest bin = 1 per dimension).
     capn = caps / ref
     w0, w1 = float(weights[0]), float(weights[1])
+    # Dot-product placement over pre-opened bins, and classic best fit when the instance is small enough.
+    spreads = (True, False) if order.size <= second_rule_max_items else (True,)
     runs = [
-        _greedy(
-            norm=norm,
-            order=order,
-            capn=capn,
-            weights=(w0, w1),
-            n_preopened=n_preopened,
-            spread=True,
-        )
+        _greedy(norm=norm, order=order, capn=capn, weights=(w0, w1), n_preopened=n_preopened, spread=spread)
+        for spread in spreads
     ]
-    if order.size <= second_rule_max_items:
-        runs.append(
-            _greedy(
-                norm=norm,
-                order=order,
-                capn=capn,
-                weights=(w0, w1),
-                n_preopened=n_preopened,
-                spread=False,
-            )
-        )
     assignment, perm, res0, res1, n_open, _ = min(runs, key=lambda r: (-r[5], np.unique(r[0][r[0] >= 0]).size))
     # An item skipped by the greedy pass fitted no bin when its turn came; residuals only shrink
     # afterwards, so it fits nowhere at the end either.
