@@ -62,7 +62,10 @@ def _latest_success(session: Session) -> tuple[int | None, datetime | None]:
 
 def snapshot_key(session: Session) -> str:
     """A key that changes whenever the inventory does (latest successful run), for caches."""
-    run_id, finished_at = _latest_success(session)
+    return _key(*_latest_success(session))
+
+
+def _key(run_id: int | None, finished_at: datetime | None) -> str:
     return f"{run_id}@{finished_at.isoformat() if isinstance(finished_at, datetime) else finished_at}"
 
 
@@ -179,6 +182,7 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         is_template=[bool(r.is_template) for r in vm_rows],
         is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
     )
+    latest = _latest_success(session)
     return EstateInputs(
         hosts=hosts,
         vms=vms,
@@ -188,7 +192,7 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         skipped_hosts=skipped,
         physical_hosts=physical,
         unsized_vms=unsized,
-        snapshot_key=snapshot_key(session),
-        snapshot_at=_latest_success(session)[1],
+        snapshot_key=_key(*latest),
+        snapshot_at=latest[1],
         vat_rate=vat_rate,
     )
