@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors.demo import generate_demo_estate  # noqa: E402
 from inventory import estate_summary, make_engine, record_run, upgrade_database  # noqa: E402
-from parcimonie.estate_inputs import load_estate  # noqa: E402
+from parcimonie.planning.estate_inputs import load_estate  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 

@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 import streamlit as st
 
-from dashboard import formatting
 from dashboard.strings import STRINGS
+from parcimonie.planning import formatting
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}

@@ -1,4 +1,4 @@
-"""A plan's JSON (``parcimonie.plan_json``) shaped into the frames the pages show (pure pandas).
+"""A plan's JSON (``parcimonie.planning.document``) shaped into the frames the pages show (pure pandas).
 
 The same JSON comes from an interactive plan or from a saved scenario, whether the dashboard or
 ``parcimonie plan --scenario NAME`` saved it. Repacking onto existing hosts has no replacement plan
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parcimonie.estate_inputs import EstateInputs
+from parcimonie.planning.estate_inputs import EstateInputs
 
 NO_CLUSTER = "—"
 BUDGET_LINES = ("investissement_eur", "investissement_materiel_eur", "investissement_licences_eur", "fctva_eur",

@@ -21,10 +21,10 @@ from dashboard import plan_frames
 from dashboard.data import SnapshotKey, engine_for, load_hosts, load_vms, today
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
 from inventory.queries import scenarios_version
-from parcimonie.estate_inputs import EstateInputs, load_estate
 from parcimonie.planning import PlanRequest, build_assumptions, estate_cost, run_plan
+from parcimonie.planning.estate_inputs import EstateInputs, load_estate
 
-PLAN_FORMAT = 1  # parcimonie.plan_json's "format": the scenarios the pages can read
+PLAN_FORMAT = 1  # parcimonie.planning.document's "format": the scenarios the pages can read
 COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
 
 
@@ -51,7 +51,7 @@ class ScenarioNameError(ValueError):
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
-    """The inventory as optimizer tables (parcimonie.estate_inputs.load_estate).
+    """The inventory as optimizer tables (parcimonie.planning.estate_inputs.load_estate).
 
     A resource, not data: shared read-only by every session and never copied (the frozen tables of
     50 000 VMs would otherwise be unpickled at each call).
@@ -143,7 +143,7 @@ def scenarios_key(url: str) -> tuple[int, datetime | None]:
 def load_scenarios(url: str, key: tuple[int, datetime | None]) -> list[dict[str, Any]]:
     """Saved plans, most recently updated first: name, kind, created_at, updated_at, parameters, results.
 
-    Scenarios in another format than ``parcimonie.plan_json``'s are left out.
+    Scenarios in another format than ``parcimonie.planning.document``'s are left out.
     """
     if key[0] == 0:
         return []

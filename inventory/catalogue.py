@@ -2,7 +2,7 @@
 
 Typical 2026 configurations for a French authority buying through a framework contract, EUR TTC.
 Power is the vendors' rated idle/maximum for the configuration; embodied carbon is left empty here
-and filled from Boavizta's reference data when the catalogue is seeded (``parcimonie.footprint``).
+and filled from Boavizta's reference data when the catalogue is seeded (``parcimonie.planning.footprint``).
 Every row is editable by the user; nothing here is a quote.
 """
 

@@ -25,8 +25,8 @@ from inventory import (
 )
 from parcimonie.console import make_console
 from parcimonie.context import MissingDatabase, open_engine, safe_url
-from parcimonie.footprint import fill_offer_footprints
 from parcimonie.logs import configure_logging
+from parcimonie.planning.footprint import fill_offer_footprints
 from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from sqlmodel import Session
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
-from parcimonie.estate_inputs import load_estate
 from parcimonie.planning import PlanError, PlanRequest, run_plan, vat_rate_of
+from parcimonie.planning.estate_inputs import load_estate
+from parcimonie.planning.messages import LINE_LABELS, drivers_sentence, euros, num, reason_text
+from parcimonie.planning.workbook import write_workbook
 from parcimonie.settings import Settings
-from parcimonie.wording import LINE_LABELS, drivers_sentence, euros, num, reason_text
-from parcimonie.workbook import write_workbook
 
 
 def _parse_override(text: str) -> tuple[str, Any]:

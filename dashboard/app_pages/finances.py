@@ -1,6 +1,6 @@
 """Finances: TCO vs TCA per option, the yearly investissement / fonctionnement budget, energy price.
 
-Reads a plan's JSON (parcimonie.plan_json): either computed here from the parameters (every offer
+Reads a plan's JSON (parcimonie.planning.document): either computed here from the parameters (every offer
 competes, replacement plan included) or a saved scenario, the CLI's included.
 
 The parameters (electricity price included: it is an assumption of the plan) sit in a form: the plan
@@ -17,7 +17,7 @@ from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions
 from parcimonie.planning import EXISTING, PlanRequest
-from parcimonie.workbook import workbook_bytes
+from parcimonie.planning.workbook import workbook_bytes
 
 DEFAULTS = Assumptions()
 PARAMETERS = ""  # the source "plan from the parameters below"

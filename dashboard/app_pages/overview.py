@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts, data, plan_frames, plans
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, qty, t
-from parcimonie.wording import value_text
+from parcimonie.planning.messages import value_text
 
 st.title(t("overview.title"))
 ctx = require_snapshot()

@@ -196,8 +196,8 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     from sqlmodel import Session
 
     from inventory import save_scenario, session_scope
-    from parcimonie.estate_inputs import load_estate
     from parcimonie.planning import PlanRequest, run_plan
+    from parcimonie.planning.estate_inputs import load_estate
     from tests.conftest import TODAY
 
     engine = make_engine(demo_url)

@@ -24,8 +24,8 @@ from optimizer import (
     plan_consolidation,
     plan_replacement,
 )
-from parcimonie.estate_inputs import EstateInputs
-from parcimonie.plan_json import plan_to_dict
+from parcimonie.planning.document import plan_to_dict
+from parcimonie.planning.estate_inputs import EstateInputs
 
 EXISTING = "existing"
 
@@ -83,7 +83,7 @@ class PlanOutcome:
     replacement: ReplacementPlan | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready plan (see parcimonie.plan_json)."""
+        """JSON-ready plan (see parcimonie.planning.document)."""
         return plan_to_dict(self)
 
 

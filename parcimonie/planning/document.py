@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from optimizer import BudgetPlan, ConsolidationResult, OptionTco, ReplacementPlan
-from parcimonie.wording import plan_warnings
+from parcimonie.planning.messages import plan_warnings
 
 if TYPE_CHECKING:
-    from parcimonie.planning import PlanOutcome
+    from parcimonie.planning.service import PlanOutcome
 
 OPEX_KEYS = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
 

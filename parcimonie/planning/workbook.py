@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parcimonie.wording import ASSUMPTION_LABELS, LINE_LABELS, drivers_sentence, reason_text, value_text
+from parcimonie.planning.messages import ASSUMPTION_LABELS, LINE_LABELS, drivers_sentence, reason_text, value_text
 
 EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
 from parcimonie.cli import app
-from parcimonie.estate_inputs import EstateInputs, load_estate
 from parcimonie.planning import EXISTING, PlanError, PlanRequest, run_plan
-from parcimonie.workbook import workbook_bytes
+from parcimonie.planning.estate_inputs import EstateInputs, load_estate
+from parcimonie.planning.workbook import workbook_bytes
 from tests.conftest import TODAY
 
 runner = CliRunner()

@@ -5,7 +5,7 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from inventory import HostModel, ensure_default_catalogue, session_scope
-from parcimonie.footprint import embodied_footprint, fill_offer_footprints
+from parcimonie.planning.footprint import embodied_footprint, fill_offer_footprints
 
 
 def test_more_memory_and_cores_weigh_more() -> None:

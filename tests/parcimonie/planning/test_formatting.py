@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.formatting import (
+from parcimonie.planning.formatting import (
     MISSING,
     NBSP,
     NNBSP,

@@ -1,6 +1,6 @@
 """French wording of plan figures and reasons."""
 
-from parcimonie.wording import euros, num, reason_text, value_text
+from parcimonie.planning.messages import euros, num, reason_text, value_text
 
 
 def test_french_numbers() -> None:
@@ -16,7 +16,7 @@ def test_known_reasons_are_translated_and_unknown_kept() -> None:
 
 
 def test_plan_warnings_flag_what_must_not_be_missed() -> None:
-    from parcimonie.wording import plan_warnings
+    from parcimonie.planning.messages import plan_warnings
 
     plan = {
         "request": {"yearly_investment_cap_eur": 100_000.0},
