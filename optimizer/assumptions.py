@@ -1,13 +1,13 @@
 """Every default figure the optimizer uses, with its source.
 
 All figures are *defaults*: callers override them with `Assumptions.with_overrides(...)`, and every
-result echoes `Assumptions.to_dict()` so a report can say which values produced it. Sources refer to
-`/work/shared/DOMAIN.md` (the project's domain notes); figures marked "to check" are Parcimonie
+result echoes `Assumptions.to_dict()` so a report can say which values produced it. Sources are
+listed in `docs/assumptions.md` (one row per field); figures marked "to check" are Parcimonie
 defaults without a firm public source and must be confirmed per authority.
 
 Money conventions: purchase prices, install services, licence and support list prices are **HT**
 (before VAT). Operating costs are reported **TTC** because a local authority does not recover the
-VAT on operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the
+VAT on operating spending (docs/assumptions.md); investment spending is reported TTC with the
 FCTVA recovery shown as a separate line.
 """
 
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
-#: capacity" (French press 2015-2018, DOMAIN.md). Offered as a cautious preset, not a law.
+#: capacity" (French press 2015-2018, docs/assumptions.md). Offered as a cautious preset, not a law.
 CAUTIOUS_CEILING: float = 0.40
 
 
@@ -42,22 +42,22 @@ class Assumptions:
     """
 
     # --- horizon and finance -------------------------------------------------------------------
-    horizon_years: int = 5  # DOMAIN.md: depreciation 5 y default (M57, 3-5 y common for IT)
-    discount_rate: float = 0.07  # Azure Migrate business case default discount rate (DOMAIN.md)
+    horizon_years: int = 5  # depreciation 5 y default (M57, 3-5 y common for IT; docs/assumptions.md)
+    discount_rate: float = 0.07  # Azure Migrate business case default discount rate (docs/assumptions.md)
     depreciation_years: int = 5  # M57/M14 linear amortissement, duration voted by the assembly
-    vat_rate: float = 0.20  # French standard VAT rate (DOMAIN.md)
+    vat_rate: float = 0.20  # French standard VAT rate (docs/assumptions.md)
     fctva_enabled: bool = True  # FCTVA recovery on eligible investment spending
-    fctva_rate: float = 0.16404  # FCTVA rate on TTC amounts through 2024 (DOMAIN.md; 2025 bill: 14.85 %)
-    fctva_delay_years: int = 1  # FCTVA paid in year N, N+1 or N+2 depending on regime (DOMAIN.md)
+    fctva_rate: float = 0.16404  # FCTVA rate on TTC amounts through 2024 (docs/assumptions.md; 2025 bill: 14.85 %)
+    fctva_delay_years: int = 1  # FCTVA paid in year N, N+1 or N+2 depending on regime (docs/assumptions.md)
 
     # --- energy and carbon ---------------------------------------------------------------------
-    electricity_eur_per_kwh: float = 0.20  # TTC all-in, DOMAIN.md default (regulated ~0.239 TTC 2025)
-    pue: float = 1.8  # small on-premise server room; Azure Migrate on-prem default (DOMAIN.md)
-    #: ADEME Base Empreinte *consumption mix* for France (DOMAIN.md: roughly 50-75 g,
+    electricity_eur_per_kwh: float = 0.20  # TTC all-in, to check (regulated ~0.239 TTC 2025; docs/assumptions.md)
+    pue: float = 1.8  # small on-premise server room; Azure Migrate on-prem default (docs/assumptions.md)
+    #: ADEME Base Empreinte *consumption mix* for France (docs/assumptions.md: roughly 50-75 g,
     #: year-dependent; to check). Not RTE's 21.7 g production figure, nor Boavizta's bundled
     #: 0.098 kg (2019).
     grid_kgco2e_per_kwh: float = 0.052
-    #: Embodied footprint of a 2-socket rack server: Boavizta measurements in DOMAIN.md give
+    #: Embodied footprint of a 2-socket rack server: Boavizta (boaviztapi 2.5.0) measurements give
     #: 0.94 t (2xE5-2650) to 1.0-1.5 t (2xGold 6430); range 1-3 t. Default mid-low value.
     embodied_kgco2e_per_server: float = 1500.0
     embodied_lifetime_years: int = 5  # amortisation of embodied carbon = depreciation duration (to check)
@@ -74,16 +74,16 @@ class Assumptions:
     # --- licences ------------------------------------------------------------------------------
     vsphere_enabled: bool = True
     vsphere_eur_per_core_per_year: float = 150.0  # HT subscription, Broadcom per-core model (to check)
-    vsphere_min_cores_per_cpu: int = 16  # Broadcom: minimum 16 cores counted per CPU (DOMAIN.md)
+    vsphere_min_cores_per_cpu: int = 16  # Broadcom: minimum 16 cores counted per CPU (docs/assumptions.md)
     windows_enabled: bool = True
     #: HT perpetual list price per core. Bought with a new host that carries Windows VMs:
-    #: investissement (account 2051, DOMAIN.md), not eligible to FCTVA here; licences of existing
+    #: investissement (account 2051, M57), not eligible to FCTVA here; licences of existing
     #: hosts are already owned (sunk, no cost in any option).
     windows_datacenter_eur_per_core: float = 380.0  # (to check)
-    windows_min_cores_per_cpu: int = 8  # Microsoft: min 8 cores per processor (DOMAIN.md)
+    windows_min_cores_per_cpu: int = 8  # Microsoft: min 8 cores per processor (docs/assumptions.md)
     windows_min_cores_per_server: int = 16  # Microsoft: min 16 cores per server, 2-core packs
     #: Depreciation duration of perpetual licences bought (M57 indicative scale: 2 years for
-    #: software, DOMAIN.md; duration voted by the assembly). Used by `tco_depreciated_eur` only.
+    #: software, docs/assumptions.md; duration voted by the assembly). Used by `tco_depreciated_eur` only.
     windows_amortisation_years: int = 5  # (to check)
     #: Yearly Software Assurance on every host licensed for Windows Server Datacenter, as a share
     #: of the licence price, HT (fonctionnement, TTC in the budget). Usual order 25 %/y (to check).
@@ -96,7 +96,7 @@ class Assumptions:
 
     # --- sizing policy -------------------------------------------------------------------------
     utilisation_ceiling: float = 0.80  # usual capacity-tool headroom; see CAUTIOUS_CEILING for 40 %
-    ha_reserve_hosts: int = 1  # N+1 per cluster (capacity tools' HA reserve, DOMAIN.md)
+    ha_reserve_hosts: int = 1  # N+1 per cluster (capacity tools' HA reserve, docs/assumptions.md)
     #: Azure Migrate applies 1.3 on top of P95. Default 1.0 here because `utilisation_ceiling`
     #: already keeps 20 % headroom; set 1.3 to mimic Azure Migrate (both together double-count).
     cpu_comfort_factor: float = 1.0
@@ -181,7 +181,7 @@ def _check_assumptions(a: Assumptions) -> None:
 #: Typical 2-socket rack server figures by CPU generation (launch year). Columns: year,
 #: performance per core relative to a 2024 server core (approximate SPEC CPU 2017 integer rate per
 #: core ratios, to check), idle power per socket (W) and full-load power per socket (W). Power
-#: points fitted to DOMAIN.md: Boavizta 2xE5-2650 (2012) ~194 W at 30 % load, 2xGold 6430 (2023)
+#: points fitted to Boavizta (docs/assumptions.md): 2xE5-2650 (2012) ~194 W at 30 % load, 2xGold 6430 (2023)
 #: ~598 W at 50 %; older generations idle higher relative to capacity.
 GENERATION_CATALOGUE: NDArray[np.float64] = np.array(
     [

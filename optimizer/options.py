@@ -1,6 +1,6 @@
 """TCO vs TCA side by side: keeping the estate against a consolidation plan.
 
-DOMAIN.md: "TCA and TCO are too often confused; only the latter is relevant" — a cheaper server with
+Source texts: "TCA and TCO are too often confused; only the latter is relevant" — a cheaper server with
 higher power and support costs can have the higher TCO, so both are shown per option.
 """
 

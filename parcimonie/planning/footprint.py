@@ -1,6 +1,6 @@
 """Embodied (manufacturing) carbon of servers from Boavizta's open reference data (boaviztapi, offline).
 
-Boavizta matches CPU names poorly (DOMAIN.md), so the configuration is passed as counts: sockets,
+Boavizta matches CPU names poorly (docs/assumptions.md), so the configuration is passed as counts: sockets,
 cores per socket, memory. Its figures have no PUE and cover manufacturing only (no end of life).
 """
 

@@ -26,7 +26,7 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
     assert d.vms_per_host_before == 7 and d.vms_per_host_after > 30
     assert d.memory_utilisation_after > d.memory_utilisation_before
     assert d.binding_resource == "memory" and d.explanation
-    # Per-core licences shrink far less than per-host costs (DOMAIN.md).
+    # Per-core licences shrink far less than per-host costs (docs/assumptions.md).
     s = plan.savings_by_category
     staff_cut = s["staff_eur"][1] / plan.baseline.staff_eur[1]
     lic_cut = s["licences_eur"][1] / plan.baseline.licences_eur[1]

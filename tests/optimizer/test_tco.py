@@ -104,7 +104,7 @@ def test_compare_options_keep_vs_offer_and_repack() -> None:
 
 
 def test_windows_licences_of_new_hosts_are_investment_and_sa_is_yearly() -> None:
-    # DOMAIN.md: perpetual licences are investissement (2051); the yearly part is Software
+    # M57 (docs/assumptions.md): perpetual licences are investissement (2051); the yearly part is Software
     # Assurance. Regression: the licence price / 5 was booked as a yearly operating line.
     a = Assumptions()
     win = np.array([True, True, False])

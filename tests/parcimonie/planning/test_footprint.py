@@ -11,7 +11,7 @@ from parcimonie.planning.footprint import embodied_footprint, fill_offer_footpri
 def test_more_memory_and_cores_weigh_more() -> None:
     small = embodied_footprint(n_sockets=2, n_cores_per_socket=12, memory_gib=256)
     large = embodied_footprint(n_sockets=2, n_cores_per_socket=32, memory_gib=1024)
-    assert 500 < small.value_kgco2e < 2_000  # DOMAIN.md: ~0.94 t for a 2×E5-2650 server
+    assert 500 < small.value_kgco2e < 2_000  # Boavizta (docs/assumptions.md): ~0.94 t for a 2×E5-2650 server
     assert large.value_kgco2e > small.value_kgco2e
     assert large.min_kgco2e <= large.value_kgco2e <= large.max_kgco2e
 
