@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from inventory import EstateSummary, estate_summary, is_initialised, list_offers, make_engine, next_run_times
+from inventory.database import safe_url
 from inventory.queries import (
     RUN_COLUMNS,
     LatestRun,
@@ -25,7 +26,6 @@ from inventory.queries import (
     runs_version,
     vm_frame,
 )
-from parcimonie.context import safe_url
 
 SnapshotKey = LatestRun  # the latest successful run: the cache key of every loader
 

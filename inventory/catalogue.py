@@ -2,14 +2,20 @@
 
 Typical 2026 configurations for a French authority buying through a framework contract, EUR TTC.
 Power is the vendors' rated idle/maximum for the configuration; embodied carbon is left empty here
-and filled from Boavizta's reference data when the catalogue is seeded (``parcimonie.planning.footprint``).
+and filled when the catalogue is seeded (``fill_missing_footprints``, given Boavizta's figures by
+``parcimonie.planning.footprint``).
 Every row is editable by the user; nothing here is a quote.
 """
+
+import logging
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from inventory.models import HostModel
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_OFFERS: tuple[HostModel, ...] = (
     HostModel(
@@ -80,3 +86,14 @@ def ensure_default_catalogue(session: Session) -> int:
 def list_offers(session: Session) -> list[HostModel]:
     """All offers in the catalogue, by name."""
     return list(session.scalars(select(HostModel).order_by(col(HostModel.name))))
+
+
+def fill_missing_footprints(session: Session, *, footprint: Callable[[HostModel], float]) -> int:
+    """Set ``embodied_kgco2e`` of the offers that have none to ``footprint(offer)``; returns how many."""
+    filled = 0
+    for offer in session.scalars(select(HostModel).where(col(HostModel.embodied_kgco2e).is_(None))):
+        offer.embodied_kgco2e = footprint(offer)
+        session.add(offer)
+        filled += 1
+        logger.debug("embodied footprint of %s: %.0f kgCO2e", offer.name, offer.embodied_kgco2e)
+    return filled

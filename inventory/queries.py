@@ -2,19 +2,22 @@
 
 Every function takes the ``Session`` keyword-only and returns plain data (pandas frames, tuples):
 the dashboard caches them and holds no SQL. Present rows only: not missing, hosts not retired.
+pandas is imported by the functions that build frames, so importing the inventory stays light.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from inventory.enums import LifecycleStatus, RunStatus
 from inventory.models import Cluster, CollectionRun, Host, Scenario, Site, VirtualMachine
 from inventory.runs import recent_runs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 VM_COLUMNS = (
     "id", "name", "host_id", "cluster_id", "host", "cluster", "power_state", "is_template",
@@ -64,8 +67,10 @@ def scenarios_version(session: Session) -> tuple[int, datetime | None]:
     return (int(row[0]), row[1])
 
 
-def vm_frame(session: Session) -> pd.DataFrame:
+def vm_frame(session: Session) -> "pd.DataFrame":
     """Present VMs, one row each (by name), with their host and cluster names; memory also in GiB."""
+    import pandas as pd
+
     statement: Select[*tuple[Any, ...]] = (
         select(
             col(VirtualMachine.id),
@@ -96,8 +101,10 @@ def vm_frame(session: Session) -> pd.DataFrame:
     return frame
 
 
-def _vm_load_per_host(session: Session) -> pd.DataFrame:
+def _vm_load_per_host(session: Session) -> "pd.DataFrame":
     """Per host: VMs (templates excluded), their vCPUs and summed P95 demand (None when unknown)."""
+    import pandas as pd
+
     rows = session.execute(
         select(
             col(VirtualMachine.host_id),
@@ -115,13 +122,15 @@ def _vm_load_per_host(session: Session) -> pd.DataFrame:
                          "vm_memory_p95_mib": "float64", "n_vcpus": "float64"})
 
 
-def host_frame(session: Session, *, today: date) -> pd.DataFrame:
+def host_frame(session: Session, *, today: date) -> "pd.DataFrame":
     """Present hosts, one row each (by name), with age, warranty, VM counts and utilisation.
 
     Utilisation is the host's own P95 when collected, else the sum of its VMs' P95 demand over its
     capacity (cores × MHz; memory in MiB): a descriptive figure, not a sizing. NaN when neither is
     known (no host P95 and no VM with a P95): unknown, never 0.
     """
+    import pandas as pd
+
     statement: Select[*tuple[Any, ...]] = (
         select(
             col(Host.id), col(Host.name), col(Cluster.name).label("cluster"),
@@ -163,8 +172,10 @@ def host_frame(session: Session, *, today: date) -> pd.DataFrame:
     return frame
 
 
-def cluster_frame(hosts: pd.DataFrame) -> pd.DataFrame:
+def cluster_frame(hosts: "pd.DataFrame") -> "pd.DataFrame":
     """Per-cluster totals of ``host_frame``'s rows: hosts, VMs, cores, vCPUs, CPU/memory utilisation."""
+    import pandas as pd
+
     if hosts.empty:
         return pd.DataFrame(columns=list(CLUSTER_COLUMNS))
     # Utilisation over the hosts whose usage is known: unknown hosts add neither use nor capacity.
@@ -196,8 +207,10 @@ def cluster_frame(hosts: pd.DataFrame) -> pd.DataFrame:
     return grouped[list(CLUSTER_COLUMNS)]
 
 
-def run_frame(session: Session, *, limit: int = 50) -> pd.DataFrame:
+def run_frame(session: Session, *, limit: int = 50) -> "pd.DataFrame":
     """The latest ``limit`` collection runs, newest first, with their duration in seconds."""
+    import pandas as pd
+
     rows = [
         {
             "id": r.id,

@@ -1,39 +1,79 @@
-"""The `parcimonie` command: set-up, demo, inventory figures, dashboard; packages add the rest."""
+"""The `parcimonie` command: set-up, demo, inventory figures, dashboard; packages add the rest.
 
+Start-up stays light (`parcimonie --help` imports typer and rich only): every command imports what it
+needs when it runs, and the planning commands, whose module imports the optimizer, pandas and
+openpyxl, are loaded only when invoked (``ShellGroup``).
+"""
+
+import importlib
 import json
 import logging
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
-from sqlmodel import Session
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
-from collectors.demo import DEMO_SOURCE, generate_demo_estate
-from inventory import (
-    CollectionError,
-    RunStatus,
-    ensure_default_catalogue,
-    estate_summary,
-    list_offers,
-    record_run,
-    session_scope,
-)
+from parcimonie.collect_cli import collect_app, import_app, schedule_app
 from parcimonie.console import make_console
-from parcimonie.context import MissingDatabase, open_engine, safe_url
-from parcimonie.logs import configure_logging
-from parcimonie.planning.footprint import fill_offer_footprints
-from parcimonie.settings import Settings
+
+if TYPE_CHECKING:
+    from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)
 console = make_console()
 err_console = make_console(stderr=True)
 
+# Commands whose module is heavy to import: name -> (module, function, first line of its docstring).
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "plan": (
+        "parcimonie.plan_cli",
+        "plan",
+        "Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate.",
+    ),
+    "report": (
+        "parcimonie.plan_cli",
+        "report",
+        "Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.",
+    ),
+    "scenarios": ("parcimonie.plan_cli", "scenarios", "Saved scenarios with their headline figures."),
+}
+
+
+class LazyCommand(TyperCommand):
+    """Stands for a command in help listings; ``ShellGroup`` swaps in the real one to run it."""
+
+    def __init__(self, name: str, module: str, function: str, help: str) -> None:
+        super().__init__(name=name, help=help)
+        self.module, self.function = module, function
+
+    def load(self) -> Any:
+        """The real command, built by Typer from the function (its module is imported now)."""
+        single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+        single.command(name=self.name)(getattr(importlib.import_module(self.module), self.function))
+        return typer.main.get_command(single)
+
+
+class ShellGroup(TyperGroup):
+    """The root group: the commands of ``LAZY_COMMANDS`` are imported only when they run."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        for name, (module, function, help_line) in LAZY_COMMANDS.items():
+            self.commands.setdefault(name, LazyCommand(name, module, function, help_line))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As Typer does, then the real command in place of a ``LazyCommand``."""
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, LazyCommand):
+            command = command.load()
+        return name, command, rest
+
+
 app = typer.Typer(
+    cls=ShellGroup,
     name="parcimonie",
     help="Parcimonie: inventory, TCO vs TCA, consolidation and replacement plans for a DSI.",
     no_args_is_help=True,
@@ -41,7 +81,7 @@ app = typer.Typer(
 )
 
 
-def settings_of(ctx: typer.Context) -> Settings:
+def settings_of(ctx: typer.Context) -> "Settings":
     """The settings the root callback built."""
     settings: Settings = ctx.obj
     return settings
@@ -52,6 +92,9 @@ def _root(
     ctx: typer.Context,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")] = False,
 ) -> None:
+    from parcimonie.logs import configure_logging
+    from parcimonie.settings import Settings
+
     settings = Settings()
     configure_logging("DEBUG" if verbose else settings.log_level)
     ctx.obj = settings
@@ -60,6 +103,11 @@ def _root(
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create the database or upgrade its schema, and add the default server offers."""
+    from inventory import ensure_default_catalogue, session_scope
+    from inventory.database import safe_url
+    from parcimonie.context import open_engine
+    from parcimonie.planning.footprint import fill_offer_footprints
+
     settings = settings_of(ctx)
     engine = open_engine(settings)
     with session_scope(engine) as session:
@@ -77,6 +125,12 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Dashboard port.")] = None,
 ) -> None:
     """Load the demo estate (a mid-size authority) through the collectors' path, then serve the dashboard."""
+    from collectors.demo import DEMO_SOURCE, generate_demo_estate
+    from inventory import RunStatus, ensure_default_catalogue, record_run, session_scope
+    from inventory.database import safe_url
+    from parcimonie.context import open_engine
+    from parcimonie.planning.footprint import fill_offer_footprints
+
     settings = settings_of(ctx)
     engine = open_engine(settings)
     with session_scope(engine) as session:
@@ -116,6 +170,12 @@ def inventory(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Key figures of the estate: hosts, VMs, clusters, host age, warranty, VMs per host."""
+    from rich.table import Table
+    from sqlmodel import Session
+
+    from inventory.summary import estate_summary
+    from parcimonie.context import open_engine
+
     engine = open_engine(settings_of(ctx), must_exist=True)
     with Session(engine) as session:
         summary = estate_summary(session, today=date.today())
@@ -149,6 +209,12 @@ def inventory(
 @app.command()
 def offers(ctx: typer.Context) -> None:
     """The catalogue of server offers that plans can buy (prices TTC)."""
+    from rich.table import Table
+    from sqlmodel import Session
+
+    from inventory import list_offers
+    from parcimonie.context import open_engine
+
     engine = open_engine(settings_of(ctx), must_exist=True)
     with Session(engine) as session:
         models = list_offers(session)
@@ -177,6 +243,7 @@ def dashboard(
     address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
 ) -> None:
     """Serve the dashboard on the configured database."""
+    from parcimonie.context import open_engine
     from parcimonie.serve import serve_dashboard
 
     settings = settings_of(ctx)
@@ -184,46 +251,54 @@ def dashboard(
     raise typer.Exit(serve_dashboard(settings, port=port, address=address))
 
 
-def _register_subcommands() -> None:
-    """Sub-apps of the packages (each package's cli.py), one line each."""
-    from parcimonie.plan_cli import plan, report, scenarios
-
-    app.command()(plan)
-    app.command()(report)
-    app.command()(scenarios)
-    from collectors.cli import collect_app, import_app, schedule_app  # local: keeps SDK imports lazy
-
-    app.add_typer(collect_app, name="collect")
-    app.add_typer(import_app, name="import")
-    app.add_typer(schedule_app, name="schedule")
-
-
-_register_subcommands()
+app.add_typer(collect_app, name="collect")
+app.add_typer(import_app, name="import")
+app.add_typer(schedule_app, name="schedule")
 
 
 def _scrub(message: str) -> str:
     """The message with the configured database password, if any, masked."""
     try:
+        from sqlalchemy.engine import make_url
+
+        from parcimonie.settings import Settings
+
         password = make_url(Settings().effective_database_url).password
     except Exception:  # noqa: BLE001  (an unparsable URL has no password to hide)
         return message
     return message.replace(str(password), "***") if password else message
 
 
+def _user_error(err: Exception) -> str | None:
+    """The one-line message of a user mistake or an unreachable service, or None for a bug.
+
+    The exception classes are imported here, once an error happened: start-up does not pay for them.
+    """
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from inventory.errors import CollectionError
+    from parcimonie.context import MissingDatabase
+
+    if isinstance(err, CollectionError | MissingDatabase):
+        return f"Erreur : {_scrub(str(err))}"
+    if isinstance(err, ArgumentError | NoSuchModuleError):
+        return f"URL de base de données invalide : {_scrub(str(err))}"
+    if isinstance(err, OperationalError):
+        first_line = _scrub(str(err.orig or err)).strip().splitlines()[0]
+        return f"Base de données injoignable : {first_line}"
+    if isinstance(err, ValidationError):
+        return f"Configuration invalide : {err}"
+    return None
+
+
 def main() -> None:
     """Console-script entry point: user mistakes and unreachable services end with a message, not a traceback."""
     try:
         app()
-    except (CollectionError, MissingDatabase) as err:
-        err_console.print(f"[red]Erreur : {_scrub(str(err))}[/red]")
-        sys.exit(2)
-    except (ArgumentError, NoSuchModuleError) as err:
-        err_console.print(f"[red]URL de base de données invalide : {_scrub(str(err))}[/red]")
-        sys.exit(2)
-    except OperationalError as err:
-        first_line = _scrub(str(err.orig or err)).strip().splitlines()[0]
-        err_console.print(f"[red]Base de données injoignable : {first_line}[/red]")
-        sys.exit(2)
-    except ValidationError as err:
-        err_console.print(f"[red]Configuration invalide : {err}[/red]")
+    except Exception as err:
+        message = _user_error(err)
+        if message is None:
+            raise
+        err_console.print(f"[red]{message}[/red]")
         sys.exit(2)

@@ -1,20 +1,13 @@
-"""What every command needs: settings, and an engine on an up-to-date schema."""
+"""What every command needs: an engine, on the configured database, with an up-to-date schema."""
 
 import logging
-from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 
-from inventory import make_engine, upgrade_database
+from inventory.database import make_engine, missing_sqlite_file, safe_url, upgrade_database
 from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def safe_url(url: str) -> str:
-    """The database URL with any password masked, for messages and logs."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 class MissingDatabase(Exception):
@@ -28,16 +21,9 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
     than a new empty database: a read-only command on a mistyped path must say so.
     """
     url = settings.effective_database_url
-    parsed = make_url(url)
-    if (
-        must_exist
-        and settings.database_url
-        and parsed.get_backend_name() == "sqlite"
-        and parsed.database not in (None, "", ":memory:")
-        and not Path(parsed.database).expanduser().exists()
-    ):
+    if must_exist and settings.database_url and (missing := missing_sqlite_file(url)) is not None:
         raise MissingDatabase(
-            f"base introuvable : {parsed.database} (vérifiez PARCIMONIE_DATABASE_URL, ou créez-la : parcimonie init)"
+            f"base introuvable : {missing} (vérifiez PARCIMONIE_DATABASE_URL, ou créez-la : parcimonie init)"
         )
     engine = make_engine(url)
     upgrade_database(engine)

@@ -10,5 +10,5 @@ def configure_logging(level: str = "INFO") -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
-    for noisy in ("alembic.runtime.migration", "urllib3", "streamlit"):
+    for noisy in ("alembic", "urllib3", "streamlit"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

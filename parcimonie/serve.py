@@ -1,14 +1,33 @@
-"""Serving the Streamlit dashboard on the configured database."""
+"""Serving the Streamlit dashboard on the configured database, as a child process we own.
 
+The dashboard package is located, not imported (``importlib.util.find_spec``): Streamlit imports it
+in the child. SIGTERM and SIGINT sent to `parcimonie dashboard` stop the child too: it is asked to
+terminate, given ``STOP_TIMEOUT_S`` to do so, then killed; no server is left listening.
+"""
+
+import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
-import dashboard
 from parcimonie.settings import Settings
 
-APP_PATH = Path(dashboard.__file__).parent / "app.py"
+STOP_TIMEOUT_S = 10.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def dashboard_app_path() -> Path:
+    """The dashboard's Streamlit script (``dashboard/app.py``), found without importing the package."""
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the dashboard package is not installed")
+    return Path(spec.origin).parent / "app.py"
+
+
+APP_PATH = dashboard_app_path()
 
 
 def dashboard_command(*, port: int, address: str) -> list[str]:
@@ -32,13 +51,45 @@ def dashboard_command(*, port: int, address: str) -> list[str]:
     ]
 
 
+class _StopRequested(Exception):
+    """SIGTERM or SIGINT reached the parent while the dashboard was serving."""
+
+
+def _raise_stop(signum: int, _frame: FrameType | None) -> None:
+    raise _StopRequested(signum)
+
+
+def stop_process(child: "subprocess.Popen[bytes]", *, timeout_s: float = STOP_TIMEOUT_S) -> int:
+    """Ask ``child`` to terminate (SIGTERM), wait up to ``timeout_s``, then kill it; returns its exit code."""
+    if child.poll() is None:
+        child.terminate()
+        try:
+            return child.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return child.wait()
+
+
 def serve_dashboard(settings: Settings, *, port: int | None = None, address: str | None = None) -> int:
-    """Run the dashboard in the foreground until interrupted; returns Streamlit's exit code."""
+    """Run the dashboard in the foreground until it ends or SIGTERM/SIGINT arrives; returns the exit code.
+
+    A stop requested by a signal returns 0 once the child is gone.
+    """
     env = dict(os.environ)
     env["PARCIMONIE_DATABASE_URL"] = settings.effective_database_url
     env["PARCIMONIE_LANGUAGE"] = settings.language
     command = dashboard_command(port=port or settings.dashboard_port, address=address or settings.dashboard_address)
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
+    child = None
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
+        child = subprocess.Popen(command, env=env)
+        return child.wait()
+    except (_StopRequested, KeyboardInterrupt):
         return 0
+    finally:
+        for sig in STOP_SIGNALS:  # no second signal may interrupt the clean-up below
+            signal.signal(sig, signal.SIG_IGN)
+        if child is not None:
+            stop_process(child)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

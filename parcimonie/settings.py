@@ -12,6 +12,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from collectors.sources import VSphereSource
+from inventory.database import default_database_url
 
 
 def default_data_dir() -> Path:
@@ -72,4 +73,4 @@ class Settings(BaseSettings):
         """The configured URL, or the SQLite file under ``data_dir``."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{self.data_dir / 'parcimonie.db'}"
+        return default_database_url(self.data_dir)

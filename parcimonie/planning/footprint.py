@@ -2,18 +2,17 @@
 
 Boavizta matches CPU names poorly (docs/assumptions.md), so the configuration is passed as counts: sockets,
 cores per socket, memory. Its figures have no PUE and cover manufacturing only (no end of life).
+The SQL that stores them is inventory's (``inventory.catalogue.fill_missing_footprints``).
 """
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlmodel import Session
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-from inventory import HostModel
-
-logger = logging.getLogger(__name__)
+    from inventory.models import HostModel
 
 ARCHETYPE = "platform_compute_medium"
 _RAM_MODULE_GIB = 64
@@ -56,17 +55,15 @@ def embodied_footprint(*, n_sockets: int, n_cores_per_socket: int, memory_gib: f
     )
 
 
-def fill_offer_footprints(session: Session) -> int:
-    """Set the embodied carbon of catalogue offers that have none; returns how many were filled."""
-    filled = 0
-    for offer in session.scalars(select(HostModel).where(HostModel.embodied_kgco2e.is_(None))):  # type: ignore[union-attr]
-        footprint = embodied_footprint(
-            n_sockets=offer.n_sockets,
-            n_cores_per_socket=offer.n_cores_per_socket,
-            memory_gib=offer.memory_mib / 1024,
-        )
-        offer.embodied_kgco2e = footprint.value_kgco2e
-        session.add(offer)
-        filled += 1
-        logger.debug("embodied footprint of %s: %.0f kgCO2e (Boavizta)", offer.name, footprint.value_kgco2e)
-    return filled
+def offer_footprint(offer: "HostModel") -> float:
+    """Boavizta's embodied kgCO2e of a catalogue offer, from its sockets, cores and memory."""
+    return embodied_footprint(
+        n_sockets=offer.n_sockets, n_cores_per_socket=offer.n_cores_per_socket, memory_gib=offer.memory_mib / 1024
+    ).value_kgco2e
+
+
+def fill_offer_footprints(session: "Session") -> int:
+    """Set the embodied carbon of catalogue offers that have none (Boavizta); returns how many were filled."""
+    from inventory.catalogue import fill_missing_footprints
+
+    return fill_missing_footprints(session, footprint=offer_footprint)

@@ -52,3 +52,23 @@ def test_upgrade_keeps_existing_rows(database_url: str) -> None:
     with eng.connect() as conn:
         assert conn.execute(text("SELECT name FROM host")).scalar_one() == "esx1"
     eng.dispose()
+
+
+def test_head_revisions_are_alembics(engine: Engine) -> None:
+    """The heads read from the migration files are Alembic's; at the heads, upgrade runs nothing."""
+    from alembic.script import ScriptDirectory
+
+    from inventory.database import alembic_config, head_revisions, schema_is_current
+
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    assert schema_is_current(engine)
+    downgrade_database(engine, "0001")
+    assert not schema_is_current(engine)
+    upgrade_database(engine)
+    assert schema_is_current(engine)
+
+
+def test_new_database_is_not_current(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from inventory.database import schema_is_current
+
+    assert not schema_is_current(make_engine(f"sqlite:///{tmp_path / 'new.db'}"))

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from parcimonie.cli import app
 
 runner = CliRunner()
+REPO = str(Path(__file__).resolve().parents[2])  # subprocesses run this checkout's code, whatever is installed
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_init_and_empty_inventory(env: dict[str, str]) -> None:
 def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcimonie", "inventory"],
-        env={"PARCIMONIE_DATABASE_URL": "nosuchdb://x", "PATH": "/usr/bin:/bin"},
+        env={"PARCIMONIE_DATABASE_URL": "nosuchdb://x", "PATH": "/usr/bin:/bin", "PYTHONPATH": REPO},
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -61,7 +62,11 @@ def test_bad_database_url_is_a_clear_error(tmp_path: Path) -> None:
 def test_unreachable_postgres_is_a_clear_error_without_password(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "parcimonie", "inventory"],
-        env={"PARCIMONIE_DATABASE_URL": "postgresql+psycopg://dsi:s3cret@127.0.0.1:1/x", "PATH": "/usr/bin:/bin"},
+        env={
+            "PARCIMONIE_DATABASE_URL": "postgresql+psycopg://dsi:s3cret@127.0.0.1:1/x",
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": REPO,
+        },
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -83,7 +88,7 @@ def test_read_commands_refuse_a_mistyped_sqlite_path(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "p.db"
     proc = subprocess.run(
         [sys.executable, "-m", "parcimonie", "inventory"],
-        env={"PARCIMONIE_DATABASE_URL": f"sqlite:///{missing}", "PATH": "/usr/bin:/bin"},
+        env={"PARCIMONIE_DATABASE_URL": f"sqlite:///{missing}", "PATH": "/usr/bin:/bin", "PYTHONPATH": REPO},
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -91,3 +96,31 @@ def test_read_commands_refuse_a_mistyped_sqlite_path(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2 and "base introuvable" in proc.stderr
     assert not missing.parent.exists()
+
+
+def test_help_lists_every_command_without_loading_them() -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from parcimonie.cli import app; "
+        "out = CliRunner().invoke(app, ['--help'], terminal_width=200).output; "
+        "heavy = [m for m in ('sqlalchemy', 'pandas', 'numpy', 'openpyxl', 'optimizer', 'inventory') "
+        "if m in sys.modules]; "
+        "print(heavy); print(out)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert proc.stdout.splitlines()[0] == "[]"
+    names = ("init", "demo", "inventory", "offers", "dashboard", "plan", "report", "scenarios", "collect", "import")
+    for name in names:
+        assert f" {name} " in proc.stdout
+
+
+def test_lazy_commands_show_their_own_help_line() -> None:
+    import importlib
+    import inspect
+
+    from parcimonie.cli import LAZY_COMMANDS
+
+    for module, function, help_line in LAZY_COMMANDS.values():
+        doc = inspect.getdoc(getattr(importlib.import_module(module), function)) or ""
+        assert doc.splitlines()[0] == help_line
+    result = runner.invoke(app, ["plan", "--help"], terminal_width=200)
+    assert result.exit_code == 0 and "--ceiling" in result.output

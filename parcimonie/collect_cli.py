@@ -1,5 +1,8 @@
 """`parcimonie collect …`, `parcimonie import …` and `parcimonie schedule`: the collectors' sub-apps.
 
+The collectors are libraries; this module is their command line. It imports only typer and rich at
+top level: inventory, settings and the collectors' SDKs load in the command that runs.
+
 Exit codes: 0 when every run succeeded; 1 when a source failed at run time (vCenter unreachable,
 login refused…); 2 when the input is wrong: a usage or configuration mistake, or an imported file
 that is missing, unreadable or invalid (missing columns, bad cells). No traceback for user mistakes.
@@ -13,13 +16,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from collectors.sources import DEFAULT_PASSWORD_ENV, VSphereSource
-from inventory import CollectionRun, RunStatus
-from parcimonie.context import open_engine, safe_url
-from parcimonie.settings import Settings
-
 if TYPE_CHECKING:
     from collectors.imports import ListReport
+    from inventory import CollectionRun
+    from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)
 console = Console(soft_wrap=True)
@@ -30,7 +30,14 @@ import_app = typer.Typer(help="Import RVTools exports and hosts/VMs lists (GLPI,
 schedule_app = typer.Typer(help="Run the nightly collection of every configured source.")
 
 
-def _settings(ctx: typer.Context) -> Settings:
+# collectors.sources.DEFAULT_PASSWORD_ENV, spelled out so that `--help` imports no collector
+# (tests/parcimonie/test_collect_cli.py checks they agree).
+PASSWORD_ENV = "PARCIMONIE_VSPHERE_PASSWORD"
+
+
+def _settings(ctx: typer.Context) -> "Settings":
+    from parcimonie.settings import Settings
+
     settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
     return settings
 
@@ -45,8 +52,10 @@ def _num(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
-def _report(runs: list[CollectionRun], *, failure_code: int = 1) -> None:
+def _report(runs: list["CollectionRun"], *, failure_code: int = 1) -> None:
     """One line per run; exit ``failure_code`` if any failed (1: a source failed; 2: a file is wrong)."""
+    from inventory import RunStatus
+
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:
             console.print(
@@ -68,7 +77,7 @@ def collect_vsphere_command(
     port: Annotated[int, typer.Option(help="With --host: HTTPS port.")] = 443,
     user: Annotated[str | None, typer.Option(help="With --host: user name.")] = None,
     password_file: Annotated[
-        Path | None, typer.Option(help=f"With --host: password file (else ${DEFAULT_PASSWORD_ENV}).")
+        Path | None, typer.Option(help=f"With --host: password file (else ${PASSWORD_ENV}).")
     ] = None,
     ca_file: Annotated[
         Path | None, typer.Option(help="With --host: PEM file of the CA that signed vCenter's certificate.")
@@ -79,6 +88,8 @@ def collect_vsphere_command(
 ) -> None:
     """Collect configured vCenters (or one given by --host) into the inventory."""
     from collectors.runner import run_vsphere
+    from collectors.sources import VSphereSource
+    from parcimonie.context import open_engine
 
     settings = _settings(ctx)
     if host is not None:
@@ -132,6 +143,7 @@ def collect_local_command(
     """Record this machine (CPU, memory, disks, load) as a host."""
     from collectors.local import local_source, map_machine, probe_machine
     from inventory import Snapshot, record_run
+    from parcimonie.context import open_engine
 
     engine = open_engine(_settings(ctx))
     with console.status("Observation de la machine…"):
@@ -155,6 +167,7 @@ def collect_local_command(
 def collect_all_command(ctx: typer.Context) -> None:
     """Collect every configured source (vCenters, and this machine if collect_local is set)."""
     from collectors.runner import run_all
+    from parcimonie.context import open_engine
 
     settings = _settings(ctx)
     if not settings.vsphere_sources and not settings.collect_local:
@@ -181,6 +194,7 @@ def import_rvtools_command(
 ) -> None:
     """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
     from collectors.runner import run_rvtools
+    from parcimonie.context import open_engine
 
     if not path.exists():
         raise _fail(f"{path} : fichier ou dossier introuvable.")
@@ -217,6 +231,8 @@ def import_csv_command(
 ) -> None:
     """Import a hosts list (enriches known hosts by serial number, else name) or a VMs list."""
     from collectors.imports import ReadOptions, run_list
+    from inventory import RunStatus
+    from parcimonie.context import open_engine
 
     if kind not in ("hosts", "vms"):
         raise _fail(f"--kind doit valoir hosts ou vms, pas '{kind}'.")
@@ -282,6 +298,8 @@ def schedule_command(
 ) -> None:
     """Register the nightly collection and run the scheduler in the foreground (Ctrl+C stops it)."""
     from collectors.schedule import bind_engine, list_jobs, make_scheduler, parse_cron, register_collection
+    from inventory.database import safe_url
+    from parcimonie.context import open_engine
 
     settings = _settings(ctx)
     url = settings.effective_database_url

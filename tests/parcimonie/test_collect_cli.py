@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from collectors.sources import DEFAULT_PASSWORD_ENV
 from parcimonie.cli import app
+from parcimonie.collect_cli import PASSWORD_ENV
 from tests.collectors.imports.test_rvtools import ALL, workbook
 from tests.support.vcsim import PASSWORD, Simulator
 
@@ -53,6 +55,12 @@ def test_collect_vsphere_from_settings(env: dict[str, str], vcsim: Callable[...,
         env=env,
     )
     assert result.exit_code == 1 and "login refused" in result.output and "wrong-password" not in result.output
+
+
+def test_help_names_the_collectors_password_variable() -> None:
+    assert PASSWORD_ENV == DEFAULT_PASSWORD_ENV
+    result = runner.invoke(app, ["collect", "vsphere", "--help"])
+    assert result.exit_code == 0 and DEFAULT_PASSWORD_ENV in result.output
 
 
 def test_collect_without_configuration_is_a_usage_error(env: dict[str, str]) -> None:
