@@ -4,16 +4,12 @@ Pure functions over frozen dataclasses and numpy arrays; imports only numpy, the
 and (in `optimizer.exact` only) OR-Tools. No database, no I/O.
 """
 
-from optimizer.assumptions import (
-    CAUTIOUS_CEILING,
-    GENERATION_CATALOGUE,
-    Assumptions,
-    estimate_generation_figures,
-)
+from optimizer.assumptions import GENERATION_CATALOGUE, Assumptions, estimate_generation_figures
 from optimizer.bounds import LowerBound, lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation import ConsolidationResult, plan_consolidation
 from optimizer.demand import VmDemand, compute_demand, host_capacity, offer_capacity
-from optimizer.drivers import RatioDrivers, explain_ratio
+from optimizer.drivers import MainDriver, RatioDrivers, explain_ratio
+from optimizer.errors import AssumptionError, PlanInputError, PolicyError
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.exact import ExactPacking, pack_vectors_exact
 from optimizer.finance import (
@@ -23,16 +19,29 @@ from optimizer.finance import (
     build_budget,
     compare_budgets,
 )
-from optimizer.fleet import current_cpu_utilisation, keep_estate_tco, offer_fleet_tco
-from optimizer.options import OptionComparison, compare_options, consolidated_tco
+from optimizer.fleet import (
+    OfferComparison,
+    OptionComparison,
+    compare_offers,
+    compare_options,
+    current_cpu_utilisation,
+    keep_estate_tco,
+    offer_fleet_tco,
+)
+from optimizer.ledger import NewFleet
 from optimizer.packing import Packing, pack_vectors
+from optimizer.policy import CAUTIOUS_CEILING, Policy
+from optimizer.reasons import Reason, ReasonCode
 from optimizer.replacement import ReplacementPlan, plan_replacement
 from optimizer.tco import (
+    FleetHardware,
     OptionTco,
     YearlyCosts,
+    energy_price_sensitivity,
     host_power_w,
     host_yearly_costs,
     maintenance_eur_ht,
+    offer_unit_eur_ht,
     option_tco,
     vsphere_licensed_cores,
     windows_licence_eur_ht,
@@ -43,18 +52,28 @@ from optimizer.tco import (
 __all__ = [
     "CAUTIOUS_CEILING",
     "GENERATION_CATALOGUE",
+    "AssumptionError",
     "Assumptions",
     "BudgetComparison",
     "BudgetPlan",
     "ConsolidationResult",
     "ExactPacking",
+    "FleetHardware",
     "HostTable",
     "LowerBound",
+    "MainDriver",
+    "NewFleet",
     "Offer",
+    "OfferComparison",
     "OptionComparison",
     "OptionTco",
     "Packing",
+    "PlanInputError",
+    "Policy",
+    "PolicyError",
     "RatioDrivers",
+    "Reason",
+    "ReasonCode",
     "ReplacementPlan",
     "VmDemand",
     "VmTable",
@@ -62,11 +81,12 @@ __all__ = [
     "budget_from_option",
     "build_budget",
     "compare_budgets",
+    "compare_offers",
     "compare_options",
     "complete_host_estimates",
     "compute_demand",
-    "consolidated_tco",
     "current_cpu_utilisation",
+    "energy_price_sensitivity",
     "estimate_generation_figures",
     "explain_ratio",
     "host_capacity",
@@ -78,6 +98,7 @@ __all__ = [
     "maintenance_eur_ht",
     "offer_capacity",
     "offer_fleet_tco",
+    "offer_unit_eur_ht",
     "option_tco",
     "pack_vectors",
     "pack_vectors_exact",

@@ -21,16 +21,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.errors import AssumptionError
+
 __all__ = [
-    "CAUTIOUS_CEILING",
     "GENERATION_CATALOGUE",
     "Assumptions",
     "estimate_generation_figures",
 ]
-
-#: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
-#: capacity" (French press 2015-2018, docs/assumptions.md). Offered as a cautious preset, not a law.
-CAUTIOUS_CEILING: float = 0.40
 
 
 @dataclass(frozen=True)
@@ -38,7 +35,7 @@ class Assumptions:
     """Default figures for sizing, cost, finance and carbon models.
 
     Attributes are documented inline with their source. Use `with_overrides` to change any of them;
-    unknown names raise `ValueError`.
+    unknown names and bad values raise `AssumptionError`.
     """
 
     # --- horizon and finance -------------------------------------------------------------------
@@ -94,10 +91,8 @@ class Assumptions:
     staff_eur_per_hour: float = 45.0  # loaded hourly cost of a territorial technician (to check)
     rack_eur_per_u_per_year: float = 100.0  # floor, cooling share outside PUE, cabling (to check)
 
-    # --- sizing policy -------------------------------------------------------------------------
-    utilisation_ceiling: float = 0.80  # usual capacity-tool headroom; see CAUTIOUS_CEILING for 40 %
-    ha_reserve_hosts: int = 1  # N+1 per cluster (capacity tools' HA reserve, docs/assumptions.md)
-    #: Azure Migrate applies 1.3 on top of P95. Default 1.0 here because `utilisation_ceiling`
+    # --- demand estimates (the ceiling and HA reserve are `optimizer.policy.Policy`) ----------
+    #: Azure Migrate applies 1.3 on top of P95. Default 1.0 here because the policy's ceiling
     #: already keeps 20 % headroom; set 1.3 to mimic Azure Migrate (both together double-count).
     cpu_comfort_factor: float = 1.0
     #: When a VM has no CPU P95, its demand is this share of its allocation (vCPUs x host core MHz).
@@ -113,12 +108,12 @@ class Assumptions:
         """Return a copy with some figures replaced.
 
         Raises:
-            ValueError: if a name is not an assumption or a value is out of range.
+            AssumptionError: if a name is not an assumption or a value is out of range.
         """
         known = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
-            raise ValueError(f"with_overrides: unknown assumption(s) {unknown}")
+            raise AssumptionError("unknown", unknown[0], overrides[unknown[0]])
         return dataclasses.replace(self, **overrides)
 
     def to_dict(self) -> dict[str, Any]:
@@ -137,16 +132,16 @@ def _check_types(a: Assumptions) -> None:
         kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
         if kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"Assumptions.{f.name} must be true or false, got {value!r}")
+                raise AssumptionError("not_bool", f.name, value)
             object.__setattr__(a, f.name, bool(value))
             continue
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
+            raise AssumptionError("not_finite", f.name, value)
         if not math.isfinite(value):
-            raise ValueError(f"Assumptions.{f.name} must be a finite number, got {value!r}")
+            raise AssumptionError("not_finite", f.name, value)
         if kind == "int":
             if not float(value).is_integer():
-                raise ValueError(f"Assumptions.{f.name} must be a whole number, got {value!r}")
+                raise AssumptionError("not_integer", f.name, value)
             object.__setattr__(a, f.name, int(value))
         else:
             object.__setattr__(a, f.name, float(value))
@@ -159,13 +154,11 @@ def _check_assumptions(a: Assumptions) -> None:
         if isinstance(value, bool):
             continue
         if value < 0:
-            raise ValueError(f"Assumptions.{f.name} must be >= 0, got {value!r}")
-    if not 0 < a.utilisation_ceiling <= 1:
-        raise ValueError(f"Assumptions.utilisation_ceiling must be in (0, 1], got {a.utilisation_ceiling}")
+            raise AssumptionError("negative", f.name, value)
     if a.pue < 1:
-        raise ValueError(f"Assumptions.pue must be >= 1, got {a.pue}")
+        raise AssumptionError("out_of_range", "pue", a.pue, low=1.0)
     if a.fctva_delay_years not in (0, 1, 2):
-        raise ValueError(f"Assumptions.fctva_delay_years must be 0, 1 or 2, got {a.fctva_delay_years}")
+        raise AssumptionError("out_of_range", "fctva_delay_years", a.fctva_delay_years, low=0, high=2)
     for name in (
         "horizon_years",
         "depreciation_years",
@@ -173,9 +166,9 @@ def _check_assumptions(a: Assumptions) -> None:
         "embodied_lifetime_years",
     ):
         if getattr(a, name) < 1:
-            raise ValueError(f"Assumptions.{name} must be >= 1")
+            raise AssumptionError("out_of_range", name, getattr(a, name), low=1)
     if a.cpu_comfort_factor <= 0:
-        raise ValueError("Assumptions.cpu_comfort_factor must be > 0")
+        raise AssumptionError("out_of_range", "cpu_comfort_factor", a.cpu_comfort_factor, low=0.0, low_open=True)
 
 
 #: Typical 2-socket rack server figures by CPU generation (launch year). Columns: year,

@@ -1,24 +1,24 @@
 """Consolidation plan: how few hosts can carry the VMs, and which ones.
 
-Targets are either new hosts of an `Offer` (several offers: each is evaluated alone and the one with
-the lowest TCO over the horizon wins; mixed fleets are not searched) or the existing hosts (`offer`
-None), opened largest usable capacity first (CPU in reference MHz, so newer cores count more), then
-by per-core performance. With `scope="cluster"` each cluster
-is packed separately, with its own HA reserve; `scope="estate"` packs everything together.
+Targets are either new hosts of an `Offer` (several offers: see `optimizer.fleet.compare_offers`)
+or the existing hosts (`offer` None), opened largest usable capacity first (CPU in reference MHz,
+so newer cores count more), then by per-core performance. With the policy's `scope="cluster"` each
+cluster is packed separately, with its own HA reserve; `scope="estate"` packs everything together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
 from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
-from optimizer.consolidation_result import ConsolidationResult, assemble_result
+from optimizer.consolidation_result import ConsolidationResult, Targets, assemble_result
 from optimizer.demand import VmDemand, compute_demand, host_capacity, offer_capacity
+from optimizer.errors import PlanInputError
 from optimizer.estate import (
     HostTable,
     Offer,
@@ -29,6 +29,8 @@ from optimizer.estate import (
 )
 from optimizer.exact import pack_vectors_exact
 from optimizer.packing import pack_vectors
+from optimizer.policy import Policy
+from optimizer.reasons import Reason, ReasonCode
 
 __all__ = ["ConsolidationResult", "cluster_labels", "plan_consolidation"]
 
@@ -97,237 +99,157 @@ def plan_consolidation(
     *,
     hosts: HostTable,
     vms: VmTable,
-    offer: Offer | Sequence[Offer] | None = None,
+    offer: Offer | None = None,
     assumptions: Assumptions | None = None,
-    ceiling: float | None = None,
-    ha_reserve_hosts: int | None = None,
-    scope: Literal["cluster", "estate"] = "cluster",
-    use_memory_p95: bool = False,
-    include_powered_off: bool = True,
-    include_templates: bool = False,
+    policy: Policy | None = None,
     method: Literal["auto", "heuristic", "exact"] = "auto",
     time_limit_s: float = 10.0,
-    start_year: int | None = None,
 ) -> ConsolidationResult:
     """Plan the fewest hosts carrying the VMs under a utilisation ceiling and an HA reserve.
 
     Args:
         hosts: existing hosts, shape (n,).
         vms: the VMs, shape (m,).
-        offer: an offer, several (cheapest TCO wins), or None to repack onto existing hosts.
+        offer: the server model to buy, or None to repack onto existing hosts (to choose between
+            several offers, see `optimizer.fleet.compare_offers`).
         assumptions: defaults if None.
-        ceiling: utilisation ceiling of targets (None: `assumptions.utilisation_ceiling`).
-        ha_reserve_hosts: spare hosts per group (None: `assumptions.ha_reserve_hosts`).
-        scope: "cluster" packs each cluster alone with its own HA reserve; "estate" pools all.
-        use_memory_p95: size memory on P95 (see `compute_demand`).
-        include_powered_off: place powered-off VMs too.
-        include_templates: place templates too.
+        policy: ceiling, HA reserve, scope and VM filters (defaults if None).
         method: "heuristic", "exact" (CP-SAT, small groups only) or "auto" (CP-SAT on groups of up
             to 60 VMs when the heuristic is above the bound).
         time_limit_s: total CP-SAT budget, shared by the groups in order.
-        start_year: first year of the TCO horizon (default `assumptions.reference_year`).
+
+    Raises:
+        PlanInputError: "empty_estate", "no_target_host", "unknown_method", "bad_time_limit".
     """
     a = assumptions or Assumptions()
-    ceiling = a.utilisation_ceiling if ceiling is None else ceiling
-    ha = a.ha_reserve_hosts if ha_reserve_hosts is None else ha_reserve_hosts
-    _check_args(hosts=hosts, vms=vms, scope=scope, method=method, ha=ha, time_limit_s=time_limit_s)
-    offers: list[Offer] = [] if offer is None else ([offer] if isinstance(offer, Offer) else list(offer))
-    if offer is not None and not offers:
-        raise ValueError("offer must be an Offer, a non-empty sequence of offers, or None")
-    demand = compute_demand(
-        hosts=hosts,
-        vms=vms,
-        assumptions=a,
-        use_memory_p95=use_memory_p95,
-        include_powered_off=include_powered_off,
-        include_templates=include_templates,
-    )
-    policy = {
-        "ceiling": ceiling,
-        "ha_reserve_hosts": ha,
-        "scope": scope,
-        "use_memory_p95": use_memory_p95,
-        "include_powered_off": include_powered_off,
-        "include_templates": include_templates,
-        "method": method,
-        "time_limit_s": time_limit_s,
-    }
-    year = a.reference_year if start_year is None else start_year
-    if not offers:
-        return _plan(
-            hosts=hosts,
-            vms=vms,
-            demand=demand,
-            offer=None,
-            a=a,
-            ceiling=ceiling,
-            ha=ha,
-            scope=scope,
-            method=method,
-            time_limit_s=time_limit_s,
-            policy=policy,
-            year=year,
-        )
-    results = [
-        _plan(
-            hosts=hosts,
-            vms=vms,
-            demand=demand,
-            offer=o,
-            a=a,
-            ceiling=ceiling,
-            ha=ha,
-            scope=scope,
-            method=method,
-            time_limit_s=time_limit_s,
-            policy=policy,
-            year=year,
-        )
-        for o in offers
-    ]
-    tcos = {r.offer_name or "": r.tco_by_offer[r.offer_name or ""] for r in results}
-    best = min(results, key=lambda r: (len(r.unplaced), tcos[r.offer_name or ""]))
-    return ConsolidationResult(**{**best.__dict__, "tco_by_offer": tcos})
-
-
-def _check_args(*, hosts: HostTable, vms: VmTable, scope: str, method: str, ha: int, time_limit_s: float) -> None:
-    validate_hosts(hosts)
-    validate_vms(vms, hosts)
-    if hosts.n_hosts == 0 and vms.n_vms == 0:
-        raise ValueError("hosts and vms are empty: nothing to consolidate (empty estate)")
-    if vms.n_vms == 0:
-        raise ValueError("vms is empty: nothing to consolidate (empty estate)")
-    if scope not in ("cluster", "estate"):
-        raise ValueError(f"scope must be 'cluster' or 'estate', got {scope!r}")
-    if method not in ("auto", "heuristic", "exact"):
-        raise ValueError(f"method must be 'auto', 'heuristic' or 'exact', got {method!r}")
-    if ha < 0:
-        raise ValueError(f"ha_reserve_hosts must be >= 0, got {ha}")
-    if time_limit_s <= 0:
-        raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
-
-
-def _plan(
-    *,
-    hosts: HostTable,
-    vms: VmTable,
-    demand: VmDemand,
-    offer: Offer | None,
-    a: Assumptions,
-    ceiling: float,
-    ha: int,
-    scope: str,
-    method: str,
-    time_limit_s: float,
-    policy: dict[str, Any],
-    year: int,
-) -> ConsolidationResult:
-    sizes = demand.sizes
-    placement = np.full(vms.n_vms, -1, dtype=np.int64)
-    unplaced: list[tuple[int, str]] = list(demand.excluded)
-    t_cluster: list[int] = []
-    t_existing: list[int] = []
-    t_ha: list[bool] = []
-    t_load: list[NDArray[np.float64]] = []
-    t_raw: list[NDArray[np.float64]] = []
-    bound_total, kinds, solvers = 0, [], []
-    budget_s = time_limit_s
-    if offer is None:
-        if hosts.n_hosts == 0:
-            raise ValueError("hosts is empty and offer is None: no target host to repack onto")
-        done, _ = complete_host_estimates(hosts=hosts)
-        cap_all = host_capacity(hosts=hosts, ceiling=ceiling)
-        raw_all = host_capacity(hosts=hosts, ceiling=1.0)
-        # Preference: largest usable capacity first (weighted by each resource's share of the
-        # demand; CPU capacity is in reference MHz, so newer cores count more), then per-core perf.
-        share = sizes.sum(axis=0) / cap_all.sum(axis=0)
-        weight = share / share.sum() if share.sum() > 0 else np.full(2, 0.5)
-        score = (cap_all / cap_all.max(axis=0)) @ weight
-        pref = np.lexsort((-done.perf_per_core, -score))
-        free = np.ones(hosts.n_hosts, dtype=bool)  # an existing host serves one group only
-    else:
-        cap_one = offer_capacity(offer=offer, ceiling=ceiling)
-        raw_one = offer_capacity(offer=offer, ceiling=1.0)
-    for g, pos in sorted(_groups(hosts=hosts, vms=vms, demand=demand, scope=scope).items()):
-        if pos.size == 0:
-            continue
-        if offer is None:
-            members = pref if (scope == "estate") else pref[hosts.cluster[pref] == g]
-            if members.size == 0:  # VMs of a cluster without hosts: any host still free
-                members = pref
-            members = members[free[members]]
-            if members.size == 0:
-                for p in pos.tolist():
-                    unplaced.append((int(demand.vm_index[p]), "no free existing host left"))
-                continue
-            caps, identical = cap_all[members], False
-        else:
-            caps, identical = np.tile(cap_one, (pos.size, 1)), True
-        assignment, used, bound, kind, solver, spent = _pack_group(
-            sizes=sizes[pos],
-            caps=caps,
-            identical=identical,
-            method=method,
-            time_limit_s=budget_s,
-        )
-        budget_s -= spent
-        bound_total += bound
-        kinds.append(f"cluster {g}: {kind}" if scope == "cluster" else kind)
-        solvers.append(solver)
-        for p in np.flatnonzero(assignment < 0):
-            reason = "no target host left with enough free capacity"
-            if not ((sizes[pos[p]] <= caps).all(axis=1)).any():
-                reason = (
-                    f"demand ({sizes[pos[p], 0]:.0f} ref MHz, {sizes[pos[p], 1]:.0f} MiB) exceeds"
-                    " the usable capacity of every target host"
-                )
-            unplaced.append((int(demand.vm_index[pos[p]]), reason))
-        load = np.zeros((caps.shape[0], 2))
-        ok = assignment >= 0
-        np.add.at(load, assignment[ok], sizes[pos[ok]])
-        first_new = len(t_cluster)
-        slot = {int(b): first_new + k for k, b in enumerate(used.tolist())}
-        for b in used.tolist():
-            t_cluster.append(g)
-            t_existing.append(int(members[b]) if offer is None else -1)
-            t_ha.append(False)
-            t_load.append(load[b])
-            t_raw.append(raw_all[members[b]] if offer is None else raw_one)
-        vm_rows = demand.vm_index[pos[ok]]
-        if offer is None:
-            placement[vm_rows] = members[assignment[ok]]
-        else:
-            placement[vm_rows] = np.array([slot[int(b)] for b in assignment[ok]], dtype=np.int64)
-        if used.size:
-            used_set = set(used.tolist())
-            spare = [b for b in range(caps.shape[0]) if b not in used_set] if offer is None else []
-            for k in range(ha):
-                if offer is None and k >= len(spare):
-                    break
-                bound_total += 1  # the reserve is part of the requirement, so of the bound too
-                t_cluster.append(g)
-                t_existing.append(int(members[spare[k]]) if offer is None else -1)
-                t_ha.append(True)
-                t_load.append(np.zeros(2))
-                t_raw.append(raw_all[members[spare[k]]] if offer is None else raw_one)
-        if offer is None:
-            free[[t for t in t_existing if t >= 0]] = False
+    pol = policy or Policy()
+    _check_args(hosts=hosts, vms=vms, offer=offer, method=method, time_limit_s=time_limit_s)
+    demand = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=pol)
+    job = _Job(hosts=hosts, vms=vms, demand=demand, policy=pol, method=method, budget_s=time_limit_s)
+    targets = _repack_existing(job) if offer is None else _pack_on_offer(job, offer)
     return assemble_result(
         hosts=hosts,
-        vms=vms,
         demand=demand,
-        offer=offer,
+        offer_name=None if offer is None else offer.name,
         a=a,
-        placement=placement,
-        unplaced=unplaced,
-        t_cluster=t_cluster,
-        t_existing=t_existing,
-        t_ha=t_ha,
-        t_load=t_load,
-        t_raw=t_raw,
-        bound_total=bound_total,
-        kinds=kinds,
-        solvers=solvers,
-        policy=policy,
-        year=year,
+        policy=pol,
+        targets=targets,
     )
+
+
+def _check_args(*, hosts: HostTable, vms: VmTable, offer: Offer | None, method: str, time_limit_s: float) -> None:
+    validate_hosts(hosts)
+    validate_vms(vms, hosts)
+    if vms.n_vms == 0:
+        raise PlanInputError("empty_estate", {"n_hosts": hosts.n_hosts, "n_vms": 0})
+    if offer is None and hosts.n_hosts == 0:
+        raise PlanInputError("no_target_host")
+    if method not in ("auto", "heuristic", "exact"):
+        raise PlanInputError("unknown_method", {"method": str(method)})
+    if time_limit_s <= 0:
+        raise PlanInputError("bad_time_limit", {"time_limit_s": float(time_limit_s)})
+
+
+@dataclass
+class _Job:
+    """What every group of one plan shares; `budget_s` is the CP-SAT time left."""
+
+    hosts: HostTable
+    vms: VmTable
+    demand: VmDemand
+    policy: Policy
+    method: str
+    budget_s: float
+
+    def new_targets(self) -> Targets:
+        """Empty targets, with the VMs the policy left out already reported."""
+        return Targets(placement=np.full(self.vms.n_vms, -1, dtype=np.int64), unplaced=list(self.demand.excluded))
+
+    def pack(
+        self, tg: Targets, *, group: int, pos: NDArray[np.int64], caps: NDArray[np.float64], identical: bool
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+        """Pack the VMs at `pos` into `caps`; report the unplaced. Returns (assignment, used, load)."""
+        sizes = self.demand.sizes[pos]
+        assignment, used, bound, kind, solver, spent = _pack_group(
+            sizes=sizes, caps=caps, identical=identical, method=self.method, time_limit_s=self.budget_s
+        )
+        self.budget_s -= spent
+        tg.bound += bound
+        tg.kinds.append(f"cluster {group}: {kind}" if self.policy.scope == "cluster" else kind)
+        tg.solvers.append(solver)
+        for p in np.flatnonzero(assignment < 0).tolist():
+            vm = int(self.demand.vm_index[pos[p]])
+            if ((sizes[p] <= caps).all(axis=1)).any():
+                tg.unplaced.append((vm, Reason(ReasonCode.NO_CAPACITY_LEFT)))
+            else:
+                params = {"cpu_ref_mhz": float(sizes[p, 0]), "memory_mib": float(sizes[p, 1])}
+                tg.unplaced.append((vm, Reason(ReasonCode.TOO_LARGE, params)))
+        load = np.zeros((caps.shape[0], 2))
+        ok = assignment >= 0
+        np.add.at(load, assignment[ok], sizes[ok])
+        return assignment, used, load
+
+    def groups(self) -> list[tuple[int, NDArray[np.int64]]]:
+        """Non-empty groups in label order."""
+        found = _groups(hosts=self.hosts, vms=self.vms, demand=self.demand, scope=self.policy.scope)
+        return [(g, pos) for g, pos in sorted(found.items()) if pos.size]
+
+
+def _pack_on_offer(job: _Job, offer: Offer) -> Targets:
+    """Each group onto identical new hosts of `offer`, plus its HA reserve."""
+    tg = job.new_targets()
+    cap_one = offer_capacity(offer=offer, ceiling=job.policy.ceiling)
+    raw_one = offer_capacity(offer=offer, ceiling=1.0)
+    for g, pos in job.groups():
+        caps = np.tile(cap_one, (pos.size, 1))
+        assignment, used, load = job.pack(tg, group=g, pos=pos, caps=caps, identical=True)
+        slot = np.full(caps.shape[0], -1, dtype=np.int64)
+        for b in used.tolist():
+            slot[b] = tg.add(group=g, existing=-1, is_ha=False, load=load[b], raw=raw_one)
+        ok = assignment >= 0
+        tg.placement[job.demand.vm_index[pos[ok]]] = slot[assignment[ok]]
+        if used.size:
+            for _ in range(job.policy.ha_reserve_hosts):
+                tg.bound += 1  # the reserve is part of the requirement, so of the bound too
+                tg.add(group=g, existing=-1, is_ha=True, load=np.zeros(2), raw=raw_one)
+    return tg
+
+
+def _repack_existing(job: _Job) -> Targets:
+    """Each group onto its own cluster's existing hosts (any free host if it has none), opened
+    largest usable capacity first, then by per-core performance; spare ones become its reserve."""
+    hosts, tg = job.hosts, job.new_targets()
+    cap_all = host_capacity(hosts=hosts, ceiling=job.policy.ceiling)
+    raw_all = host_capacity(hosts=hosts, ceiling=1.0)
+    pref = _preference(hosts=hosts, sizes=job.demand.sizes, cap_all=cap_all)
+    free = np.ones(hosts.n_hosts, dtype=bool)  # an existing host serves one group only
+    for g, pos in job.groups():
+        members = pref if job.policy.scope == "estate" else pref[hosts.cluster[pref] == g]
+        if members.size == 0:  # VMs of a cluster without hosts: any host still free
+            members = pref
+        members = members[free[members]]
+        if members.size == 0:
+            tg.unplaced.extend((int(v), Reason(ReasonCode.NO_FREE_EXISTING_HOST)) for v in job.demand.vm_index[pos])
+            continue
+        assignment, used, load = job.pack(tg, group=g, pos=pos, caps=cap_all[members], identical=False)
+        for b in used.tolist():
+            tg.add(group=g, existing=int(members[b]), is_ha=False, load=load[b], raw=raw_all[members[b]])
+        ok = assignment >= 0
+        tg.placement[job.demand.vm_index[pos[ok]]] = members[assignment[ok]]
+        if used.size:
+            spare = np.setdiff1d(np.arange(members.size), used)[: job.policy.ha_reserve_hosts]
+            for b in spare.tolist():
+                tg.bound += 1
+                tg.add(group=g, existing=int(members[b]), is_ha=True, load=np.zeros(2), raw=raw_all[members[b]])
+        free[[t for t in tg.existing if t >= 0]] = False
+    return tg
+
+
+def _preference(*, hosts: HostTable, sizes: NDArray[np.float64], cap_all: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Existing hosts, largest usable capacity first (weighted by each resource's share of the
+    demand; CPU capacity is in reference MHz, so newer cores count more), then per-core perf."""
+    done, _ = complete_host_estimates(hosts=hosts)
+    share = sizes.sum(axis=0) / cap_all.sum(axis=0)
+    weight = share / share.sum() if share.sum() > 0 else np.full(2, 0.5)
+    score = (cap_all / cap_all.max(axis=0)) @ weight
+    return np.asarray(np.lexsort((-done.perf_per_core, -score)), dtype=np.int64)

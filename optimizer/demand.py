@@ -22,6 +22,8 @@ from optimizer.estate import (
     validate_hosts,
     validate_vms,
 )
+from optimizer.policy import Policy
+from optimizer.reasons import Reason, ReasonCode
 
 __all__ = ["VmDemand", "compute_demand", "host_capacity", "offer_capacity"]
 
@@ -35,14 +37,14 @@ class VmDemand:
         cpu_ref_mhz: shape (k,), CPU demand in reference MHz (comfort factor applied).
         memory_mib: shape (k,), memory demand in MiB.
         cpu_estimated: shape (k,), True where CPU P95 was unknown and estimated from allocation.
-        excluded: tuple of (vm index, reason) for VMs left out by policy (templates, powered off).
+        excluded: (vm index, reason) for VMs left out by policy (TEMPLATE, POWERED_OFF).
     """
 
     vm_index: NDArray[np.int64]
     cpu_ref_mhz: NDArray[np.float64]
     memory_mib: NDArray[np.float64]
     cpu_estimated: NDArray[np.bool_]
-    excluded: tuple[tuple[int, str], ...]
+    excluded: tuple[tuple[int, Reason], ...]
 
     @property
     def sizes(self) -> NDArray[np.float64]:
@@ -55,38 +57,35 @@ def compute_demand(
     hosts: HostTable,
     vms: VmTable,
     assumptions: Assumptions,
-    use_memory_p95: bool = False,
-    include_powered_off: bool = True,
-    include_templates: bool = False,
+    policy: Policy,
 ) -> VmDemand:
     """Compute demand vectors for the VMs to place.
 
     CPU: `cpu_p95_mhz * perf_per_core(source host) * cpu_comfort_factor`; when P95 is unknown,
     `n_vcpus * cpu_mhz(source host) * cpu_unknown_fraction` instead (flagged in `cpu_estimated`).
     A VM on no known host is normalised with the median host. Memory: allocated MiB, or P95 when
-    `use_memory_p95` and known (never more than allocated).
+    `policy.use_memory_p95` and known (never more than allocated). The policy also says whether
+    templates and powered-off VMs are kept.
 
     Args:
         hosts: the source hosts (perf_per_core NaN allowed: estimated from purchase year).
         vms: the VMs.
         assumptions: figures used (`cpu_comfort_factor`, `cpu_unknown_fraction`).
-        use_memory_p95: size memory on observed P95 instead of allocation.
-        include_powered_off: keep powered-off VMs (they may be started again).
-        include_templates: keep templates (they normally stay powered off).
+        policy: `use_memory_p95`, `include_powered_off`, `include_templates` are used.
     """
     validate_hosts(hosts)
     validate_vms(vms, hosts)
     done, _ = complete_host_estimates(hosts=hosts)
-    excluded: list[tuple[int, str]] = []
+    excluded: list[tuple[int, Reason]] = []
     keep = np.ones(vms.n_vms, dtype=bool)
-    if not include_templates:
+    if not policy.include_templates:
         for i in np.flatnonzero(vms.is_template):
-            excluded.append((int(i), "template excluded by policy (include_templates=False)"))
+            excluded.append((int(i), Reason(ReasonCode.TEMPLATE)))
         keep &= ~vms.is_template
-    if not include_powered_off:
+    if not policy.include_powered_off:
         off = ~vms.powered_on & keep
         for i in np.flatnonzero(off):
-            excluded.append((int(i), "powered off, excluded by policy (include_powered_off=False)"))
+            excluded.append((int(i), Reason(ReasonCode.POWERED_OFF)))
         keep &= vms.powered_on
     idx = np.flatnonzero(keep).astype(np.int64)
     src = vms.host[idx]
@@ -104,7 +103,7 @@ def compute_demand(
     fallback = vms.n_vcpus[idx] * mhz * assumptions.cpu_unknown_fraction
     cpu = np.where(estimated, fallback, p95) * perf * assumptions.cpu_comfort_factor
     memory = vms.memory_mib[idx].astype(float)
-    if use_memory_p95:
+    if policy.use_memory_p95:
         p95m = vms.memory_p95_mib[idx]
         memory = np.where(np.isnan(p95m), memory, np.minimum(p95m, memory))
     return VmDemand(
@@ -112,7 +111,7 @@ def compute_demand(
         cpu_ref_mhz=cpu.astype(float),
         memory_mib=memory,
         cpu_estimated=estimated,
-        excluded=tuple(sorted(excluded)),
+        excluded=tuple(sorted(excluded, key=lambda e: e[0])),
     )
 
 

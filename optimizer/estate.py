@@ -2,7 +2,8 @@
 
 Tables are columnar: every field is a numpy array of the same length. Unknown numbers are NaN;
 unknown indices are -1. Build tables with `HostTable.build(...)` / `VmTable.build(...)`, which fill
-optional columns, convert lists and validate. Purchase prices are HT (before VAT).
+optional columns, convert lists and validate. Amounts are TTC, as the inventory holds them (what
+the authority paid); the optimizer takes VAT out with `Assumptions.vat_rate` where it needs HT.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class HostTable:
 
     `n_cores` is the total physical core count; `cpu_mhz` the per-core nominal frequency;
     `perf_per_core` a score relative to a 2024 reference core (1.0). Power in W for the whole host.
-    Years are floats (NaN unknown); prices HT in EUR (NaN unknown). `cluster` is -1 for none.
+    Years are floats (NaN unknown); prices and support contracts TTC in EUR (NaN unknown). `cluster` is -1 for none.
     """
 
     ids: tuple[str, ...]
@@ -98,9 +99,9 @@ class HostTable:
     power_idle_w: F64
     power_max_w: F64
     purchase_year: F64
-    purchase_price_eur: F64
+    purchase_price_eur_ttc: F64
     warranty_end_year: F64
-    support_cost_eur_per_year: F64
+    support_cost_eur_ttc_per_year: F64
     rack_units: F64
     cpu_usage_mean_mhz: F64
 
@@ -124,9 +125,9 @@ class HostTable:
         power_idle_w: ArrayLike | None = None,
         power_max_w: ArrayLike | None = None,
         purchase_year: ArrayLike | None = None,
-        purchase_price_eur: ArrayLike | None = None,
+        purchase_price_eur_ttc: ArrayLike | None = None,
         warranty_end_year: ArrayLike | None = None,
-        support_cost_eur_per_year: ArrayLike | None = None,
+        support_cost_eur_ttc_per_year: ArrayLike | None = None,
         rack_units: ArrayLike | None = None,
         cpu_usage_mean_mhz: ArrayLike | None = None,
     ) -> HostTable:
@@ -145,9 +146,9 @@ class HostTable:
             power_idle_w=_floats(power_idle_w, n, "power_idle_w"),
             power_max_w=_floats(power_max_w, n, "power_max_w"),
             purchase_year=_floats(purchase_year, n, "purchase_year"),
-            purchase_price_eur=_floats(purchase_price_eur, n, "purchase_price_eur"),
+            purchase_price_eur_ttc=_floats(purchase_price_eur_ttc, n, "purchase_price_eur_ttc"),
             warranty_end_year=_floats(warranty_end_year, n, "warranty_end_year"),
-            support_cost_eur_per_year=_floats(support_cost_eur_per_year, n, "support_cost_eur_per_year"),
+            support_cost_eur_ttc_per_year=_floats(support_cost_eur_ttc_per_year, n, "support_cost_eur_ttc_per_year"),
             rack_units=_floats(rack_units if rack_units is not None else np.ones(n), n, "rack_units"),
             cpu_usage_mean_mhz=_floats(cpu_usage_mean_mhz, n, "cpu_usage_mean_mhz"),
         )
@@ -168,9 +169,9 @@ def validate_hosts(hosts: HostTable) -> None:
         "power_idle_w",
         "power_max_w",
         "purchase_year",
-        "purchase_price_eur",
+        "purchase_price_eur_ttc",
         "warranty_end_year",
-        "support_cost_eur_per_year",
+        "support_cost_eur_ttc_per_year",
         "rack_units",
         "cpu_usage_mean_mhz",
     ):
@@ -187,8 +188,8 @@ def validate_hosts(hosts: HostTable) -> None:
     for name in (
         "power_idle_w",
         "power_max_w",
-        "purchase_price_eur",
-        "support_cost_eur_per_year",
+        "purchase_price_eur_ttc",
+        "support_cost_eur_ttc_per_year",
         "rack_units",
         "cpu_usage_mean_mhz",
     ):
@@ -310,7 +311,7 @@ def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
 
 @dataclass(frozen=True)
 class Offer:
-    """A server model on the market, priced HT (before VAT), for one host."""
+    """A server model on the market, priced TTC for one host (install None: the HT default)."""
 
     name: str
     n_sockets: int
@@ -318,10 +319,10 @@ class Offer:
     cpu_mhz: float
     memory_mib: float
     perf_per_core: float
-    price_eur: float
+    price_eur_ttc: float
     power_idle_w: float
     power_max_w: float
-    install_eur: float | None = None  # None: Assumptions.install_eur_per_host
+    install_eur_ttc: float | None = None  # None: Assumptions.install_eur_per_host (HT)
     embodied_kgco2e: float | None = None  # None: Assumptions.embodied_kgco2e_per_server
     warranty_years: int = 5
     rack_units: float = 1.0
@@ -336,11 +337,11 @@ def validate_offer(offer: Offer) -> None:
         value = getattr(offer, name)
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
             raise ValueError(f"offer.{name} must be > 0 (zero-capacity offer {offer.name!r}): {value!r}")
-    for name in ("price_eur", "power_idle_w", "power_max_w", "warranty_years", "rack_units"):
+    for name in ("price_eur_ttc", "power_idle_w", "power_max_w", "warranty_years", "rack_units"):
         value = getattr(offer, name)
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
             raise ValueError(f"offer.{name} must be >= 0 for offer {offer.name!r}: {value!r}")
-    for name in ("install_eur", "embodied_kgco2e"):
+    for name in ("install_eur_ttc", "embodied_kgco2e"):
         value = getattr(offer, name)
         if value is not None and not (math.isfinite(value) and value >= 0):
             raise ValueError(f"offer.{name} must be >= 0 or None for offer {offer.name!r}")

@@ -19,9 +19,11 @@ from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
 from optimizer.estate import HostTable, Offer, VmTable
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets
-from optimizer.tco import YearlyCosts, host_yearly_costs, maintenance_eur_ht, windows_licence_eur_ht
+from optimizer.policy import Policy
+from optimizer.reasons import Reason
+from optimizer.tco import FleetHardware, host_yearly_costs, windows_licence_eur_ht
 
-__all__ = ["ReplacementPlan", "account_replacement", "offer_licence_eur_ht"]
+__all__ = ["Moves", "NewFleet", "ReplacementInputs", "ReplacementPlan", "account_replacement", "offer_licence_eur_ht"]
 
 F64 = NDArray[np.float64]
 _LINES = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
@@ -32,6 +34,8 @@ class ReplacementPlan:
     """Outcome of `plan_replacement`. Yearly arrays have shape (h,), host arrays (n,), VM (m,).
 
     Attributes:
+        status: "OK", or "PARTIAL" when some VMs could not move (see `unplaced`).
+        offer_name: the server model bought.
         retire_year: year each host is retired, NaN if kept over the horizon.
         priority: retirement priority score (higher first).
         new_hosts_per_year: new hosts bought each year (HA reserve included).
@@ -50,10 +54,11 @@ class ReplacementPlan:
         carbon_payback_year / payback_year: first year from which cumulative savings stay >= 0.
         drivers: what explains the hosts ratio.
         hosts_with_estimates: hosts whose perf or power came from the generation catalogue.
+        unplaced: (vm index, reason) for VMs that could not move.
+        policy, yearly_investment_cap_eur, assumptions: echo of the inputs that made the plan.
     """
 
     status: str
-    message: str
     offer_name: str
     years: tuple[int, ...]
     retire_year: F64
@@ -80,8 +85,9 @@ class ReplacementPlan:
     payback_year: int | None
     drivers: RatioDrivers
     hosts_with_estimates: NDArray[np.int64]
-    unplaced: tuple[tuple[int, str], ...]
-    policy: dict[str, Any] = field(default_factory=dict)
+    unplaced: tuple[tuple[int, Reason], ...]
+    policy: Policy = field(default_factory=Policy)
+    yearly_investment_cap_eur: float | None = None
     assumptions: dict[str, Any] = field(default_factory=dict)
 
 
@@ -93,24 +99,93 @@ def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
     return float(one[0])
 
 
-def _new_fleet_by_year(
-    *,
-    h: int,
-    t_new: int,
-    target: NDArray[np.int64],
-    moved_year_index: NDArray[np.int64],
-    sizes: F64,
-    windows: NDArray[np.bool_],
-) -> tuple[F64, NDArray[np.bool_]]:
-    """Load (h, t, 2) and Windows flag (h, t) of the new hosts each year, from the VMs moved so far.
+@dataclass
+class NewFleet:
+    """The new hosts bought so far (t entries), grown year by year by the replacement planner.
 
-    `target`, `moved_year_index`, `sizes` (p, 2) and `windows` are per VM to place.
+    Attributes:
+        load_ref_mhz_mib: shape (t, 2), demand placed on each (reference MHz, MiB).
+        is_reserve: shape (t,), HA reserve hosts (they stay empty).
+        group: shape (t,), group served (cluster, or -1 in estate scope).
+        has_windows: shape (t,), already licensed for Windows Server Datacenter.
+        purchase_year: shape (t,).
     """
+
+    load_ref_mhz_mib: F64 = field(default_factory=lambda: np.zeros((0, 2)))
+    is_reserve: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    group: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    has_windows: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    purchase_year: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def n_hosts(self) -> int:
+        """Number of new hosts t."""
+        return int(self.is_reserve.size)
+
+    def buy(self, *, n_serving: int, n_reserve: int, group: int, year: int) -> int:
+        """Add `n_serving` hosts then `n_reserve` reserve hosts; returns the index of the first."""
+        first, n = self.n_hosts, n_serving + n_reserve
+        self.load_ref_mhz_mib = np.vstack([self.load_ref_mhz_mib, np.zeros((n, 2))])
+        self.is_reserve = np.concatenate([self.is_reserve, np.zeros(n_serving, bool), np.ones(n_reserve, bool)])
+        self.group = np.concatenate([self.group, np.full(n, group, dtype=np.int64)])
+        self.has_windows = np.concatenate([self.has_windows, np.zeros(n, bool)])
+        self.purchase_year = np.concatenate([self.purchase_year, np.full(n, year, dtype=np.int64)])
+        return first
+
+
+@dataclass
+class Moves:
+    """The decisions of the yearly loop: retirements, VM moves and purchases.
+
+    `moved_year_index` (shape (p,), aligned on the VMs to place) is the index in the years of the
+    move of each VM, -1 if it stays; `placement` (shape (m,)) its new host.
+    """
+
+    fleet: NewFleet
+    retire_year: F64
+    placement: NDArray[np.int64]
+    moved_year_index: NDArray[np.int64]
+    new_per_year: NDArray[np.int64]
+    unplaced: list[tuple[int, Reason]]
+
+
+@dataclass(frozen=True, eq=False)
+class ReplacementInputs:
+    """What the accounts need besides the moves; VM arrays aligned on the p VMs to place.
+
+    Attributes:
+        hosts: existing hosts, estimates completed; `estimated` flags them (shape (n,)).
+        sizes: shape (p, 2) demand; src: shape (p,) source host; vm_index: shape (p,) row in vms.
+        raw_new: shape (2,), raw capacity of one new host; unit_eur_ttc: one host + install.
+    """
+
+    hosts: HostTable
+    estimated: NDArray[np.bool_]
+    vms: VmTable
+    offer: Offer
+    policy: Policy
+    yearly_investment_cap_eur: float | None
+    years: tuple[int, ...]
+    priority: F64
+    util_old: F64
+    sizes: F64
+    src: NDArray[np.int64]
+    vm_index: NDArray[np.int64]
+    raw_new: F64
+    unit_eur_ttc: float
+
+
+def _new_fleet_by_year(*, h: int, inputs: ReplacementInputs, moves: Moves) -> tuple[F64, NDArray[np.bool_]]:
+    """Load (h, t, 2) and Windows flag (h, t) of the new hosts each year, from the VMs moved so far."""
+    t_new = moves.fleet.n_hosts
+    target = moves.placement[inputs.vm_index]
+    windows = inputs.vms.is_windows[inputs.vm_index]
+    moved_t = moves.moved_year_index
     loads = np.zeros((h, t_new, 2))
     wins = np.zeros((h, t_new), dtype=bool)
     for t in range(h):
-        now = (moved_year_index >= 0) & (moved_year_index <= t) & (target >= 0)
-        np.add.at(loads[t], target[now], sizes[now])
+        now = (moved_t >= 0) & (moved_t <= t) & (target >= 0)
+        np.add.at(loads[t], target[now], inputs.sizes[now])
         wins[t, target[now & windows]] = True
     return loads, wins
 
@@ -124,214 +199,138 @@ def _payback(years: tuple[int, ...], yearly: F64) -> int | None:
     return years[0] if negative.size == 0 else years[int(negative[-1]) + 1]
 
 
-def _costs(
-    *,
-    n_sockets: NDArray[np.int64],
-    n_cores: NDArray[np.int64],
-    idle: F64,
-    peak: F64,
-    util: F64,
-    windows: NDArray[np.bool_],
-    rack: F64,
-    purchase_year: F64,
-    price: F64,
-    warranty_end: F64,
-    support: F64,
-    year: int,
-    a: Assumptions,
-) -> YearlyCosts:
-    maint = maintenance_eur_ht(
-        year=year,
-        purchase_year=purchase_year,
-        purchase_price_eur=price,
-        warranty_end_year=warranty_end,
-        support_cost_eur_per_year=support,
-        assumptions=a,
-    )
-    return host_yearly_costs(
-        n_sockets=n_sockets,
-        n_cores=n_cores,
-        power_idle_w=idle,
-        power_max_w=peak,
-        cpu_utilisation=util,
-        carries_windows=windows,
-        rack_units=rack,
-        maintenance_ht_eur=maint,
-        assumptions=a,
-    )
+@dataclass(frozen=True, eq=False)
+class _Lines:
+    """Yearly lines (shape (h,)) of the scenario and the baseline, and the licences bought."""
+
+    scenario: dict[str, F64]
+    baseline: dict[str, F64]
+    n_scenario: NDArray[np.int64]
+    licence_invest_eur_ttc: F64
 
 
-def account_replacement(
-    *,
-    hosts: HostTable,
-    vms: VmTable,
-    a: Assumptions,
-    offer: Offer,
-    years: tuple[int, ...],
-    retire_year: F64,
-    util_old: F64,
-    new_load: F64,
-    is_reserve: NDArray[np.bool_],
-    new_group: NDArray[np.int64],
-    raw_new: F64,
-    new_year: NDArray[np.int64],
-    new_per_year: NDArray[np.int64],
-    placement: NDArray[np.int64],
-    unit_ttc: float,
-    priority: F64,
-    unplaced: list[tuple[int, str]],
-    demand_sizes: F64,
-    src: NDArray[np.int64],
-    policy: dict[str, Any],
-    estimated: NDArray[np.bool_],
-    vm_index: NDArray[np.int64],
-    moved_year_index: NDArray[np.int64],
-) -> ReplacementPlan:
-    """Cost the scenario and the baseline year by year (hosts with completed estimates).
-
-    `demand_sizes`, `src`, `vm_index` and `moved_year_index` are aligned on the VMs to place
-    (shape (p,)): `vm_index` their row in `vms`, `moved_year_index` the index in `years` of the
-    year each moved to a new host (-1: not moved).
-    """
-    h, t_new = len(years), new_load.shape[0]
+def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> _Lines:
+    """Cost the scenario (hosts kept + new hosts bought so far) and the baseline, year by year."""
+    hosts, vms, years = inputs.hosts, inputs.vms, inputs.years
+    h, fleet = len(years), moves.fleet
     old_win = np.zeros(hosts.n_hosts, dtype=bool)
     on = vms.is_windows & (vms.host >= 0) & ~vms.is_template
     old_win[vms.host[on]] = True
-    moved = placement >= 0
-    loads, wins = _new_fleet_by_year(
-        h=h,
-        t_new=t_new,
-        target=placement[vm_index],
-        moved_year_index=moved_year_index,
-        sizes=demand_sizes,
-        windows=vms.is_windows[vm_index],
-    )
+    loads, wins = _new_fleet_by_year(h=h, inputs=inputs, moves=moves)
     # Year index in which each new host first carries Windows: its licence is bought then.
-    licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if t_new else np.zeros(0, np.int64)
-    unit_licence_ht = offer_licence_eur_ht(offer=offer, a=a)
+    licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if fleet.n_hosts else np.zeros(0, np.int64)
     licences_bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
-    licence_invest = licences_bought * unit_licence_ht * (1 + a.vat_rate)
-    nf = np.full(t_new, 1.0)
-    scen = {k: np.zeros(h) for k in _LINES + ("energy_kwh", "operational_kgco2e")}
-    base = {k: np.zeros(h) for k in _LINES + ("energy_kwh", "operational_kgco2e")}
+    licence_invest = licences_bought * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate)
+    old_hw = FleetHardware.of_hosts(hosts)
+    new_hw = FleetHardware.of_offer(inputs.offer, fleet.purchase_year)
+    keys = _LINES + ("energy_kwh", "operational_kgco2e")
+    scen = {k: np.zeros(h) for k in keys}
+    base = {k: np.zeros(h) for k in keys}
     n_scen = np.zeros(h, dtype=np.int64)
-    n_base = np.full(h, hosts.n_hosts, dtype=np.int64)
     for t, year in enumerate(years):
-        old = _costs(
-            n_sockets=hosts.n_sockets,
-            n_cores=hosts.n_cores,
-            idle=hosts.power_idle_w,
-            peak=hosts.power_max_w,
-            util=util_old,
-            windows=old_win,
-            rack=hosts.rack_units,
-            purchase_year=hosts.purchase_year,
-            price=hosts.purchase_price_eur,
-            warranty_end=hosts.warranty_end_year,
-            support=hosts.support_cost_eur_per_year,
-            year=year,
-            a=a,
+        old = host_yearly_costs(
+            fleet=old_hw, cpu_utilisation=inputs.util_old, carries_windows=old_win, year=year, assumptions=a
         )
-        alive = np.isnan(retire_year) | (retire_year > year)
-        bought = new_year <= year
-        new = _costs(
-            n_sockets=np.full(t_new, offer.n_sockets, dtype=np.int64),
-            n_cores=np.full(t_new, offer.n_cores, dtype=np.int64),
-            idle=nf * offer.power_idle_w,
-            peak=nf * offer.power_max_w,
-            util=loads[t][:, 0] / raw_new[0] if t_new else np.zeros(0),
-            windows=wins[t],
-            rack=nf * offer.rack_units,
-            purchase_year=new_year.astype(float),
-            price=nf * offer.price_eur,
-            warranty_end=(new_year + offer.warranty_years).astype(float),
-            support=np.full(t_new, np.nan),
-            year=year,
-            a=a,
+        util_new = loads[t][:, 0] / inputs.raw_new[0] if fleet.n_hosts else np.zeros(0)
+        new = host_yearly_costs(
+            fleet=new_hw, cpu_utilisation=util_new, carries_windows=wins[t], year=year, assumptions=a
         )
+        alive = np.isnan(moves.retire_year) | (moves.retire_year > year)
+        bought = fleet.purchase_year <= year
         for key, line in scen.items():
             base[key][t] = getattr(old, key).sum()
             line[t] = getattr(old, key)[alive].sum() + getattr(new, key)[bought].sum()
         n_scen[t] = int(alive.sum() + bought.sum())
-    invest = np.asarray(new_per_year * unit_ttc, dtype=float) + licence_invest
+    return _Lines(scen, base, n_scen, licence_invest)
+
+
+def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
+    """What explains the ratio between the hosts retired and the new hosts bought."""
+    hosts, fleet = inputs.hosts, moves.fleet
+    replaced = np.flatnonzero(~np.isnan(moves.retire_year))
+    old_load = np.zeros((hosts.n_hosts, 2))
+    ok = inputs.src >= 0
+    np.add.at(old_load, inputs.src[ok], inputs.sizes[ok])
+    serving = ~fleet.is_reserve & (fleet.load_ref_mhz_mib.sum(axis=1) > 0)
+    return explain_ratio(
+        old_raw_capacity=host_capacity(hosts=hosts, ceiling=1.0)[replaced],
+        old_load=old_load[replaced],
+        old_perf_per_core=hosts.perf_per_core[replaced],
+        old_n_cores=hosts.n_cores[replaced],
+        offer=inputs.offer,
+        new_load=fleet.load_ref_mhz_mib[serving],
+        n_vms=int((moves.placement >= 0).sum()),
+        n_hosts_new_total=fleet.n_hosts,
+        n_hosts_reserve=int(fleet.is_reserve.sum()),
+    )
+
+
+def _carbon(*, a: Assumptions, offer: Offer, new_per_year: NDArray[np.int64]) -> tuple[F64, F64]:
+    """Embodied carbon of the hosts bought each year: (full amount, amortised over their life)."""
+    h = new_per_year.size
+    unit_co2 = a.embodied_kgco2e_per_server if offer.embodied_kgco2e is None else offer.embodied_kgco2e
+    purchased = np.asarray(new_per_year * unit_co2, dtype=float)
+    amortised = np.zeros(h)
+    life = a.embodied_lifetime_years
+    for t in range(h):
+        amortised[t : t + life] += purchased[t] / life
+    return purchased, amortised
+
+
+def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> ReplacementPlan:
+    """Cost the scenario and the baseline year by year, and assemble the plan."""
+    years, offer, h = inputs.years, inputs.offer, len(inputs.years)
+    lines = _yearly_lines(a=a, inputs=inputs, moves=moves)
+    invest = np.asarray(moves.new_per_year * inputs.unit_eur_ttc, dtype=float) + lines.licence_invest_eur_ttc
     scenario = build_budget(
         name=f"replace with {offer.name}",
         years=years,
         investissement_eur=invest,
-        investissement_licences_eur=licence_invest,
+        investissement_licences_eur=lines.licence_invest_eur_ttc,
         assumptions=a,
-        **{k: scen[k] for k in _LINES},
+        **{k: lines.scenario[k] for k in _LINES},
     )
     baseline = build_budget(
         name="keep estate",
         years=years,
         investissement_eur=np.zeros(h),
         assumptions=a,
-        **{k: base[k] for k in _LINES},
+        **{k: lines.baseline[k] for k in _LINES},
     )
     comparison = compare_budgets(scenario=scenario, baseline=baseline)
-    unit_co2 = a.embodied_kgco2e_per_server if offer.embodied_kgco2e is None else offer.embodied_kgco2e
-    purchased = new_per_year * unit_co2
-    amortised = np.zeros(h)
-    life = a.embodied_lifetime_years
-    for t in range(h):
-        amortised[t : t + life] += purchased[t] / life
-    carbon = base["operational_kgco2e"] - scen["operational_kgco2e"] - purchased
-    replaced = np.flatnonzero(~np.isnan(retire_year))
-    old_load = np.zeros((hosts.n_hosts, 2))
-    ok = src >= 0
-    np.add.at(old_load, src[ok], demand_sizes[ok])
-    serving = ~is_reserve & (new_load.sum(axis=1) > 0)
-    drivers = explain_ratio(
-        old_raw_capacity=host_capacity(hosts=hosts, ceiling=1.0)[replaced],
-        old_load=old_load[replaced],
-        old_perf_per_core=hosts.perf_per_core[replaced],
-        old_n_cores=hosts.n_cores[replaced],
-        new_raw_capacity=raw_new,
-        new_load=new_load[serving],
-        new_perf_per_core=offer.perf_per_core,
-        new_n_cores=offer.n_cores,
-        n_vms=int(moved.sum()),
-        n_hosts_new_total=t_new,
-        n_hosts_reserve=int(is_reserve.sum()),
-    )
-    payback = comparison.payback_year
-    status = "PARTIAL" if unplaced else "OK"
-    message = (
-        f"{replaced.size} of {hosts.n_hosts} hosts replaced by {t_new} x {offer.name} over "
-        f"{years[0]}-{years[-1]}; savings {comparison.total_savings_eur:,.0f} EUR TTC "
-        f"(NPV {comparison.npv_savings_eur:,.0f}); payback {payback}"
-    )
+    purchased, amortised = _carbon(a=a, offer=offer, new_per_year=moves.new_per_year)
+    carbon = lines.baseline["operational_kgco2e"] - lines.scenario["operational_kgco2e"] - purchased
+    fleet = moves.fleet
     return ReplacementPlan(
-        status=status,
-        message=message,
+        status="PARTIAL" if moves.unplaced else "OK",
         offer_name=offer.name,
         years=years,
-        retire_year=retire_year,
-        priority=priority,
-        new_hosts_per_year=new_per_year,
-        new_host_year=new_year,
-        new_host_cluster=new_group,
-        new_host_is_reserve=is_reserve,
-        placement=placement,
-        n_hosts_scenario=n_scen,
-        n_hosts_baseline=n_base,
+        retire_year=moves.retire_year,
+        priority=inputs.priority,
+        new_hosts_per_year=moves.new_per_year,
+        new_host_year=fleet.purchase_year,
+        new_host_cluster=fleet.group,
+        new_host_is_reserve=fleet.is_reserve,
+        placement=moves.placement,
+        n_hosts_scenario=lines.n_scenario,
+        n_hosts_baseline=np.full(h, inputs.hosts.n_hosts, dtype=np.int64),
         scenario=scenario,
         baseline=baseline,
         comparison=comparison,
         savings_by_category=dict(comparison.savings_by_line),
-        energy_kwh_scenario=scen["energy_kwh"],
-        energy_kwh_baseline=base["energy_kwh"],
-        operational_kgco2e_scenario=scen["operational_kgco2e"],
-        operational_kgco2e_baseline=base["operational_kgco2e"],
-        embodied_kgco2e_purchased=purchased.astype(float),
+        energy_kwh_scenario=lines.scenario["energy_kwh"],
+        energy_kwh_baseline=lines.baseline["energy_kwh"],
+        operational_kgco2e_scenario=lines.scenario["operational_kgco2e"],
+        operational_kgco2e_baseline=lines.baseline["operational_kgco2e"],
+        embodied_kgco2e_purchased=purchased,
         embodied_kgco2e_amortised=amortised,
         carbon_savings_kgco2e=carbon,
         carbon_payback_year=_payback(years, carbon),
-        payback_year=payback,
-        drivers=drivers,
-        hosts_with_estimates=np.flatnonzero(estimated).astype(np.int64),
-        unplaced=tuple(sorted(unplaced)),
-        policy=policy,
+        payback_year=comparison.payback_year,
+        drivers=_drivers(inputs=inputs, moves=moves),
+        hosts_with_estimates=np.flatnonzero(inputs.estimated).astype(np.int64),
+        unplaced=tuple(sorted(moves.unplaced, key=lambda u: u[0])),
+        policy=inputs.policy,
+        yearly_investment_cap_eur=inputs.yearly_investment_cap_eur,
         assumptions=a.to_dict(),
     )

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.reasons import Reason, ReasonCode
+
 __all__ = ["Packing", "pack_vectors"]
 
 _TOL = 1e-9
@@ -52,14 +54,14 @@ class Packing:
         assignment: shape (m,), bin index (into `bin_capacities`) of each item, -1 if unplaced.
         bins_used: shape (k,), sorted indices of bins in use (holding items, or pre-opened).
         load: shape (b, 2), total item size per bin.
-        unplaced: tuple of (item index, reason).
+        unplaced: (item index, reason): TOO_LARGE, NO_CAPACITY_LEFT or NO_TARGET_HOST.
         n_bins_emptied: bins emptied by the improvement pass.
     """
 
     assignment: NDArray[np.int64]
     bins_used: NDArray[np.int64]
     load: NDArray[np.float64]
-    unplaced: tuple[tuple[int, str], ...]
+    unplaced: tuple[tuple[int, Reason], ...]
     n_bins_emptied: int
 
     @property
@@ -113,9 +115,9 @@ def pack_vectors(
     _check_inputs(sizes, caps, n_preopened)
     m, b = sizes.shape[0], caps.shape[0]
     assignment = np.full(m, -1, dtype=np.int64)
-    unplaced: list[tuple[int, str]] = []
+    unplaced: list[tuple[int, Reason]] = []
     if b == 0:
-        unplaced = [(i, "no target host available") for i in range(m)]
+        unplaced = [(i, Reason(ReasonCode.NO_TARGET_HOST)) for i in range(m)]
         return Packing(assignment, np.zeros(0, np.int64), np.zeros((0, 2)), tuple(unplaced), 0)
     ref = np.maximum(caps.max(axis=0), _TOL)
     norm = sizes / ref
@@ -126,17 +128,14 @@ def pack_vectors(
     fits_any = np.zeros(m, dtype=bool)
     for cap in np.unique(caps, axis=0):
         fits_any |= (sizes <= cap).all(axis=1)
-    big = ref * 1.0
-    for i in np.flatnonzero(~fits_any):
-        unplaced.append(
-            (
-                int(i),
-                (
-                    f"demand ({sizes[i, 0]:.0f} ref MHz, {sizes[i, 1]:.0f} MiB) exceeds the usable"
-                    f" capacity of every target host (max {big[0]:.0f} ref MHz, {big[1]:.0f} MiB)"
-                ),
-            )
-        )
+    for i in np.flatnonzero(~fits_any).tolist():
+        params = {
+            "cpu_ref_mhz": float(sizes[i, 0]),
+            "memory_mib": float(sizes[i, 1]),
+            "max_cpu_ref_mhz": float(ref[0]),
+            "max_memory_mib": float(ref[1]),
+        }
+        unplaced.append((int(i), Reason(ReasonCode.TOO_LARGE, params)))
 
     cand = np.flatnonzero(fits_any)
     key = norm[cand].max(axis=1)
@@ -156,7 +155,7 @@ def pack_vectors(
     # afterwards, so it fits nowhere at the end either.
     short = order[assignment[order] < 0]
     for i in short.tolist():
-        unplaced.append((int(i), "no target host left with enough free capacity"))
+        unplaced.append((int(i), Reason(ReasonCode.NO_CAPACITY_LEFT)))
 
     emptied = 0
     # Emptying bins is pointless when capacity is short, and an emptied bin could then hold a
@@ -178,7 +177,7 @@ def pack_vectors(
     load = np.zeros((b, 2))
     np.add.at(load, assignment[placed], sizes[placed])
     used = np.unique(np.concatenate([assignment[placed], perm[:n_preopened]])).astype(np.int64)
-    return Packing(assignment, used, load, tuple(sorted(unplaced)), emptied)
+    return Packing(assignment, used, load, tuple(sorted(unplaced, key=lambda u: u[0])), emptied)
 
 
 def _greedy(

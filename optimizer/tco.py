@@ -21,19 +21,25 @@ Carbon: operational `kWh * grid factor`; embodied of new hardware, total and amo
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
+from optimizer.estate import HostTable, Offer
 
 __all__ = [
+    "FleetHardware",
     "OptionTco",
     "YearlyCosts",
     "host_power_w",
     "host_yearly_costs",
+    "energy_price_sensitivity",
     "maintenance_eur_ht",
+    "offer_unit_eur_ht",
     "option_tco",
     "vsphere_licensed_cores",
     "windows_licence_eur_ht",
@@ -97,28 +103,97 @@ def maintenance_eur_ht(
     *,
     year: float,
     purchase_year: F64,
-    purchase_price_eur: F64,
+    purchase_price_eur_ttc: F64,
     warranty_end_year: F64,
-    support_cost_eur_per_year: F64,
+    support_cost_eur_ttc_per_year: F64,
     assumptions: Assumptions,
 ) -> F64:
-    """Hardware support cost HT for calendar `year`, shape (n,).
+    """Hardware support cost HT for calendar `year`, shape (n,), from TTC prices and contracts.
 
     Warranty end unknown: purchase year + `default_warranty_years`; purchase year also unknown:
-    the host is taken as out of warranty for one year. Price unknown: `default_server_price_eur`.
+    the host is taken as out of warranty for one year. Price unknown: `default_server_price_eur`
+    (HT).
     """
     a = assumptions
+    vat = 1.0 + a.vat_rate
     purchase = np.asarray(purchase_year, dtype=float)
     w_end = np.asarray(warranty_end_year, dtype=float)
     w_end = np.where(np.isnan(w_end), purchase + a.default_warranty_years, w_end)
     years_after = np.where(np.isnan(w_end), 0.0, year - w_end)
     under = years_after < 0
-    price = np.asarray(purchase_price_eur, dtype=float)
+    price = np.asarray(purchase_price_eur_ttc, dtype=float) / vat
     price = np.where(np.isnan(price), a.default_server_price_eur, price)
     rate = a.support_rate_per_year + a.support_rate_increase_per_year * np.maximum(years_after, 0.0)
-    known = np.asarray(support_cost_eur_per_year, dtype=float)
+    known = np.asarray(support_cost_eur_ttc_per_year, dtype=float) / vat
     cost = np.where(np.isnan(known), price * rate, known)
     return np.where(under, 0.0, cost)
+
+
+@dataclass(frozen=True, eq=False)
+class FleetHardware:
+    """The fixed figures of n hosts that their yearly costs depend on; arrays shape (n,).
+
+    Prices are TTC, as the inventory holds them (NaN unknown); years are floats (NaN unknown).
+    """
+
+    n_sockets: NDArray[np.int64]
+    n_cores: NDArray[np.int64]
+    power_idle_w: F64
+    power_max_w: F64
+    rack_units: F64
+    purchase_year: F64
+    purchase_price_eur_ttc: F64
+    warranty_end_year: F64
+    support_cost_eur_ttc_per_year: F64
+
+    @property
+    def n_hosts(self) -> int:
+        """Number of hosts n."""
+        return int(np.asarray(self.n_sockets).shape[0])
+
+    @classmethod
+    def of_hosts(cls, hosts: HostTable) -> FleetHardware:
+        """The hosts of a table (power figures as given: complete them first if needed)."""
+        return cls(
+            n_sockets=hosts.n_sockets,
+            n_cores=hosts.n_cores,
+            power_idle_w=hosts.power_idle_w,
+            power_max_w=hosts.power_max_w,
+            rack_units=hosts.rack_units,
+            purchase_year=hosts.purchase_year,
+            purchase_price_eur_ttc=hosts.purchase_price_eur_ttc,
+            warranty_end_year=hosts.warranty_end_year,
+            support_cost_eur_ttc_per_year=hosts.support_cost_eur_ttc_per_year,
+        )
+
+    @classmethod
+    def of_offer(cls, offer: Offer, purchase_year: NDArray[np.int64]) -> FleetHardware:
+        """New hosts of `offer`, one per entry of `purchase_year` (shape (n,))."""
+        n = int(np.asarray(purchase_year).shape[0])
+        ones = np.ones(n)
+        bought = np.asarray(purchase_year, dtype=float)
+        return cls(
+            n_sockets=np.full(n, offer.n_sockets, dtype=np.int64),
+            n_cores=np.full(n, offer.n_cores, dtype=np.int64),
+            power_idle_w=ones * offer.power_idle_w,
+            power_max_w=ones * offer.power_max_w,
+            rack_units=ones * offer.rack_units,
+            purchase_year=bought,
+            purchase_price_eur_ttc=ones * offer.price_eur_ttc,
+            warranty_end_year=bought + offer.warranty_years,
+            support_cost_eur_ttc_per_year=np.full(n, np.nan),
+        )
+
+    def subset(self, index: NDArray[np.int64]) -> FleetHardware:
+        """The hosts at `index`."""
+        return FleetHardware(**{f.name: getattr(self, f.name)[index] for f in dataclasses.fields(self)})
+
+
+def offer_unit_eur_ht(*, offer: Offer, assumptions: Assumptions) -> float:
+    """Purchase + install of one host of `offer`, HT (install default: `install_eur_per_host`)."""
+    vat = 1.0 + assumptions.vat_rate
+    install = assumptions.install_eur_per_host if offer.install_eur_ttc is None else offer.install_eur_ttc / vat
+    return float(offer.price_eur_ttc / vat + install)
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,36 +216,40 @@ class YearlyCosts:
 
 def host_yearly_costs(
     *,
-    n_sockets: NDArray[np.int64],
-    n_cores: NDArray[np.int64],
-    power_idle_w: F64,
-    power_max_w: F64,
+    fleet: FleetHardware,
     cpu_utilisation: F64,
     carries_windows: NDArray[np.bool_],
-    rack_units: F64,
-    maintenance_ht_eur: F64,
+    year: int,
     assumptions: Assumptions,
 ) -> YearlyCosts:
-    """Yearly operating lines for n hosts (all inputs shape (n,))."""
+    """Operating lines of the hosts of `fleet` in calendar `year` (arrays shape (n,))."""
     a = assumptions
     vat = 1.0 + a.vat_rate
-    kwh = yearly_energy_kwh(
-        power_w=host_power_w(power_idle_w=power_idle_w, power_max_w=power_max_w, cpu_utilisation=cpu_utilisation),
-        pue=a.pue,
+    maint = maintenance_eur_ht(
+        year=year,
+        purchase_year=fleet.purchase_year,
+        purchase_price_eur_ttc=fleet.purchase_price_eur_ttc,
+        warranty_end_year=fleet.warranty_end_year,
+        support_cost_eur_ttc_per_year=fleet.support_cost_eur_ttc_per_year,
+        assumptions=a,
     )
-    vs = vsphere_licensed_cores(n_sockets=n_sockets, n_cores=n_cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu)
+    power = host_power_w(
+        power_idle_w=fleet.power_idle_w, power_max_w=fleet.power_max_w, cpu_utilisation=cpu_utilisation
+    )
+    kwh = yearly_energy_kwh(power_w=power, pue=a.pue)
+    sockets, cores = fleet.n_sockets, fleet.n_cores
+    vs = vsphere_licensed_cores(n_sockets=sockets, n_cores=cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu)
     licences = vs * a.vsphere_eur_per_core_per_year * float(a.vsphere_enabled)
     # Software Assurance of the (perpetual, already bought or sunk) Datacenter licence.
-    sa = windows_licence_eur_ht(n_sockets=n_sockets, n_cores=n_cores, assumptions=a) * a.windows_software_assurance_rate
+    sa = windows_licence_eur_ht(n_sockets=sockets, n_cores=cores, assumptions=a) * a.windows_software_assurance_rate
     licences = licences + np.where(np.asarray(carries_windows, bool), sa, 0.0)
-    n = np.asarray(n_sockets).shape[0]
     return YearlyCosts(
         energy_kwh=kwh,
         energy_eur=kwh * a.electricity_eur_per_kwh,
-        maintenance_eur=np.asarray(maintenance_ht_eur, dtype=float) * vat,
+        maintenance_eur=np.asarray(maint, dtype=float) * vat,
         licences_eur=np.asarray(licences * vat, dtype=float),
-        staff_eur=np.full(n, a.staff_hours_per_host_per_year * a.staff_eur_per_hour),
-        rack_eur=np.asarray(rack_units, dtype=float) * a.rack_eur_per_u_per_year,
+        staff_eur=np.full(fleet.n_hosts, a.staff_hours_per_host_per_year * a.staff_eur_per_hour),
+        rack_eur=np.asarray(fleet.rack_units, dtype=float) * a.rack_eur_per_u_per_year,
         operational_kgco2e=kwh * a.grid_kgco2e_per_kwh,
     )
 
@@ -232,24 +311,16 @@ class OptionTco:
 def option_tco(
     *,
     name: str,
-    n_sockets: NDArray[np.int64],
-    n_cores: NDArray[np.int64],
-    power_idle_w: F64,
-    power_max_w: F64,
+    fleet: FleetHardware,
     cpu_utilisation: F64,
     carries_windows: NDArray[np.bool_],
-    rack_units: F64,
-    purchase_year: F64,
-    purchase_price_eur: F64,
-    warranty_end_year: F64,
-    support_cost_eur_per_year: F64,
     tca_eur_ht: float,
     embodied_kgco2e: float,
     start_year: int,
     assumptions: Assumptions,
     buys_windows_licences: bool = False,
 ) -> OptionTco:
-    """TCO of a fleet of n hosts (all arrays shape (n,)) over `assumptions.horizon_years`.
+    """TCO of `fleet` (n hosts; load arrays shape (n,)) over `assumptions.horizon_years`.
 
     The fleet is constant over the horizon; maintenance is recomputed each year as hosts age.
     `tca_eur_ht` is the hardware (purchase + install). With `buys_windows_licences` (new hosts)
@@ -258,50 +329,32 @@ def option_tco(
     """
     a = assumptions
     years = tuple(range(start_year, start_year + a.horizon_years))
-    lines: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "energy_eur",
-            "maintenance_eur",
-            "licences_eur",
-            "staff_eur",
-            "rack_eur",
-            "energy_kwh",
-            "operational_kgco2e",
-        )
-    }
+    keys = (
+        "energy_eur",
+        "maintenance_eur",
+        "licences_eur",
+        "staff_eur",
+        "rack_eur",
+        "energy_kwh",
+        "operational_kgco2e",
+    )
+    lines: dict[str, list[float]] = {k: [] for k in keys}
     for year in years:
-        maint = maintenance_eur_ht(
-            year=year,
-            purchase_year=purchase_year,
-            purchase_price_eur=purchase_price_eur,
-            warranty_end_year=warranty_end_year,
-            support_cost_eur_per_year=support_cost_eur_per_year,
-            assumptions=a,
-        )
         costs = host_yearly_costs(
-            n_sockets=n_sockets,
-            n_cores=n_cores,
-            power_idle_w=power_idle_w,
-            power_max_w=power_max_w,
-            cpu_utilisation=cpu_utilisation,
-            carries_windows=carries_windows,
-            rack_units=rack_units,
-            maintenance_ht_eur=maint,
-            assumptions=a,
+            fleet=fleet, cpu_utilisation=cpu_utilisation, carries_windows=carries_windows, year=year, assumptions=a
         )
         for key, values in lines.items():
             values.append(float(getattr(costs, key).sum()))
     lic_ht = 0.0
     if buys_windows_licences:
-        lic = windows_licence_eur_ht(n_sockets=n_sockets, n_cores=n_cores, assumptions=a)
+        lic = windows_licence_eur_ht(n_sockets=fleet.n_sockets, n_cores=fleet.n_cores, assumptions=a)
         lic_ht = float(lic[np.asarray(carries_windows, bool)].sum())
     vat = 1.0 + a.vat_rate
     share_hw = min(1.0, a.horizon_years / a.depreciation_years)
     share_lic = min(1.0, a.horizon_years / a.windows_amortisation_years)
     return OptionTco(
         name=name,
-        n_hosts=int(np.asarray(n_sockets).shape[0]),
+        n_hosts=fleet.n_hosts,
         years=years,
         tca_eur_ht=float(tca_eur_ht + lic_ht),
         tca_eur_ttc=float((tca_eur_ht + lic_ht) * vat),
@@ -310,3 +363,13 @@ def option_tco(
         licence_purchase_eur_ht=lic_ht,
         **{k: np.array(v) for k, v in lines.items()},
     )
+
+
+def energy_price_sensitivity(option: OptionTco, prices_eur_per_kwh: Sequence[float]) -> F64:
+    """The option's TCO (EUR TTC, same horizon) at each electricity price (EUR TTC per kWh).
+
+    Only the energy line depends on the price: `tco - energy + kWh x price`. Shape (p,).
+    """
+    prices = np.asarray(prices_eur_per_kwh, dtype=float).reshape(-1)
+    base = option.tco_eur - float(option.energy_eur.sum())
+    return np.asarray(base + float(option.energy_kwh.sum()) * prices, dtype=float)

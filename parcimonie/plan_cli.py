@@ -11,12 +11,11 @@ from rich.table import Table
 from sqlmodel import Session
 
 from inventory import get_scenario, list_scenarios, save_scenario, session_scope
+from optimizer import Policy, PolicyError
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
-from parcimonie.planning import PlanError, PlanRequest, run_plan, vat_rate_of
-from parcimonie.planning.estate_inputs import load_estate
-from parcimonie.planning.messages import LINE_LABELS, drivers_sentence, euros, num, reason_text
-from parcimonie.planning.workbook import write_workbook
+from parcimonie.estate_inputs import load_estate
+from parcimonie.planning import PlanError, PlanRequest, run_plan
 from parcimonie.settings import Settings
 
 
@@ -153,17 +152,23 @@ def plan(
         raise typer.BadParameter("scope doit valoir cluster ou estate", param_hint="--scope")
     if method not in ("auto", "heuristic", "exact"):
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
+    chosen = {"ceiling": ceiling, "ha_reserve_hosts": ha}
+    try:
+        policy = Policy(
+            scope=scope,  # type: ignore[arg-type]
+            use_memory_p95=memory_p95,
+            include_powered_off=not exclude_powered_off,
+            include_templates=with_templates,
+            **{k: v for k, v in chosen.items() if v is not None},  # type: ignore[arg-type]
+        )
+    except PolicyError as err:
+        raise typer.BadParameter(str(err)) from None
     request = PlanRequest(
         offers=tuple(offer or ()),
-        ceiling=ceiling,
-        ha_reserve_hosts=ha,
-        scope=scope,  # type: ignore[arg-type]
+        policy=policy,
         horizon_years=horizon,
         start_year=start_year,
         yearly_investment_cap_eur=cap,
-        use_memory_p95=memory_p95,
-        include_powered_off=not exclude_powered_off,
-        include_templates=with_templates,
         method=method,
         time_limit_s=time_limit,  # type: ignore[arg-type]
         overrides=dict(_parse_override(s) for s in (set_ or [])),
@@ -172,7 +177,7 @@ def plan(
     engine = open_engine(settings, must_exist=True)
     with console.status("Calcul du plan…"), Session(engine) as session:
         try:
-            inputs = load_estate(session, vat_rate=vat_rate_of(request))
+            inputs = load_estate(session)
             outcome = run_plan(inputs, request, today=date.today())
         except PlanError as err:
             make_console(stderr=True).print(f"[red]Erreur : {err}[/red]")

@@ -16,10 +16,10 @@ from dashboard import charts, data, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error, unplaced_reason
-from optimizer import CAUTIOUS_CEILING, Assumptions
+from optimizer import CAUTIOUS_CEILING, Policy
 from parcimonie.planning import EXISTING, PlanRequest
 
-DEFAULTS = Assumptions()
+DEFAULTS = Policy()
 ALL = ""  # the target-host filter's "every host"
 st.title(t("consolidation.title"))
 ctx = require_snapshot()
@@ -29,7 +29,7 @@ offer_names = list(offers["name"]) if not offers.empty else []
 n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
 default_offers = offer_names if n_vms <= plans.COMPARE_ALL_MAX_VMS else offer_names[:1]
 
-st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.utilisation_ceiling * 100)))
+st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.ceiling * 100)))
 
 
 def _cautious_preset() -> None:
@@ -68,8 +68,9 @@ if target == "new" and not chosen:
     st.stop()
 request = PlanRequest(
     offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
-    ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
-    use_memory_p95=bool(memory_p95), method="heuristic", with_replacement=False,
+    policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
+                  use_memory_p95=bool(memory_p95)),
+    method="heuristic", with_replacement=False,
 )
 try:
     with st.spinner(t("spinner.consolidation")):

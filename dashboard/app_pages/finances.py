@@ -15,11 +15,12 @@ from dashboard import charts, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error
-from optimizer import Assumptions
+from optimizer import Assumptions, Policy
 from parcimonie.planning import EXISTING, PlanRequest
 from parcimonie.planning.workbook import workbook_bytes
 
 DEFAULTS = Assumptions()
+POLICY = Policy()
 PARAMETERS = ""  # the source "plan from the parameters below"
 PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)  # €/kWh TTC
 st.title(t("finances.title"))
@@ -45,10 +46,13 @@ with st.form("fin_parameters", border=True, enter_to_submit=False):
         key=f"{prefix}price", help=t("finances.price.help"), disabled=fixed)
     ceiling_pct = cols[1].number_input(
         t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
-        value=int(round(100 * float(shown_assumptions.get("utilisation_ceiling", DEFAULTS.utilisation_ceiling)))),
+        value=int(round(100 * float(shown_request.get("ceiling")
+                                    or shown_assumptions.get("utilisation_ceiling", POLICY.ceiling)))),
         key=f"{prefix}ceiling", disabled=fixed)
     ha = cols[2].number_input(t("consolidation.ha"), min_value=0, max_value=10, step=1,
-                              value=int(shown_assumptions.get("ha_reserve_hosts", DEFAULTS.ha_reserve_hosts)),
+                              value=int(shown_request.get("ha_reserve_hosts")
+                                        if shown_request.get("ha_reserve_hosts") is not None
+                                        else shown_assumptions.get("ha_reserve_hosts", POLICY.ha_reserve_hosts)),
                               key=f"{prefix}ha", disabled=fixed)
     scopes = ["cluster", "estate"]
     scope = cols[3].radio(t("consolidation.scope"), scopes, horizontal=True,
@@ -67,7 +71,7 @@ if fixed:
                                   for o in shown_request.get("offers") or []) or t("finances.all_offers"),
                  cap=eur(cap) if cap else "—"))
 else:
-    request = PlanRequest(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
+    request = PlanRequest(policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope),
                           method="heuristic", overrides={"electricity_eur_per_kwh": float(price)})
     try:
         with st.spinner(t("spinner.finance")):

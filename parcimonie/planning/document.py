@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from optimizer import BudgetPlan, ConsolidationResult, OptionTco, ReplacementPlan
-from parcimonie.planning.messages import plan_warnings
+from optimizer import BudgetPlan, ConsolidationResult, OptionTco, Reason, ReasonCode, ReplacementPlan
+from parcimonie.wording import plan_warnings
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -23,6 +23,32 @@ def _num(value: Any) -> Any:
         return None
     f = float(value)
     return round(f, 2) if np.isfinite(f) else None
+
+
+# Bridge until the typed plan document: the optimizer now gives reason codes; the JSON keeps the
+# English wording the dashboard and the workbook still translate, plus the code and its figures.
+_REASON_PROSE = {
+    ReasonCode.NO_CAPACITY_LEFT: "no target host left with enough free capacity",
+    ReasonCode.NO_TARGET_HOST: "no target host available",
+    ReasonCode.NO_FREE_EXISTING_HOST: "no free existing host left",
+    ReasonCode.TEMPLATE: "template excluded by policy (include_templates=False)",
+    ReasonCode.POWERED_OFF: "powered off, excluded by policy (include_powered_off=False)",
+    ReasonCode.NO_CAPACITY_ON_NEW_HOSTS: "no capacity left on new hosts",
+}
+
+
+def _reason(vm: str, reason: Reason) -> dict[str, Any]:
+    p = reason.params
+    if reason.code == ReasonCode.TOO_LARGE:
+        text = (
+            f"demand ({p['cpu_ref_mhz']:.0f} ref MHz, {p['memory_mib']:.0f} MiB) exceeds"
+            " the usable capacity of every target host"
+        )
+    elif reason.code == ReasonCode.TOO_LARGE_FOR_NEW_HOSTS:
+        text = "demand exceeds the usable capacity of the new host model; its host is kept"
+    else:
+        text = _REASON_PROSE.get(reason.code, str(reason.code))
+    return {"vm": vm, "reason": text, "code": str(reason.code), "params": dict(p)}
 
 
 def _option(option: OptionTco) -> dict[str, Any]:
@@ -54,8 +80,8 @@ def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -
     hosts, vms = outcome.inputs.hosts, outcome.inputs.vms
     request = outcome.request
     # VMs the policy leaves out (templates, powered-off) are not failures to place.
-    excluded = (vms.is_template & (not request.include_templates)) | (
-        ~vms.powered_on & (not request.include_powered_off)
+    excluded = (vms.is_template & (not request.policy.include_templates)) | (
+        ~vms.powered_on & (not request.policy.include_powered_off)
     )
     labels = _targets(result, hosts.names, result.offer_name)
     n_vms = (
@@ -89,7 +115,6 @@ def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -
     ]
     return {
         "status": result.status,
-        "message": result.message,
         "offer": result.offer_name,
         "n_hosts_before": result.n_hosts_before,
         "n_hosts_after": result.n_hosts_after,
@@ -101,10 +126,10 @@ def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -
         "vms_per_host_before": _num(result.vms_per_host_before),
         "vms_per_host_after": _num(result.vms_per_host_after),
         "solver": result.solver,
-        "tco_by_offer_eur": {k: _num(v) for k, v in result.tco_by_offer.items()},
+        "tco_by_offer_eur": {o.name: _num(o.tco_eur) for o in outcome.options},
         "hosts_freed": [hosts.names[i] for i in result.hosts_freed.tolist()],
         "n_excluded_by_policy": int(excluded.sum()),
-        "unplaced": [{"vm": vms.names[i], "reason": reason} for i, reason in result.unplaced if not excluded[i]],
+        "unplaced": [_reason(vms.names[i], reason) for i, reason in result.unplaced if not excluded[i]],
         "targets": targets,
         "placement": placement,
     }
@@ -165,7 +190,6 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
     d = plan.drivers
     return {
         "status": plan.status,
-        "message": plan.message,
         "offer": plan.offer_name,
         "years": list(plan.years),
         "yearly": yearly,
@@ -182,7 +206,7 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
         "payback_year": plan.payback_year,
         "carbon_payback_year": plan.carbon_payback_year,
         "retirements": retirements,
-        "unplaced": [{"vm": outcome.inputs.vms.names[i], "reason": r} for i, r in plan.unplaced],
+        "unplaced": [_reason(outcome.inputs.vms.names[i], r) for i, r in plan.unplaced],
         "drivers": {
             "n_hosts_replaced": d.n_hosts_replaced,
             "n_hosts_new": d.n_hosts_new,
@@ -195,8 +219,7 @@ def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[s
             "per_core_perf_gain": _num(d.per_core_perf_gain),
             "core_count_gain": _num(d.core_count_gain),
             "binding_resource": d.binding_resource,
-            "main_driver": d.main_driver,
-            "explanation": list(d.explanation),
+            "main_driver": str(d.main_driver),
         },
     }
 
@@ -208,8 +231,13 @@ def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
         "format": 1,
         "snapshot_key": inputs.snapshot_key,
         "start_year": outcome.start_year,
-        "request": outcome.request.to_dict(),
-        "assumptions": outcome.assumptions.to_dict(),
+        # Bridge: readers still find the policy flat in the request, and ceiling/HA in the assumptions.
+        "request": {**outcome.request.to_dict(), **outcome.request.policy.to_dict()},
+        "assumptions": {
+            **outcome.assumptions.to_dict(),
+            "utilisation_ceiling": outcome.request.policy.ceiling,
+            "ha_reserve_hosts": outcome.request.policy.ha_reserve_hosts,
+        },
         "estate": {
             "n_hosts": inputs.hosts.n_hosts,
             "n_vms": inputs.vms.n_vms,

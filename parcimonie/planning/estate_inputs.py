@@ -4,8 +4,8 @@ Present hypervisor hosts (not missing, not retired) with known capacity become a
 present VMs with known vCPUs and memory a ``VmTable``; catalogue offers become ``Offer``s. Servers
 that run no hypervisor and VMs without sizes are kept out of the tables and named, so a plan never
 retires a production server it cannot replace nor packs a VM as if it weighed nothing. The
-inventory stores amounts TTC (what the authority paid); the optimizer works HT, so purchase
-prices and support contracts are divided by (1 + VAT) here.
+inventory stores amounts TTC (what the authority paid) and so do the tables: the optimizer takes
+VAT out with its own assumptions where it needs HT figures.
 """
 
 import re
@@ -17,9 +17,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from inventory import CollectionRun, Host, HostModel, LifecycleStatus, PowerState, RunStatus, VirtualMachine
-from optimizer import Assumptions, HostTable, Offer, VmTable
+from optimizer import HostTable, Offer, VmTable
 
-DEFAULT_VAT_RATE = Assumptions().vat_rate
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
 HYPERVISOR = re.compile(r"esx|vmware|hyper-?v|proxmox|kvm|xen|nutanix|ahv|ovirt|qemu", re.IGNORECASE)
 
@@ -38,7 +37,6 @@ class EstateInputs:
     unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
     snapshot_key: str = ""
     snapshot_at: datetime | None = None  # end of the latest successful collection the tables reflect
-    vat_rate: float = DEFAULT_VAT_RATE  # the rate TTC amounts were converted to HT with
 
 
 def _year(value: date | None) -> float:
@@ -47,8 +45,8 @@ def _year(value: date | None) -> float:
     return value.year + (value.timetuple().tm_yday - 1) / 365.25
 
 
-def _ht(value: float | None, vat_rate: float) -> float:
-    return float("nan") if value is None else value / (1 + vat_rate)
+def _amount(value: float | None) -> float:
+    return float("nan") if value is None else value
 
 
 def _latest_success(session: Session) -> tuple[int | None, datetime | None]:
@@ -69,8 +67,8 @@ def _key(run_id: int | None, finished_at: datetime | None) -> str:
     return f"{run_id}@{finished_at.isoformat() if isinstance(finished_at, datetime) else finished_at}"
 
 
-def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tuple[Offer, ...]:
-    """The catalogue as optimizer offers (HT prices)."""
+def load_offers(session: Session) -> tuple[Offer, ...]:
+    """The catalogue as optimizer offers (TTC prices, as stored)."""
     offers = []
     for model in session.scalars(select(HostModel).order_by(HostModel.name)):
         offers.append(
@@ -81,8 +79,8 @@ def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tupl
                 cpu_mhz=model.cpu_mhz,
                 memory_mib=model.memory_mib,
                 perf_per_core=model.perf_per_core,
-                price_eur=model.price_eur / (1 + vat_rate),
-                install_eur=model.install_eur / (1 + vat_rate),
+                price_eur_ttc=model.price_eur,
+                install_eur_ttc=model.install_eur,
                 power_idle_w=model.power_idle_w,
                 power_max_w=model.power_max_w,
                 embodied_kgco2e=model.embodied_kgco2e,
@@ -93,7 +91,7 @@ def load_offers(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> tupl
     return tuple(offers)
 
 
-def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> EstateInputs:
+def load_estate(session: Session) -> EstateInputs:
     """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named."""
     host_rows = session.execute(
         select(
@@ -143,9 +141,9 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         power_idle_w=[np.nan if r.power_idle_w is None else r.power_idle_w for r in kept],
         power_max_w=[np.nan if r.power_max_w is None else r.power_max_w for r in kept],
         purchase_year=[_year(r.purchase_date) for r in kept],
-        purchase_price_eur=[_ht(r.purchase_price_eur, vat_rate) for r in kept],
+        purchase_price_eur_ttc=[_amount(r.purchase_price_eur) for r in kept],
         warranty_end_year=[_year(r.warranty_end) for r in kept],
-        support_cost_eur_per_year=[_ht(r.support_cost_eur_per_year, vat_rate) for r in kept],
+        support_cost_eur_ttc_per_year=[_amount(r.support_cost_eur_per_year) for r in kept],
         rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
     )
@@ -186,7 +184,7 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
     return EstateInputs(
         hosts=hosts,
         vms=vms,
-        offers=load_offers(session, vat_rate=vat_rate),
+        offers=load_offers(session),
         host_row_ids=tuple(r.id for r in kept),
         vm_row_ids=tuple(r.id for r in vm_rows),
         skipped_hosts=skipped,
@@ -194,5 +192,4 @@ def load_estate(session: Session, *, vat_rate: float = DEFAULT_VAT_RATE) -> Esta
         unsized_vms=unsized,
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
-        vat_rate=vat_rate,
     )

@@ -1,6 +1,6 @@
 """The planning service: inventory → optimizer → a JSON-ready plan, saved as a scenario.
 
-One request (offers, ceiling, HA, scope, horizon, assumption overrides) gives one plan: the
+One request (offers, policy, horizon, assumption overrides) gives one plan: the
 consolidation with its bound and gap, TCO vs TCA of every option (keep the estate, or each offer),
 and the multi-year replacement plan with its budget split into investissement / fonctionnement.
 The CLI (`parcimonie plan`, `parcimonie report`) and the dashboard both go through here.
@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-import numpy as np
-
 from optimizer import (
     Assumptions,
     ConsolidationResult,
     Offer,
     OptionTco,
+    Policy,
     ReplacementPlan,
+    compare_offers,
     keep_estate_tco,
-    offer_fleet_tco,
     plan_consolidation,
     plan_replacement,
 )
@@ -39,15 +38,10 @@ class PlanRequest:
     """What a user asks of a plan. None takes the assumptions' default."""
 
     offers: tuple[str, ...] = ()  # catalogue names; empty: every offer; "existing": repack in place
-    ceiling: float | None = None
-    ha_reserve_hosts: int | None = None
-    scope: Literal["cluster", "estate"] = "cluster"
+    policy: Policy = Policy()
     horizon_years: int | None = None
     start_year: int | None = None
     yearly_investment_cap_eur: float | None = None
-    use_memory_p95: bool = False
-    include_powered_off: bool = True
-    include_templates: bool = False
     method: Literal["auto", "heuristic", "exact"] = "auto"
     time_limit_s: float = 10.0
     with_replacement: bool = True  # False: consolidation and options only (fast, for interactive review)
@@ -61,10 +55,14 @@ class PlanRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "PlanRequest":
-        """The request a saved scenario was made with."""
+        """The request a saved scenario was made with (older ones kept the policy's fields flat)."""
         known = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["offers"] = tuple(values.get("offers", ()))
+        policy_fields = {f.name for f in dataclasses.fields(Policy)}
+        flat = {k: v for k, v in data.items() if k in policy_fields and v is not None}
+        nested = values.get("policy")
+        values["policy"] = Policy(**{**flat, **(nested if isinstance(nested, dict) else {})})
         return cls(**values)
 
 
@@ -93,11 +91,6 @@ def build_assumptions(request: PlanRequest, *, today: date) -> Assumptions:
     overrides.setdefault("reference_year", today.year)
     if request.horizon_years is not None:
         overrides["horizon_years"] = request.horizon_years
-    # The policy's ceiling and HA reserve are echoed as the assumptions that made the plan.
-    if request.ceiling is not None:
-        overrides["utilisation_ceiling"] = request.ceiling
-    if request.ha_reserve_hosts is not None:
-        overrides["ha_reserve_hosts"] = request.ha_reserve_hosts
     try:
         return Assumptions().with_overrides(**overrides)
     except (ValueError, TypeError) as err:
@@ -116,21 +109,6 @@ def _chosen_offers(inputs: EstateInputs, names: tuple[str, ...]) -> tuple[Offer,
     if unknown:
         raise PlanError(f"offre(s) inconnue(s) : {', '.join(unknown)} ; connues : {', '.join(by_name)}")
     return tuple(by_name[n] for n in names)
-
-
-def _windows_targets(result: ConsolidationResult, inputs: EstateInputs) -> np.ndarray:
-    carries = np.zeros(result.n_hosts_after, dtype=bool)
-    on = (result.placement >= 0) & inputs.vms.is_windows
-    carries[result.placement[on]] = True
-    return carries
-
-
-def vat_rate_of(request: PlanRequest) -> float:
-    """The VAT rate a request plans with: load the estate with it (``load_estate(vat_rate=…)``)."""
-    try:
-        return float(request.overrides.get("vat_rate", Assumptions().vat_rate))
-    except (TypeError, ValueError) as err:
-        raise PlanError(f"hypothèses invalides : vat_rate {request.overrides.get('vat_rate')!r}") from err
 
 
 def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> OptionTco:
@@ -155,70 +133,32 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
         raise PlanError("l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)")
     a = build_assumptions(request, today=day)
-    if abs(inputs.vat_rate - a.vat_rate) > 1e-12:
-        raise PlanError(
-            f"l'inventaire a été converti en HT avec une TVA de {inputs.vat_rate:.2%} mais le plan en suppose "
-            f"{a.vat_rate:.2%} : rechargez-le avec load_estate(vat_rate=vat_rate_of(request))"
-        )
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
-    policy: dict[str, Any] = dict(
-        ceiling=request.ceiling,
-        ha_reserve_hosts=request.ha_reserve_hosts,
-        use_memory_p95=request.use_memory_p95,
-        include_powered_off=request.include_powered_off,
-        include_templates=request.include_templates,
-    )
+    hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
+    target: Offer | None = None
+    options: tuple[OptionTco, ...] = ()
+    replacement: ReplacementPlan | None = None
     try:
-        per_offer = [
-            plan_consolidation(
-                hosts=inputs.hosts,
-                vms=inputs.vms,
-                offer=o,
-                assumptions=a,
-                scope=request.scope,
-                method=request.method,
-                time_limit_s=request.time_limit_s,
-                start_year=start,
-                **policy,
-            )
-            for o in (offers or (None,))
-        ]
         keep = estate_cost(inputs, request, today=day)
-        options = tuple(
-            offer_fleet_tco(
-                offer=o,
-                cpu_utilisation=r.cpu_utilisation,
-                carries_windows=_windows_targets(r, inputs),
-                assumptions=a,
-                start_year=start,
-            )
-            for o, r in zip(offers or (), per_offer, strict=False)
-        )
         if offers:
-            best = min(range(len(offers)), key=lambda i: (len(per_offer[i].unplaced), options[i].tco_eur))
-            consolidation, target = per_offer[best], offers[best]
-            replacement = (
-                plan_replacement(
-                    hosts=inputs.hosts,
-                    vms=inputs.vms,
-                    offers=target,
-                    assumptions=a,
-                    start_year=start,
-                    yearly_investment_cap_eur=request.yearly_investment_cap_eur,
-                    scope=request.scope,
-                    **policy,
-                )
-                if request.with_replacement
-                else None
+            compared = compare_offers(
+                hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start,
+                method=request.method, time_limit_s=request.time_limit_s,
             )
+            consolidation, target, options = compared.best_result, offers[compared.best], compared.options
+            if request.with_replacement:
+                replacement = plan_replacement(
+                    hosts=hosts, vms=vms, offers=target, assumptions=a, policy=policy, start_year=start,
+                    yearly_investment_cap_eur=request.yearly_investment_cap_eur,
+                )
         else:
-            consolidation, target, replacement = per_offer[0], None, None
+            consolidation = plan_consolidation(
+                hosts=hosts, vms=vms, offer=None, assumptions=a, policy=policy,
+                method=request.method, time_limit_s=request.time_limit_s,
+            )
     except ValueError as err:
         raise PlanError(str(err)) from err
-    if offers:
-        tcos = {o.name: opt.tco_eur for o, opt in zip(offers, options, strict=True)}
-        consolidation = dataclasses.replace(consolidation, tco_by_offer=tcos)
     return PlanOutcome(
         request=request,
         assumptions=a,

@@ -10,7 +10,7 @@ GIB = 1024.0
 
 
 def make_offer(**overrides: object) -> Offer:
-    """A current 2-socket, 64-core, 1 TiB server priced HT."""
+    """A current 2-socket, 64-core, 1 TiB server priced TTC (18 000 EUR HT)."""
     fields: dict[str, object] = {
         "name": "2x32c-1TiB",
         "n_sockets": 2,
@@ -18,7 +18,7 @@ def make_offer(**overrides: object) -> Offer:
         "cpu_mhz": 2800.0,
         "memory_mib": 1024 * GIB,
         "perf_per_core": 1.0,
-        "price_eur": 18000.0,
+        "price_eur_ttc": 21600.0,
         "power_idle_w": 250.0,
         "power_max_w": 800.0,
         "warranty_years": 5,
@@ -43,7 +43,7 @@ def make_estate(
         memory_mib=np.full(n_hosts, 384 * GIB),
         cluster=np.arange(n_hosts) % n_clusters,
         purchase_year=np.full(n_hosts, purchase_year),
-        purchase_price_eur=np.full(n_hosts, 9000.0),
+        purchase_price_eur_ttc=np.full(n_hosts, 10800.0),
     )
     m = n_hosts * vms_per_host
     host = np.repeat(np.arange(n_hosts), vms_per_host)
@@ -70,7 +70,7 @@ def make_source_claim_estate(*, seed: int = 0) -> tuple[HostTable, VmTable]:
         cpu_mhz=np.full(n, 2400.0),
         memory_mib=np.full(n, 384 * GIB),
         purchase_year=np.full(n, 2022.0),
-        purchase_price_eur=np.full(n, 9000.0),
+        purchase_price_eur_ttc=np.full(n, 10800.0),
     )
     vcpus = rng.choice([2, 4, 8], size=m, p=[0.4, 0.4, 0.2])
     vms = VmTable.build(

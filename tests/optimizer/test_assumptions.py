@@ -4,7 +4,9 @@ import pytest
 from optimizer import (
     CAUTIOUS_CEILING,
     GENERATION_CATALOGUE,
+    AssumptionError,
     Assumptions,
+    Policy,
     estimate_generation_figures,
 )
 
@@ -15,7 +17,8 @@ def test_defaults_match_domain_notes() -> None:
     assert a.electricity_eur_per_kwh == 0.20 and a.grid_kgco2e_per_kwh == 0.052
     assert a.fctva_rate == pytest.approx(0.16404) and a.vat_rate == 0.20
     assert a.vsphere_min_cores_per_cpu == 16 and a.windows_min_cores_per_server == 16
-    assert a.utilisation_ceiling == 0.8 and CAUTIOUS_CEILING == 0.40 and a.ha_reserve_hosts == 1
+    p = Policy()
+    assert p.ceiling == 0.8 and CAUTIOUS_CEILING == 0.40 and p.ha_reserve_hosts == 1
 
 
 def test_with_overrides_returns_copy_and_echoes() -> None:
@@ -31,7 +34,7 @@ def test_with_overrides_returns_copy_and_echoes() -> None:
     [
         ({"not_a_figure": 1}, "unknown"),
         ({"pue": 0.9}, "pue"),
-        ({"utilisation_ceiling": 0.0}, "utilisation_ceiling"),
+        ({"cpu_comfort_factor": 0.0}, "cpu_comfort_factor"),
         ({"electricity_eur_per_kwh": -0.1}, "electricity_eur_per_kwh"),
         ({"fctva_delay_years": 3}, "fctva_delay_years"),
         ({"horizon_years": 0}, "horizon_years"),
@@ -57,7 +60,7 @@ def test_generation_catalogue_is_ordered_and_estimates_interpolate() -> None:
     "kw, word",
     [
         ({"horizon_years": 2.5}, "horizon_years"),
-        ({"ha_reserve_hosts": 1.5}, "ha_reserve_hosts"),
+        ({"depreciation_years": 1.5}, "depreciation_years"),
         ({"reference_year": 2026.5}, "reference_year"),
         ({"horizon_years": True}, "horizon_years"),
         ({"fctva_enabled": 1}, "fctva_enabled"),
@@ -72,7 +75,32 @@ def test_wrong_types_raise_naming_the_figure(kw: dict[str, object], word: str) -
 
 
 def test_whole_floats_become_ints_and_ints_floats() -> None:
-    a = Assumptions().with_overrides(horizon_years=2.0, ha_reserve_hosts=np.int64(2), pue=2, fctva_enabled=np.True_)
+    a = Assumptions().with_overrides(horizon_years=2.0, depreciation_years=np.int64(2), pue=2, fctva_enabled=np.True_)
     assert a.horizon_years == 2 and type(a.horizon_years) is int
-    assert type(a.ha_reserve_hosts) is int and type(a.pue) is float and a.fctva_enabled is True
+    assert type(a.depreciation_years) is int and type(a.pue) is float and a.fctva_enabled is True
     assert list(range(a.horizon_years)) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "kw, code, name",
+    [
+        ({"not_a_figure": 1}, "unknown", "not_a_figure"),
+        ({"fctva_enabled": 1}, "not_bool", "fctva_enabled"),
+        ({"pue": "1.8"}, "not_finite", "pue"),
+        ({"pue": float("nan")}, "not_finite", "pue"),
+        ({"horizon_years": 2.5}, "not_integer", "horizon_years"),
+        ({"electricity_eur_per_kwh": -0.1}, "negative", "electricity_eur_per_kwh"),
+        ({"pue": 0.9}, "out_of_range", "pue"),
+        ({"fctva_delay_years": 3}, "out_of_range", "fctva_delay_years"),
+    ],
+)
+def test_assumption_errors_carry_a_code(kw: dict[str, object], code: str, name: str) -> None:
+    with pytest.raises(AssumptionError) as err:
+        Assumptions().with_overrides(**kw)
+    assert (err.value.code, err.value.name) == (code, name) and name in str(err.value)
+
+
+def test_out_of_range_carries_its_bounds() -> None:
+    with pytest.raises(AssumptionError) as err:
+        Assumptions().with_overrides(fctva_delay_years=3)
+    assert (err.value.low, err.value.high, err.value.value) == (0, 2, 3)

@@ -6,7 +6,12 @@ from hypothesis import strategies as st
 from optimizer import (
     Assumptions,
     HostTable,
+    PlanInputError,
+    Policy,
+    PolicyError,
+    ReasonCode,
     VmTable,
+    compare_offers,
     host_capacity,
     offer_capacity,
     plan_consolidation,
@@ -34,7 +39,7 @@ def test_consolidates_onto_offer_per_cluster_with_ha() -> None:
     assert r.hosts_freed.tolist() == list(range(20))
     assert r.vms_per_host_after > r.vms_per_host_before == 6
     _assert_capacity_respected(r, hosts, vms, 0.8)
-    assert r.policy["scope"] == "cluster" and r.assumptions["pue"] == 1.8
+    assert r.policy.scope == "cluster" and r.assumptions["pue"] == 1.8
     assert r.hosts_with_estimates.size == 20  # no rated perf/power: catalogue figures
     assert r.n_vms_cpu_estimated == 0
 
@@ -42,15 +47,17 @@ def test_consolidates_onto_offer_per_cluster_with_ha() -> None:
 def test_estate_scope_needs_no_more_hosts_than_cluster_scope() -> None:
     hosts, vms = make_estate(n_hosts=30, vms_per_host=5, n_clusters=3)
     by_cluster = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), method="heuristic")
-    pooled = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), scope="estate", method="heuristic")
+    pooled = plan_consolidation(
+        hosts=hosts, vms=vms, offer=make_offer(), policy=Policy(scope="estate"), method="heuristic"
+    )
     assert pooled.n_ha_reserve_hosts == 1
     assert pooled.n_hosts_after <= by_cluster.n_hosts_after
 
 
 def test_cautious_ceiling_needs_more_hosts() -> None:
     hosts, vms = make_estate(n_hosts=20, vms_per_host=6)
-    normal = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), scope="estate")
-    cautious = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), scope="estate", ceiling=0.4)
+    normal = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), policy=Policy(scope="estate"))
+    cautious = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), policy=Policy(scope="estate", ceiling=0.4))
     assert cautious.n_hosts_after > normal.n_hosts_after
     _assert_capacity_respected(cautious, hosts, vms, 0.4)
 
@@ -70,10 +77,15 @@ def test_repack_onto_existing_hosts_frees_some() -> None:
 
 def test_cheapest_offer_is_chosen_by_tco() -> None:
     hosts, vms = make_estate(n_hosts=20, vms_per_host=6)
-    cheap = make_offer(name="cheap", price_eur=9000.0)
-    dear = make_offer(name="dear", price_eur=40000.0)
-    r = plan_consolidation(hosts=hosts, vms=vms, offer=[dear, cheap])
-    assert r.offer_name == "cheap" and r.tco_by_offer["cheap"] < r.tco_by_offer["dear"]
+    cheap = make_offer(name="cheap", price_eur_ttc=10800.0)
+    dear = make_offer(name="dear", price_eur_ttc=48000.0)
+    cmp = compare_offers(
+        hosts=hosts, vms=vms, offers=[dear, cheap], assumptions=Assumptions(), policy=Policy(), start_year=2026
+    )
+    assert cmp.best == 1 and cmp.best_result.offer_name == "cheap"
+    assert cmp.tco_by_offer["cheap"] < cmp.tco_by_offer["dear"] and cmp.best_option.name == "cheap"
+    with pytest.raises(PlanInputError):
+        compare_offers(hosts=hosts, vms=vms, offers=[], assumptions=Assumptions(), policy=Policy(), start_year=2026)
 
 
 def test_vm_bigger_than_any_host_is_reported() -> None:
@@ -86,7 +98,9 @@ def test_vm_bigger_than_any_host_is_reported() -> None:
     )
     r = plan_consolidation(hosts=hosts, vms=big, offer=make_offer())
     assert r.status == "PARTIAL" and r.placement[-1] == -1
-    assert r.unplaced[0][0] == big.n_vms - 1 and "exceeds" in r.unplaced[0][1]
+    vm, reason = r.unplaced[0]
+    assert vm == big.n_vms - 1 and reason.code == ReasonCode.TOO_LARGE
+    assert reason.params["memory_mib"] == 4096 * GIB and reason.params["cpu_ref_mhz"] > 0
     assert (r.placement[:-1] >= 0).all()
 
 
@@ -100,39 +114,50 @@ def test_exact_method_reaches_the_bound_on_small_cluster() -> None:
 
 
 @pytest.mark.parametrize(
-    "kw, word",
+    "kw, code",
     [
-        ({"scope": "galaxy"}, "scope"),
-        ({"method": "magic"}, "method"),
-        ({"ceiling": 1.5}, "ceiling"),
-        ({"ha_reserve_hosts": -1}, "ha_reserve_hosts"),
-        ({"offer": []}, "offer"),
+        ({"method": "magic"}, "unknown_method"),
+        ({"time_limit_s": 0.0}, "bad_time_limit"),
     ],
 )
-def test_bad_arguments_raise(kw: dict[str, object], word: str) -> None:
+def test_bad_arguments_raise(kw: dict[str, object], code: str) -> None:
     hosts, vms = make_estate(n_hosts=2, vms_per_host=2)
-    with pytest.raises(ValueError, match=word):
+    with pytest.raises(PlanInputError) as err:
         plan_consolidation(hosts=hosts, vms=vms, **kw)  # type: ignore[arg-type]
+    assert err.value.code == code
+
+
+@pytest.mark.parametrize("kw", [{"scope": "galaxy"}, {"ceiling": 1.5}, {"ha_reserve_hosts": -1}])
+def test_bad_policy_raises(kw: dict[str, object]) -> None:
+    with pytest.raises(PolicyError):
+        Policy(**kw)  # type: ignore[arg-type]
 
 
 def test_empty_estate_raises() -> None:
     hosts, _ = make_estate(n_hosts=2, vms_per_host=1)
     empty = VmTable.build(n_vcpus=[], memory_mib=[], host=[])
-    with pytest.raises(ValueError, match="empty estate"):
+    with pytest.raises(PlanInputError) as err:
         plan_consolidation(hosts=hosts, vms=empty, offer=make_offer())
+    assert err.value.code == "empty_estate" and err.value.params["n_vms"] == 0
+    none = HostTable.build(n_cores=[], cpu_mhz=[], memory_mib=[])
+    _, vms = make_estate(n_hosts=2, vms_per_host=1)
+    orphans = VmTable.build(n_vcpus=vms.n_vcpus, memory_mib=vms.memory_mib, host=np.full(vms.n_vms, -1))
+    with pytest.raises(PlanInputError) as err:
+        plan_consolidation(hosts=none, vms=orphans, offer=None)
+    assert err.value.code == "no_target_host"
 
 
 def test_only_templates_gives_empty_status() -> None:
     hosts = HostTable.build(n_cores=[8], cpu_mhz=[2000], memory_mib=[8192])
     vms = VmTable.build(n_vcpus=[1], memory_mib=[1024], host=[0], is_template=[True])
     r = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer())
-    assert r.status == "EMPTY" and r.n_hosts_after == 0 and "template" in r.unplaced[0][1]
+    assert r.status == "EMPTY" and r.n_hosts_after == 0 and r.unplaced[0][1].code == ReasonCode.TEMPLATE
 
 
 def test_offer_capacity_uses_ceiling() -> None:
     cap = offer_capacity(offer=make_offer(), ceiling=0.5)
     assert cap.tolist() == [64 * 2800 * 0.5, 1024 * GIB * 0.5]
-    assert Assumptions().utilisation_ceiling == 0.8
+    assert Policy().ceiling == 0.8
 
 
 @settings(max_examples=25, deadline=None)
@@ -167,8 +192,7 @@ def test_plan_invariants(n_hosts: int, seed: int, scope: str, to_offer: bool, ce
         hosts=hosts,
         vms=vms,
         offer=offer,
-        scope=scope,
-        ceiling=ceiling,  # type: ignore[arg-type]
+        policy=Policy(scope=scope, ceiling=ceiling),  # type: ignore[arg-type]
         method="heuristic",
     )
     # Every VM is placed or reported, never both.
@@ -189,17 +213,19 @@ def test_repack_short_of_capacity_uses_every_host_and_reports_no_gap() -> None:
     # leaving hosts unused, and the result reported a negative gap against a bound covering the
     # VMs left out.
     hosts, vms = make_estate(n_hosts=12, vms_per_host=8, n_clusters=2, seed=4)
-    r = plan_consolidation(hosts=hosts, vms=vms, ceiling=0.1, ha_reserve_hosts=0, scope="estate", method="heuristic")
+    policy = Policy(ceiling=0.1, ha_reserve_hosts=0, scope="estate")
+    r = plan_consolidation(hosts=hosts, vms=vms, policy=policy, method="heuristic")
     assert r.status == "PARTIAL" and r.unplaced
     assert r.gap_hosts is None and r.gap_pct is None
-    assert "capacity insufficient" in r.message and "gap" not in r.message.replace("no gap", "")
+    assert r.n_vms_short == len(r.unplaced) > 0
+    assert ReasonCode.NO_CAPACITY_LEFT in {reason.code for _, reason in r.unplaced}
     # Every unplaced VM fits in no host's residual capacity.
     cap = host_capacity(hosts=hosts, ceiling=0.1)
     load = np.zeros((hosts.n_hosts, 2))
     placed = r.placement >= 0
     from optimizer import compute_demand
 
-    d = compute_demand(hosts=hosts, vms=vms, assumptions=Assumptions())
+    d = compute_demand(hosts=hosts, vms=vms, assumptions=Assumptions(), policy=Policy())
     row = {int(v): k for k, v in enumerate(d.vm_index.tolist())}
     for j in np.flatnonzero(placed).tolist():
         load[r.placement[j]] += d.sizes[row[j]]

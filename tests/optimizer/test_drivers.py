@@ -1,7 +1,22 @@
 import numpy as np
 import pytest
 
-from optimizer import explain_ratio
+from optimizer import MainDriver, Offer, explain_ratio
+
+
+def _offer(*, n_cores: int, raw_cpu: float, memory_mib: float) -> Offer:
+    """A model with this raw capacity at perf 1.0 (prices and power play no part here)."""
+    return Offer(
+        name="new",
+        n_sockets=2,
+        n_cores=n_cores,
+        cpu_mhz=raw_cpu / n_cores,
+        memory_mib=memory_mib,
+        perf_per_core=1.0,
+        price_eur_ttc=0.0,
+        power_idle_w=0.0,
+        power_max_w=0.0,
+    )
 
 
 def test_utilisation_driven_ratio() -> None:
@@ -14,10 +29,8 @@ def test_utilisation_driven_ratio() -> None:
         old_load=old_load,
         old_perf_per_core=np.full(10, 0.9),
         old_n_cores=np.full(10, 16),
-        new_raw_capacity=np.array([100_000.0, 512_000.0]),
+        offer=_offer(n_cores=32, raw_cpu=100_000.0, memory_mib=512_000.0),
         new_load=new_load,
-        new_perf_per_core=1.0,
-        new_n_cores=32,
         n_vms=50,
         n_hosts_new_total=2,
     )
@@ -25,9 +38,9 @@ def test_utilisation_driven_ratio() -> None:
     assert d.memory_utilisation_before == pytest.approx(0.1)
     assert d.memory_utilisation_after == pytest.approx(0.5)
     assert d.ratio_from_utilisation == pytest.approx(5.0) and d.ratio_from_capacity == 2.0
-    assert d.main_driver == "utilisation"
+    assert d.main_driver == MainDriver.UTILISATION == "utilisation"
     assert d.per_core_perf_gain == pytest.approx(1 / 0.9) and d.core_count_gain == 2.0
-    assert len(d.explanation) == 4
+    assert d.vms_per_host_before == 5.0 and d.vms_per_host_after == 50.0
 
 
 def test_nothing_replaced() -> None:
@@ -36,11 +49,9 @@ def test_nothing_replaced() -> None:
         old_load=np.zeros((0, 2)),
         old_perf_per_core=np.zeros(0),
         old_n_cores=np.zeros(0, np.int64),
-        new_raw_capacity=np.ones(2),
+        offer=_offer(n_cores=8, raw_cpu=1.0, memory_mib=1.0),
         new_load=np.zeros((0, 2)),
-        new_perf_per_core=1.0,
-        new_n_cores=8,
         n_vms=0,
         n_hosts_new_total=0,
     )
-    assert d.main_driver == "none"
+    assert d.main_driver == MainDriver.NONE and d.ratio == 0.0 and d.binding_resource == "none"

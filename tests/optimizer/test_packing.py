@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer import lower_bound_identical, pack_vectors, pack_vectors_exact
+from optimizer import Reason, ReasonCode, lower_bound_identical, pack_vectors, pack_vectors_exact
 
 CAP = np.array([100.0, 100.0])
 items = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), min_size=1, max_size=60)
@@ -54,7 +54,7 @@ def test_exact_oracle_on_tiny_instances(raw: list[tuple[int, int]]) -> None:
 def _as_packing(exact, sizes):  # type: ignore[no-untyped-def]
     class P:
         assignment = exact.assignment
-        unplaced: tuple[tuple[int, str], ...] = ()
+        unplaced: tuple[tuple[int, Reason], ...] = ()
         load = np.zeros((len(sizes), 2))
 
     np.add.at(P.load, exact.assignment, sizes)
@@ -65,7 +65,14 @@ def test_oversized_item_reported_with_reason() -> None:
     sizes = np.array([[10.0, 10.0], [10.0, 500.0]])
     packing = pack_vectors(sizes=sizes, bin_capacities=np.tile(CAP, (2, 1)))
     assert packing.assignment.tolist()[1] == -1
-    assert "exceeds the usable capacity" in packing.unplaced[0][1]
+    reason = packing.unplaced[0][1]
+    assert reason.code == ReasonCode.TOO_LARGE
+    assert reason.params == {
+        "cpu_ref_mhz": 10.0,
+        "memory_mib": 500.0,
+        "max_cpu_ref_mhz": 100.0,
+        "max_memory_mib": 100.0,
+    }
 
 
 def test_preopened_bins_are_used_first() -> None:
@@ -79,7 +86,7 @@ def test_preopened_bins_are_used_first() -> None:
 def test_running_out_of_bins_is_reported() -> None:
     packing = pack_vectors(sizes=np.array([[60.0, 60.0]] * 3), bin_capacities=np.tile(CAP, (2, 1)))
     assert (packing.assignment >= 0).sum() == 2
-    assert "no target host left" in packing.unplaced[0][1]
+    assert packing.unplaced[0][1].code == ReasonCode.NO_CAPACITY_LEFT
 
 
 def test_two_thousand_vms_within_one_host_of_bound() -> None:

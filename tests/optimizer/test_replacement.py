@@ -3,8 +3,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer import Assumptions, HostTable, VmTable, plan_consolidation, plan_replacement
+from optimizer import (
+    Assumptions,
+    HostTable,
+    MainDriver,
+    PlanInputError,
+    Policy,
+    ReasonCode,
+    VmTable,
+    plan_consolidation,
+    plan_replacement,
+)
 from tests.optimizer.estates import GIB, make_estate, make_offer, make_source_claim_estate
+
+ESTATE = Policy(scope="estate")  # plan_replacement's former default scope
 
 
 def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
@@ -15,17 +27,17 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
         offers=make_offer(),
         start_year=2026,
         assumptions=Assumptions(replacement_age_years=4),
-        scope="estate",
+        policy=ESTATE,
     )
     n_new = int(plan.new_hosts_per_year.sum())
-    assert 180 <= n_new <= 230, plan.message
+    assert 180 <= n_new <= 230, n_new
     assert np.isfinite(plan.retire_year).all()  # every old host retired
     assert (plan.placement >= 0).all()
     d = plan.drivers
     assert d.n_hosts_replaced == 1000 and d.ratio == pytest.approx(1000 / n_new)
     assert d.vms_per_host_before == 7 and d.vms_per_host_after > 30
     assert d.memory_utilisation_after > d.memory_utilisation_before
-    assert d.binding_resource == "memory" and d.explanation
+    assert d.binding_resource == "memory" and d.main_driver in tuple(MainDriver)
     # Per-core licences shrink far less than per-host costs (docs/assumptions.md).
     s = plan.savings_by_category
     staff_cut = s["staff_eur"][1] / plan.baseline.staff_eur[1]
@@ -37,7 +49,7 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
 @pytest.mark.parametrize("scope", ["estate", "cluster"])
 def test_totals_equal_sum_of_yearly_lines(scope: str) -> None:
     hosts, vms = make_estate(n_hosts=30, vms_per_host=5, purchase_year=2019)
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, scope=scope)  # type: ignore[arg-type]
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=Policy(scope=scope))  # type: ignore[arg-type]
     for budget in (plan.scenario, plan.baseline):
         lines = (
             budget.investissement_eur
@@ -75,11 +87,11 @@ def test_hosts_retire_when_due_by_age() -> None:
     years = np.array([2019.0] * 5 + [2024.0] * 5)
     hosts = HostTable.build(
         **{
-            **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur")},
+            **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur_ttc")},
             "purchase_year": years,
         }
     )
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=ESTATE)
     assert (plan.retire_year[:5] == 2026).all()
     assert (plan.retire_year[5:] == 2029).all()  # 2024 + 5
     assert plan.new_hosts_per_year[0] >= 2  # incl. HA reserve
@@ -90,10 +102,12 @@ def test_yearly_investment_cap_is_respected() -> None:
     hosts, vms = make_estate(n_hosts=60, vms_per_host=6, purchase_year=2018)
     # Three hosts and two Windows Datacenter licences (64 cores x 380 EUR HT) a year.
     cap = 3 * (18000 + 600) * 1.2 + 2 * 64 * 380 * 1.2
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap)
+    plan = plan_replacement(
+        hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap, policy=ESTATE
+    )
     assert (plan.scenario.investissement_eur <= cap + 1e-6).all()
     assert plan.new_hosts_per_year[1:].sum() > 0  # the rest waited
-    free = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    free = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=ESTATE)
     assert free.new_hosts_per_year[0] > 3
 
 
@@ -106,24 +120,23 @@ def test_several_offers_and_unplaceable_vm_keeps_its_host() -> None:
         cpu_p95_mhz=np.append(vms.cpu_p95_mhz, 50.0),
     )
     offers = [
-        make_offer(name="dear", price_eur=60000.0),
-        make_offer(name="cheap", price_eur=12000.0),
+        make_offer(name="dear", price_eur_ttc=72000.0),
+        make_offer(name="cheap", price_eur_ttc=14400.0),
     ]
-    plan = plan_replacement(hosts=hosts, vms=big, offers=offers, start_year=2026)
+    plan = plan_replacement(hosts=hosts, vms=big, offers=offers, start_year=2026, policy=ESTATE)
     assert plan.offer_name == "cheap"
     assert plan.status == "PARTIAL" and plan.unplaced[0][0] == big.n_vms - 1
+    assert plan.unplaced[0][1].code == ReasonCode.TOO_LARGE_FOR_NEW_HOSTS
     assert np.isnan(plan.retire_year[3]) and np.isfinite(np.delete(plan.retire_year, 3)).all()
 
 
 def test_bad_inputs_raise() -> None:
     hosts, vms = make_estate(n_hosts=2, vms_per_host=1)
-    with pytest.raises(ValueError, match="offers"):
+    with pytest.raises(PlanInputError, match="no_offer"):
         plan_replacement(hosts=hosts, vms=vms, offers=[])
-    with pytest.raises(ValueError, match="yearly_investment_cap_eur"):
+    with pytest.raises(PlanInputError, match="bad_investment_cap"):
         plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), yearly_investment_cap_eur=0)
-    with pytest.raises(ValueError, match="scope"):
-        plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), scope="rack")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="empty estate"):
+    with pytest.raises(PlanInputError, match="empty_estate"):
         plan_replacement(hosts=hosts, vms=VmTable.build(n_vcpus=[], memory_mib=[], host=[]), offers=make_offer())
 
 
@@ -146,7 +159,7 @@ def test_plan_properties(seed: int, delay: int, cap_hosts: int | None, price: fl
         assumptions=a,
         start_year=2026,
         yearly_investment_cap_eur=cap,
-        scope=scope,  # type: ignore[arg-type]
+        policy=Policy(scope=scope),  # type: ignore[arg-type]
     )
     sc = plan.scenario
     lines = sc.investissement_eur - sc.fctva_eur + sc.fonctionnement_eur
@@ -171,7 +184,7 @@ def test_new_hosts_are_costed_at_the_load_they_carry_each_year() -> None:
         cpu_mhz=np.full(n, 2400.0),
         memory_mib=np.full(n, 384 * GIB),
         purchase_year=np.where(np.arange(n) < n // 2, 2020.0, 2023.0),
-        purchase_price_eur=np.full(n, 9000.0),
+        purchase_price_eur_ttc=np.full(n, 10800.0),
         power_idle_w=np.zeros(n),
         power_max_w=np.zeros(n),
         perf_per_core=np.full(n, 1.0),
@@ -186,8 +199,15 @@ def test_new_hosts_are_costed_at_the_load_they_carry_each_year() -> None:
         is_windows=host >= n // 2,  # only the late hosts carry Windows
     )
     offer = make_offer()
-    a = Assumptions(ha_reserve_hosts=0)
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=offer, start_year=2026, assumptions=a)
+    a = Assumptions()
+    plan = plan_replacement(
+        hosts=hosts,
+        vms=vms,
+        offers=offer,
+        start_year=2026,
+        assumptions=a,
+        policy=Policy(ha_reserve_hosts=0, scope="estate"),
+    )
     assert plan.retire_year[: n // 2].tolist() == [2026.0] * (n // 2)
     assert plan.retire_year[n // 2 :].tolist() == [2028.0] * (n // 2)
     raw_cpu = 64 * 2800.0 * 1.0
@@ -207,7 +227,7 @@ def _staggered_clustered_estate(seed: int) -> tuple[HostTable, VmTable]:
     """40 hosts in clusters 0-2 and without cluster (-1), due 2026, 2027 or 2028; VMs name no
     cluster, so each takes its host's."""
     hosts, vms = make_estate(n_hosts=40, vms_per_host=8, seed=seed)
-    cols = ("n_cores", "cpu_mhz", "memory_mib", "purchase_price_eur")
+    cols = ("n_cores", "cpu_mhz", "memory_mib", "purchase_price_eur_ttc")
     hosts = HostTable.build(
         **{k: getattr(hosts, k) for k in cols},
         cluster=np.arange(40) % 4 - 1,
@@ -220,8 +240,9 @@ def _staggered_clustered_estate(seed: int) -> tuple[HostTable, VmTable]:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_cluster_scope_keeps_vms_in_their_cluster_with_a_reserve_each(seed: int) -> None:
     hosts, vms = _staggered_clustered_estate(seed)
-    a = Assumptions(ha_reserve_hosts=1)
-    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, scope="cluster")
+    a = Assumptions()
+    policy = Policy(ha_reserve_hosts=1, scope="cluster")
+    plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, policy=policy)
     moved = plan.placement >= 0
     assert moved.all() and np.isfinite(plan.retire_year).all()
     cluster_of_vm = hosts.cluster[vms.host]
@@ -232,23 +253,28 @@ def test_cluster_scope_keeps_vms_in_their_cluster_with_a_reserve_each(seed: int)
     assert groups.tolist() == [-1, 0, 1, 2]
     for g in groups:
         assert plan.new_host_is_reserve[plan.new_host_cluster == g].sum() == 1
-    assert plan.drivers.n_hosts_reserve == 4 and "incl. 4 HA reserve" in plan.drivers.explanation[0]
+    assert plan.drivers.n_hosts_reserve == 4 and plan.drivers.n_hosts_new == plan.new_host_year.size
     assert plan.drivers.ratio == pytest.approx(40 / plan.new_host_year.size)
-    assert plan.policy["scope"] == "cluster"
-    estate = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026)
+    assert plan.policy == policy
+    estate = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, policy=ESTATE)
     assert estate.new_host_is_reserve.sum() == 1 and (estate.new_host_cluster == -1).all()
 
 
 def test_with_one_cluster_both_scopes_agree() -> None:
     hosts, vms = make_estate(n_hosts=24, vms_per_host=7, n_clusters=1, purchase_year=2020, seed=4)
     hosts = HostTable.build(
-        **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur")},
+        **{k: getattr(hosts, k) for k in ("n_cores", "cpu_mhz", "memory_mib", "cluster", "purchase_price_eur_ttc")},
         purchase_year=2020.0 + np.arange(24) % 3,
     )
     cap = 4 * (18000 + 600) * 1.2
     plans = [
         plan_replacement(
-            hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, yearly_investment_cap_eur=cap, scope=scope
+            hosts=hosts,
+            vms=vms,
+            offers=make_offer(),
+            start_year=2026,
+            yearly_investment_cap_eur=cap,
+            policy=Policy(scope=scope),  # type: ignore[arg-type]
         )
         for scope in ("estate", "cluster")
     ]
@@ -267,8 +293,7 @@ def test_cluster_scope_buys_what_cluster_consolidation_needs(seed: int) -> None:
     # Everything due at once: the plan buys the hosts `plan_consolidation` counts, in each scope.
     hosts, vms = make_estate(n_hosts=60, vms_per_host=12, n_clusters=4, purchase_year=2019, seed=seed)
     for scope in ("cluster", "estate"):
-        plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, scope=scope)
-        cons = plan_consolidation(
-            hosts=hosts, vms=vms, offer=make_offer(), scope=scope, method="heuristic", start_year=2026
-        )
+        policy = Policy(scope=scope)  # type: ignore[arg-type]
+        plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=policy)
+        cons = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), policy=policy, method="heuristic")
         assert plan.new_hosts_per_year.sum() == cons.n_hosts_after, scope

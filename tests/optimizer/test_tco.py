@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from optimizer import (
     Assumptions,
+    energy_price_sensitivity,
     host_power_w,
     keep_estate_tco,
     maintenance_eur_ht,
@@ -40,23 +41,23 @@ def test_maintenance_zero_under_warranty_then_rising() -> None:
     a = Assumptions(support_rate_per_year=0.1, support_rate_increase_per_year=0.02)
     kw = {
         "purchase_year": np.array([2020.0, 2020.0, 2020.0]),
-        "purchase_price_eur": np.array([10000.0, 10000.0, NAN]),
+        "purchase_price_eur_ttc": np.array([12000.0, 12000.0, NAN]),
         "warranty_end_year": np.array([2023.0, 2023.0, NAN]),
-        "support_cost_eur_per_year": np.array([NAN, 700.0, NAN]),
+        "support_cost_eur_ttc_per_year": np.array([NAN, 840.0, NAN]),
         "assumptions": a,
     }
     assert maintenance_eur_ht(year=2022, **kw).tolist() == [0.0, 0.0, 0.0]
     later = maintenance_eur_ht(year=2025, **kw)
     assert later[0] == pytest.approx(10000 * (0.1 + 0.02 * 2))
-    assert later[1] == 700.0  # known contract wins
+    assert later[1] == pytest.approx(700.0)  # known contract wins (HT)
     assert later[2] == pytest.approx(a.default_server_price_eur * (0.1 + 0.02 * 2))
 
 
 def test_cheaper_but_hungrier_server_has_higher_tco() -> None:
     a = Assumptions()
     util = np.full(10, 0.5)
-    frugal = make_offer(name="frugal", price_eur=15000.0, power_idle_w=150.0, power_max_w=450.0)
-    hungry = make_offer(name="hungry", price_eur=13000.0, power_idle_w=400.0, power_max_w=1200.0, warranty_years=1)
+    frugal = make_offer(name="frugal", price_eur_ttc=18000.0, power_idle_w=150.0, power_max_w=450.0)
+    hungry = make_offer(name="hungry", price_eur_ttc=15600.0, power_idle_w=400.0, power_max_w=1200.0, warranty_years=1)
     t_f = offer_fleet_tco(offer=frugal, cpu_utilisation=util, carries_windows=util > 1, assumptions=a, start_year=2026)
     t_h = offer_fleet_tco(offer=hungry, cpu_utilisation=util, carries_windows=util > 1, assumptions=a, start_year=2026)
     assert t_h.tca_eur_ttc < t_f.tca_eur_ttc
@@ -99,7 +100,7 @@ def test_compare_options_keep_vs_offer_and_repack() -> None:
     cmp2 = compare_options(hosts=hosts, vms=vms, result=repack, offer=None, assumptions=a, start_year=2026)
     assert cmp2.consolidated.n_hosts == repack.n_hosts_after < hosts.n_hosts
     assert cmp2.tco_savings_eur > 0 and cmp2.consolidated.tca_eur_ttc == 0
-    with pytest.raises(ValueError, match="offer"):
+    with pytest.raises(ValueError, match="offer_mismatch"):
         compare_options(hosts=hosts, vms=vms, result=repack, offer=offer, assumptions=a, start_year=2026)
 
 
@@ -137,3 +138,21 @@ def test_existing_hosts_windows_licences_are_sunk() -> None:
     vsphere = 4 * 32 * 150.0
     sa = n_win * 32 * 380.0 * a.windows_software_assurance_rate
     assert keep.licences_eur[0] == pytest.approx((vsphere + sa) * 1.2)
+
+
+def test_energy_price_sensitivity_by_hand() -> None:
+    # 2 hosts at 30 % of 250-800 W: 415 W each, 830 W, x 8.76 x PUE 1.8 = 13 087.44 kWh a year.
+    a = Assumptions()
+    option = offer_fleet_tco(
+        offer=make_offer(),
+        cpu_utilisation=np.full(2, 0.3),
+        carries_windows=np.zeros(2, bool),
+        assumptions=a,
+        start_year=2026,
+    )
+    kwh_year = 830 * 8.76 * 1.8
+    assert option.energy_kwh == pytest.approx(np.full(5, kwh_year))
+    at = energy_price_sensitivity(option, [0.0, 0.2, 0.5])
+    without_energy = option.tco_eur - 5 * kwh_year * 0.2
+    assert at == pytest.approx([without_energy, option.tco_eur, without_energy + 5 * kwh_year * 0.5])
+    assert at.shape == (3,)

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
 from parcimonie.cli import app
+from parcimonie.planning import EstateInputs, load_estate
+from optimizer import Policy
 from parcimonie.planning import EXISTING, PlanError, PlanRequest, run_plan
 from parcimonie.planning.estate_inputs import EstateInputs, load_estate
 from parcimonie.planning.workbook import workbook_bytes
@@ -50,15 +52,15 @@ def test_default_plan_is_consistent(demo_inputs: EstateInputs) -> None:
 
 
 def test_repack_on_existing_hosts_has_no_purchase(demo_inputs: EstateInputs) -> None:
-    plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), ceiling=0.4), today=TODAY).to_dict()
+    plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), policy=Policy(ceiling=0.4)), today=TODAY).to_dict()
     assert plan["replacement"] is None and plan["consolidation"]["offer"] is None
     assert plan["consolidation"]["hosts_freed"]
     assert len(plan["options"]) == 1
 
 
 def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
-    loose = run_plan(demo_inputs, PlanRequest(ceiling=0.8, offers=(demo_inputs.offers[0].name,)), today=TODAY)
-    tight = run_plan(demo_inputs, PlanRequest(ceiling=0.4, offers=(demo_inputs.offers[0].name,)), today=TODAY)
+    loose = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.8), offers=(demo_inputs.offers[0].name,)), today=TODAY)
+    tight = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.4), offers=(demo_inputs.offers[0].name,)), today=TODAY)
     assert tight.consolidation.n_hosts_after > loose.consolidation.n_hosts_after
 
 
@@ -108,7 +110,7 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     assert "Prudent 40 %" in runner.invoke(app, ["scenarios"], env=env).output
     with Session(make_engine(env["PARCIMONIE_DATABASE_URL"])) as session:
         saved = get_scenario(session, "Prudent 40 %")
-        assert saved is not None and saved.snapshot_at is not None and saved.parameters["ceiling"] == 0.4
+        assert saved is not None and saved.snapshot_at is not None and saved.parameters["policy"]["ceiling"] == 0.4
     xlsx = tmp_path / "budget.xlsx"
     result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "Prudent 40 %"], env=env)
     assert result.exit_code == 0, result.output
@@ -156,7 +158,7 @@ def test_physical_servers_and_unsized_vms_stay_out_of_plans(sqlite_engine: Engin
     assert plan["estate"]["physical_hosts"] and plan["estate"]["unsized_vms"] == ["vm-sans-taille"]
 
 
-def test_support_contracts_are_converted_to_ht_once(demo_inputs: EstateInputs, sqlite_engine: Engine) -> None:
+def test_tables_hold_ttc_and_the_plan_takes_vat_out_once(demo_inputs: EstateInputs, sqlite_engine: Engine) -> None:
     from sqlalchemy import select
 
     from inventory import Host
@@ -164,14 +166,27 @@ def test_support_contracts_are_converted_to_ht_once(demo_inputs: EstateInputs, s
     with Session(sqlite_engine) as session:
         ttc = {h.name: h.support_cost_eur_per_year for h in session.scalars(select(Host))}
     i = next(k for k, name in enumerate(demo_inputs.hosts.names) if ttc.get(name))
-    assert demo_inputs.hosts.support_cost_eur_per_year[i] == pytest.approx(ttc[demo_inputs.hosts.names[i]] / 1.2)
+    assert demo_inputs.hosts.support_cost_eur_ttc_per_year[i] == pytest.approx(ttc[demo_inputs.hosts.names[i]])
+    # Whatever the VAT rate, new hardware costs what the catalogue says TTC.
+    offer = demo_inputs.offers[0]
+    for vat in (0.2, 0.1):
+        request = PlanRequest(offers=(offer.name,), with_replacement=False, overrides={"vat_rate": vat})
+        option = run_plan(demo_inputs, request, today=TODAY).options[0]
+        hardware_ttc = option.tca_eur_ttc - option.licence_purchase_eur_ttc
+        assert hardware_ttc == pytest.approx(option.n_hosts * (offer.price_eur_ttc + (offer.install_eur_ttc or 0.0)))
+        assert option.tca_eur_ttc == pytest.approx(option.tca_eur_ht * (1 + vat))
 
 
-def test_vat_override_must_match_the_loaded_estate(demo_inputs: EstateInputs) -> None:
-    with pytest.raises(PlanError, match="TVA"):
-        run_plan(demo_inputs, PlanRequest(overrides={"vat_rate": 0.1}), today=TODAY)
+def test_policy_is_echoed_with_the_plan(demo_inputs: EstateInputs) -> None:
+    policy = Policy(ceiling=0.4, ha_reserve_hosts=2)
+    plan = run_plan(demo_inputs, PlanRequest(policy=policy, with_replacement=False), today=TODAY)
+    assert plan.consolidation.policy == policy and plan.request.policy == policy
+    saved = plan.request.to_dict()
+    assert saved["policy"]["ceiling"] == 0.4 and PlanRequest.from_dict(saved) == plan.request
 
 
-def test_policy_is_echoed_in_the_assumptions(demo_inputs: EstateInputs) -> None:
-    plan = run_plan(demo_inputs, PlanRequest(ceiling=0.4, ha_reserve_hosts=2, with_replacement=False), today=TODAY)
-    assert plan.assumptions.utilisation_ceiling == 0.4 and plan.assumptions.ha_reserve_hosts == 2
+def test_requests_saved_with_a_flat_policy_still_load() -> None:
+    old = {"offers": ["x"], "ceiling": 0.5, "ha_reserve_hosts": None, "scope": "estate", "include_templates": True}
+    request = PlanRequest.from_dict(old)
+    assert request.policy == Policy(ceiling=0.5, scope="estate", include_templates=True)
+    assert request.offers == ("x",)

@@ -1,0 +1,59 @@
+"""The sizing policy of a plan: what the user chooses, as opposed to cost assumptions."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from optimizer.errors import PolicyError
+
+__all__ = ["CAUTIOUS_CEILING", "SCOPES", "Policy"]
+
+#: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
+#: capacity" (French press 2015-2018). Offered as a cautious preset, not a law.
+CAUTIOUS_CEILING: float = 0.40
+SCOPES: tuple[str, ...] = ("cluster", "estate")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How targets are sized and which VMs are placed.
+
+    Attributes:
+        ceiling: utilisation ceiling of target hosts, in (0, 1] (0.80: usual capacity-tool
+            headroom; see `CAUTIOUS_CEILING`).
+        ha_reserve_hosts: spare hosts per group (N+1 per cluster by default).
+        scope: "cluster" packs each cluster alone with its own HA reserve; "estate" pools all.
+        use_memory_p95: size memory on its P95 rather than the allocation.
+        include_powered_off: place powered-off VMs too.
+        include_templates: place templates too.
+    """
+
+    ceiling: float = 0.80
+    ha_reserve_hosts: int = 1
+    scope: Literal["cluster", "estate"] = "cluster"
+    use_memory_p95: bool = False
+    include_powered_off: bool = True
+    include_templates: bool = False
+
+    def __post_init__(self) -> None:
+        c = self.ceiling
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not math.isfinite(c) or not 0 < c <= 1:
+            raise PolicyError("out_of_range", "ceiling", c)
+        object.__setattr__(self, "ceiling", float(c))
+        ha = self.ha_reserve_hosts
+        if isinstance(ha, bool) or not isinstance(ha, (int, float)) or not float(ha).is_integer():
+            raise PolicyError("not_integer", "ha_reserve_hosts", ha)
+        if ha < 0:
+            raise PolicyError("negative", "ha_reserve_hosts", ha)
+        object.__setattr__(self, "ha_reserve_hosts", int(ha))
+        if self.scope not in SCOPES:
+            raise PolicyError("unknown_scope", "scope", self.scope)
+        for name in ("use_memory_p95", "include_powered_off", "include_templates"):
+            object.__setattr__(self, name, bool(getattr(self, name)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field by name, to echo in results."""
+        return dataclasses.asdict(self)
