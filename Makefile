@@ -26,8 +26,10 @@ bench: install
 	$(BIN)/python bench/run_all.py --small
 
 lint: install
-	$(BIN)/ruff check inventory collectors optimizer dashboard parcimonie
-	$(BIN)/mypy inventory collectors optimizer
+	$(BIN)/ruff check inventory collectors optimizer dashboard parcimonie tests bench
+	$(BIN)/ruff format --check inventory collectors optimizer dashboard parcimonie tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info

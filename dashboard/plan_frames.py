@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from parcimonie.planning.estate_inputs import EstateInputs
+from parcimonie.planning import EstateInputs
+from parcimonie.planning.document import BudgetRow, PlanDocument
+from parcimonie.planning.messages import Message
+from parcimonie.planning.scenarios import SavedPlan
 
 NO_CLUSTER = "—"
 BUDGET_LINES = ("investissement_eur", "investissement_materiel_eur", "investissement_licences_eur", "fctva_eur",
@@ -21,9 +24,6 @@ BUDGET_LINES = ("investissement_eur", "investissement_materiel_eur", "investisse
                 "net_eur")
 SAVING_LINES = ("energy_eur", "licences_eur", "maintenance_eur", "staff_eur", "rack_eur",
                 "investissement_materiel_eur", "investissement_licences_eur", "fctva_eur")
-# Assumptions a user chooses per scenario as policy (echoed in the assumptions): not a reason to
-# refuse a comparison between scenarios.
-POLICY_ASSUMPTIONS = ("utilisation_ceiling", "ha_reserve_hosts")
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,8 @@ class ConsolidationFrames:
     ``targets``: one row per host after (host, cluster, kind new/existing/ha, n_vms, cpu and memory
     utilisation as shares); ``placement``: one row per placed VM (vm, from_host, cluster, to_host);
     ``freed``: existing hosts no longer needed (not those still carrying an unplaced VM);
-    ``unplaced``: VMs that fit on no target (vm, host, reason); ``excluded``: VMs the policy left out
-    (vm, host, reason: the optimizer's "template/powered off, excluded by policy");
+    ``unplaced``: VMs that fit on no target (vm, host, reason: a ``Message``); ``excluded``: VMs the
+    policy left out (vm, host, reason: ``Message`` "reason.template" or "reason.powered_off");
     ``n_kept_by_unplaced``: hosts the optimizer freed that still carry an unplaced VM.
     """
 
@@ -56,27 +56,29 @@ def cluster_names(inputs: EstateInputs, hosts: pd.DataFrame) -> dict[int, str]:
     return names
 
 
-def excluded_vms(plan: dict[str, Any], vms: pd.DataFrame) -> pd.DataFrame:
-    """The VMs ``plan``'s request leaves out (templates, powered-off VMs), from the inventory's VM frame.
+def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
+    """The VMs ``plan``'s policy leaves out (templates, powered-off VMs), from the inventory's VM frame.
 
-    Columns vm, host, reason (the optimizer's wording, translated by ``dashboard.messages``).
+    Columns vm, host, reason (a ``Message``).
     """
-    request = plan.get("request") or {}
-    templates = vms["is_template"].astype(bool) & (not request.get("include_templates", False))
-    off = (vms["power_state"] != "on") & (not request.get("include_powered_off", True)) & ~templates
-    reason = np.where(templates, "template excluded by policy", "powered off, excluded by policy")
+    policy = plan.request.policy
+    templates = vms["is_template"].astype(bool) & (not policy.include_templates)
+    off = (vms["power_state"] != "on") & (not policy.include_powered_off) & ~templates
+    template, powered_off = Message(code="reason.template"), Message(code="reason.powered_off")
     chosen = templates | off
+    reason = [template if is_template else powered_off for is_template in templates[chosen]]
     return pd.DataFrame({"vm": vms["name"][chosen], "host": vms["host"][chosen],
-                         "reason": reason[chosen.to_numpy()]}).reset_index(drop=True)
+                         "reason": pd.Series(reason, dtype=object, index=vms.index[chosen])}).reset_index(drop=True)
 
 
-def consolidation_frames(plan: dict[str, Any], *, hosts: pd.DataFrame, clusters: dict[int, str],
+def consolidation_frames(plan: PlanDocument, *, hosts: pd.DataFrame, clusters: dict[int, str],
                          vms: pd.DataFrame | None = None) -> ConsolidationFrames:
     """The consolidation of ``plan`` as tables; ``hosts`` and ``vms`` are the inventory's frames (by name)."""
-    c = plan["consolidation"]
+    c = plan.consolidation
     host_cluster = dict(zip(hosts["name"], hosts["cluster"].fillna(NO_CLUSTER), strict=True))
-    targets = pd.DataFrame(c["targets"], columns=["host", "existing", "cluster", "ha_reserve", "n_vms",
-                                                  "cpu_utilisation", "memory_utilisation"])
+    targets = pd.DataFrame([t.model_dump() for t in c.targets],
+                           columns=["host", "existing", "cluster", "ha_reserve", "n_vms", "cpu_utilisation",
+                                    "memory_utilisation"])
     kind = np.where(targets["ha_reserve"].astype(bool), "ha",
                     np.where(targets["existing"].astype(bool), "existing", "new"))
     targets = pd.DataFrame({
@@ -85,13 +87,15 @@ def consolidation_frames(plan: dict[str, Any], *, hosts: pd.DataFrame, clusters:
         "cpu_utilisation": targets["cpu_utilisation"].astype(float),
         "memory_utilisation": targets["memory_utilisation"].astype(float),
     })
-    placement = pd.DataFrame(c["placement"], columns=["vm", "from_host", "to_host"])
+    placement = pd.DataFrame({"vm": [m.vm for m in c.placement], "from_host": [m.from_host for m in c.placement],
+                              "to_host": [m.to_host for m in c.placement]})
     placement.insert(2, "cluster", placement["from_host"].map(host_cluster).fillna(NO_CLUSTER))
     vm_host = dict(zip(vms["name"], vms["host"], strict=True)) if vms is not None else {}
-    unplaced = pd.DataFrame(c["unplaced"], columns=["vm", "reason"])
+    unplaced = pd.DataFrame({"vm": [u.vm for u in c.unplaced],
+                             "reason": pd.Series([u.reason for u in c.unplaced], dtype=object)})
     unplaced.insert(1, "host", unplaced["vm"].map(vm_host))
-    kept = set(unplaced["host"].dropna()) & set(c["hosts_freed"])  # freed on paper, still running VMs
-    freed = hosts[hosts["name"].isin(c["hosts_freed"]) & ~hosts["name"].isin(kept)]
+    kept = set(unplaced["host"].dropna()) & set(c.hosts_freed)  # freed on paper, still running VMs
+    freed = hosts[hosts["name"].isin(c.hosts_freed) & ~hosts["name"].isin(kept)]
     freed = pd.DataFrame({
         "host": freed["name"], "cluster": freed["cluster"].fillna(NO_CLUSTER), "n_cores": freed["n_cores"],
         "memory_gib": freed["memory_gib"], "purchase_year": freed["purchase_year"], "n_vms_before": freed["n_vms"],
@@ -101,53 +105,46 @@ def consolidation_frames(plan: dict[str, Any], *, hosts: pd.DataFrame, clusters:
                                excluded=excluded, n_kept_by_unplaced=len(kept))
 
 
-def options_frame(plan: dict[str, Any]) -> pd.DataFrame:
+def options_frame(plan: PlanDocument) -> pd.DataFrame:
     """One row per option (keep the estate first), with its TCO gap to keeping the estate.
 
     ``tco_gap_eur`` compares TCOs with every host bought at once: not the replacement plan's saving.
     """
-    options = pd.DataFrame(plan["options"])
+    options = pd.DataFrame([o.model_dump() for o in plan.options])
     options["is_keep"] = [True] + [False] * (len(options) - 1)
     options["tco_gap_eur"] = float(options["tco_eur"].iloc[0]) - options["tco_eur"]
-    if "licence_purchase_eur_ttc" not in options:  # plans saved before the licences were split out
-        options["licence_purchase_eur_ttc"] = 0.0
     options["licence_purchase_eur_ttc"] = options["licence_purchase_eur_ttc"].astype(float).fillna(0.0)
     options["carbon_kgco2e"] = options["operational_kgco2e"] + options["embodied_kgco2e"]
     return options
 
 
-def sensitivity_frame(plan: dict[str, Any], prices: Sequence[float]) -> pd.DataFrame:
-    """TCO of each option (columns, by name) for each electricity price (€/kWh TTC, rows).
-
-    Energy is the only line that depends on the price, linearly (kWh × price): the packing does not.
-    """
-    rows = {o["name"]: [o["tco_eur"] - o["energy_eur"] + o["energy_kwh"] * p for p in prices] for o in plan["options"]}
-    return pd.DataFrame({"price": list(prices), **rows})
+def sensitivity_frame(plan: PlanDocument) -> pd.DataFrame:
+    """TCO of each option (columns, by name) for each electricity price (€/kWh TTC, rows), as the plan computed it."""
+    return pd.DataFrame([{"price": p.price_eur_per_kwh, **p.tco_eur_by_option} for p in plan.sensitivity])
 
 
-def budget_frame(plan: dict[str, Any], *, which: str) -> pd.DataFrame:
+def _budget_rows(rows: Sequence[BudgetRow]) -> pd.DataFrame:
+    frame = pd.DataFrame([row.model_dump() for row in rows])
+    frame["investissement_licences_eur"] = frame["investissement_licences_eur"].astype(float).fillna(0.0)
+    frame["investissement_materiel_eur"] = frame["investissement_eur"] - frame["investissement_licences_eur"]
+    return frame
+
+
+def budget_frame(plan: PlanDocument, *, which: str) -> pd.DataFrame:
     """The replacement plan's yearly budget (``which``: "scenario" or "baseline"): lines × years, total."""
-    rows = pd.DataFrame(plan["replacement"][f"budget_{which}"])
-    if "investissement_licences_eur" not in rows:  # plans saved before the licences were split out
-        rows["investissement_licences_eur"] = 0.0
-    rows["investissement_licences_eur"] = rows["investissement_licences_eur"].astype(float).fillna(0.0)
-    rows["investissement_materiel_eur"] = rows["investissement_eur"] - rows["investissement_licences_eur"]
+    assert plan.replacement is not None
+    rows = _budget_rows(plan.replacement.budget_scenario if which == "scenario" else plan.replacement.budget_baseline)
     table = rows.set_index("year")[list(BUDGET_LINES)].T
     table.columns = [str(year) for year in table.columns]
     table["total"] = table.sum(axis=1)
     return table
 
 
-def _target_option(results: dict[str, Any]) -> dict[str, Any] | None:
-    offer = results["consolidation"].get("offer")
-    return next((o for o in results["options"][1:] if o["name"] == offer), None)
+def _licence_investment(rows: Sequence[BudgetRow]) -> float:
+    return float(sum(row.investissement_licences_eur or 0.0 for row in rows))
 
 
-def _licence_investment(rows: Sequence[dict[str, Any]]) -> float:
-    return float(sum(row.get("investissement_licences_eur") or 0.0 for row in rows))
-
-
-def scenario_summary(scenarios: Sequence[dict[str, Any]]) -> pd.DataFrame:
+def scenario_summary(scenarios: Sequence[SavedPlan]) -> pd.DataFrame:
     """One row per saved scenario: hosts, TCA/TCO of its offer, savings, payback, carbon (None if repack).
 
     ``n_hosts_after``, ``tca_eur_ttc`` and ``tco_eur`` are the one-shot consolidation (every host bought
@@ -156,49 +153,49 @@ def scenario_summary(scenarios: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """
     rows = []
     for s in scenarios:
-        r = s["results"]
-        c, replacement, option = r["consolidation"], r.get("replacement"), _target_option(r)
-        yearly = replacement["yearly"] if replacement else []
+        doc = s.document
+        c, r, option = doc.consolidation, doc.replacement, doc.target_option
+        yearly = r.yearly if r else []
         rows.append({
-            "scenario": s["name"], "offer": c.get("offer"), "updated_at": s["updated_at"],
-            "n_hosts_before": c["n_hosts_before"], "n_hosts_after": c["n_hosts_after"],
-            "n_hosts_freed": len(c["hosts_freed"]),
-            "tca_eur_ttc": option["tca_eur_ttc"] if option else None,
-            "tco_eur": option["tco_eur"] if option else None,
-            "plan_n_hosts": yearly[-1]["n_hosts_scenario"] if yearly else None,
-            "plan_last_year": yearly[-1]["year"] if yearly else None,
-            "plan_investment_eur": (sum(row["investissement_eur"] or 0.0 for row in replacement["budget_scenario"])
-                                    if replacement else None),
-            "total_savings_eur": replacement["totals"]["savings_eur"] if replacement else None,
-            "payback_year": replacement["payback_year"] if replacement else None,
-            "operational_kgco2e": sum(y["operational_kgco2e_scenario"] for y in yearly) if yearly else None,
-            "embodied_kgco2e": sum(y["embodied_kgco2e_purchased"] for y in yearly) if yearly else None,
-            "carbon_saved_kgco2e": sum(y["carbon_savings_kgco2e"] for y in yearly) if yearly else None,
-            "carbon_payback_year": replacement["carbon_payback_year"] if replacement else None,
+            "scenario": s.name, "offer": c.offer, "updated_at": s.updated_at,
+            "n_hosts_before": c.n_hosts_before, "n_hosts_after": c.n_hosts_after,
+            "n_hosts_freed": len(c.hosts_freed),
+            "tca_eur_ttc": option.tca_eur_ttc if option else None,
+            "tco_eur": option.tco_eur if option else None,
+            "plan_n_hosts": yearly[-1].n_hosts_scenario if yearly else None,
+            "plan_last_year": yearly[-1].year if yearly else None,
+            "plan_investment_eur": r.investment_eur if r else None,
+            "total_savings_eur": r.totals.savings_eur if r else None,
+            "payback_year": r.payback_year if r else None,
+            "operational_kgco2e": sum(y.operational_kgco2e_scenario or 0.0 for y in yearly) if yearly else None,
+            "embodied_kgco2e": sum(y.embodied_kgco2e_purchased or 0.0 for y in yearly) if yearly else None,
+            "carbon_saved_kgco2e": sum(y.carbon_savings_kgco2e or 0.0 for y in yearly) if yearly else None,
+            "carbon_payback_year": r.carbon_payback_year if r else None,
         })
     return pd.DataFrame(rows)
 
 
-def cumulative_costs(scenarios: Sequence[dict[str, Any]]) -> pd.DataFrame:
+def cumulative_costs(scenarios: Sequence[SavedPlan]) -> pd.DataFrame:
     """Cumulative net budget per year of each replacement plan, and of each distinct baseline.
 
     Scenarios made with different assumptions (energy price, horizon…) have different baselines: one
     baseline row series per distinct baseline (``is_baseline`` True), its ``scenario`` the names of
     the scenarios sharing it joined by " · ". Baselines come first, in the scenarios' order.
     """
-    planned = [s for s in scenarios if s["results"].get("replacement")]
     baselines: dict[tuple[Any, ...], list[str]] = {}
     series: dict[tuple[Any, ...], list[tuple[int, float]]] = {}
     plans: list[dict[str, Any]] = []
-    for s in planned:
-        r = s["results"]["replacement"]
-        base = [(row["year"], float(row["net_eur"] or 0.0)) for row in r["budget_baseline"]]
+    for s in scenarios:
+        r = s.document.replacement
+        if r is None:
+            continue
+        base = [(row.year, float(row.net_eur or 0.0)) for row in r.budget_baseline]
         key = tuple((y, round(v)) for y, v in base)
-        baselines.setdefault(key, []).append(s["name"])
+        baselines.setdefault(key, []).append(s.name)
         series.setdefault(key, base)
-        scen = np.cumsum([row["net_eur"] or 0.0 for row in r["budget_scenario"]]).tolist()
-        plans += [{"scenario": s["name"], "year": row["year"], "cumulative": v, "is_baseline": False}
-                  for row, v in zip(r["budget_scenario"], scen, strict=True)]
+        scen = np.cumsum([row.net_eur or 0.0 for row in r.budget_scenario]).tolist()
+        plans += [{"scenario": s.name, "year": row.year, "cumulative": v, "is_baseline": False}
+                  for row, v in zip(r.budget_scenario, scen, strict=True)]
     rows: list[dict[str, Any]] = []
     for key, names in baselines.items():
         years = [y for y, _ in series[key]]
@@ -208,20 +205,20 @@ def cumulative_costs(scenarios: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows + plans, columns=["scenario", "year", "cumulative", "is_baseline"])
 
 
-def savings_split(scenarios: Sequence[dict[str, Any]]) -> pd.DataFrame:
+def savings_split(scenarios: Sequence[SavedPlan]) -> pd.DataFrame:
     """Savings over the horizon by budget line, one row per scenario with a replacement plan.
 
     The investment saving is split into hardware (account 2183) and perpetual licences (2051).
     """
     rows = []
     for s in scenarios:
-        r = s["results"].get("replacement")
+        r = s.document.replacement
         if r:
-            by_line = {line: float(value or 0.0) for line, value in r["savings_by_category_eur"].items()}
-            licences = _licence_investment(r["budget_baseline"]) - _licence_investment(r["budget_scenario"])
+            by_line = {line: float(value or 0.0) for line, value in r.savings_by_category_eur.items()}
+            licences = _licence_investment(r.budget_baseline) - _licence_investment(r.budget_scenario)
             by_line["investissement_licences_eur"] = licences
             by_line["investissement_materiel_eur"] = by_line.get("investissement_eur", 0.0) - licences
-            rows.append({"scenario": s["name"], **{line: by_line.get(line, 0.0) for line in SAVING_LINES}})
+            rows.append({"scenario": s.name, **{line: by_line.get(line, 0.0) for line in SAVING_LINES}})
     return pd.DataFrame(rows, columns=["scenario", *SAVING_LINES])
 
 
@@ -236,11 +233,11 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def assumption_differences(assumptions: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
-    """The assumptions (name → value) of a plan that differ from ``reference``, policy choices aside."""
+    """The assumptions (name → value) of a plan that differ from ``reference`` (the policy is apart)."""
     return {
         name: assumptions.get(name)
         for name in sorted({*assumptions, *reference})
-        if name not in POLICY_ASSUMPTIONS and not _same(assumptions.get(name), reference.get(name))
+        if not _same(assumptions.get(name), reference.get(name))
     }
 
 
@@ -258,22 +255,22 @@ class BestScenario:
     n_hosts_after: int
 
 
-def best_scenario(scenarios: Sequence[dict[str, Any]]) -> BestScenario | None:
+def best_scenario(scenarios: Sequence[SavedPlan]) -> BestScenario | None:
     """The scenario whose replacement plan saves most in its last year, or None without any.
 
     Pass only scenarios computed with the same assumptions: savings under other energy prices or
     horizons do not compare (see ``assumption_differences``).
     """
-    planned = [s for s in scenarios if s["results"].get("replacement", {}) and s["results"]["replacement"]["yearly"]]
+    planned = [s for s in scenarios if s.document.replacement and s.document.replacement.yearly]
     if not planned:
         return None
-    best = max(planned, key=lambda s: s["results"]["replacement"]["yearly"][-1]["savings_eur"] or 0.0)
-    r, c = best["results"]["replacement"], best["results"]["consolidation"]
-    saving = float(r["yearly"][-1]["savings_eur"] or 0.0)
-    baseline = r["budget_baseline"][-1]["net_eur"] if r["budget_baseline"] else None
+    best = max(planned, key=lambda s: s.document.replacement.yearly[-1].savings_eur or 0.0)  # type: ignore[union-attr]
+    r, c = best.document.replacement, best.document.consolidation
+    assert r is not None
+    saving = float(r.yearly[-1].savings_eur or 0.0)
+    baseline = r.budget_baseline[-1].net_eur if r.budget_baseline else None
     return BestScenario(
-        name=best["name"], saving_eur_per_year=saving, saving_share=saving / baseline if baseline else None,
-        saving_eur_horizon=float(r["totals"]["savings_eur"] or 0.0), horizon_years=len(r["years"]),
-        year=int(r["yearly"][-1]["year"]),
-        n_hosts_before=int(c["n_hosts_before"]), n_hosts_after=int(c["n_hosts_after"]),
+        name=best.name, saving_eur_per_year=saving, saving_share=saving / baseline if baseline else None,
+        saving_eur_horizon=float(r.totals.savings_eur or 0.0), horizon_years=len(r.years),
+        year=int(r.yearly[-1].year), n_hosts_before=c.n_hosts_before, n_hosts_after=c.n_hosts_after,
     )

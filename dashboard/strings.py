@@ -290,22 +290,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.no_offer": ("Choisissez au moins une offre, ou resserrez sur les hôtes existants.",
                                "Choose at least one offer, or repack onto the existing hosts."),
     "consolidation.bad_parameters": ("Paramètres refusés : {message}", "Parameters refused: {message}"),
-    "plan_error.empty_inventory": (
-        "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
-        "the inventory is empty: collect or import an estate (or `parcimonie demo`)"),
-    "plan_error.empty_catalogue": ("le catalogue d'offres est vide : lancez `parcimonie init`",
-                                   "the offer catalogue is empty: run `parcimonie init`"),
-    "plan_error.unknown_offers": ("offre(s) inconnue(s) : {unknown} ; connues : {known}",
-                                  "unknown offer(s): {unknown}; known: {known}"),
-    "plan_error.bad_assumptions": ("hypothèses invalides : {detail}", "invalid assumptions: {detail}"),
-    "reason.no_capacity_left": ("plus aucun hôte cible n'a assez de capacité libre",
-                                "no target host left with enough free capacity"),
-    "reason.too_large": ("la demande ({mhz} MHz de réf., {mib} Mio) dépasse la capacité utilisable "
-                         "de chaque hôte cible",
-                         "demand ({mhz} ref MHz, {mib} MiB) exceeds the usable capacity of every "
-                         "target host"),
-    "reason.template": ("modèle de VM, exclu par la politique", "template, excluded by policy"),
-    "reason.powered_off": ("éteinte, exclue par la politique", "powered off, excluded by policy"),
     "consolidation.hosts_before": ("Hôtes avant", "Hosts before"),
     "consolidation.hosts_after": ("Hôtes après", "Hosts after"),
     "consolidation.hosts_after.help": ("Dont {ha} hôtes de réserve HA.", "Including {ha} HA reserve hosts."),
@@ -416,6 +400,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "licences (2051); FCTVA received per regime. Operating: energy (60612), maintenance (6156), "
         "yearly licences, staff, rack. Incl. VAT.",
     ),
+    "finances.sensitivity_missing": ("Scénario enregistré par une version précédente : recalculez-le pour voir la "
+                                     "sensibilité au prix de l'énergie.",
+                                     "Scenario saved by an earlier version: recompute it to see the sensitivity to "
+                                     "the energy price."),
     "finances.sensitivity": ("Sensibilité au prix de l'énergie", "Sensitivity to the energy price"),
     "chart.sensitivity.title": ("TCO sur l'horizon selon le prix de l'électricité",
                                 "TCO over the horizon by electricity price"),

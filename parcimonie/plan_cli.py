@@ -3,19 +3,25 @@
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
-from inventory import get_scenario, list_scenarios, save_scenario, session_scope
-from optimizer import Policy, PolicyError
+from inventory import session_scope
+from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
-from parcimonie.estate_inputs import load_estate
-from parcimonie.planning import PlanError, PlanRequest, run_plan
+from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
+from parcimonie.planning.document import PlanDocument, Replacement
+from parcimonie.planning.formatting import format_date
+from parcimonie.planning.messages import euros, label, num, render, text
+from parcimonie.planning.scenarios import ScenarioNameError, saved_plan, saved_plans, save_plan, scenario_names
+from parcimonie.planning.upgrade import DocumentError
+from parcimonie.planning.workbook import write_workbook
 from parcimonie.settings import Settings
 
 
@@ -33,91 +39,91 @@ def _parse_override(text: str) -> tuple[str, Any]:
     return key, int(number) if number.is_integer() and "." not in raw and "," not in raw else number
 
 
-def _print_summary(console: Console, plan: dict[str, Any]) -> None:
-    c = plan["consolidation"]
-    target = c["offer"] or "les hôtes existants"
+def _count_line(console: Console, names: list[str], what: str, *, warn: bool = False) -> None:
+    if names:
+        text = f"{len(names)} {what}"
+        console.print(f"  [yellow]{text}[/yellow] (par ex. {escape(names[0])})" if warn else f"  {text} (par ex. {escape(names[0])})")
+
+
+def _print_consolidation(console: Console, doc: PlanDocument) -> None:
+    c = doc.consolidation
+    target = escape(c.offer) if c.offer else "les hôtes existants"
     gap = (
-        f"écart {c['gap_hosts']} hôte(s) ({num(c['gap_pct'])} %)"
-        if c["gap_hosts"] is not None
+        f"écart {c.gap_hosts} hôte(s) ({num(c.gap_pct)} %)"
+        if c.gap_hosts is not None
         else "capacité insuffisante pour tout placer"
     )
     console.print(
-        f"[bold]Consolidation[/bold] sur {target} : {c['n_hosts_before']} hôtes → {c['n_hosts_after']} "
-        f"(dont {c['n_ha_reserve_hosts']} en réserve HA) ; borne inférieure prouvée {c['lower_bound']}, "
-        f"{gap} ; statut {c['status']}, solveur {c['solver']} ; "
-        f"VM par hôte {num(c['vms_per_host_before'])} → {num(c['vms_per_host_after'])}"
+        f"[bold]Consolidation[/bold] sur {target} : {c.n_hosts_before} hôtes → {c.n_hosts_after} "
+        f"(dont {c.n_ha_reserve_hosts} en réserve HA) ; borne inférieure prouvée {c.lower_bound}, "
+        f"{gap} ; statut {c.status}, solveur {c.solver} ; "
+        f"VM par hôte {num(c.vms_per_host_before)} → {num(c.vms_per_host_after)}"
     )
-    estate = plan["estate"]
-    if estate.get("physical_hosts"):
+    _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
+    _count_line(console, doc.estate.skipped_hosts, "hôte(s) sans capacité connue (cœurs, MHz, mémoire), hors du plan", warn=True)
+    _count_line(console, doc.estate.unsized_vms, "VM sans taille connue (vCPU, mémoire), hors du plan", warn=True)
+    if c.n_excluded_by_policy:
+        console.print(f"  {c.n_excluded_by_policy} VM écartées par la politique (modèles, VM éteintes)")
+    if c.unplaced:
+        first = c.unplaced[0]
         console.print(
-            f"  {len(estate['physical_hosts'])} serveur(s) physique(s) sans hyperviseur, hors du plan "
-            f"(par ex. {estate['physical_hosts'][0]})"
+            f"  [yellow]{len(c.unplaced)} VM ne tiennent sur aucun hôte[/yellow], par ex. "
+            f"{escape(first.vm)} : {escape(render(first.reason))}"
         )
-    if estate.get("skipped_hosts"):
-        console.print(
-            f"  [yellow]{len(estate['skipped_hosts'])} hôte(s) sans capacité connue (cœurs, MHz, mémoire), "
-            f"hors du plan[/yellow] (par ex. {estate['skipped_hosts'][0]})"
-        )
-    if estate.get("unsized_vms"):
-        console.print(
-            f"  [yellow]{len(estate['unsized_vms'])} VM sans taille connue (vCPU, mémoire), hors du plan"
-            f"[/yellow] (par ex. {estate['unsized_vms'][0]})"
-        )
-    if c["n_excluded_by_policy"]:
-        console.print(f"  {c['n_excluded_by_policy']} VM écartées par la politique (modèles, VM éteintes)")
-    if c["unplaced"]:
-        console.print(
-            f"  [yellow]{len(c['unplaced'])} VM ne tiennent sur aucun hôte[/yellow], par ex. "
-            f"{c['unplaced'][0]['vm']} : {reason_text(c['unplaced'][0]['reason'])}"
-        )
-    table = Table(title=f"TCO vs TCA sur {plan['assumptions']['horizon_years']} ans (TTC)")
+    table = Table(title=f"TCO vs TCA sur {doc.horizon_years} ans (TTC)")
     for column in ("Option", "Hôtes", "TCA", "Fonctionnement", "TCO", "kgCO2e exploitation", "kgCO2e fabrication"):
         table.add_column(column, justify="right" if column != "Option" else "left")
-    for o in plan["options"]:
+    for o in doc.options:
         table.add_row(
-            o["name"],
-            str(o["n_hosts"]),
-            euros(o["tca_eur_ttc"]),
-            euros(o["opex_eur"]),
-            euros(o["tco_eur"]),
-            num(o["operational_kgco2e"], 0),
-            num(o["embodied_kgco2e"], 0),
+            escape(o.name),
+            str(o.n_hosts),
+            euros(o.tca_eur_ttc),
+            euros(o.opex_eur),
+            euros(o.tco_eur),
+            num(o.operational_kgco2e, 0),
+            num(o.embodied_kgco2e, 0),
         )
     console.print(table)
-    for warning in plan.get("warnings", []):
-        console.print(f"[yellow]⚠ {warning}[/yellow]")
-    r = plan.get("replacement")
-    if not r:
-        return
-    d = r["drivers"]
+    for warning in doc.warnings:
+        console.print(f"[yellow]⚠ {escape(render(warning))}[/yellow]")
+
+
+def _print_replacement(console: Console, r: Replacement) -> None:
+    d = r.drivers
     budget = Table(
         title=(
-            f"Plan de renouvellement {r['years'][0]}–{r['years'][-1]} : {d['n_hosts_replaced']} hôtes remplacés "
-            f"par {d['n_hosts_new']} × {r['offer']} (ratio {num(d['ratio'])}), réserve HA incluse, "
+            f"Plan de renouvellement {r.years[0]}–{r.years[-1]} : {d.n_hosts_replaced} hôtes remplacés "
+            f"par {d.n_hosts_new} × {escape(r.offer)} (ratio {num(d.ratio)}), réserve HA incluse, "
             "au fil des retraits"
         )
     )
     for column in ("Année", "Hôtes", "Achats", "Investissement", "FCTVA", "Fonctionnement", "Économie", "Cumul"):
         budget.add_column(column, justify="right")
-    for row, year in zip(r["budget_scenario"], r["yearly"], strict=True):
+    for row, year in zip(r.budget_scenario, r.yearly, strict=True):
         budget.add_row(
-            str(row["year"]),
-            str(year["n_hosts_scenario"]),
-            str(year["new_hosts"]),
-            euros(row["investissement_eur"]),
-            euros(row["fctva_eur"]),
-            euros(row["fonctionnement_eur"]),
-            euros(year["savings_eur"]),
-            euros(year["cumulative_savings_eur"]),
+            str(row.year),
+            str(year.n_hosts_scenario),
+            str(year.new_hosts),
+            euros(row.investissement_eur),
+            euros(row.fctva_eur),
+            euros(row.fonctionnement_eur),
+            euros(year.savings_eur),
+            euros(year.cumulative_savings_eur),
         )
     console.print(budget)
-    split = ", ".join(f"{LINE_LABELS.get(k, k)} {euros(v)}" for k, v in r["savings_by_category_eur"].items())
+    split = ", ".join(f"{label('line', k)} {euros(v)}" for k, v in r.savings_by_category_eur.items())
     console.print(f"Économies par poste : {split}")
+    beyond = text("value.beyond_horizon")
     console.print(
-        f"Retour sur investissement : {r['payback_year'] or 'au-delà de l’horizon'} ; "
-        f"retour carbone : {r['carbon_payback_year'] or 'au-delà de l’horizon'}"
+        f"Retour sur investissement : {r.payback_year or beyond} ; retour carbone : {r.carbon_payback_year or beyond}"
     )
-    console.print(f"Ce qui explique le ratio : {drivers_sentence(d)}")
+    console.print(f"Ce qui explique le ratio : {render(d.message())}")
+
+
+def _print_summary(console: Console, doc: PlanDocument) -> None:
+    _print_consolidation(console, doc)
+    if doc.replacement:
+        _print_replacement(console, doc.replacement)
 
 
 def plan(
@@ -152,16 +158,16 @@ def plan(
         raise typer.BadParameter("scope doit valoir cluster ou estate", param_hint="--scope")
     if method not in ("auto", "heuristic", "exact"):
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
-    chosen = {"ceiling": ceiling, "ha_reserve_hosts": ha}
     try:
         policy = Policy(
+            ceiling=Policy().ceiling if ceiling is None else ceiling,
+            ha_reserve_hosts=Policy().ha_reserve_hosts if ha is None else ha,
             scope=scope,  # type: ignore[arg-type]
             use_memory_p95=memory_p95,
             include_powered_off=not exclude_powered_off,
             include_templates=with_templates,
-            **{k: v for k, v in chosen.items() if v is not None},  # type: ignore[arg-type]
         )
-    except PolicyError as err:
+    except ValueError as err:
         raise typer.BadParameter(str(err)) from None
     request = PlanRequest(
         offers=tuple(offer or ()),
@@ -169,8 +175,8 @@ def plan(
         horizon_years=horizon,
         start_year=start_year,
         yearly_investment_cap_eur=cap,
-        method=method,
-        time_limit_s=time_limit,  # type: ignore[arg-type]
+        method=method,  # type: ignore[arg-type]
+        time_limit_s=time_limit,
         overrides=dict(_parse_override(s) for s in (set_ or [])),
     )
     console = make_console(stderr=as_json)
@@ -178,26 +184,25 @@ def plan(
     with console.status("Calcul du plan…"), Session(engine) as session:
         try:
             inputs = load_estate(session)
-            outcome = run_plan(inputs, request, today=date.today())
+            document = run_plan(inputs, request, today=date.today()).document()
         except PlanError as err:
-            make_console(stderr=True).print(f"[red]Erreur : {err}[/red]")
-            raise typer.Exit(2) from None
-        result = outcome.to_dict()
+            _fail(render(err.message))
     if scenario:
         with session_scope(engine) as session:
-            save_scenario(
-                session,
-                name=scenario,
-                kind="plan",
-                parameters=request.to_dict(),
-                results=result,
-                snapshot_at=inputs.snapshot_at,
-            )
-        console.print(f"Scénario « {scenario} » enregistré.")
+            try:
+                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at)
+            except ScenarioNameError:
+                _fail("le nom du scénario est vide")
+        console.print(f"Scénario « {escape(name)} » enregistré.")
     if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        typer.echo(document.model_dump_json(indent=1))
     else:
-        _print_summary(console, result)
+        _print_summary(console, document)
+
+
+def _fail(message: str) -> NoReturn:
+    make_console(stderr=True).print(f"[red]Erreur : {escape(message)}[/red]")
+    raise typer.Exit(2)
 
 
 def report(
@@ -214,22 +219,20 @@ def report(
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
         if scenario:
-            saved = get_scenario(session, scenario)
+            try:
+                saved = saved_plan(session, scenario)
+            except DocumentError as err:
+                _fail(render(err.message))
             if saved is None:
-                known = ", ".join(s.name for s in list_scenarios(session)) or "aucun"
-                make_console(stderr=True).print(f"[red]Scénario inconnu : {scenario} (enregistrés : {known})[/red]")
-                raise typer.Exit(2)
-            result, title = saved.results, scenario
+                _fail(f"scénario inconnu : {scenario} (enregistrés : {', '.join(scenario_names(session)) or 'aucun'})")
+            document, title = saved.document, scenario
         else:
             try:
-                result, title = (
-                    run_plan(load_estate(session), PlanRequest(), today=date.today()).to_dict(),
-                    "Plan par défaut",
-                )
+                document = run_plan(load_estate(session), PlanRequest(), today=date.today()).document()
             except PlanError as err:
-                make_console(stderr=True).print(f"[red]Erreur : {err}[/red]")
-                raise typer.Exit(2) from None
-    write_workbook(result, xlsx, title=title)
+                _fail(render(err.message))
+            title = "Plan par défaut"
+    write_workbook(document, xlsx, title=title)
     typer.echo(f"Classeur écrit : {xlsx}")
 
 
@@ -239,26 +242,21 @@ def scenarios(ctx: typer.Context) -> None:
     engine = open_engine(settings, must_exist=True)
     console = make_console()
     with Session(engine) as session:
-        saved = list_scenarios(session)
-        if not saved:
-            console.print("Aucun scénario : `parcimonie plan --scenario NOM` en enregistre un.")
-            return
-        table = Table(title="Scénarios enregistrés")
-        for column in ("Nom", "Mis à jour", "Hôtes aujourd'hui → fin du plan", "Investissement", "Économies", "Retour"):
-            table.add_column(column)
-        for s in saved:
-            c = s.results.get("consolidation", {})
-            r = s.results.get("replacement") or {}
-            yearly = r.get("yearly") or []
-            # A multi-year plan ends with its last year's fleet; a repack with the consolidation's.
-            after = yearly[-1]["n_hosts_scenario"] if yearly else c.get("n_hosts_after", "—")
-            invest = sum(row["investissement_eur"] or 0 for row in r.get("budget_scenario", [])) if r else None
-            table.add_row(
-                s.name,
-                f"{s.updated_at:%d/%m/%Y %H:%M}" if s.updated_at else "—",
-                f"{c.get('n_hosts_before', '—')} → {after}",
-                euros(invest),
-                euros(r.get("totals", {}).get("savings_eur")),
-                str(r.get("payback_year") or "—"),
-            )
+        saved = saved_plans(session)
+    if not saved:
+        console.print("Aucun scénario : `parcimonie plan --scenario NOM` en enregistre un.")
+        return
+    table = Table(title="Scénarios enregistrés")
+    for column in ("Nom", "Mis à jour", "Hôtes aujourd'hui → fin du plan", "Investissement", "Économies", "Retour"):
+        table.add_column(column)
+    for s in saved:
+        doc, r = s.document, s.document.replacement
+        table.add_row(
+            escape(s.name),
+            format_date(s.updated_at, with_time=True),
+            f"{doc.consolidation.n_hosts_before} → {doc.n_hosts_at_end}",
+            euros(r.investment_eur if r else None),
+            euros(r.totals.savings_eur if r else None),
+            str(r.payback_year if r and r.payback_year else "—"),
+        )
     console.print(table)

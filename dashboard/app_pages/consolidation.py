@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts, data, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
-from dashboard.messages import plan_error, unplaced_reason
+from dashboard.messages import plan_error, say
 from optimizer import CAUTIOUS_CEILING, Policy
 from parcimonie.planning import EXISTING, PlanRequest
 
@@ -79,42 +79,42 @@ except ValueError as err:
     st.error(plan_error(err))
     st.stop()
 result, view = reviewed.plan, reviewed.frames
-c = result["consolidation"]
+c = result.consolidation
 
 row = st.columns(5)
-row[0].metric(t("consolidation.hosts_before"), num(c["n_hosts_before"]))
-row[1].metric(t("consolidation.hosts_after"), num(c["n_hosts_after"]),
-              delta=num(c["n_hosts_after"] - c["n_hosts_before"]), delta_color="inverse",
-              help=t("consolidation.hosts_after.help", ha=num(c["n_ha_reserve_hosts"])))
-row[2].metric(t("consolidation.lower_bound"), num(c["lower_bound"]),
+row[0].metric(t("consolidation.hosts_before"), num(c.n_hosts_before))
+row[1].metric(t("consolidation.hosts_after"), num(c.n_hosts_after),
+              delta=num(c.n_hosts_after - c.n_hosts_before), delta_color="inverse",
+              help=t("consolidation.hosts_after.help", ha=num(c.n_ha_reserve_hosts)))
+row[2].metric(t("consolidation.lower_bound"), num(c.lower_bound),
               help=t("consolidation.lower_bound.help"))
-row[3].metric(t("consolidation.gap"), num(c["gap_hosts"]),
-              help=t("consolidation.gap.help", share=pct(c["gap_pct"] / 100, 1))
-              if c["gap_pct"] is not None and c["gap_hosts"] is not None else t("consolidation.gap.help.none"))
+row[3].metric(t("consolidation.gap"), num(c.gap_hosts),
+              help=t("consolidation.gap.help", share=pct(c.gap_pct / 100, 1))
+              if c.gap_pct is not None and c.gap_hosts is not None else t("consolidation.gap.help.none"))
 row[4].metric(t("consolidation.vms_per_host"),
-              f"{num(c['vms_per_host_before'], 1)} → {num(c['vms_per_host_after'], 1)}")
-tco_by_offer = c["tco_by_offer_eur"]
-if c["offer"]:
+              f"{num(c.vms_per_host_before, 1)} → {num(c.vms_per_host_after, 1)}")
+tco_by_offer = c.tco_by_offer_eur
+if c.offer:
     st.markdown(t("consolidation.offer_chosen" if len(tco_by_offer) > 1 else "consolidation.offer_studied",
-                  offer=c["offer"], tco=eur(tco_by_offer.get(c["offer"])), n=num(len(tco_by_offer)),
-                  horizon=num(result["assumptions"]["horizon_years"])))
+                  offer=c.offer, tco=eur(tco_by_offer.get(c.offer)), n=num(len(tco_by_offer)),
+                  horizon=num(result.horizon_years)))
 else:
     st.markdown(t("consolidation.repack", n=num(len(view.freed))))
-if c["n_excluded_by_policy"]:
-    by_reason = view.excluded["reason"].str.startswith("template").value_counts()
+if c.n_excluded_by_policy:
+    by_reason = view.excluded["reason"].map(lambda m: m.code == "reason.template").value_counts()
     parts = [t(key, n=num(int(by_reason.get(is_template, 0))))
              for is_template, key in ((True, "consolidation.excluded.templates"),
                                       (False, "consolidation.excluded.powered_off"))
              if by_reason.get(is_template, 0)]
-    st.caption(t("consolidation.excluded", n=num(c["n_excluded_by_policy"]), parts=", ".join(parts) or "—"))
-if c["status"] == "PARTIAL" or len(view.unplaced):
+    st.caption(t("consolidation.excluded", n=num(c.n_excluded_by_policy), parts=", ".join(parts) or "—"))
+if c.status == "PARTIAL" or len(view.unplaced):
     st.warning(t("consolidation.partial", n=num(len(view.unplaced))))
     if view.n_kept_by_unplaced:
         st.caption(t("consolidation.freed_kept", n=num(view.n_kept_by_unplaced)))
-elif c["status"] == "OPTIMAL":
+elif c.status == "OPTIMAL":
     st.success(t("consolidation.optimal"))
 else:
-    st.info(t("consolidation.feasible", gap=num(c["gap_hosts"])))
+    st.info(t("consolidation.feasible", gap=num(c.gap_hosts)))
 if len(tco_by_offer) > 1:
     by_offer = pd.DataFrame({"offer": list(tco_by_offer), "tco": list(tco_by_offer.values())}).sort_values("tco")
     st.dataframe(tables.as_text(by_offer, {"tco": eur}), hide_index=True,
@@ -130,7 +130,7 @@ st.plotly_chart(
 
 col = st.column_config
 tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs([
-    t("consolidation.tab.after", n=num(c["n_hosts_after"])),
+    t("consolidation.tab.after", n=num(c.n_hosts_after)),
     t("consolidation.tab.placement", n=num(len(view.placement))),
     t("consolidation.tab.freed", n=num(len(view.freed))),
     t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
@@ -193,17 +193,17 @@ with tab_freed:
         "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d")})
 with tab_unplaced:
     unplaced = pd.concat([view.unplaced, view.excluded], ignore_index=True)
-    unplaced = unplaced.assign(reason=unplaced["reason"].map(unplaced_reason))
+    unplaced = unplaced.assign(reason=unplaced["reason"].map(say))
     st.dataframe(unplaced, hide_index=True, width="stretch", column_config={
         "vm": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
         "reason": col.TextColumn(t("col.reason"))})
-st.caption(t("consolidation.echo", solver=c["solver"], n_vms=num(len(view.placement)),
-             n_hosts=num(c["n_hosts_after"]), bound=num(c["lower_bound"]), gap=num(c["gap_hosts"])))
+st.caption(t("consolidation.echo", solver=c.solver, n_vms=num(len(view.placement)),
+             n_hosts=num(c.n_hosts_after), bound=num(c.lower_bound), gap=num(c.gap_hosts)))
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))
 left, right = st.columns([3, 1])
-default_name = t("consolidation.save.default", offer=c["offer"] or t("consolidation.target.existing"),
+default_name = t("consolidation.save.default", offer=c.offer or t("consolidation.target.existing"),
                  ceiling=num(ceiling_pct), ha=num(ha))
 name = left.text_input(t("consolidation.save.name"), key=f"cons_name_{abs(hash(default_name))}",
                        value=default_name)

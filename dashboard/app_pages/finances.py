@@ -22,11 +22,10 @@ from parcimonie.planning.workbook import workbook_bytes
 DEFAULTS = Assumptions()
 POLICY = Policy()
 PARAMETERS = ""  # the source "plan from the parameters below"
-PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)  # €/kWh TTC
 st.title(t("finances.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
-saved = {s["name"]: s for s in plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))}
+saved = {s.name: s for s in plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))}
 
 with st.container(border=True):
     source = st.selectbox(t("finances.source"), [PARAMETERS, *saved], key="fin_source",
@@ -34,8 +33,9 @@ with st.container(border=True):
     fixed = source != PARAMETERS
 # A saved scenario shows its own parameters (read-only widgets under their own keys, so the form's
 # values survive a look at a scenario); otherwise the form, applied on demand.
-shown_request = saved[source]["results"].get("request") or {} if fixed else {}
-shown_assumptions = saved[source]["results"].get("assumptions") or {} if fixed else {}
+shown = saved[source].document if fixed else None
+shown_policy = shown.request.policy if shown else POLICY
+shown_assumptions = shown.assumptions if shown else {}
 prefix = f"fin_saved_{abs(hash(source))}_" if fixed else "fin_"
 with st.form("fin_parameters", border=True, enter_to_submit=False):
     cols = st.columns(4)
@@ -46,29 +46,27 @@ with st.form("fin_parameters", border=True, enter_to_submit=False):
         key=f"{prefix}price", help=t("finances.price.help"), disabled=fixed)
     ceiling_pct = cols[1].number_input(
         t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
-        value=int(round(100 * float(shown_request.get("ceiling")
-                                    or shown_assumptions.get("utilisation_ceiling", POLICY.ceiling)))),
+        value=int(round(100 * shown_policy.ceiling)),
         key=f"{prefix}ceiling", disabled=fixed)
     ha = cols[2].number_input(t("consolidation.ha"), min_value=0, max_value=10, step=1,
-                              value=int(shown_request.get("ha_reserve_hosts")
-                                        if shown_request.get("ha_reserve_hosts") is not None
-                                        else shown_assumptions.get("ha_reserve_hosts", POLICY.ha_reserve_hosts)),
+                              value=shown_policy.ha_reserve_hosts,
                               key=f"{prefix}ha", disabled=fixed)
     scopes = ["cluster", "estate"]
     scope = cols[3].radio(t("consolidation.scope"), scopes, horizontal=True,
-                          index=scopes.index(shown_request.get("scope", "cluster")),
+                          index=scopes.index(shown_policy.scope),
                           format_func=lambda v: t(f"consolidation.scope.{v}"), key=f"{prefix}scope",
                           disabled=fixed)
     st.form_submit_button(t("finances.apply"), key="fin_apply", type="primary", disabled=fixed,
                           help=t("finances.apply.help"))
 price = price_cents / 100
 if fixed:
-    plan = saved[source]["results"]
-    cap = shown_request.get("yearly_investment_cap_eur")
+    assert shown is not None
+    plan = shown
+    cap = shown.request.yearly_investment_cap_eur
     st.caption(t("finances.saved_applied", name=source, price=num(price, 2), ceiling=pct(ceiling_pct / 100),
                  ha=num(ha), scope=t(f"consolidation.scope.{scope}").lower(),
                  offers=", ".join(t("consolidation.target.existing") if o == EXISTING else o
-                                  for o in shown_request.get("offers") or []) or t("finances.all_offers"),
+                                  for o in shown.request.offers) or t("finances.all_offers"),
                  cap=eur(cap) if cap else "—"))
 else:
     request = PlanRequest(policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope),
@@ -80,14 +78,14 @@ else:
         st.error(plan_error(err))
         st.stop()
     st.caption(t("finances.applied", price=num(price, 2), ceiling=pct(ceiling_pct / 100), ha=num(ha)))
-unplaced = plan["consolidation"].get("unplaced") or []
-if plan["consolidation"].get("status") == "PARTIAL" or unplaced:
+unplaced = plan.consolidation.unplaced
+if plan.consolidation.status == "PARTIAL" or unplaced:
     st.warning(t("finances.partial", n=num(len(unplaced))))
 
 options = plan_frames.options_frame(plan)
 options["label"] = [t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"],
                                                                                   strict=True)]
-horizon = plan["assumptions"]["horizon_years"]
+horizon = plan.horizon_years
 st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
 col = st.column_config
 shown = tables.as_text(options, {"tca_eur_ttc": eur, "licence_purchase_eur_ttc": eur, "opex_eur": eur,
@@ -113,38 +111,40 @@ st.plotly_chart(
 )
 
 st.subheader(t("finances.budget"))
-replacement = plan.get("replacement")
+replacement = plan.replacement
 if not replacement:
     st.info(t("finances.no_replacement"))
 else:
-    drivers = replacement["drivers"]
-    st.markdown(t("finances.replacement", offer=replacement["offer"], n_old=num(drivers["n_hosts_replaced"]),
-                  n_new=num(drivers["n_hosts_new"]), first=replacement["years"][0], last=replacement["years"][-1]))
+    drivers = replacement.drivers
+    st.markdown(t("finances.replacement", offer=replacement.offer, n_old=num(drivers.n_hosts_replaced),
+                  n_new=num(drivers.n_hosts_new), first=replacement.years[0], last=replacement.years[-1]))
     which = st.selectbox(t("col.option"), ["scenario", "baseline"], key="fin_option",
                          format_func=lambda v: t("finances.keep") if v == "baseline"
-                         else t("finances.plan", offer=replacement["offer"]))
+                         else t("finances.plan", offer=replacement.offer))
     budget = plan_frames.budget_frame(plan, which=which)
     budget.index = [t(f"line.{line.removesuffix('_eur')}") for line in budget.index]
     budget = budget.rename(columns={"total": t("col.total")})
     st.dataframe(budget.map(eur), width="stretch")
     st.caption(t("finances.budget_note"))
     cols = st.columns(3)
-    cols[0].metric(t("col.plan_savings"), eur(replacement["totals"]["savings_eur"]))
-    cols[1].metric(t("col.payback"), str(replacement["payback_year"] or "—"))
-    cols[2].metric(t("finances.carbon_payback"), str(replacement["carbon_payback_year"] or "—"))
+    cols[0].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
+    cols[1].metric(t("col.payback"), str(replacement.payback_year or "—"))
+    cols[2].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
 
 st.subheader(t("finances.sensitivity"))
-current = float(plan["assumptions"]["electricity_eur_per_kwh"])
-wide = plan_frames.sensitivity_frame(plan, sorted({*PRICES, current}))
+wide = plan_frames.sensitivity_frame(plan)
 labels = {name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"],
                                                                               strict=True)}
-st.plotly_chart(
-    charts.line_chart(wide, x="price", lines=labels, money_y=True,
-                      labels={"title": t("chart.sensitivity.title"), "x": t("finances.price_eur"),
-                              "y": t("col.tco")}),
-    width="stretch",
-)
-st.caption(t("finances.sensitivity_note"))
+if wide.empty:  # a scenario saved before sensitivities were part of the plan
+    st.info(t("finances.sensitivity_missing"))
+else:
+    st.plotly_chart(
+        charts.line_chart(wide, x="price", lines=labels, money_y=True,
+                          labels={"title": t("chart.sensitivity.title"), "x": t("finances.price_eur"),
+                                  "y": t("col.tco")}),
+        width="stretch",
+    )
+    st.caption(t("finances.sensitivity_note"))
 
 st.subheader(t("finances.download"))
 if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.help")):

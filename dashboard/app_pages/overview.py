@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import charts, data, plan_frames, plans
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, qty, t
-from parcimonie.planning.messages import value_text
+from parcimonie.planning.messages import label, value_text
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
@@ -42,9 +42,9 @@ with st.spinner(t("spinner.tco")):
     current = plans.current_cost(ctx.url, ctx.snapshot)
 defaults = plans.default_assumptions()
 saved = plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))
-differing = {s["name"]: plan_frames.assumption_differences(s["results"].get("assumptions") or {}, defaults)
-             for s in saved if s["results"].get("replacement")}
-best = plan_frames.best_scenario([s for s in saved if not differing.get(s["name"])])
+differing = {s.name: plan_frames.assumption_differences(s.document.assumptions, defaults)
+             for s in saved if s.document.replacement}
+best = plan_frames.best_scenario([s for s in saved if not differing.get(s.name)])
 row = st.columns(3)
 row[0].metric(t("kpi.opex_now", year=current.year), eur(current.opex_eur_per_year),
               help=t("kpi.opex_now.help", year=current.year))
@@ -62,10 +62,11 @@ else:
                  total=eur(best.saving_eur_horizon)))
 others = {name: diff for name, diff in differing.items() if diff}
 if others:
+    language = current_language()
+    quote = "« {} »" if language == "fr" else "\"{}\""
     st.caption(t("overview.other_assumptions", details="; ".join(
-        f"« {name} » ({', '.join(f'{k} = {value_text(v)}' for k, v in diff.items())})"
-        if current_language() == "fr" else
-        f"\"{name}\" ({', '.join(f'{k} = {v}' for k, v in diff.items())})"
+        quote.format(name) + " (" + ", ".join(
+            f"{label('assumption', k, language)} = {value_text(v, language)}" for k, v in diff.items()) + ")"
         for name, diff in others.items())))
 
 st.plotly_chart(

@@ -21,10 +21,10 @@ if not saved:
     st.info(t("scenarios.none"))
     st.stop()
 
-names = [s["name"] for s in saved]
+names = [s.name for s in saved]
 picked = st.multiselect(t("scenarios.pick"), names, default=names[:4], key="scen_pick",
                         placeholder=t("filter.scenarios.placeholder"))
-chosen = [s for s in saved if s["name"] in picked]
+chosen = [s for s in saved if s.name in picked]
 if not chosen:
     st.info(t("scenarios.pick"))
     st.stop()

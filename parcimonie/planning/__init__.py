@@ -12,7 +12,6 @@ from parcimonie.planning.service import (
     build_assumptions,
     estate_cost,
     run_plan,
-    vat_rate_of,
 )
 
 __all__ = [
@@ -25,5 +24,4 @@ __all__ = [
     "estate_cost",
     "load_estate",
     "run_plan",
-    "vat_rate_of",
 ]

@@ -1,253 +1,285 @@
-"""A plan as plain JSON: what `plan --json` prints, what a scenario stores, what the workbook shows.
+"""The plan document: what `plan --json` prints, what a scenario stores, what every surface reads.
 
-Host and VM indices become names, numpy arrays become lists, and every figure says its unit in its
-key. The structure is stable: the dashboard and the workbook read it back from saved scenarios.
+A typed, versioned pydantic model (``PlanDocument``, ``format`` = ``PLAN_FORMAT``); its JSON schema
+is published as ``docs/plan-schema.json``. Host and VM indices become names, numpy arrays lists, and
+every figure says its unit in its name. Reasons and warnings are ``Message`` codes with their figures,
+worded by ``parcimonie.planning.messages``. Documents of an older format are upgraded by
+``parcimonie.planning.upgrade`` before they are read.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Literal
 
-import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
-from optimizer import BudgetPlan, ConsolidationResult, OptionTco, Reason, ReasonCode, ReplacementPlan
-from parcimonie.wording import plan_warnings
+from parcimonie.planning.messages import Message
 
-if TYPE_CHECKING:
-    from parcimonie.planning.service import PlanOutcome
-
-OPEX_KEYS = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
+PLAN_FORMAT = 2
 
 
-def _num(value: Any) -> Any:
-    """A JSON number (None for NaN/inf), rounded to the cent."""
-    if value is None:
-        return None
-    f = float(value)
-    return round(f, 2) if np.isfinite(f) else None
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-# Bridge until the typed plan document: the optimizer now gives reason codes; the JSON keeps the
-# English wording the dashboard and the workbook still translate, plus the code and its figures.
-_REASON_PROSE = {
-    ReasonCode.NO_CAPACITY_LEFT: "no target host left with enough free capacity",
-    ReasonCode.NO_TARGET_HOST: "no target host available",
-    ReasonCode.NO_FREE_EXISTING_HOST: "no free existing host left",
-    ReasonCode.TEMPLATE: "template excluded by policy (include_templates=False)",
-    ReasonCode.POWERED_OFF: "powered off, excluded by policy (include_powered_off=False)",
-    ReasonCode.NO_CAPACITY_ON_NEW_HOSTS: "no capacity left on new hosts",
-}
+class PolicyEcho(_Frozen):
+    """The packing policy the plan was made with (optimizer.Policy)."""
+
+    ceiling: float
+    ha_reserve_hosts: int
+    scope: Literal["cluster", "estate"] = "cluster"
+    use_memory_p95: bool = False
+    include_powered_off: bool = True
+    include_templates: bool = False
 
 
-def _reason(vm: str, reason: Reason) -> dict[str, Any]:
-    p = reason.params
-    if reason.code == ReasonCode.TOO_LARGE:
-        text = (
-            f"demand ({p['cpu_ref_mhz']:.0f} ref MHz, {p['memory_mib']:.0f} MiB) exceeds"
-            " the usable capacity of every target host"
+class RequestEcho(_Frozen):
+    """What the user asked (parcimonie.planning.PlanRequest): None means the default."""
+
+    offers: list[str] = Field(default_factory=list)
+    policy: PolicyEcho
+    horizon_years: int | None = None
+    start_year: int | None = None
+    yearly_investment_cap_eur: float | None = None
+    method: Literal["auto", "heuristic", "exact"] = "auto"
+    time_limit_s: float = 10.0
+    with_replacement: bool = True
+    overrides: dict[str, float | int | bool] = Field(default_factory=dict)
+
+
+class EstateSummary(_Frozen):
+    """The estate the plan was computed on, and what it left out (names)."""
+
+    n_hosts: int
+    n_vms: int
+    skipped_hosts: list[str] = Field(default_factory=list)  # hypervisors without capacity figures
+    physical_hosts: list[str] = Field(default_factory=list)  # servers running no hypervisor
+    unsized_vms: list[str] = Field(default_factory=list)  # VMs without vCPU or memory figures
+
+
+class Target(_Frozen):
+    """A host after consolidation: existing or new, its load as shares of its capacity."""
+
+    host: str
+    existing: bool
+    cluster: int
+    ha_reserve: bool
+    n_vms: int
+    cpu_utilisation: float | None
+    memory_utilisation: float | None
+
+
+class Move(_Frozen):
+    """Where one VM goes."""
+
+    vm: str
+    from_host: str | None
+    to_host: str
+
+
+class Unplaced(_Frozen):
+    """A VM the plan could not place, and why."""
+
+    vm: str
+    reason: Message
+
+
+class Consolidation(_Frozen):
+    """Which VMs go on which host, how many hosts, and how far from the proven lower bound."""
+
+    status: str
+    offer: str | None
+    n_hosts_before: int
+    n_hosts_after: int
+    n_ha_reserve_hosts: int
+    lower_bound: int
+    bound_kinds: list[str]
+    gap_hosts: int | None
+    gap_pct: float | None
+    vms_per_host_before: float | None
+    vms_per_host_after: float | None
+    solver: str
+    tco_by_offer_eur: dict[str, float | None]
+    hosts_freed: list[str]
+    n_excluded_by_policy: int
+    unplaced: list[Unplaced]
+    targets: list[Target]
+    placement: list[Move]
+
+
+class OptionCost(_Frozen):
+    """One option over the horizon: keep the estate, or consolidate on an offer (EUR TTC, kWh, kgCO2e)."""
+
+    name: str
+    n_hosts: int
+    tca_eur_ht: float | None
+    tca_eur_ttc: float | None
+    licence_purchase_eur_ttc: float | None
+    tco_eur: float | None
+    tco_depreciated_eur: float | None
+    opex_eur: float | None
+    energy_eur: float | None
+    maintenance_eur: float | None
+    licences_eur: float | None
+    staff_eur: float | None
+    rack_eur: float | None
+    energy_kwh: float | None
+    operational_kgco2e: float | None
+    embodied_kgco2e: float | None
+
+
+class SensitivityPoint(_Frozen):
+    """Every option's TCO at one electricity price (EUR TTC per kWh)."""
+
+    price_eur_per_kwh: float
+    tco_eur_by_option: dict[str, float | None]
+
+
+class BudgetRow(_Frozen):
+    """One budget year, split the way a budget is voted (EUR TTC)."""
+
+    year: int
+    investissement_eur: float | None
+    investissement_licences_eur: float | None
+    fctva_eur: float | None
+    energy_eur: float | None
+    maintenance_eur: float | None
+    licences_eur: float | None
+    staff_eur: float | None
+    rack_eur: float | None
+    fonctionnement_eur: float | None
+    net_eur: float | None
+
+
+class YearRow(_Frozen):
+    """One year of a replacement plan against keeping the estate."""
+
+    year: int
+    n_hosts_scenario: int
+    n_hosts_baseline: int
+    new_hosts: int
+    savings_eur: float | None
+    cumulative_savings_eur: float | None
+    energy_kwh_scenario: float | None
+    energy_kwh_baseline: float | None
+    operational_kgco2e_scenario: float | None
+    operational_kgco2e_baseline: float | None
+    embodied_kgco2e_purchased: float | None
+    carbon_savings_kgco2e: float | None
+
+
+class Retirement(_Frozen):
+    """An existing host the plan retires, and when."""
+
+    host: str
+    year: int
+    priority: float | None
+    purchase_year: float | None
+
+
+class Totals(_Frozen):
+    """The replacement plan over the horizon (EUR TTC)."""
+
+    scenario_eur: float | None
+    baseline_eur: float | None
+    savings_eur: float | None
+    npv_savings_eur: float | None
+    fctva_after_horizon_eur: float | None
+
+
+class Drivers(_Frozen):
+    """What explains the ratio of replaced hosts to new ones (optimizer.RatioDrivers)."""
+
+    n_hosts_replaced: int
+    n_hosts_new: int
+    n_hosts_reserve: int
+    ratio: float | None
+    vms_per_host_before: float | None
+    vms_per_host_after: float | None
+    cpu_utilisation_before: float | None
+    cpu_utilisation_after: float | None
+    per_core_perf_gain: float | None
+    core_count_gain: float | None
+    binding_resource: Literal["cpu", "memory"]
+    main_driver: Literal["utilisation", "cpu_generation", "host_size", "none"]
+
+    def message(self) -> Message:
+        """The ratio and what explains it, as one sentence to word."""
+        figures = self.model_dump(exclude={"binding_resource", "main_driver", "n_hosts_reserve"})
+        return Message(
+            code="drivers.sentence",
+            params={**figures, "resource": f"resource.{self.binding_resource}", "driver": f"driver.{self.main_driver}"},
         )
-    elif reason.code == ReasonCode.TOO_LARGE_FOR_NEW_HOSTS:
-        text = "demand exceeds the usable capacity of the new host model; its host is kept"
-    else:
-        text = _REASON_PROSE.get(reason.code, str(reason.code))
-    return {"vm": vm, "reason": text, "code": str(reason.code), "params": dict(p)}
 
 
-def _option(option: OptionTco) -> dict[str, Any]:
-    return {
-        "name": option.name,
-        "n_hosts": option.n_hosts,
-        "tca_eur_ht": _num(option.tca_eur_ht),
-        "tca_eur_ttc": _num(option.tca_eur_ttc),
-        "licence_purchase_eur_ttc": _num(option.licence_purchase_eur_ttc),
-        "tco_eur": _num(option.tco_eur),
-        "tco_depreciated_eur": _num(option.tco_depreciated_eur),
-        "opex_eur": _num(option.opex_eur.sum()),
-        **{key: _num(getattr(option, key).sum()) for key in OPEX_KEYS},
-        "energy_kwh": _num(option.energy_kwh.sum()),
-        "operational_kgco2e": _num(option.operational_kgco2e.sum()),
-        "embodied_kgco2e": _num(option.embodied_kgco2e),
-    }
+class Replacement(_Frozen):
+    """The multi-year replacement plan: retirements, purchases, budgets, savings, carbon."""
+
+    status: str
+    offer: str
+    years: list[int]
+    yearly: list[YearRow]
+    budget_scenario: list[BudgetRow]
+    budget_baseline: list[BudgetRow]
+    totals: Totals
+    savings_by_category_eur: dict[str, float | None]
+    payback_year: int | None
+    carbon_payback_year: int | None
+    retirements: list[Retirement]
+    unplaced: list[Unplaced]
+    drivers: Drivers
+
+    @property
+    def investment_eur(self) -> float:
+        """Purchases over the horizon (investissement, EUR TTC)."""
+        return float(sum(row.investissement_eur or 0.0 for row in self.budget_scenario))
 
 
-def _targets(result: ConsolidationResult, host_names: tuple[str, ...], offer: str | None) -> list[str]:
-    labels = []
-    for k, existing in enumerate(result.target_existing_host.tolist()):
-        labels.append(host_names[existing] if existing >= 0 else f"nouveau-{k + 1:03d}")
-    return labels
+class PlanDocument(_Frozen):
+    """A whole plan: request, assumptions, consolidation, options, replacement plan, warnings."""
+
+    format: Literal[2] = PLAN_FORMAT
+    snapshot_key: str
+    start_year: int
+    request: RequestEcho
+    assumptions: dict[str, float | int | bool]
+    estate: EstateSummary
+    consolidation: Consolidation
+    options: list[OptionCost]  # keep the estate first, then each offer
+    best_option: str | None  # the offer the replacement plan buys (None: repack on existing hosts)
+    sensitivity: list[SensitivityPoint]
+    replacement: Replacement | None
+    warnings: list[Message]
+
+    @property
+    def horizon_years(self) -> int:
+        """Years the plan covers."""
+        return int(self.assumptions["horizon_years"])
+
+    @property
+    def keep(self) -> OptionCost:
+        """Keeping the estate as it is."""
+        return self.options[0]
+
+    @property
+    def target_option(self) -> OptionCost | None:
+        """The option of the offer the consolidation packed on (None for a repack)."""
+        return next((o for o in self.options[1:] if o.name == self.consolidation.offer), None)
+
+    @property
+    def n_hosts_at_end(self) -> int:
+        """Hosts in the last year of the plan (the consolidation's count for a repack)."""
+        if self.replacement and self.replacement.yearly:
+            return self.replacement.yearly[-1].n_hosts_scenario
+        return self.consolidation.n_hosts_after
 
 
-def consolidation_to_dict(result: ConsolidationResult, outcome: "PlanOutcome") -> dict[str, Any]:
-    """The consolidation: summary, per-target utilisation, placement, freed hosts, unplaced VMs."""
-    hosts, vms = outcome.inputs.hosts, outcome.inputs.vms
-    request = outcome.request
-    # VMs the policy leaves out (templates, powered-off) are not failures to place.
-    excluded = (vms.is_template & (not request.policy.include_templates)) | (
-        ~vms.powered_on & (not request.policy.include_powered_off)
-    )
-    labels = _targets(result, hosts.names, result.offer_name)
-    n_vms = (
-        np.bincount(result.placement[result.placement >= 0], minlength=result.n_hosts_after)
-        if (result.offer_name)
-        else None
-    )
-    targets = []
-    for k, label in enumerate(labels):
-        existing = int(result.target_existing_host[k])
-        count = int(n_vms[k]) if n_vms is not None else int((result.placement == existing).sum())
-        targets.append(
-            {
-                "host": label,
-                "existing": existing >= 0,
-                "cluster": int(result.target_cluster[k]),
-                "ha_reserve": bool(result.target_is_ha_reserve[k]),
-                "n_vms": count,
-                "cpu_utilisation": _num(result.cpu_utilisation[k]),
-                "memory_utilisation": _num(result.memory_utilisation[k]),
-            }
-        )
-    if result.offer_name:
-        to_label = {k: labels[k] for k in range(len(labels))}
-    else:
-        to_label = {int(e): hosts.names[int(e)] for e in result.target_existing_host.tolist()}
-    placement = [
-        {"vm": vms.names[j], "from_host": hosts.names[src] if src >= 0 else None, "to_host": to_label[int(dst)]}
-        for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
-        if dst >= 0
-    ]
-    return {
-        "status": result.status,
-        "offer": result.offer_name,
-        "n_hosts_before": result.n_hosts_before,
-        "n_hosts_after": result.n_hosts_after,
-        "n_ha_reserve_hosts": result.n_ha_reserve_hosts,
-        "lower_bound": result.lower_bound,
-        "bound_kinds": list(result.bound_kinds),
-        "gap_hosts": result.gap_hosts,
-        "gap_pct": _num(result.gap_pct),
-        "vms_per_host_before": _num(result.vms_per_host_before),
-        "vms_per_host_after": _num(result.vms_per_host_after),
-        "solver": result.solver,
-        "tco_by_offer_eur": {o.name: _num(o.tco_eur) for o in outcome.options},
-        "hosts_freed": [hosts.names[i] for i in result.hosts_freed.tolist()],
-        "n_excluded_by_policy": int(excluded.sum()),
-        "unplaced": [_reason(vms.names[i], reason) for i, reason in result.unplaced if not excluded[i]],
-        "targets": targets,
-        "placement": placement,
-    }
+def plan_schema() -> dict[str, object]:
+    """The JSON schema of ``PlanDocument`` (published as docs/plan-schema.json)."""
+    schema = PlanDocument.model_json_schema()
+    schema["title"] = f"Parcimonie plan document, format {PLAN_FORMAT}"
+    return schema
 
 
-def _budget_rows(plan: BudgetPlan) -> list[dict[str, Any]]:
-    rows = []
-    for t, year in enumerate(plan.years):
-        rows.append(
-            {
-                "year": year,
-                "investissement_eur": _num(plan.investissement_eur[t]),
-                "investissement_licences_eur": _num(
-                    0.0 if plan.investissement_licences_eur is None else plan.investissement_licences_eur[t]
-                ),
-                "fctva_eur": _num(plan.fctva_eur[t]),
-                **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
-                "fonctionnement_eur": _num(plan.fonctionnement_eur[t]),
-                "net_eur": _num(plan.net_eur[t]),
-            }
-        )
-    return rows
+if __name__ == "__main__":  # python -m parcimonie.planning.document > docs/plan-schema.json
+    import json
 
-
-def replacement_to_dict(plan: ReplacementPlan, outcome: "PlanOutcome") -> dict[str, Any]:
-    """The multi-year plan: retirements, purchases, budgets, savings, carbon, drivers."""
-    hosts = outcome.inputs.hosts
-    order = np.argsort(-plan.priority)
-    retirements = [
-        {
-            "host": hosts.names[i],
-            "year": int(plan.retire_year[i]),
-            "priority": _num(plan.priority[i]),
-            "purchase_year": _num(hosts.purchase_year[i]),
-        }
-        for i in order.tolist()
-        if np.isfinite(plan.retire_year[i])
-    ]
-    c = plan.comparison
-    yearly = []
-    for t, year in enumerate(plan.years):
-        yearly.append(
-            {
-                "year": year,
-                "n_hosts_scenario": int(plan.n_hosts_scenario[t]),
-                "n_hosts_baseline": int(plan.n_hosts_baseline[t]),
-                "new_hosts": int(plan.new_hosts_per_year[t]),
-                "savings_eur": _num(c.savings_eur[t]),
-                "cumulative_savings_eur": _num(c.cumulative_savings_eur[t]),
-                "energy_kwh_scenario": _num(plan.energy_kwh_scenario[t]),
-                "energy_kwh_baseline": _num(plan.energy_kwh_baseline[t]),
-                "operational_kgco2e_scenario": _num(plan.operational_kgco2e_scenario[t]),
-                "operational_kgco2e_baseline": _num(plan.operational_kgco2e_baseline[t]),
-                "embodied_kgco2e_purchased": _num(plan.embodied_kgco2e_purchased[t]),
-                "carbon_savings_kgco2e": _num(plan.carbon_savings_kgco2e[t]),
-            }
-        )
-    d = plan.drivers
-    return {
-        "status": plan.status,
-        "offer": plan.offer_name,
-        "years": list(plan.years),
-        "yearly": yearly,
-        "budget_scenario": _budget_rows(plan.scenario),
-        "budget_baseline": _budget_rows(plan.baseline),
-        "totals": {
-            "scenario_eur": _num(plan.scenario.total_eur),
-            "baseline_eur": _num(plan.baseline.total_eur),
-            "savings_eur": _num(c.total_savings_eur),
-            "npv_savings_eur": _num(c.npv_savings_eur),
-            "fctva_after_horizon_eur": _num(plan.scenario.fctva_after_horizon_eur),
-        },
-        "savings_by_category_eur": {k: _num(np.sum(v)) for k, v in plan.savings_by_category.items()},
-        "payback_year": plan.payback_year,
-        "carbon_payback_year": plan.carbon_payback_year,
-        "retirements": retirements,
-        "unplaced": [_reason(outcome.inputs.vms.names[i], r) for i, r in plan.unplaced],
-        "drivers": {
-            "n_hosts_replaced": d.n_hosts_replaced,
-            "n_hosts_new": d.n_hosts_new,
-            "n_hosts_reserve": d.n_hosts_reserve,
-            "ratio": _num(d.ratio),
-            "vms_per_host_before": _num(d.vms_per_host_before),
-            "vms_per_host_after": _num(d.vms_per_host_after),
-            "cpu_utilisation_before": _num(d.cpu_utilisation_before),
-            "cpu_utilisation_after": _num(d.cpu_utilisation_after),
-            "per_core_perf_gain": _num(d.per_core_perf_gain),
-            "core_count_gain": _num(d.core_count_gain),
-            "binding_resource": d.binding_resource,
-            "main_driver": str(d.main_driver),
-        },
-    }
-
-
-def plan_to_dict(outcome: "PlanOutcome") -> dict[str, Any]:
-    """The whole plan as JSON-ready data."""
-    inputs = outcome.inputs
-    plan = {
-        "format": 1,
-        "snapshot_key": inputs.snapshot_key,
-        "start_year": outcome.start_year,
-        # Bridge: readers still find the policy flat in the request, and ceiling/HA in the assumptions.
-        "request": {**outcome.request.to_dict(), **outcome.request.policy.to_dict()},
-        "assumptions": {
-            **outcome.assumptions.to_dict(),
-            "utilisation_ceiling": outcome.request.policy.ceiling,
-            "ha_reserve_hosts": outcome.request.policy.ha_reserve_hosts,
-        },
-        "estate": {
-            "n_hosts": inputs.hosts.n_hosts,
-            "n_vms": inputs.vms.n_vms,
-            "skipped_hosts": list(inputs.skipped_hosts),
-            "physical_hosts": list(inputs.physical_hosts),
-            "unsized_vms": list(inputs.unsized_vms),
-        },
-        "consolidation": consolidation_to_dict(outcome.consolidation, outcome),
-        "options": [_option(outcome.keep)] + [_option(o) for o in outcome.options],
-        "replacement": replacement_to_dict(outcome.replacement, outcome) if outcome.replacement else None,
-    }
-    plan["warnings"] = plan_warnings(plan)
-    return plan
+    print(json.dumps(plan_schema(), ensure_ascii=False, indent=2))

@@ -1,157 +1,330 @@
-"""French wording of plans for the CLI and the budget workbook: amounts, numbers, labels, drivers."""
+"""Every sentence a plan can say, in French and English: one table, keyed by code.
 
-import re
+The optimizer and the planning service say *what* happened as a code and its figures
+(``Message(code="reason.too_large", params={"cpu_ref_mhz": 5200, ...})``); the CLI, the workbook and
+the dashboard turn it into words here, so the same fact reads the same on every surface. A
+placeholder's format spec picks the formatter: ``{x:n0}`` a number with no decimal, ``{x:n1}`` one,
+``{x:n2}`` two, ``{x:eur}`` euros, ``{x:pct}`` a share as a percentage, ``{x:list}`` a list, ``{x:code}`` another message's words.
+"""
+
+import string
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-LINE_LABELS = {
-    "energy_eur": "énergie",
-    "maintenance_eur": "maintenance",
-    "licences_eur": "licences",
-    "staff_eur": "personnel",
-    "rack_eur": "hébergement",
-    "investissement_eur": "investissement",
-    "fctva_eur": "FCTVA",
+from pydantic import BaseModel, ConfigDict, Field
+
+from parcimonie.planning.formatting import MISSING, format_eur, format_number, format_percent
+
+LANGUAGES = ("fr", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- why a VM is not placed (optimizer.ReasonCode) ----------------------------------------
+    "reason.too_large": (
+        "sa demande ({cpu_ref_mhz:n0} MHz de référence, {memory_mib:n0} Mio) dépasse la capacité utilisable "
+        "de tous les hôtes cibles",
+        "its demand ({cpu_ref_mhz:n0} reference MHz, {memory_mib:n0} MiB) exceeds the usable capacity of "
+        "every target host",
+    ),
+    "reason.no_capacity_left": (
+        "plus aucun hôte cible n'a assez de capacité libre",
+        "no target host left with enough free capacity",
+    ),
+    "reason.no_target_host": ("aucun hôte cible", "no target host"),
+    "reason.no_free_existing_host": (
+        "aucun hôte existant libre pour ce groupe (tous servent déjà un autre groupe)",
+        "no free existing host for this group (every one already serves another group)",
+    ),
+    "reason.too_large_for_new_hosts": (
+        "sa demande dépasse la capacité utilisable du nouveau modèle d'hôte : son hôte est conservé",
+        "its demand exceeds the usable capacity of the new host model: its host is kept",
+    ),
+    "reason.unknown": ("{text}", "{text}"),
+    "reason.no_capacity_on_new_hosts": (
+        "plus de capacité libre sur les nouveaux hôtes",
+        "no capacity left on the new hosts",
+    ),
+    "reason.template": ("modèle de VM, exclu par la politique", "template, excluded by policy"),
+    "reason.powered_off": ("éteinte, exclue par la politique", "powered off, excluded by policy"),
+    # --- what a reader of a plan must not miss -------------------------------------------------
+    "warning.partial_plan": (
+        "{n:n0} VM ne tiennent sur aucun hôte cible : capacité insuffisante, le plan est partiel.",
+        "{n:n0} VMs fit on no target host: not enough capacity, the plan is partial.",
+    ),
+    "warning.ha_shortfall": (
+        "Réserve HA incomplète : {have:n0} hôte(s) sur {expected:n0} demandés (plus d'hôte existant libre).",
+        "HA reserve short: {have:n0} host(s) of {expected:n0} asked for (no spare existing host left).",
+    ),
+    "warning.plan_costs_more": (
+        "Le plan de renouvellement coûte {extra_eur:eur} de plus que conserver le parc sur l'horizon.",
+        "The replacement plan costs {extra_eur:eur} more than keeping the estate over the horizon.",
+    ),
+    "warning.plan_costs_more_capped": (
+        "Le plan de renouvellement coûte {extra_eur:eur} de plus que conserver le parc sur l'horizon "
+        "(plafond d'investissement annuel trop bas ?).",
+        "The replacement plan costs {extra_eur:eur} more than keeping the estate over the horizon "
+        "(yearly investment cap too low?).",
+    ),
+    "warning.more_hosts_at_end": (
+        "En {year}, le plan compte plus d'hôtes ({scenario:n0}) que le parc actuel ({baseline:n0}).",
+        "In {year}, the plan has more hosts ({scenario:n0}) than the current estate ({baseline:n0}).",
+    ),
+    # --- refused requests (PlanError) ----------------------------------------------------------
+    "error.empty_inventory": (
+        "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
+        "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
+    ),
+    "error.empty_catalogue": (
+        "le catalogue d'offres est vide : lancez `parcimonie init`",
+        "the offer catalogue is empty: run `parcimonie init`",
+    ),
+    "error.unknown_offers": (
+        "offre(s) inconnue(s) : {unknown:list} ; connues : {known:list}",
+        "unknown offer(s): {unknown:list}; known: {known:list}",
+    ),
+    "error.assumption.unknown": ("hypothèses invalides : hypothèse inconnue {field}", "invalid assumptions: unknown assumption {field}"),
+    "error.assumption.not_bool": (
+        "hypothèses invalides : {name:code} attend oui ou non, reçu {value}",
+        "invalid assumptions: {name:code} expects yes or no, got {value}",
+    ),
+    "error.assumption.not_finite": (
+        "hypothèses invalides : {name:code} attend un nombre fini, reçu {value}",
+        "invalid assumptions: {name:code} expects a finite number, got {value}",
+    ),
+    "error.assumption.not_integer": (
+        "hypothèses invalides : {name:code} attend un nombre entier, reçu {value}",
+        "invalid assumptions: {name:code} expects a whole number, got {value}",
+    ),
+    "error.assumption.negative": (
+        "hypothèses invalides : {name:code} doit être positif ou nul, reçu {value}",
+        "invalid assumptions: {name:code} must be zero or more, got {value}",
+    ),
+    "error.assumption.out_of_range": (
+        "hypothèses invalides : {name:code} doit être dans {range}, reçu {value}",
+        "invalid assumptions: {name:code} must lie in {range}, got {value}",
+    ),
+    "error.policy.out_of_range": (
+        "politique invalide : {name:code} hors des bornes, reçu {value}",
+        "invalid policy: {name:code} out of range, got {value}",
+    ),
+    "error.policy.not_integer": (
+        "politique invalide : {name:code} attend un nombre entier, reçu {value}",
+        "invalid policy: {name:code} expects a whole number, got {value}",
+    ),
+    "error.policy.negative": (
+        "politique invalide : {name:code} doit être positif ou nul, reçu {value}",
+        "invalid policy: {name:code} must be zero or more, got {value}",
+    ),
+    "error.policy.unknown_scope": (
+        "politique invalide : périmètre inconnu {value} (cluster ou estate)",
+        "invalid policy: unknown scope {value} (cluster or estate)",
+    ),
+    "error.input.empty_estate": (
+        "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
+        "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
+    ),
+    "error.input.no_target_host": (
+        "aucun hôte cible : ni hôte existant ni offre", "no target host: neither an existing host nor an offer"
+    ),
+    "error.input.unknown_method": ("méthode inconnue : {method}", "unknown method: {method}"),
+    "error.input.bad_time_limit": (
+        "limite de temps invalide : {time_limit_s}", "invalid time limit: {time_limit_s}"
+    ),
+    "error.input.no_offer": ("aucune offre à étudier", "no offer to study"),
+    "error.input.offer_mismatch": ("offre sans rapport avec ce plan", "offer unrelated to this plan"),
+    "error.input.bad_investment_cap": (
+        "plafond d'investissement invalide : il doit être positif",
+        "invalid investment cap: it must be positive",
+    ),
+    "error.bad_input": ("données invalides pour le plan : {detail}", "invalid plan input: {detail}"),
+    "error.unknown_format": (
+        "format de plan inconnu ({format}) : mettez Parcimonie à jour",
+        "unknown plan format ({format}): upgrade Parcimonie",
+    ),
+    # --- what explains a replacement plan's ratio ----------------------------------------------
+    "drivers.sentence": (
+        "{n_hosts_replaced:n0} hôtes remplacés par {n_hosts_new:n0} (ratio {ratio:n1}), VM par hôte "
+        "{vms_per_host_before:n1} → {vms_per_host_after:n1} ; ressource limitante {resource:code}, utilisation CPU "
+        "{cpu_utilisation_before:pct} → {cpu_utilisation_after:pct}, performance par cœur ×{per_core_perf_gain:n2}, "
+        "cœurs par hôte ×{core_count_gain:n2} ; facteur principal : {driver:code}.",
+        "{n_hosts_replaced:n0} hosts replaced by {n_hosts_new:n0} (ratio {ratio:n1}), VMs per host "
+        "{vms_per_host_before:n1} → {vms_per_host_after:n1}; binding resource {resource:code}, CPU utilisation "
+        "{cpu_utilisation_before:pct} → {cpu_utilisation_after:pct}, per-core performance ×{per_core_perf_gain:n2}, "
+        "cores per host ×{core_count_gain:n2}; main driver: {driver:code}.",
+    ),
+    "driver.utilisation": ("le taux d'utilisation", "utilisation"),
+    "driver.cpu_generation": ("le gain de génération CPU", "the CPU generation gain"),
+    "driver.host_size": ("la taille des nouveaux hôtes", "the size of the new hosts"),
+    "driver.none": ("aucun (aucun hôte remplacé)", "none (no host replaced)"),
+    "resource.cpu": ("processeur", "CPU"),
+    "resource.memory": ("mémoire", "memory"),
+    # --- budget lines --------------------------------------------------------------------------
+    "line.energy_eur": ("énergie", "energy"),
+    "line.maintenance_eur": ("maintenance", "maintenance"),
+    "line.licences_eur": ("licences", "licences"),
+    "line.staff_eur": ("personnel", "staff"),
+    "line.rack_eur": ("hébergement", "rack space"),
+    "line.investissement_eur": ("investissement", "investment"),
+    "line.fctva_eur": ("FCTVA", "FCTVA"),
+    # --- assumptions (the workbook's Hypothèses sheet, the dashboard's panel) ------------------
+    "assumption.horizon_years": ("Horizon (années)", "Horizon (years)"),
+    "assumption.discount_rate": ("Taux d'actualisation", "Discount rate"),
+    "assumption.depreciation_years": ("Durée d'amortissement du matériel (années)", "Hardware depreciation (years)"),
+    "assumption.vat_rate": ("Taux de TVA", "VAT rate"),
+    "assumption.fctva_enabled": ("FCTVA récupéré", "FCTVA recovered"),
+    "assumption.fctva_rate": ("Taux de FCTVA", "FCTVA rate"),
+    "assumption.fctva_delay_years": ("Délai de versement du FCTVA (années)", "FCTVA payment delay (years)"),
+    "assumption.electricity_eur_per_kwh": ("Prix de l'électricité (€ TTC/kWh)", "Electricity price (€ incl. VAT/kWh)"),
+    "assumption.pue": ("PUE de la salle", "Server room PUE"),
+    "assumption.grid_kgco2e_per_kwh": (
+        "Facteur carbone de l'électricité (kgCO2e/kWh)",
+        "Electricity carbon factor (kgCO2e/kWh)",
+    ),
+    "assumption.embodied_kgco2e_per_server": (
+        "Carbone de fabrication par serveur, par défaut (kgCO2e)",
+        "Embodied carbon per server, default (kgCO2e)",
+    ),
+    "assumption.embodied_lifetime_years": (
+        "Durée d'amortissement du carbone de fabrication (années)",
+        "Embodied carbon amortisation (years)",
+    ),
+    "assumption.install_eur_per_host": ("Installation par hôte, par défaut (€ HT)", "Installation per host (€ excl. VAT)"),
+    "assumption.default_server_price_eur": (
+        "Prix d'un serveur au prix inconnu (€ HT)",
+        "Price of a server of unknown price (€ excl. VAT)",
+    ),
+    "assumption.default_warranty_years": ("Garantie par défaut (années)", "Default warranty (years)"),
+    "assumption.support_rate_per_year": (
+        "Contrat de support après garantie (part du prix d'achat par an)",
+        "Support contract after warranty (share of purchase price per year)",
+    ),
+    "assumption.support_rate_increase_per_year": ("Hausse annuelle du taux de support", "Yearly support rate increase"),
+    "assumption.vsphere_enabled": ("Abonnement vSphere compté", "vSphere subscription counted"),
+    "assumption.vsphere_eur_per_core_per_year": (
+        "vSphere (€ HT par cœur et par an)",
+        "vSphere (€ excl. VAT per core per year)",
+    ),
+    "assumption.vsphere_min_cores_per_cpu": (
+        "vSphere : cœurs minimum comptés par processeur",
+        "vSphere: minimum cores counted per CPU",
+    ),
+    "assumption.windows_enabled": ("Licences Windows Server Datacenter comptées", "Windows Server Datacenter counted"),
+    "assumption.windows_datacenter_eur_per_core": (
+        "Windows Server Datacenter (€ HT par cœur)",
+        "Windows Server Datacenter (€ excl. VAT per core)",
+    ),
+    "assumption.windows_min_cores_per_cpu": ("Windows : cœurs minimum par processeur", "Windows: minimum cores per CPU"),
+    "assumption.windows_min_cores_per_server": (
+        "Windows : cœurs minimum par serveur",
+        "Windows: minimum cores per server",
+    ),
+    "assumption.windows_amortisation_years": (
+        "Windows : durée d'amortissement des licences (années)",
+        "Windows: licence amortisation (years)",
+    ),
+    "assumption.windows_software_assurance_rate": (
+        "Windows : Software Assurance (part du prix par an)",
+        "Windows: Software Assurance (share of price per year)",
+    ),
+    "assumption.staff_hours_per_host_per_year": (
+        "Temps d'administration par hôte (heures par an)",
+        "Administration time per host (hours per year)",
+    ),
+    "assumption.staff_eur_per_hour": ("Coût horaire chargé de l'administration (€)", "Loaded hourly staff cost (€)"),
+    "assumption.rack_eur_per_u_per_year": ("Hébergement (€ par unité de baie et par an)", "Rack space (€ per U per year)"),
+    "assumption.utilisation_ceiling": ("Plafond d'utilisation", "Utilisation ceiling"),
+    "assumption.ha_reserve_hosts": ("Réserve HA (hôtes par groupe)", "HA reserve (hosts per group)"),
+    "assumption.cpu_comfort_factor": ("Facteur de confort CPU", "CPU comfort factor"),
+    "assumption.cpu_unknown_fraction": (
+        "Demande CPU d'une VM sans mesure (part de l'allocation)",
+        "CPU demand of an unmeasured VM (share of allocation)",
+    ),
+    "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
+    "assumption.reference_year": ("Année de référence", "Reference year"),
+    "policy.ceiling": ("Plafond d'utilisation", "Utilisation ceiling"),
+    "policy.ha_reserve_hosts": ("Réserve HA (hôtes par groupe)", "HA reserve (hosts per group)"),
+    "policy.scope": ("Périmètre de la consolidation", "Consolidation scope"),
+    "policy.use_memory_p95": ("Mémoire dimensionnée sur le P95 consommé", "Memory sized on consumed P95"),
+    "policy.include_powered_off": ("VM éteintes comptées", "Powered-off VMs counted"),
+    "policy.include_templates": ("Modèles de VM comptés", "Templates counted"),
+    "value.yes": ("oui", "yes"),
+    "value.no": ("non", "no"),
+    "value.beyond_horizon": ("au-delà de l'horizon", "beyond the horizon"),
 }
-_DRIVERS = {
-    "utilisation": "le taux d'utilisation",
-    "cpu generation": "le gain de génération CPU",
-    "host size": "la taille des nouveaux hôtes",
-}
-#: French labels of the optimizer's assumptions (the workbook's Hypothèses sheet); unknown names show as is.
-ASSUMPTION_LABELS = {
-    "horizon_years": "Horizon (années)",
-    "discount_rate": "Taux d'actualisation",
-    "depreciation_years": "Durée d'amortissement du matériel (années)",
-    "vat_rate": "Taux de TVA",
-    "fctva_enabled": "FCTVA récupéré",
-    "fctva_rate": "Taux de FCTVA",
-    "fctva_delay_years": "Délai de versement du FCTVA (années)",
-    "electricity_eur_per_kwh": "Prix de l'électricité (€ TTC/kWh)",
-    "pue": "PUE de la salle",
-    "grid_kgco2e_per_kwh": "Facteur carbone de l'électricité (kgCO2e/kWh)",
-    "embodied_kgco2e_per_server": "Carbone de fabrication par serveur, par défaut (kgCO2e)",
-    "embodied_lifetime_years": "Durée d'amortissement du carbone de fabrication (années)",
-    "install_eur_per_host": "Installation par hôte, par défaut (€ HT)",
-    "default_server_price_eur": "Prix d'un serveur au prix inconnu (€ HT)",
-    "default_warranty_years": "Garantie par défaut (années)",
-    "support_rate_per_year": "Contrat de support après garantie (part du prix d'achat par an)",
-    "support_rate_increase_per_year": "Hausse annuelle du taux de support",
-    "vsphere_enabled": "Abonnement vSphere compté",
-    "vsphere_eur_per_core_per_year": "vSphere (€ HT par cœur et par an)",
-    "vsphere_min_cores_per_cpu": "vSphere : cœurs minimum comptés par processeur",
-    "windows_enabled": "Licences Windows Server Datacenter comptées",
-    "windows_datacenter_eur_per_core": "Windows Server Datacenter (€ HT par cœur)",
-    "windows_min_cores_per_cpu": "Windows : cœurs minimum par processeur",
-    "windows_min_cores_per_server": "Windows : cœurs minimum par serveur",
-    "windows_amortisation_years": "Windows : durée d'amortissement des licences (années)",
-    "windows_software_assurance_rate": "Windows : Software Assurance (part du prix par an)",
-    "staff_hours_per_host_per_year": "Temps d'administration par hôte (heures par an)",
-    "staff_eur_per_hour": "Coût horaire chargé de l'administration (€)",
-    "rack_eur_per_u_per_year": "Hébergement (€ par unité de baie et par an)",
-    "utilisation_ceiling": "Plafond d'utilisation",
-    "ha_reserve_hosts": "Réserve HA (hôtes par groupe)",
-    "cpu_comfort_factor": "Facteur de confort CPU",
-    "cpu_unknown_fraction": "Demande CPU d'une VM sans mesure (part de l'allocation)",
-    "replacement_age_years": "Âge de remplacement (années)",
-    "reference_year": "Année de référence",
-}
-_RESOURCES = {"cpu": "processeur", "memory": "mémoire"}
 
 
-def euros(value: float | None) -> str:
-    """1 234 567 € (French grouping with a narrow no-break space)."""
+class Message(BaseModel):
+    """A fact to tell a person: a code of ``MESSAGES`` and the figures its sentence needs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    params: dict[str, float | int | str | list[str] | None] = Field(default_factory=dict)
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if value is None:
+            return MISSING
+        if format_spec in ("n0", "n1", "n2"):
+            return format_number(float(value), decimals=int(format_spec[1]), language=self.language)
+        if format_spec == "eur":
+            return format_eur(float(value), language=self.language)
+        if format_spec == "pct":
+            return format_percent(float(value), language=self.language)
+        if format_spec == "code":
+            return text(str(value), self.language)
+        if format_spec == "list":
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+
+def text(code: str, language: str = "fr", **params: Any) -> str:
+    """The sentence of ``code`` in ``language`` with ``params``; an unknown code reads as itself."""
+    templates = MESSAGES.get(code)
+    if templates is None:
+        return code
+    template = templates[LANGUAGES.index(language) if language in LANGUAGES else 0]
+    try:
+        return _Formatter(language).format(template, **params)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return template  # a message saved by another version, with other figures: the words still help
+
+
+def render(message: Message, language: str = "fr") -> str:
+    """``message`` in ``language``."""
+    return text(message.code, language, **message.params)
+
+
+def label(prefix: str, name: str, language: str = "fr") -> str:
+    """The label of ``name`` under ``prefix`` (e.g. ``assumption``, ``line``), or the name itself."""
+    key = f"{prefix}.{name}"
+    return text(key, language) if key in MESSAGES else name
+
+
+def value_text(value: Any, language: str = "fr") -> str:
+    """A parameter value as a reader expects it: oui/non, a decimal comma in French, — for none."""
     if value is None:
-        return "—"
-    return f"{value:,.0f}".replace(",", "\u202f") + " €"
-
-
-def num(value: float | None, digits: int = 1) -> str:
-    """1 234,5 (French decimal comma and grouping)."""
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
-def value_text(value: Any) -> str:
-    """A parameter value as a French reader expects it: oui/non, decimal comma, — for none."""
-    if value is None:
-        return "—"
+        return MISSING
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return text("value.yes" if value else "value.no", language)
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    if isinstance(value, (list, tuple)):
-        return ", ".join(value_text(v) for v in value) or "—"
+        shown = f"{value:g}"
+        return shown.replace(".", ",") if language == "fr" else shown
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={value_text(v, language)}" for k, v in value.items()) or MISSING
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(value_text(v, language) for v in value) or MISSING
     return str(value)
 
 
-def drivers_sentence(drivers: dict[str, Any]) -> str:
-    """What explains the hosts ratio of a replacement plan, in one French sentence."""
-    d = drivers
-    binding = _RESOURCES.get(d["binding_resource"], d["binding_resource"])
-    before, after = num(100 * d["cpu_utilisation_before"], 0), num(100 * d["cpu_utilisation_after"], 0)
-    return (
-        f"{d['n_hosts_replaced']} hôtes remplacés par {d['n_hosts_new']} (ratio {num(d['ratio'])}), "
-        f"VM par hôte {num(d['vms_per_host_before'])} → {num(d['vms_per_host_after'])} ; ressource limitante "
-        f"{binding}, utilisation CPU {before} % → {after} %, performance par cœur ×{num(d['per_core_perf_gain'], 2)}, "
-        f"cœurs par hôte ×{num(d['core_count_gain'], 2)} ; facteur principal : "
-        f"{_DRIVERS.get(d['main_driver'], d['main_driver'])}."
-    )
+def euros(value: float | None, language: str = "fr") -> str:
+    """An amount in whole euros (``1 234 567 €``)."""
+    return format_eur(value, language=language)
 
 
-_REASONS = (
-    (
-        re.compile(r"demand \(([\d.]+) ref MHz, ([\d.]+) MiB\) exceeds the usable capacity of every target host"),
-        lambda m: (
-            f"sa demande ({num(float(m[1]), 0)} MHz de référence, {num(float(m[2]), 0)} Mio) dépasse la "
-            "capacité utilisable de tous les hôtes cibles"
-        ),
-    ),
-    (
-        re.compile(r"no target host left with enough free capacity"),
-        lambda m: "plus aucun hôte cible n'a assez de capacité libre",
-    ),
-    (re.compile(r"template excluded by policy.*"), lambda m: "modèle, écarté par la politique"),
-    (re.compile(r"powered off, excluded by policy.*"), lambda m: "VM éteinte, écartée par la politique"),
-)
-
-
-def reason_text(reason: str) -> str:
-    """The optimizer's reason for an unplaced VM, in French when it is a known one."""
-    for pattern, french in _REASONS:
-        match = pattern.search(reason)
-        if match:
-            return french(match)
-    return reason
-
-
-def plan_warnings(plan: dict[str, Any]) -> list[str]:
-    """What a reader of a plan must not miss, in French: partial placement, HA shortfall, a plan that costs more."""
-    warnings: list[str] = []
-    c = plan["consolidation"]
-    if c["unplaced"]:
-        warnings.append(
-            f"{len(c['unplaced'])} VM ne tiennent sur aucun hôte cible : capacité insuffisante, le plan est partiel."
-        )
-    expected_ha = len({t["cluster"] for t in c["targets"]}) * plan["assumptions"]["ha_reserve_hosts"]
-    if c["n_ha_reserve_hosts"] < expected_ha:
-        warnings.append(
-            f"Réserve HA incomplète : {c['n_ha_reserve_hosts']} hôte(s) sur {expected_ha} demandés "
-            "(plus d'hôte existant libre)."
-        )
-    r = plan.get("replacement")
-    if r:
-        savings = r["totals"]["savings_eur"]
-        if savings is not None and savings < 0:
-            cap = plan["request"].get("yearly_investment_cap_eur")
-            hint = " (plafond d'investissement annuel trop bas ?)" if cap else ""
-            warnings.append(
-                f"Le plan de renouvellement coûte {euros(-savings)} de plus que conserver le parc sur l'horizon{hint}."
-            )
-        last = r["yearly"][-1]
-        if last["n_hosts_scenario"] > last["n_hosts_baseline"]:
-            warnings.append(
-                f"En {last['year']}, le plan compte plus d'hôtes ({last['n_hosts_scenario']}) que le parc actuel "
-                f"({last['n_hosts_baseline']})."
-            )
-    return warnings
+def num(value: float | None, digits: int = 1, language: str = "fr") -> str:
+    """A number with ``digits`` decimals (``1 234,5``)."""
+    return format_number(value, decimals=digits, language=language)

@@ -1,4 +1,4 @@
-"""The planning service: inventory → optimizer → a JSON-ready plan, saved as a scenario.
+"""The planning service: inventory → optimizer → a plan document, saved as a scenario.
 
 One request (offers, policy, horizon, assumption overrides) gives one plan: the
 consolidation with its bound and gap, TCO vs TCA of every option (keep the estate, or each offer),
@@ -6,31 +6,64 @@ and the multi-year replacement plan with its budget split into investissement / 
 The CLI (`parcimonie plan`, `parcimonie report`) and the dashboard both go through here.
 """
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
 from optimizer import (
+    AssumptionError,
     Assumptions,
     ConsolidationResult,
     Offer,
     OptionTco,
+    PlanInputError,
     Policy,
+    PolicyError,
     ReplacementPlan,
     compare_offers,
     keep_estate_tco,
     plan_consolidation,
     plan_replacement,
 )
-from parcimonie.planning.document import plan_to_dict
+from parcimonie.planning.build import build_document
+from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
+from parcimonie.planning.messages import Message, render
 
 EXISTING = "existing"
 
 
 class PlanError(ValueError):
-    """A plan request that cannot be met (unknown offer, empty estate, bad parameter)."""
+    """A plan request that cannot be met (unknown offer, empty estate, bad parameter), as a ``Message``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.message = Message(code=code, params=params)
+        super().__init__(render(self.message))
+
+
+def _refused(err: ValueError) -> PlanError:
+    """The optimizer's coded error as a ``PlanError`` (its figures kept, its words ours)."""
+    if isinstance(err, AssumptionError):
+        bounds = " ".join(
+            part
+            for part in (
+                "" if err.low is None else f"{']' if err.low_open else '['}{err.low:g}",
+                "" if err.high is None else f"{err.high:g}{'[' if err.high_open else ']'}",
+            )
+            if part
+        )
+        return PlanError(
+            f"error.assumption.{err.code}",
+            name=f"assumption.{err.name}",
+            field=err.name,
+            value=str(err.value),
+            range=bounds,
+        )
+    if isinstance(err, PolicyError):
+        return PlanError(f"error.policy.{err.code}", name=f"policy.{err.name}", value=str(err.value))
+    if isinstance(err, PlanInputError):
+        return PlanError(f"error.input.{err.code}", **{k: str(v) for k, v in err.params.items()})
+    return PlanError("error.bad_input", detail=str(err))
 
 
 @dataclass(frozen=True)
@@ -47,28 +80,10 @@ class PlanRequest:
     with_replacement: bool = True  # False: consolidation and options only (fast, for interactive review)
     overrides: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready echo of the request."""
-        data = dataclasses.asdict(self)
-        data["offers"] = list(self.offers)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "PlanRequest":
-        """The request a saved scenario was made with (older ones kept the policy's fields flat)."""
-        known = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["offers"] = tuple(values.get("offers", ()))
-        policy_fields = {f.name for f in dataclasses.fields(Policy)}
-        flat = {k: v for k, v in data.items() if k in policy_fields and v is not None}
-        nested = values.get("policy")
-        values["policy"] = Policy(**{**flat, **(nested if isinstance(nested, dict) else {})})
-        return cls(**values)
-
 
 @dataclass(frozen=True, eq=False)
 class PlanOutcome:
-    """Everything a plan computed, before it is turned into JSON."""
+    """Everything a plan computed, before it becomes its document."""
 
     request: PlanRequest
     assumptions: Assumptions
@@ -80,9 +95,9 @@ class PlanOutcome:
     options: tuple[OptionTco, ...]
     replacement: ReplacementPlan | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready plan (see parcimonie.planning.document)."""
-        return plan_to_dict(self)
+    def document(self) -> PlanDocument:
+        """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
+        return build_document(self)
 
 
 def build_assumptions(request: PlanRequest, *, today: date) -> Assumptions:
@@ -93,8 +108,8 @@ def build_assumptions(request: PlanRequest, *, today: date) -> Assumptions:
         overrides["horizon_years"] = request.horizon_years
     try:
         return Assumptions().with_overrides(**overrides)
-    except (ValueError, TypeError) as err:
-        raise PlanError(f"hypothèses invalides : {err}") from err
+    except AssumptionError as err:
+        raise _refused(err) from err
 
 
 def _chosen_offers(inputs: EstateInputs, names: tuple[str, ...]) -> tuple[Offer, ...] | None:
@@ -102,12 +117,12 @@ def _chosen_offers(inputs: EstateInputs, names: tuple[str, ...]) -> tuple[Offer,
         return None
     if not names:
         if not inputs.offers:
-            raise PlanError("le catalogue d'offres est vide : lancez `parcimonie init`")
+            raise PlanError("error.empty_catalogue")
         return inputs.offers
     by_name = {o.name: o for o in inputs.offers}
     unknown = [n for n in names if n not in by_name]
     if unknown:
-        raise PlanError(f"offre(s) inconnue(s) : {', '.join(unknown)} ; connues : {', '.join(by_name)}")
+        raise PlanError("error.unknown_offers", unknown=unknown, known=list(by_name))
     return tuple(by_name[n] for n in names)
 
 
@@ -124,14 +139,14 @@ def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | Non
             name="Conserver le parc",
         )
     except ValueError as err:
-        raise PlanError(str(err)) from err
+        raise _refused(err) from err
 
 
 def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> PlanOutcome:
     """Consolidate, cost every option over the horizon and plan replacements, for one request."""
     day = today or date.today()
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
-        raise PlanError("l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)")
+        raise PlanError("error.empty_inventory")
     a = build_assumptions(request, today=day)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
@@ -158,7 +173,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 method=request.method, time_limit_s=request.time_limit_s,
             )
     except ValueError as err:
-        raise PlanError(str(err)) from err
+        raise _refused(err) from err
     return PlanOutcome(
         request=request,
         assumptions=a,

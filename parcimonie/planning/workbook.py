@@ -1,4 +1,4 @@
-"""The Excel workbook for the budget file, written from a plan's JSON (a run or a saved scenario).
+"""The Excel workbook for the budget file, written from a plan document (a run or a saved scenario).
 
 Sheets: Synthèse, Budget annuel (investissement / fonctionnement per year, scenario and baseline),
 TCO vs TCA (per option), Placement (VM → host), Hôtes à retirer, Hypothèses. Amounts are EUR TTC
@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parcimonie.planning.messages import ASSUMPTION_LABELS, LINE_LABELS, drivers_sentence, reason_text, value_text
+from parcimonie.planning.document import BudgetRow, OptionCost, PlanDocument
+from parcimonie.planning.messages import label, render, text, value_text
 
 EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
@@ -70,112 +71,132 @@ def _money(sheet: Worksheet, columns: range, start_row: int = 2) -> None:
                 cell.number_format = EUR
 
 
-def _summary(book: Workbook, plan: dict[str, Any], title: str) -> None:
+def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Synthèse"
-    c = plan["consolidation"]
+    c = plan.consolidation
     rows: list[tuple[str, Any]] = [
         ("Scénario", title),
-        ("Première année budgétaire", plan["start_year"]),
-        ("Hôtes aujourd'hui", c["n_hosts_before"]),
-        ("Hôtes après consolidation (réserve HA incluse)", c["n_hosts_after"]),
-        ("Borne inférieure prouvée", c["lower_bound"]),
-        ("Écart à la borne (hôtes)", c["gap_hosts"]),
-        ("Offre retenue", c["offer"] or "hôtes existants"),
-        ("Périmètre de la consolidation", "par cluster" if plan["request"]["scope"] == "cluster" else "parc entier"),
-        ("VM par hôte avant", c["vms_per_host_before"]),
-        ("VM par hôte après", c["vms_per_host_after"]),
-        ("VM non placées", len(c["unplaced"])),
+        ("Première année budgétaire", plan.start_year),
+        ("Hôtes aujourd'hui", c.n_hosts_before),
+        ("Hôtes après consolidation (réserve HA incluse)", c.n_hosts_after),
+        ("Borne inférieure prouvée", c.lower_bound),
+        ("Écart à la borne (hôtes)", c.gap_hosts),
+        ("Offre retenue", c.offer or "hôtes existants"),
+        ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
+        ("VM par hôte avant", c.vms_per_host_before),
+        ("VM par hôte après", c.vms_per_host_after),
+        ("VM non placées", len(c.unplaced)),
     ]
-    r = plan.get("replacement")
+    r = plan.replacement
     if r:
+        beyond = text("value.beyond_horizon")
         rows += [
             (
                 "Plan de renouvellement",
                 "hôtes remplacés au fil de leur âge, par de nouveaux hôtes du même périmètre et avec la même "
                 "réserve HA que la consolidation (le placement détaillé est celui de la consolidation)",
             ),
-            ("Coût cumulé, parc conservé (TTC)", r["totals"]["baseline_eur"]),
-            ("Coût cumulé, plan de renouvellement (TTC)", r["totals"]["scenario_eur"]),
-            ("Économies sur l'horizon (TTC)", r["totals"]["savings_eur"]),
-            ("Économies actualisées (VAN)", r["totals"]["npv_savings_eur"]),
-            ("Année de retour sur investissement", r["payback_year"] or "au-delà de l'horizon"),
-            ("Année de retour carbone", r["carbon_payback_year"] or "au-delà de l'horizon"),
+            ("Coût cumulé, parc conservé (TTC)", r.totals.baseline_eur),
+            ("Coût cumulé, plan de renouvellement (TTC)", r.totals.scenario_eur),
+            ("Économies sur l'horizon (TTC)", r.totals.savings_eur),
+            ("Économies actualisées (VAN)", r.totals.npv_savings_eur),
+            ("Année de retour sur investissement", r.payback_year or beyond),
+            ("Année de retour carbone", r.carbon_payback_year or beyond),
         ]
-        rows += [(f"Économies : {LINE_LABELS.get(k, k)}", v) for k, v in r["savings_by_category_eur"].items()]
-        rows.append(("Ce qui explique le ratio", drivers_sentence(r["drivers"])))
+        rows += [(f"Économies : {label('line', k)}", v) for k, v in r.savings_by_category_eur.items()]
+        rows.append(("Ce qui explique le ratio", render(r.drivers.message())))
+    rows += [("Avertissement", render(w)) for w in plan.warnings]
     _header(sheet, ["Indicateur", "Valeur"])
-    for label, value in rows:
-        sheet.append([label, value])
-        if isinstance(value, float) and ("TTC" in label or "Économies" in label or "VAN" in label):
+    for name, value in rows:
+        sheet.append([name, _inert(value)])
+        if isinstance(value, float) and ("TTC" in name or "Économies" in name or "VAN" in name):
             sheet.cell(row=sheet.max_row, column=2).number_format = EUR
     _widths(sheet, width=40, first=48)
 
 
-def _budget(book: Workbook, plan: dict[str, Any]) -> None:
-    r = plan.get("replacement")
+def _inert(value: Any) -> Any:
+    """Text from collected data stays text: a leading =, +, - or @ would make a spreadsheet formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _budget_row(row: BudgetRow) -> list[Any]:
+    return [getattr(row, k) for k, _ in _BUDGET_COLUMNS]
+
+
+def _budget(book: Workbook, plan: PlanDocument) -> None:
+    r = plan.replacement
     if not r:
         return
     sheet = book.create_sheet("Budget annuel")
-    for label, key in (("Plan de renouvellement", "budget_scenario"), ("Parc conservé", "budget_baseline")):
-        sheet.append([label])
+    for name, rows in (("Plan de renouvellement", r.budget_scenario), ("Parc conservé", r.budget_baseline)):
+        sheet.append([name])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
         _header(sheet, [lbl for _, lbl in _BUDGET_COLUMNS])
-        for row in r[key]:
-            sheet.append([row[k] for k, _ in _BUDGET_COLUMNS])
+        for row in rows:
+            sheet.append(_budget_row(row))
         sheet.append([])
     sheet.freeze_panes = None
     _money(sheet, range(2, len(_BUDGET_COLUMNS) + 1))
     _widths(sheet, first=12)
 
 
-def _options(book: Workbook, plan: dict[str, Any]) -> None:
+def _option_row(option: OptionCost) -> list[Any]:
+    return [_inert(getattr(option, k)) for k, _ in _OPTION_COLUMNS]
+
+
+def _options(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("TCO vs TCA")
     _header(sheet, [lbl for _, lbl in _OPTION_COLUMNS])
-    for option in plan["options"]:
-        sheet.append([option[k] for k, _ in _OPTION_COLUMNS])
+    for option in plan.options:
+        sheet.append(_option_row(option))
     _money(sheet, range(3, 11))
     _widths(sheet)
 
 
-def _placement(book: Workbook, plan: dict[str, Any]) -> None:
+def _placement(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Placement")
     _header(sheet, ["VM", "Hôte actuel", "Hôte cible"])
-    for row in plan["consolidation"]["placement"]:
-        sheet.append([row["vm"], row["from_host"], row["to_host"]])
-    for row in plan["consolidation"]["unplaced"]:
-        sheet.append([row["vm"], None, f"non placée : {reason_text(row['reason'])}"])
+    for move in plan.consolidation.placement:
+        sheet.append([_inert(move.vm), _inert(move.from_host), _inert(move.to_host)])
+    for row in plan.consolidation.unplaced:
+        sheet.append([_inert(row.vm), None, f"non placée : {render(row.reason)}"])
     _widths(sheet, width=30, first=30)
 
 
-def _retirements(book: Workbook, plan: dict[str, Any]) -> None:
+def _retirements(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hôtes à retirer")
     _header(sheet, ["Hôte", "Année de retrait", "Priorité", "Année d'achat"])
-    r = plan.get("replacement")
-    for row in (r or {}).get("retirements", []):
-        year = row["purchase_year"]
-        sheet.append([row["host"], row["year"], row["priority"], int(year) if year else None])
+    r = plan.replacement
+    for row in r.retirements if r else []:
+        year = row.purchase_year
+        sheet.append([_inert(row.host), row.year, row.priority, int(year) if year else None])
     if not r:
-        for host in plan["consolidation"]["hosts_freed"]:
-            sheet.append([host, plan["start_year"], None, None])
+        for host in plan.consolidation.hosts_freed:
+            sheet.append([_inert(host), plan.start_year, None, None])
     _widths(sheet)
 
 
-def _assumptions(book: Workbook, plan: dict[str, Any]) -> None:
+def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hypothèses")
     _header(sheet, ["Hypothèse", "Valeur"])
-    for key, value in plan["assumptions"].items():
-        sheet.append([ASSUMPTION_LABELS.get(key, key), value_text(value)])
-    for key, value in plan["request"].items():
-        sheet.append([f"demande : {key}", value_text(value)])
+    for key, value in plan.assumptions.items():
+        sheet.append([label("assumption", key), value_text(value)])
+    for key, value in plan.request.policy.model_dump().items():
+        sheet.append([label("policy", key), value_text(value)])
+    request = plan.request.model_dump(exclude={"policy"})
+    for key, value in request.items():
+        sheet.append([f"demande : {key}", _inert(value_text(value))])
     _widths(sheet, width=30, first=40)
 
 
-def write_workbook(plan: dict[str, Any], target: Path | BytesIO, *, title: str = "Plan") -> None:
-    """Write the budget workbook of ``plan`` (the JSON of a plan) to a path or a buffer."""
+def write_workbook(plan: PlanDocument, target: Path | BytesIO, *, title: str = "Plan") -> None:
+    """Write the budget workbook of ``plan`` to a path or a buffer."""
     book = Workbook()
-    _summary(book, plan, title)
+    _summary(book, plan, _inert(title))
     _budget(book, plan)
     _options(book, plan)
     _placement(book, plan)
@@ -184,7 +205,7 @@ def write_workbook(plan: dict[str, Any], target: Path | BytesIO, *, title: str =
     book.save(target)
 
 
-def workbook_bytes(plan: dict[str, Any], *, title: str = "Plan") -> bytes:
+def workbook_bytes(plan: PlanDocument, *, title: str = "Plan") -> bytes:
     """The workbook as bytes (for a download button)."""
     buffer = BytesIO()
     write_workbook(plan, buffer, title=title)

@@ -77,22 +77,22 @@ def test_optimizer_refusal_is_a_message(run_page: RunPage, empty_url: str) -> No
 
 
 def test_plan_errors_and_reasons_are_translated(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.messages import plan_error, unplaced_reason
+    from dashboard.messages import plan_error, say
     from parcimonie.planning import PlanError
+    from parcimonie.planning.messages import Message
 
     monkeypatch.setenv("PARCIMONIE_LANGUAGE", "en")
-    assert plan_error(PlanError("offre(s) inconnue(s) : X ; connues : A, B")) == (
+    assert plan_error(PlanError("error.unknown_offers", unknown=["X"], known=["A", "B"])) == (
         "Parameters refused: unknown offer(s): X; known: A, B")
-    assert plan_error(PlanError("hypothèses invalides : bad")) == "Parameters refused: invalid assumptions: bad"
-    assert plan_error(PlanError("ceiling must be in (0, 1]")) == "Parameters refused: ceiling must be in (0, 1]"
-    assert unplaced_reason("template excluded by policy (include_templates=False)") == (
-        "template, excluded by policy")
+    assert plan_error(PlanError("error.assumption.negative", name="assumption.pue", value="-1")) == (
+        "Parameters refused: invalid assumptions: Server room PUE must be zero or more, got -1")
+    assert plan_error(ValueError("anything else")) == "Parameters refused: anything else"
+    assert say(Message(code="reason.template")) == "template, excluded by policy"
     monkeypatch.setenv("PARCIMONIE_LANGUAGE", "fr")
-    assert unplaced_reason("no target host left with enough free capacity") == (
-        "plus aucun hôte cible n'a assez de capacité libre")
-    assert unplaced_reason("demand (5200 ref MHz, 65536 MiB) exceeds the usable capacity of every target host") == (
-        "la demande (5200 MHz de réf., 65536 Mio) dépasse la capacité utilisable de chaque hôte cible")
-    assert unplaced_reason("something new") == "something new"
+    assert say(Message(code="reason.no_capacity_left")) == "plus aucun hôte cible n'a assez de capacité libre"
+    assert say(Message(code="reason.too_large", params={"cpu_ref_mhz": 5200, "memory_mib": 65536})) == (
+        "sa demande (5\u202f200 MHz de référence, 65\u202f536 Mio) dépasse la capacité utilisable de tous les "
+        "hôtes cibles")
 
 
 def _amount(text: str) -> float:
@@ -148,9 +148,15 @@ def test_freed_hosts_keep_no_unplaced_vm() -> None:
                           "memory_gib": [64.0, 64.0], "purchase_year": [2016, 2017], "n_vms": [1, 1]})
     vms = pd.DataFrame({"name": ["big", "small"], "host": ["esx1", "esx2"], "is_template": [False, False],
                         "power_state": ["on", "on"]})
-    plan = {"request": {}, "consolidation": {
-        "targets": [], "placement": [{"vm": "small", "from_host": "esx2", "to_host": "nouveau-001"}],
-        "hosts_freed": ["esx1", "esx2"], "unplaced": [{"vm": "big", "reason": "no target host left"}]}}
+    from parcimonie.planning.document import Consolidation, Move, PlanDocument, PolicyEcho, RequestEcho, Unplaced
+    from parcimonie.planning.messages import Message
+
+    plan = PlanDocument.model_construct(
+        request=RequestEcho(policy=PolicyEcho(ceiling=0.8, ha_reserve_hosts=1)),
+        consolidation=Consolidation.model_construct(
+            targets=[], placement=[Move(vm="small", from_host="esx2", to_host="nouveau-001")],
+            hosts_freed=["esx1", "esx2"],
+            unplaced=[Unplaced(vm="big", reason=Message(code="reason.no_capacity_left"))]))
     frames = consolidation_frames(plan, hosts=hosts, clusters={}, vms=vms)
     assert list(frames.freed["host"]) == ["esx2"] and frames.n_kept_by_unplaced == 1
     assert list(frames.unplaced["host"]) == ["esx1"] and frames.excluded.empty
@@ -196,36 +202,36 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     from sqlmodel import Session
 
     from inventory import save_scenario, session_scope
-    from parcimonie.planning import load_estate
     from optimizer import Policy
-    from parcimonie.planning import PlanRequest, run_plan
-    from parcimonie.planning.estate_inputs import load_estate
+    from parcimonie.planning import PlanRequest, load_estate, run_plan
+    from parcimonie.planning.scenarios import save_plan
     from tests.conftest import TODAY
 
     engine = make_engine(demo_url)
     request = PlanRequest(method="heuristic", policy=Policy(ceiling=0.4, scope="estate"), yearly_investment_cap_eur=100000,
                           overrides={"electricity_eur_per_kwh": 0.30})  # `parcimonie plan --scenario CLI …`
     with Session(engine) as session:
-        result = run_plan(load_estate(session), request, today=TODAY).to_dict()
+        result = run_plan(load_estate(session), request, today=TODAY).document()
     with session_scope(engine) as session:
-        save_scenario(session, name="Plan CLI", kind="plan", parameters=request.to_dict(), results=result)
+        save_plan(session, result, name="Plan CLI", snapshot_at=None)
     at = run_page("scenarios", demo_url)
     assert not at.exception
     summary = at.dataframe[0].value
     assert list(summary["scenario"]) == ["Plan CLI"]
     row = summary.iloc[0]
-    assert row["offer"] == result["consolidation"]["offer"]
-    assert int(row["n_hosts_after"]) == result["consolidation"]["n_hosts_after"]
-    replacement = result["replacement"]
-    assert int(row["plan_n_hosts"]) == replacement["yearly"][-1]["n_hosts_scenario"]  # the saved plan's end
-    assert _amount(row["plan_investment_eur"]) == round(sum(r["investissement_eur"]
-                                                            for r in replacement["budget_scenario"]))
-    assert _amount(row["total_savings_eur"]) == round(replacement["totals"]["savings_eur"])
+    assert row["offer"] == result.consolidation.offer
+    assert int(row["n_hosts_after"]) == result.consolidation.n_hosts_after
+    replacement = result.replacement
+    assert replacement is not None
+    assert int(row["plan_n_hosts"]) == replacement.yearly[-1].n_hosts_scenario  # the saved plan's end
+    assert _amount(row["plan_investment_eur"]) == round(sum(r.investissement_eur or 0
+                                                            for r in replacement.budget_scenario))
+    assert _amount(row["total_savings_eur"]) == round(replacement.totals.savings_eur or 0)
     assert len(at.get("plotly_chart")) == 2
     at.switch_page("app_pages/overview.py").run()
     assert "Plan CLI" in texts(at)
     assert not any(m.label.startswith("Meilleur scénario : économie en") for m in at.metric)  # other assumptions
-    assert "Non comparés" in texts(at) and "electricity_eur_per_kwh = 0,3" in texts(at)
+    assert "Non comparés" in texts(at) and "Prix de l'électricité (€ TTC/kWh) = 0,3" in texts(at)
     at.switch_page("app_pages/finances.py").run()
     at.selectbox(key="fin_source").set_value("Plan CLI").run()
     assert not at.exception
@@ -236,7 +242,7 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     assert any("Plan « Plan CLI » calculé à 0,30 €/kWh" in c.value and "100\u202f000" in c.value
                for c in at.caption)
     options = at.dataframe[0].value
-    assert list(options["label"])[1:] == [o["name"] for o in result["options"][1:]]
+    assert list(options["label"])[1:] == [o.name for o in result.options[1:]]
     at.selectbox(key="fin_source").set_value("").run()  # back to the form: its own values
     assert at.number_input(key="fin_price").value == 20 and not at.number_input(key="fin_price").disabled
 

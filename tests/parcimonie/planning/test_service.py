@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
 from parcimonie.cli import app
-from parcimonie.planning import EstateInputs, load_estate
 from optimizer import Policy
-from parcimonie.planning import EXISTING, PlanError, PlanRequest, run_plan
-from parcimonie.planning.estate_inputs import EstateInputs, load_estate
+from parcimonie.planning import EXISTING, EstateInputs, PlanError, PlanRequest, load_estate, run_plan
+from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.workbook import workbook_bytes
 from tests.conftest import TODAY
 
@@ -33,29 +32,41 @@ def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
 
 
 def test_default_plan_is_consistent(demo_inputs: EstateInputs) -> None:
-    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).to_dict()
-    json.dumps(plan)  # JSON-ready, no numpy left
-    c = plan["consolidation"]
-    assert c["lower_bound"] <= c["n_hosts_after"] < c["n_hosts_before"] == demo_inputs.hosts.n_hosts
-    placed = {row["vm"] for row in c["placement"]}
-    assert len(placed) + c["n_excluded_by_policy"] + len(c["unplaced"]) == demo_inputs.vms.n_vms
-    assert sum(t["n_vms"] for t in c["targets"]) == len(c["placement"])
-    assert all(0 <= t["cpu_utilisation"] <= 0.8 + 1e-9 for t in c["targets"])
-    assert plan["start_year"] == TODAY.year + 1
-    r = plan["replacement"]
-    assert r["years"][0] == TODAY.year + 1
-    assert sum(row["net_eur"] for row in r["budget_scenario"]) == pytest.approx(r["totals"]["scenario_eur"], abs=0.1)
-    assert sum(y["savings_eur"] for y in r["yearly"]) == pytest.approx(r["totals"]["savings_eur"], abs=0.1)
-    keep, *offers = plan["options"]
-    assert keep["tca_eur_ttc"] == 0 and all(o["tca_eur_ttc"] > 0 for o in offers)
-    assert c["offer"] in c["tco_by_offer_eur"]
+    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).document()
+    assert PlanDocument.model_validate_json(plan.model_dump_json()) == plan  # JSON round trip, no numpy left
+    c = plan.consolidation
+    assert c.lower_bound <= c.n_hosts_after < c.n_hosts_before == demo_inputs.hosts.n_hosts
+    placed = {row.vm for row in c.placement}
+    assert len(placed) + c.n_excluded_by_policy + len(c.unplaced) == demo_inputs.vms.n_vms
+    assert sum(t.n_vms for t in c.targets) == len(c.placement)
+    assert all(0 <= (t.cpu_utilisation or 0) <= 0.8 + 1e-9 for t in c.targets)
+    assert plan.start_year == TODAY.year + 1
+    r = plan.replacement
+    assert r is not None and r.years[0] == TODAY.year + 1
+    assert sum(row.net_eur or 0 for row in r.budget_scenario) == pytest.approx(r.totals.scenario_eur, abs=0.1)
+    assert sum(y.savings_eur or 0 for y in r.yearly) == pytest.approx(r.totals.savings_eur, abs=0.1)
+    keep, *offers = plan.options
+    assert keep.tca_eur_ttc == 0 and all((o.tca_eur_ttc or 0) > 0 for o in offers)
+    assert c.offer in c.tco_by_offer_eur and plan.best_option == c.offer == r.offer
+    # The best offer's TCO is the one its option carries: computed once.
+    assert c.tco_by_offer_eur[c.offer] == next(o.tco_eur for o in offers if o.name == c.offer)
+
+
+def test_sensitivity_is_the_energy_line_at_each_price(demo_inputs: EstateInputs) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(with_replacement=False), today=TODAY).document()
+    at = {p.price_eur_per_kwh: p.tco_eur_by_option for p in plan.sensitivity}
+    assert 0.20 in at  # the plan's own price (default 0,20 € TTC/kWh)
+    for option in plan.options:
+        assert at[0.20][option.name] == pytest.approx(option.tco_eur, abs=0.02)
+        # Energy is linear in the price: 0,30 €/kWh costs 0,10 € more per kWh than 0,20 €/kWh.
+        assert at[0.30][option.name] - at[0.20][option.name] == pytest.approx(0.10 * option.energy_kwh, abs=0.05)
 
 
 def test_repack_on_existing_hosts_has_no_purchase(demo_inputs: EstateInputs) -> None:
-    plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), policy=Policy(ceiling=0.4)), today=TODAY).to_dict()
-    assert plan["replacement"] is None and plan["consolidation"]["offer"] is None
-    assert plan["consolidation"]["hosts_freed"]
-    assert len(plan["options"]) == 1
+    plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), policy=Policy(ceiling=0.4)), today=TODAY).document()
+    assert plan.replacement is None and plan.consolidation.offer is None and plan.best_option is None
+    assert plan.consolidation.hosts_freed
+    assert len(plan.options) == 1
 
 
 def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
@@ -68,13 +79,14 @@ def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
     ("request_", "message"),
     [
         (PlanRequest(offers=("nope",)), "offre\\(s\\) inconnue\\(s\\) : nope"),
-        (PlanRequest(overrides={"no_such_figure": 1}), "no_such_figure"),
-        (PlanRequest(overrides={"pue": -1.0}), "pue"),
+        (PlanRequest(overrides={"no_such_figure": 1}), "hypothèse inconnue no_such_figure"),
+        (PlanRequest(overrides={"pue": -1.0}), "PUE de la salle"),
     ],
 )
 def test_bad_requests_are_plan_errors(demo_inputs: EstateInputs, request_: PlanRequest, message: str) -> None:
-    with pytest.raises(PlanError, match=message):
+    with pytest.raises(PlanError, match=message) as err:
         run_plan(demo_inputs, request_, today=TODAY)
+    assert err.value.message.code.startswith("error.")
 
 
 def test_empty_estate_is_a_plan_error(sqlite_engine: Engine) -> None:
@@ -85,7 +97,7 @@ def test_empty_estate_is_a_plan_error(sqlite_engine: Engine) -> None:
 
 
 def test_workbook_has_the_budget_sheets(demo_inputs: EstateInputs, tmp_path: Path) -> None:
-    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).to_dict()
+    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).document()
     path = tmp_path / "budget.xlsx"
     path.write_bytes(workbook_bytes(plan, title="Test"))
     book = load_workbook(path)
@@ -93,9 +105,13 @@ def test_workbook_has_the_budget_sheets(demo_inputs: EstateInputs, tmp_path: Pat
     budget = book["Budget annuel"]
     years = [row[0] for row in budget.iter_rows(min_row=3, max_row=7, values_only=True)]
     assert years == list(range(TODAY.year + 1, TODAY.year + 6))
-    assert book["Placement"].max_row == len(plan["consolidation"]["placement"]) + 1
+    assert book["Placement"].max_row == len(plan.consolidation.placement) + 1
     tco = [row for row in book["TCO vs TCA"].iter_rows(min_row=2, values_only=True)]
-    assert tco[0][0] == "Conserver le parc" and len(tco) == len(plan["options"])
+    assert tco[0][0] == "Conserver le parc" and len(tco) == len(plan.options)
+    # The same figure on every surface: the workbook's savings are the document's, to the cent.
+    summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert plan.replacement is not None
+    assert summary["Économies sur l'horizon (TTC)"] == plan.replacement.totals.savings_eur
 
 
 def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
@@ -104,7 +120,7 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     result = runner.invoke(app, ["plan", "--ceiling", "0.4", "--scenario", "Prudent 40 %", "--json"], env=env)
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
-    assert plan["request"]["ceiling"] == 0.4
+    assert plan["format"] == 2 and plan["request"]["policy"]["ceiling"] == 0.4
     result = runner.invoke(app, ["plan", "--set", "electricity_eur_per_kwh=0,30"], env=env)
     assert result.exit_code == 0 and "TCO vs TCA" in result.output
     assert "Prudent 40 %" in runner.invoke(app, ["scenarios"], env=env).output
@@ -116,7 +132,7 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert load_workbook(xlsx)["Synthèse"]["B2"].value == "Prudent 40 %"
     result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "absent"], env=env)
-    assert result.exit_code == 2 and "Scénario inconnu" in result.output
+    assert result.exit_code == 2 and "scénario inconnu" in result.output
     result = runner.invoke(app, ["plan", "--set", "pue"], env=env)
     assert result.exit_code == 2 and "NOM=VALEUR" in result.output
 
@@ -126,7 +142,7 @@ def test_interactive_plan_skips_the_replacement(demo_inputs: EstateInputs) -> No
     quick = run_plan(demo_inputs, PlanRequest(with_replacement=False), today=TODAY)
     assert full.replacement is not None and quick.replacement is None
     assert quick.consolidation.n_hosts_after == full.consolidation.n_hosts_after
-    assert quick.to_dict()["replacement"] is None
+    assert quick.document().replacement is None
 
 
 def test_physical_servers_and_unsized_vms_stay_out_of_plans(sqlite_engine: Engine) -> None:
@@ -153,9 +169,10 @@ def test_physical_servers_and_unsized_vms_stay_out_of_plans(sqlite_engine: Engin
         inputs = load_estate(session)
     assert "srv-fichiers" in inputs.physical_hosts and "srv-fichiers" not in inputs.hosts.names
     assert inputs.unsized_vms == ("vm-sans-taille",) and "vm-sans-taille" not in inputs.vms.names
-    plan = run_plan(inputs, PlanRequest(), today=TODAY).to_dict()
-    assert "srv-fichiers" not in [r["host"] for r in plan["replacement"]["retirements"]]
-    assert plan["estate"]["physical_hosts"] and plan["estate"]["unsized_vms"] == ["vm-sans-taille"]
+    plan = run_plan(inputs, PlanRequest(), today=TODAY).document()
+    assert plan.replacement is not None
+    assert "srv-fichiers" not in [r.host for r in plan.replacement.retirements]
+    assert plan.estate.physical_hosts and plan.estate.unsized_vms == ["vm-sans-taille"]
 
 
 def test_tables_hold_ttc_and_the_plan_takes_vat_out_once(demo_inputs: EstateInputs, sqlite_engine: Engine) -> None:
@@ -181,12 +198,5 @@ def test_policy_is_echoed_with_the_plan(demo_inputs: EstateInputs) -> None:
     policy = Policy(ceiling=0.4, ha_reserve_hosts=2)
     plan = run_plan(demo_inputs, PlanRequest(policy=policy, with_replacement=False), today=TODAY)
     assert plan.consolidation.policy == policy and plan.request.policy == policy
-    saved = plan.request.to_dict()
-    assert saved["policy"]["ceiling"] == 0.4 and PlanRequest.from_dict(saved) == plan.request
-
-
-def test_requests_saved_with_a_flat_policy_still_load() -> None:
-    old = {"offers": ["x"], "ceiling": 0.5, "ha_reserve_hosts": None, "scope": "estate", "include_templates": True}
-    request = PlanRequest.from_dict(old)
-    assert request.policy == Policy(ceiling=0.5, scope="estate", include_templates=True)
-    assert request.offers == ("x",)
+    echo = plan.document().request.policy
+    assert (echo.ceiling, echo.ha_reserve_hosts) == (0.4, 2)

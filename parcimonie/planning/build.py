@@ -1,0 +1,308 @@
+"""From what a plan computed (``PlanOutcome``) to its document (``PlanDocument``).
+
+The only place that reads the optimizer's arrays for a reader: indices become names, NaN becomes
+None, reasons become ``Message`` codes, and the warnings a reader must not miss are derived once.
+"""
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from optimizer import BudgetPlan, ConsolidationResult, OptionTco, Reason, ReplacementPlan, energy_price_sensitivity
+from parcimonie.planning.document import (
+    BudgetRow,
+    Consolidation,
+    Drivers,
+    EstateSummary,
+    Move,
+    OptionCost,
+    PlanDocument,
+    PolicyEcho,
+    Replacement,
+    RequestEcho,
+    Retirement,
+    SensitivityPoint,
+    Target,
+    Totals,
+    Unplaced,
+    YearRow,
+)
+from parcimonie.planning.messages import Message
+
+if TYPE_CHECKING:
+    from parcimonie.planning.service import PlanOutcome
+
+OPEX_KEYS = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
+SENSITIVITY_PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)  # € TTC per kWh, plus the plan's own
+
+
+def _num(value: Any) -> float | None:
+    """A JSON number (None for NaN/inf), rounded to the cent."""
+    if value is None:
+        return None
+    f = float(value)
+    return round(f, 2) if np.isfinite(f) else None
+
+
+def _message(reason: Reason) -> Message:
+    params = {k: (_num(v) if isinstance(v, (float, np.floating)) else v) for k, v in reason.params.items()}
+    return Message(code=f"reason.{reason.code}", params=params)
+
+
+def _option(option: OptionTco) -> OptionCost:
+    return OptionCost(
+        name=option.name,
+        n_hosts=option.n_hosts,
+        tca_eur_ht=_num(option.tca_eur_ht),
+        tca_eur_ttc=_num(option.tca_eur_ttc),
+        licence_purchase_eur_ttc=_num(option.licence_purchase_eur_ttc),
+        tco_eur=_num(option.tco_eur),
+        tco_depreciated_eur=_num(option.tco_depreciated_eur),
+        opex_eur=_num(option.opex_eur.sum()),
+        **{key: _num(getattr(option, key).sum()) for key in OPEX_KEYS},
+        energy_kwh=_num(option.energy_kwh.sum()),
+        operational_kgco2e=_num(option.operational_kgco2e.sum()),
+        embodied_kgco2e=_num(option.embodied_kgco2e),
+    )
+
+
+def _sensitivity(options: Sequence[OptionTco], current: float) -> list[SensitivityPoint]:
+    prices = sorted({*SENSITIVITY_PRICES, round(current, 4)})
+    curves = {o.name: energy_price_sensitivity(o, prices) for o in options}
+    return [
+        SensitivityPoint(price_eur_per_kwh=p, tco_eur_by_option={n: _num(c[i]) for n, c in curves.items()})
+        for i, p in enumerate(prices)
+    ]
+
+
+def _target_labels(result: ConsolidationResult, host_names: tuple[str, ...]) -> list[str]:
+    return [
+        host_names[existing] if existing >= 0 else f"nouveau-{k + 1:03d}"
+        for k, existing in enumerate(result.target_existing_host.tolist())
+    ]
+
+
+def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
+    counts = np.bincount(result.placement[result.placement >= 0], minlength=result.n_hosts_after)
+    if not result.offer_name:  # a repack places VMs on existing host indices, not target indices
+        by_existing = {int(e): k for k, e in enumerate(result.target_existing_host.tolist())}
+        counts = np.zeros(result.n_hosts_after, dtype=np.int64)
+        for dst in result.placement[result.placement >= 0].tolist():
+            counts[by_existing[int(dst)]] += 1
+    return [
+        Target(
+            host=label,
+            existing=bool(result.target_existing_host[k] >= 0),
+            cluster=int(result.target_cluster[k]),
+            ha_reserve=bool(result.target_is_ha_reserve[k]),
+            n_vms=int(counts[k]),
+            cpu_utilisation=_num(result.cpu_utilisation[k]),
+            memory_utilisation=_num(result.memory_utilisation[k]),
+        )
+        for k, label in enumerate(labels)
+    ]
+
+
+def _consolidation(outcome: "PlanOutcome") -> Consolidation:
+    result, hosts, vms = outcome.consolidation, outcome.inputs.hosts, outcome.inputs.vms
+    policy = outcome.request.policy
+    # VMs the policy leaves out (templates, powered-off) are not failures to place.
+    excluded = (vms.is_template & (not policy.include_templates)) | (~vms.powered_on & (not policy.include_powered_off))
+    labels = _target_labels(result, hosts.names)
+    if result.offer_name:
+        to_label = dict(enumerate(labels))
+    else:
+        to_label = {int(e): hosts.names[int(e)] for e in result.target_existing_host.tolist()}
+    placement = [
+        Move(vm=vms.names[j], from_host=hosts.names[src] if src >= 0 else None, to_host=to_label[dst])
+        for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
+        if dst >= 0
+    ]
+    return Consolidation(
+        status=result.status,
+        offer=result.offer_name,
+        n_hosts_before=result.n_hosts_before,
+        n_hosts_after=result.n_hosts_after,
+        n_ha_reserve_hosts=result.n_ha_reserve_hosts,
+        lower_bound=result.lower_bound,
+        bound_kinds=list(result.bound_kinds),
+        gap_hosts=result.gap_hosts,
+        gap_pct=_num(result.gap_pct),
+        vms_per_host_before=_num(result.vms_per_host_before),
+        vms_per_host_after=_num(result.vms_per_host_after),
+        solver=result.solver,
+        tco_by_offer_eur={o.name: _num(o.tco_eur) for o in outcome.options},
+        hosts_freed=[hosts.names[i] for i in result.hosts_freed.tolist()],
+        n_excluded_by_policy=int(excluded.sum()),
+        unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
+        targets=_targets(result, labels),
+        placement=placement,
+    )
+
+
+def _budget_rows(plan: BudgetPlan) -> list[BudgetRow]:
+    licences = plan.investissement_licences_eur
+    return [
+        BudgetRow(
+            year=year,
+            investissement_eur=_num(plan.investissement_eur[t]),
+            investissement_licences_eur=_num(0.0 if licences is None else licences[t]),
+            fctva_eur=_num(plan.fctva_eur[t]),
+            **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
+            fonctionnement_eur=_num(plan.fonctionnement_eur[t]),
+            net_eur=_num(plan.net_eur[t]),
+        )
+        for t, year in enumerate(plan.years)
+    ]
+
+
+def _yearly(plan: ReplacementPlan) -> list[YearRow]:
+    c = plan.comparison
+    return [
+        YearRow(
+            year=year,
+            n_hosts_scenario=int(plan.n_hosts_scenario[t]),
+            n_hosts_baseline=int(plan.n_hosts_baseline[t]),
+            new_hosts=int(plan.new_hosts_per_year[t]),
+            savings_eur=_num(c.savings_eur[t]),
+            cumulative_savings_eur=_num(c.cumulative_savings_eur[t]),
+            energy_kwh_scenario=_num(plan.energy_kwh_scenario[t]),
+            energy_kwh_baseline=_num(plan.energy_kwh_baseline[t]),
+            operational_kgco2e_scenario=_num(plan.operational_kgco2e_scenario[t]),
+            operational_kgco2e_baseline=_num(plan.operational_kgco2e_baseline[t]),
+            embodied_kgco2e_purchased=_num(plan.embodied_kgco2e_purchased[t]),
+            carbon_savings_kgco2e=_num(plan.carbon_savings_kgco2e[t]),
+        )
+        for t, year in enumerate(plan.years)
+    ]
+
+
+def _drivers(plan: ReplacementPlan) -> Drivers:
+    d = plan.drivers
+    return Drivers(
+        n_hosts_replaced=d.n_hosts_replaced,
+        n_hosts_new=d.n_hosts_new,
+        n_hosts_reserve=d.n_hosts_reserve,
+        ratio=_num(d.ratio),
+        vms_per_host_before=_num(d.vms_per_host_before),
+        vms_per_host_after=_num(d.vms_per_host_after),
+        cpu_utilisation_before=_num(d.cpu_utilisation_before),
+        cpu_utilisation_after=_num(d.cpu_utilisation_after),
+        per_core_perf_gain=_num(d.per_core_perf_gain),
+        core_count_gain=_num(d.core_count_gain),
+        binding_resource=d.binding_resource,  # type: ignore[arg-type]
+        main_driver=str(d.main_driver),  # type: ignore[arg-type]
+    )
+
+
+def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
+    hosts = outcome.inputs.hosts
+    retirements = [
+        Retirement(
+            host=hosts.names[i],
+            year=int(plan.retire_year[i]),
+            priority=_num(plan.priority[i]),
+            purchase_year=_num(hosts.purchase_year[i]),
+        )
+        for i in np.argsort(-plan.priority).tolist()
+        if np.isfinite(plan.retire_year[i])
+    ]
+    c = plan.comparison
+    return Replacement(
+        status=plan.status,
+        offer=plan.offer_name,
+        years=list(plan.years),
+        yearly=_yearly(plan),
+        budget_scenario=_budget_rows(plan.scenario),
+        budget_baseline=_budget_rows(plan.baseline),
+        totals=Totals(
+            scenario_eur=_num(plan.scenario.total_eur),
+            baseline_eur=_num(plan.baseline.total_eur),
+            savings_eur=_num(c.total_savings_eur),
+            npv_savings_eur=_num(c.npv_savings_eur),
+            fctva_after_horizon_eur=_num(plan.scenario.fctva_after_horizon_eur),
+        ),
+        savings_by_category_eur={k: _num(np.sum(v)) for k, v in plan.savings_by_category.items()},
+        payback_year=plan.payback_year,
+        carbon_payback_year=plan.carbon_payback_year,
+        retirements=retirements,
+        unplaced=[Unplaced(vm=outcome.inputs.vms.names[i], reason=_message(r)) for i, r in plan.unplaced],
+        drivers=_drivers(plan),
+    )
+
+
+def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> list[Message]:
+    warnings: list[Message] = []
+    if c.unplaced:
+        warnings.append(Message(code="warning.partial_plan", params={"n": len(c.unplaced)}))
+    expected_ha = len({t.cluster for t in c.targets}) * request.policy.ha_reserve_hosts
+    if c.n_ha_reserve_hosts < expected_ha:
+        warnings.append(
+            Message(code="warning.ha_shortfall", params={"have": c.n_ha_reserve_hosts, "expected": expected_ha})
+        )
+    if r is None:
+        return warnings
+    savings = r.totals.savings_eur
+    if savings is not None and savings < 0:
+        code = "warning.plan_costs_more_capped" if request.yearly_investment_cap_eur else "warning.plan_costs_more"
+        warnings.append(Message(code=code, params={"extra_eur": -savings}))
+    last = r.yearly[-1]
+    if last.n_hosts_scenario > last.n_hosts_baseline:
+        warnings.append(
+            Message(
+                code="warning.more_hosts_at_end",
+                params={"year": last.year, "scenario": last.n_hosts_scenario, "baseline": last.n_hosts_baseline},
+            )
+        )
+    return warnings
+
+
+def _request(outcome: "PlanOutcome") -> RequestEcho:
+    r, p = outcome.request, outcome.request.policy
+    return RequestEcho(
+        offers=list(r.offers),
+        policy=PolicyEcho(
+            ceiling=p.ceiling,
+            ha_reserve_hosts=p.ha_reserve_hosts,
+            scope=p.scope,
+            use_memory_p95=p.use_memory_p95,
+            include_powered_off=p.include_powered_off,
+            include_templates=p.include_templates,
+        ),
+        horizon_years=r.horizon_years,
+        start_year=r.start_year,
+        yearly_investment_cap_eur=r.yearly_investment_cap_eur,
+        method=r.method,
+        time_limit_s=r.time_limit_s,
+        with_replacement=r.with_replacement,
+        overrides=dict(r.overrides),
+    )
+
+
+def build_document(outcome: "PlanOutcome") -> PlanDocument:
+    """The whole plan as its document."""
+    inputs = outcome.inputs
+    request = _request(outcome)
+    consolidation = _consolidation(outcome)
+    replacement = _replacement(outcome.replacement, outcome) if outcome.replacement else None
+    options = [outcome.keep, *outcome.options]
+    return PlanDocument(
+        snapshot_key=inputs.snapshot_key,
+        start_year=outcome.start_year,
+        request=request,
+        assumptions=outcome.assumptions.to_dict(),
+        estate=EstateSummary(
+            n_hosts=inputs.hosts.n_hosts,
+            n_vms=inputs.vms.n_vms,
+            skipped_hosts=list(inputs.skipped_hosts),
+            physical_hosts=list(inputs.physical_hosts),
+            unsized_vms=list(inputs.unsized_vms),
+        ),
+        consolidation=consolidation,
+        options=[_option(o) for o in options],
+        best_option=outcome.consolidation.offer_name if outcome.options else None,
+        sensitivity=_sensitivity(options, outcome.assumptions.electricity_eur_per_kwh),
+        replacement=replacement,
+        warnings=_warnings(consolidation, replacement, request),
+    )
