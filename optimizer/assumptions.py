@@ -7,8 +7,9 @@ defaults without a firm public source and must be confirmed per authority.
 
 Money conventions: the tables (`HostTable`, `Offer`) hold amounts **TTC**, as the inventory does;
 the default figures here (install, server price, licence and support list prices) are **HT**
-(before VAT), and the optimizer converts with `vat_rate` where it needs one or the other. Operating costs are reported **TTC** because a local authority does not recover the
-VAT on operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the
+(before VAT), and the optimizer converts with `vat_rate` where it needs one or the other.
+Operating costs are reported **TTC** because a local authority does not recover the VAT on
+operating spending (DOMAIN.md, "Refinements"); investment spending is reported TTC with the
 FCTVA recovery shown as a separate line.
 """
 
