@@ -25,6 +25,7 @@ from optimizer import (
     Assumptions,
     HostTable,
     Offer,
+    Policy,
     VmTable,
     compute_demand,
     lower_bound_identical,
@@ -42,7 +43,7 @@ OFFER = Offer(
     cpu_mhz=2800.0,
     memory_mib=1024 * GIB,
     perf_per_core=1.0,
-    price_eur=18000.0,
+    price_eur_ttc=21600.0,
     power_idle_w=250.0,
     power_max_w=800.0,
 )
@@ -86,17 +87,18 @@ def synthetic_estate(*, n_vms: int, seed: int) -> tuple[HostTable, VmTable]:
 def bench_scale(n_vms: int) -> None:
     hosts, vms = synthetic_estate(n_vms=n_vms, seed=n_vms)
     a = Assumptions()
-    sizes = compute_demand(hosts=hosts, vms=vms, assumptions=a).sizes
-    cap = offer_capacity(offer=OFFER, ceiling=a.utilisation_ceiling)
+    policy = Policy()
+    sizes = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=policy).sizes
+    cap = offer_capacity(offer=OFFER, ceiling=policy.ceiling)
     t0 = time.perf_counter()
     packing = pack_vectors(sizes=sizes, bin_capacities=np.tile(cap, (sizes.shape[0], 1)))
     t_pack = time.perf_counter() - t0
     lb = lower_bound_identical(sizes=sizes, capacity=cap)
     t0 = time.perf_counter()
-    plan = plan_consolidation(hosts=hosts, vms=vms, offer=OFFER, scope="estate", method="heuristic")
+    plan = plan_consolidation(hosts=hosts, vms=vms, offer=OFFER, policy=Policy(scope="estate"), method="heuristic")
     t_plan = time.perf_counter() - t0
     t0 = time.perf_counter()
-    per_cluster = plan_consolidation(hosts=hosts, vms=vms, offer=OFFER, scope="cluster", method="heuristic")
+    per_cluster = plan_consolidation(hosts=hosts, vms=vms, offer=OFFER, policy=policy, method="heuristic")
     t_cluster = time.perf_counter() - t0
     over = packing.n_bins - lb.value
     print(
@@ -110,7 +112,8 @@ def bench_scale(n_vms: int) -> None:
 def bench_exact(n_vms: int, time_limit_s: float) -> None:
     hosts, vms = synthetic_estate(n_vms=n_vms, seed=7 + n_vms)
     a = Assumptions()
-    sizes = compute_demand(hosts=hosts, vms=vms, assumptions=a).sizes
+    policy = Policy()
+    sizes = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=policy).sizes
     # A smaller target host so that even small estates need several hosts.
     small = Offer(
         name="1x16c-256GiB",
@@ -119,11 +122,11 @@ def bench_exact(n_vms: int, time_limit_s: float) -> None:
         cpu_mhz=2800.0,
         memory_mib=256 * GIB,
         perf_per_core=1.0,
-        price_eur=7000.0,
+        price_eur_ttc=8400.0,
         power_idle_w=90.0,
         power_max_w=300.0,
     )
-    cap = offer_capacity(offer=small, ceiling=a.utilisation_ceiling)
+    cap = offer_capacity(offer=small, ceiling=policy.ceiling)
     t0 = time.perf_counter()
     heur = pack_vectors(sizes=sizes, bin_capacities=np.tile(cap, (sizes.shape[0], 1)))
     t_heur = time.perf_counter() - t0

@@ -5,9 +5,11 @@ result echoes `Assumptions.to_dict()` so a report can say which values produced 
 listed in `docs/assumptions.md` (one row per field); figures marked "to check" are Parcimonie
 defaults without a firm public source and must be confirmed per authority.
 
-Money conventions: purchase prices, install services, licence and support list prices are **HT**
-(before VAT). Operating costs are reported **TTC** because a local authority does not recover the
-VAT on operating spending (docs/assumptions.md); investment spending is reported TTC with the
+Money conventions: the tables (`HostTable`, `Offer`) hold amounts **TTC**, as the inventory does;
+the default figures here (install, server price, licence and support list prices) are **HT**
+(before VAT), and the optimizer converts with `vat_rate` where it needs one or the other.
+Operating costs are reported **TTC** because a local authority does not recover the VAT on
+operating spending (docs/assumptions.md); investment spending is reported TTC with the
 FCTVA recovery shown as a separate line.
 """
 

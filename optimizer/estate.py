@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,14 @@ def _ids(values: Sequence[str] | None, n: int, prefix: str, name: str) -> tuple[
     if len(out) != n:
         raise ValueError(f"{name} must have {n} entries, got {len(out)}")
     return out
+
+
+def _check_columns(cls: type, columns: dict[str, Any], given: tuple[str, ...]) -> None:
+    """Refuse names that are not fields of the table (as a call with a wrong keyword would)."""
+    known = {f.name for f in fields(cls)} - set(given)
+    unknown = sorted(set(columns) - known)
+    if unknown:
+        raise TypeError(f"{cls.__name__}.build() got unexpected column(s) {unknown}")
 
 
 def _require_positive(arr: NDArray[Any], name: str, *, allow_nan: bool = False) -> None:
@@ -117,40 +125,36 @@ class HostTable:
         n_cores: ArrayLike,
         cpu_mhz: ArrayLike,
         memory_mib: ArrayLike,
-        ids: Sequence[str] | None = None,
-        names: Sequence[str] | None = None,
-        cluster: ArrayLike | None = None,
-        n_sockets: ArrayLike | None = None,
-        perf_per_core: ArrayLike | None = None,
-        power_idle_w: ArrayLike | None = None,
-        power_max_w: ArrayLike | None = None,
-        purchase_year: ArrayLike | None = None,
-        purchase_price_eur_ttc: ArrayLike | None = None,
-        warranty_end_year: ArrayLike | None = None,
-        support_cost_eur_ttc_per_year: ArrayLike | None = None,
-        rack_units: ArrayLike | None = None,
-        cpu_usage_mean_mhz: ArrayLike | None = None,
+        **columns: Any,
     ) -> HostTable:
-        """Build and validate a table; omitted columns become NaN/-1/defaults (2 sockets, 1U)."""
+        """Build and validate a table; omitted columns become NaN/-1/defaults (2 sockets, 1U).
+
+        `columns` are the other fields by name (`ids`, `names`, `cluster`, `n_sockets`, ...).
+        """
+        _check_columns(cls, columns, ("n_cores", "cpu_mhz", "memory_mib"))
+        get = columns.get
+        ids, names, rack_units = get("ids"), get("names"), get("rack_units")
         cores = np.asarray(n_cores).reshape(-1)
         n = cores.shape[0]
         table = cls(
             ids=_ids(ids, n, "h", "ids"),
             names=_ids(names if names is not None else ids, n, "host-", "names"),
-            cluster=_ints(cluster, n, "cluster", -1),
-            n_sockets=_ints(n_sockets, n, "n_sockets", 2),
+            cluster=_ints(get("cluster"), n, "cluster", -1),
+            n_sockets=_ints(get("n_sockets"), n, "n_sockets", 2),
             n_cores=_ints(cores, n, "n_cores", 0),
             cpu_mhz=_floats(cpu_mhz, n, "cpu_mhz"),
             memory_mib=_floats(memory_mib, n, "memory_mib"),
-            perf_per_core=_floats(perf_per_core, n, "perf_per_core"),
-            power_idle_w=_floats(power_idle_w, n, "power_idle_w"),
-            power_max_w=_floats(power_max_w, n, "power_max_w"),
-            purchase_year=_floats(purchase_year, n, "purchase_year"),
-            purchase_price_eur_ttc=_floats(purchase_price_eur_ttc, n, "purchase_price_eur_ttc"),
-            warranty_end_year=_floats(warranty_end_year, n, "warranty_end_year"),
-            support_cost_eur_ttc_per_year=_floats(support_cost_eur_ttc_per_year, n, "support_cost_eur_ttc_per_year"),
+            perf_per_core=_floats(get("perf_per_core"), n, "perf_per_core"),
+            power_idle_w=_floats(get("power_idle_w"), n, "power_idle_w"),
+            power_max_w=_floats(get("power_max_w"), n, "power_max_w"),
+            purchase_year=_floats(get("purchase_year"), n, "purchase_year"),
+            purchase_price_eur_ttc=_floats(get("purchase_price_eur_ttc"), n, "purchase_price_eur_ttc"),
+            warranty_end_year=_floats(get("warranty_end_year"), n, "warranty_end_year"),
+            support_cost_eur_ttc_per_year=_floats(
+                get("support_cost_eur_ttc_per_year"), n, "support_cost_eur_ttc_per_year"
+            ),
             rack_units=_floats(rack_units if rack_units is not None else np.ones(n), n, "rack_units"),
-            cpu_usage_mean_mhz=_floats(cpu_usage_mean_mhz, n, "cpu_usage_mean_mhz"),
+            cpu_usage_mean_mhz=_floats(get("cpu_usage_mean_mhz"), n, "cpu_usage_mean_mhz"),
         )
         validate_hosts(table)
         return table
@@ -255,30 +259,29 @@ class VmTable:
         n_vcpus: ArrayLike,
         memory_mib: ArrayLike,
         host: ArrayLike,
-        ids: Sequence[str] | None = None,
-        names: Sequence[str] | None = None,
-        cluster: ArrayLike | None = None,
-        cpu_p95_mhz: ArrayLike | None = None,
-        memory_p95_mib: ArrayLike | None = None,
-        powered_on: ArrayLike | None = None,
-        is_template: ArrayLike | None = None,
-        is_windows: ArrayLike | None = None,
+        **columns: Any,
     ) -> VmTable:
-        """Build and validate; omitted: cluster -1, P95 NaN, powered on, not template/Windows."""
+        """Build and validate; omitted: cluster -1, P95 NaN, powered on, not template/Windows.
+
+        `columns` are the other fields by name (`ids`, `names`, `cluster`, `cpu_p95_mhz`, ...).
+        """
+        _check_columns(cls, columns, ("n_vcpus", "memory_mib", "host"))
+        get = columns.get
+        ids, names = get("ids"), get("names")
         vcpus = np.asarray(n_vcpus).reshape(-1)
         m = vcpus.shape[0]
         table = cls(
             ids=_ids(ids, m, "v", "ids"),
             names=_ids(names if names is not None else ids, m, "vm-", "names"),
             host=_ints(host, m, "host", -1),
-            cluster=_ints(cluster, m, "cluster", -1),
+            cluster=_ints(get("cluster"), m, "cluster", -1),
             n_vcpus=_ints(vcpus, m, "n_vcpus", 0),
             memory_mib=_floats(memory_mib, m, "memory_mib"),
-            cpu_p95_mhz=_floats(cpu_p95_mhz, m, "cpu_p95_mhz"),
-            memory_p95_mib=_floats(memory_p95_mib, m, "memory_p95_mib"),
-            powered_on=_bools(powered_on, m, "powered_on", True),
-            is_template=_bools(is_template, m, "is_template", False),
-            is_windows=_bools(is_windows, m, "is_windows", False),
+            cpu_p95_mhz=_floats(get("cpu_p95_mhz"), m, "cpu_p95_mhz"),
+            memory_p95_mib=_floats(get("memory_p95_mib"), m, "memory_p95_mib"),
+            powered_on=_bools(get("powered_on"), m, "powered_on", True),
+            is_template=_bools(get("is_template"), m, "is_template", False),
+            is_windows=_bools(get("is_windows"), m, "is_windows", False),
         )
         validate_vms(table)
         return table

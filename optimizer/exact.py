@@ -65,7 +65,7 @@ def pack_vectors_exact(
         raise ValueError("bin_capacities must hold at least one bin")
     if time_limit_s <= 0:
         raise ValueError(f"time_limit_s must be > 0, got {time_limit_s}")
-    m, b = sizes.shape[0], caps.shape[0]
+    m = sizes.shape[0]
     fits: NDArray[np.bool_] = np.all(sizes[:, None, :] <= caps[None, :, :], axis=2)  # (m, b)
     placeable = np.any(fits, axis=1)
     items = np.flatnonzero(placeable)
@@ -77,12 +77,45 @@ def pack_vectors_exact(
     ).value
     if items.size == 0:
         return ExactPacking("OPTIMAL", np.full(m, -1, np.int64), 0, 0, 0, 0.0)
+    model, x, y = _build_model(sizes=sizes, caps=caps, fits=fits, items=items, identical=identical, bound=bound)
+    if hint is not None:
+        _add_hint(model, x, y, hint=np.asarray(hint, dtype=np.int64).reshape(m), items=items, identical=identical)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.num_workers = int(num_workers)
+    solver.parameters.random_seed = int(seed)
+    code = solver.solve(model)
+    assignment = np.full(m, -1, dtype=np.int64)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for (i, j), var in x.items():
+            if solver.boolean_value(var):
+                assignment[i] = j
+        n_bins = round(solver.objective_value)
+        best = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
+        status = "OPTIMAL" if code == cp_model.OPTIMAL or best >= n_bins else "FEASIBLE"
+        best = n_bins if status == "OPTIMAL" else best
+        return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time)
+    return ExactPacking("UNKNOWN", assignment, -1, bound, -1, solver.wall_time)
+
+
+_Vars = dict[tuple[int, int], cp_model.IntVar]
+
+
+def _build_model(
+    *,
+    sizes: NDArray[np.float64],
+    caps: NDArray[np.float64],
+    fits: NDArray[np.bool_],
+    items: NDArray[np.int64],
+    identical: bool,
+    bound: int,
+) -> tuple[cp_model.CpModel, _Vars, list[cp_model.IntVar]]:
+    """The CP-SAT model: x[i, j] = 1 if item i is in bin j; y[j] = 1 if bin j is used."""
+    b = caps.shape[0]
     isz = np.ceil(sizes - 1e-9).astype(np.int64)
     icap = np.floor(caps + 1e-9).astype(np.int64)
-
     model = cp_model.CpModel()
-    # x[i, j] = 1 if item i is in bin j; y[j] = 1 if bin j is used.
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    x: _Vars = {}
     y = [model.new_bool_var(f"y{j}") for j in range(b)]
     for r, i in enumerate(items.tolist()):
         for j in range(b):
@@ -106,35 +139,28 @@ def pack_vectors_exact(
     model.add(sum(y) >= bound)
     # Objective: minimise the number of bins used.
     model.minimize(sum(y))
+    return model, x, y
 
-    if hint is not None:
-        hint = np.asarray(hint, dtype=np.int64).reshape(m)
-        relabel = _relabel_hint(hint[items]) if identical else {int(v): int(v) for v in hint}
-        for i in items.tolist():
-            target = relabel.get(int(hint[i]), -1)
-            for j in range(b):
-                if (i, j) in x:
-                    model.add_hint(x[i, j], j == target)
-        used_bins = {relabel.get(int(hint[i]), -1) for i in items.tolist()}
-        for j in range(b):
-            model.add_hint(y[j], j in used_bins)
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = int(num_workers)
-    solver.parameters.random_seed = int(seed)
-    code = solver.solve(model)
-    assignment = np.full(m, -1, dtype=np.int64)
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for (i, j), var in x.items():
-            if solver.boolean_value(var):
-                assignment[i] = j
-        n_bins = round(solver.objective_value)
-        best = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
-        status = "OPTIMAL" if code == cp_model.OPTIMAL or best >= n_bins else "FEASIBLE"
-        best = n_bins if status == "OPTIMAL" else best
-        return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time)
-    return ExactPacking("UNKNOWN", assignment, -1, bound, -1, solver.wall_time)
+def _add_hint(
+    model: cp_model.CpModel,
+    x: _Vars,
+    y: list[cp_model.IntVar],
+    *,
+    hint: NDArray[np.int64],
+    items: NDArray[np.int64],
+    identical: bool,
+) -> None:
+    """Start the search from a known assignment (bins renumbered for the symmetry breaking)."""
+    relabel = _relabel_hint(hint[items]) if identical else {int(v): int(v) for v in hint}
+    for i in items.tolist():
+        target = relabel.get(int(hint[i]), -1)
+        for j in range(len(y)):
+            if (i, j) in x:
+                model.add_hint(x[i, j], j == target)
+    used_bins = {relabel.get(int(hint[i]), -1) for i in items.tolist()}
+    for j in range(len(y)):
+        model.add_hint(y[j], j in used_bins)
 
 
 def _relabel_hint(bins: NDArray[np.int64]) -> dict[int, int]:

@@ -121,25 +121,10 @@ def pack_vectors(
         return Packing(assignment, np.zeros(0, np.int64), np.zeros((0, 2)), tuple(unplaced), 0)
     ref = np.maximum(caps.max(axis=0), _TOL)
     norm = sizes / ref
-    share = norm.sum(axis=0)
-    weights = share / share.sum() if share.sum() > 0 else np.array([0.5, 0.5])
-    weights = 0.1 + 0.9 * weights  # never ignore a dimension entirely
+    weights = _weights(norm)
 
-    fits_any = np.zeros(m, dtype=bool)
-    for cap in np.unique(caps, axis=0):
-        fits_any |= (sizes <= cap).all(axis=1)
-    for i in np.flatnonzero(~fits_any).tolist():
-        params = {
-            "cpu_ref_mhz": float(sizes[i, 0]),
-            "memory_mib": float(sizes[i, 1]),
-            "max_cpu_ref_mhz": float(ref[0]),
-            "max_memory_mib": float(ref[1]),
-        }
-        unplaced.append((int(i), Reason(ReasonCode.TOO_LARGE, params)))
-
-    cand = np.flatnonzero(fits_any)
-    key = norm[cand].max(axis=1)
-    order = cand[np.lexsort((sizes[cand, 1], sizes[cand, 0], -norm[cand].sum(axis=1), -key))]
+    too_large, order = _order_items(sizes=sizes, caps=caps, norm=norm)
+    unplaced.extend(too_large)
 
     # Work in normalised units (capacity of the largest bin = 1 per dimension).
     capn = caps / ref
@@ -178,6 +163,37 @@ def pack_vectors(
     np.add.at(load, assignment[placed], sizes[placed])
     used = np.unique(np.concatenate([assignment[placed], perm[:n_preopened]])).astype(np.int64)
     return Packing(assignment, used, load, tuple(sorted(unplaced, key=lambda u: u[0])), emptied)
+
+
+def _weights(norm: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Each dimension's share of the normalised demand, floored at 0.1 (never ignored entirely)."""
+    share = norm.sum(axis=0)
+    weights = share / share.sum() if share.sum() > 0 else np.array([0.5, 0.5])
+    return np.asarray(0.1 + 0.9 * weights, dtype=float)
+
+
+def _order_items(
+    *, sizes: NDArray[np.float64], caps: NDArray[np.float64], norm: NDArray[np.float64]
+) -> tuple[list[tuple[int, Reason]], NDArray[np.int64]]:
+    """Items larger than every bin (TOO_LARGE), and the others in placement order: decreasing
+    `max(cpu, mem)` of the normalised sizes, then their sum, then raw CPU and memory."""
+    fits_any = np.zeros(sizes.shape[0], dtype=bool)
+    for cap in np.unique(caps, axis=0):
+        fits_any |= (sizes <= cap).all(axis=1)
+    ref = np.maximum(caps.max(axis=0), _TOL)
+    too_large = []
+    for i in np.flatnonzero(~fits_any).tolist():
+        params = {
+            "cpu_ref_mhz": float(sizes[i, 0]),
+            "memory_mib": float(sizes[i, 1]),
+            "max_cpu_ref_mhz": float(ref[0]),
+            "max_memory_mib": float(ref[1]),
+        }
+        too_large.append((int(i), Reason(ReasonCode.TOO_LARGE, params)))
+    cand = np.flatnonzero(fits_any)
+    key = norm[cand].max(axis=1)
+    order = cand[np.lexsort((sizes[cand, 1], sizes[cand, 0], -norm[cand].sum(axis=1), -key))]
+    return too_large, np.asarray(order, dtype=np.int64)
 
 
 def _greedy(

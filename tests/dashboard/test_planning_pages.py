@@ -208,7 +208,8 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     from tests.conftest import TODAY
 
     engine = make_engine(demo_url)
-    request = PlanRequest(method="heuristic", policy=Policy(ceiling=0.4, scope="estate"), yearly_investment_cap_eur=100000,
+    request = PlanRequest(method="heuristic", policy=Policy(ceiling=0.4, scope="estate"),
+                          yearly_investment_cap_eur=100000,
                           overrides={"electricity_eur_per_kwh": 0.30})  # `parcimonie plan --scenario CLI …`
     with Session(engine) as session:
         result = run_plan(load_estate(session), request, today=TODAY).document()

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
+from optimizer import Policy
 from parcimonie.cli import app
 from optimizer import Policy
 from parcimonie.planning import EXISTING, EstateInputs, PlanError, PlanRequest, load_estate, run_plan
@@ -70,8 +71,9 @@ def test_repack_on_existing_hosts_has_no_purchase(demo_inputs: EstateInputs) -> 
 
 
 def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
-    loose = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.8), offers=(demo_inputs.offers[0].name,)), today=TODAY)
-    tight = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.4), offers=(demo_inputs.offers[0].name,)), today=TODAY)
+    offers = (demo_inputs.offers[0].name,)
+    loose = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.8), offers=offers), today=TODAY)
+    tight = run_plan(demo_inputs, PlanRequest(policy=Policy(ceiling=0.4), offers=offers), today=TODAY)
     assert tight.consolidation.n_hosts_after > loose.consolidation.n_hosts_after
 
 
