@@ -53,7 +53,10 @@ def main() -> int:
         }
         subprocess.run(
             [sys.executable, "-m", "parcimonie", "demo", "--no-serve", "--vms", str(DEMO_VMS)],
-            env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         commands = {
             "python -c pass": ["-c", "pass"],

@@ -32,8 +32,9 @@ def _build(url: str, n_vms: int) -> float:
     upgrade_database(engine)
     with session_scope(engine) as session:
         ensure_default_catalogue(session)
-    record_run(engine, source="demo", kind="demo",
-               collect=lambda: generate_demo_estate(n_vms=n_vms, today=date(2026, 11, 23)))
+    record_run(
+        engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=n_vms, today=date(2026, 11, 23))
+    )
     engine.dispose()
     return time.perf_counter() - start
 
@@ -88,11 +89,13 @@ def main() -> int:
         failures: list[str] = []
         results: list[tuple[str, float, float]] = []
         for page in PAGES:
+
             def render(page: str = page) -> None:
                 at.switch_page(f"app_pages/{page}.py")
                 at.run()
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception[0].value}")
+
             cold = _timed(render)
             warm = _timed(render)
             results.append((page, cold, warm))
@@ -104,12 +107,16 @@ def main() -> int:
         clock.lap()
         recompute = _timed(lambda: at.number_input(key="cons_ceiling").set_value(60).run())
         plan_s = clock.lap()
-        print(f"consolidation recompute (ceiling 80 % → 60 %): {recompute:.2f} s "
-              f"(run_plan {plan_s:.2f} s, page {recompute - plan_s:.2f} s)", flush=True)
+        print(
+            f"consolidation recompute (ceiling 80 % → 60 %): {recompute:.2f} s "
+            f"(run_plan {plan_s:.2f} s, page {recompute - plan_s:.2f} s)",
+            flush=True,
+        )
         if recompute > RECOMPUTE_TARGET_S:
             failures.append(f"consolidation recompute {recompute:.2f} s > {RECOMPUTE_TARGET_S} s")
-        review = _timed(lambda: at.selectbox(key="cons_review").set_value(
-            at.selectbox(key="cons_review").options[1]).run())
+        review = _timed(
+            lambda: at.selectbox(key="cons_review").set_value(at.selectbox(key="cons_review").options[1]).run()
+        )
         print(f"consolidation review another host: {review:.2f} s", flush=True)
         at.switch_page("app_pages/finances.py")
         at.run()
@@ -122,8 +129,10 @@ def main() -> int:
             at.button(key="fin_apply").click().run()
 
         applied = _timed(apply)
-        print(f"finances price applied (every offer, replacement plan): {applied:.2f} s "
-              f"(run_plan {clock.lap():.2f} s)", flush=True)
+        print(
+            f"finances price applied (every offer, replacement plan): {applied:.2f} s (run_plan {clock.lap():.2f} s)",
+            flush=True,
+        )
         if at.exception:
             raise RuntimeError(f"finances: {at.exception[0].value}")
     for failure in failures:

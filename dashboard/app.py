@@ -24,8 +24,9 @@ language_selector()
 
 # The default page is served at "/" only (its own url_path is reserved but never routed): a hidden
 # page answers "/overview" and sends the browser to "/".
-overview = st.Page(PAGES_DIR / "overview.py", title=t("nav.overview"), icon=":material/dashboard:",
-                   url_path="home", default=True)
+overview = st.Page(
+    PAGES_DIR / "overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="home", default=True
+)
 
 
 def _overview_alias() -> None:
@@ -36,16 +37,16 @@ navigation = st.navigation(
     [
         overview,
         st.Page(_overview_alias, title=t("nav.overview"), url_path="overview", visibility="hidden"),
-        st.Page(PAGES_DIR / "inventory.py", title=t("nav.inventory"), icon=":material/dns:",
-                url_path="inventory"),
-        st.Page(PAGES_DIR / "consolidation.py", title=t("nav.consolidation"),
-                icon=":material/compress:", url_path="consolidation"),
-        st.Page(PAGES_DIR / "scenarios.py", title=t("nav.scenarios"), icon=":material/compare:",
-                url_path="scenarios"),
-        st.Page(PAGES_DIR / "finances.py", title=t("nav.finances"), icon=":material/euro:",
-                url_path="finances"),
-        st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:",
-                url_path="collection"),
+        st.Page(PAGES_DIR / "inventory.py", title=t("nav.inventory"), icon=":material/dns:", url_path="inventory"),
+        st.Page(
+            PAGES_DIR / "consolidation.py",
+            title=t("nav.consolidation"),
+            icon=":material/compress:",
+            url_path="consolidation",
+        ),
+        st.Page(PAGES_DIR / "scenarios.py", title=t("nav.scenarios"), icon=":material/compare:", url_path="scenarios"),
+        st.Page(PAGES_DIR / "finances.py", title=t("nav.finances"), icon=":material/euro:", url_path="finances"),
+        st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=data.display_url(data.database_url())))

@@ -22,7 +22,10 @@ def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340, mo
     amounts with the language's thousands separator instead (``10 000 000`` in French).
     """
     fig.update_layout(
-        title=title, xaxis_title=x, yaxis_title=y, height=height,
+        title=title,
+        xaxis_title=x,
+        yaxis_title=y,
+        height=height,
         margin=dict(l=10, r=10, t=50, b=40),
         separators=",\u202f" if current_language() == "fr" else ".,",
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0),
@@ -37,11 +40,12 @@ def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340, mo
 def utilisation_histogram(hosts: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Distribution of hosts' CPU and memory utilisation (P95 over capacity), 5-point bins."""
     fig = go.Figure()
-    for column, name, colour in (("cpu_utilisation", labels["cpu"], PALETTE[1]),
-                                 ("memory_utilisation", labels["memory"], PALETTE[2])):
+    for column, name, colour in (
+        ("cpu_utilisation", labels["cpu"], PALETTE[1]),
+        ("memory_utilisation", labels["memory"], PALETTE[2]),
+    ):
         values = (hosts[column].dropna().clip(upper=1.5) * 100).round(1)
-        fig.add_trace(go.Histogram(x=values, name=name, marker_color=colour,
-                                   xbins=dict(start=0, end=150, size=5)))
+        fig.add_trace(go.Histogram(x=values, name=name, marker_color=colour, xbins=dict(start=0, end=150, size=5)))
     fig.update_layout(barmode="group", bargap=0.1)
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
 
@@ -56,15 +60,30 @@ def age_pyramid(hosts: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     unknown = known[known["out_of_warranty"].isna()].groupby("age").size()
     y = [f"{b}–{b + 1}" for b in buckets]
     fig = go.Figure()
-    fig.add_trace(go.Bar(y=y, x=[-int(under.get(b, 0)) for b in buckets], orientation="h",
-                         name=labels["under"], marker_color=GREEN,
-                         customdata=[int(under.get(b, 0)) for b in buckets],
-                         hovertemplate="%{y}: %{customdata}<extra></extra>"))
-    fig.add_trace(go.Bar(y=y, x=[int(out.get(b, 0)) for b in buckets], orientation="h",
-                         name=labels["out"], marker_color=RED))
+    fig.add_trace(
+        go.Bar(
+            y=y,
+            x=[-int(under.get(b, 0)) for b in buckets],
+            orientation="h",
+            name=labels["under"],
+            marker_color=GREEN,
+            customdata=[int(under.get(b, 0)) for b in buckets],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(y=y, x=[int(out.get(b, 0)) for b in buckets], orientation="h", name=labels["out"], marker_color=RED)
+    )
     if len(unknown):
-        fig.add_trace(go.Bar(y=y, x=[int(unknown.get(b, 0)) for b in buckets], orientation="h",
-                             name=labels["unknown"], marker_color=GREY))
+        fig.add_trace(
+            go.Bar(
+                y=y,
+                x=[int(unknown.get(b, 0)) for b in buckets],
+                orientation="h",
+                name=labels["unknown"],
+                marker_color=GREY,
+            )
+        )
     fig.update_layout(barmode="relative")
     fig.update_xaxes(tickformat="d", tickprefix="")
     top = max([1, *(int(under.get(b, 0)) for b in buckets), *(int(out.get(b, 0)) for b in buckets)])
@@ -77,20 +96,25 @@ def warranty_timeline(hosts: pd.DataFrame, *, as_of_year: int, labels: Mapping[s
     """Hosts whose warranty ends each year: past years in red, coming ones in green."""
     years = pd.to_datetime(hosts["warranty_end"]).dt.year.dropna().astype(int)
     counts = years.value_counts().sort_index()
-    colours = [RED if y < as_of_year else (PALETTE[2] if y == as_of_year else GREEN)
-               for y in counts.index]
-    fig = go.Figure(go.Bar(x=[str(y) for y in counts.index], y=counts.values,
-                           marker_color=colours, name=labels["y"]))
+    colours = [RED if y < as_of_year else (PALETTE[2] if y == as_of_year else GREEN) for y in counts.index]
+    fig = go.Figure(go.Bar(x=[str(y) for y in counts.index], y=counts.values, marker_color=colours, name=labels["y"]))
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
 
 
 def cluster_utilisation(clusters: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """CPU and memory utilisation per cluster, side by side."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=clusters["cluster"], y=clusters["cpu_utilisation"] * 100,
-                         name=labels["cpu"], marker_color=PALETTE[1]))
-    fig.add_trace(go.Bar(x=clusters["cluster"], y=clusters["memory_utilisation"] * 100,
-                         name=labels["memory"], marker_color=PALETTE[2]))
+    fig.add_trace(
+        go.Bar(x=clusters["cluster"], y=clusters["cpu_utilisation"] * 100, name=labels["cpu"], marker_color=PALETTE[1])
+    )
+    fig.add_trace(
+        go.Bar(
+            x=clusters["cluster"],
+            y=clusters["memory_utilisation"] * 100,
+            name=labels["memory"],
+            marker_color=PALETTE[2],
+        )
+    )
     fig.update_layout(barmode="group")
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
 
@@ -98,12 +122,19 @@ def cluster_utilisation(clusters: pd.DataFrame, labels: Mapping[str, str]) -> go
 def host_utilisation_after(hosts: pd.DataFrame, *, ceiling: float, labels: Mapping[str, str]) -> go.Figure:
     """Per-host CPU and memory utilisation after consolidation, with the ceiling as a line."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=hosts["host"], y=hosts["cpu_utilisation"] * 100, name=labels["cpu"],
-                         marker_color=PALETTE[1]))
-    fig.add_trace(go.Bar(x=hosts["host"], y=hosts["memory_utilisation"] * 100,
-                         name=labels["memory"], marker_color=PALETTE[2]))
-    fig.add_hline(y=ceiling * 100, line_dash="dash", line_color=RED,
-                  annotation_text=labels["ceiling"], annotation_position="top left")
+    fig.add_trace(
+        go.Bar(x=hosts["host"], y=hosts["cpu_utilisation"] * 100, name=labels["cpu"], marker_color=PALETTE[1])
+    )
+    fig.add_trace(
+        go.Bar(x=hosts["host"], y=hosts["memory_utilisation"] * 100, name=labels["memory"], marker_color=PALETTE[2])
+    )
+    fig.add_hline(
+        y=ceiling * 100,
+        line_dash="dash",
+        line_color=RED,
+        annotation_text=labels["ceiling"],
+        annotation_position="top left",
+    )
     fig.update_layout(barmode="group")
     fig.update_xaxes(showticklabels=len(hosts) <= 60)
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380)
@@ -115,34 +146,46 @@ def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figu
     dashed = series.get("is_baseline", pd.Series(False, index=series.index))
     for i, (name, part) in enumerate(series.groupby("scenario", sort=False)):
         baseline = bool(dashed[part.index].any())
-        fig.add_trace(go.Scatter(x=part["year"].astype(str), y=part["cumulative"], name=str(name),
-                                 mode="lines+markers",
-                                 line=dict(color=PALETTE[i % len(PALETTE)], dash="dash" if baseline else "solid")))
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"].astype(str),
+                y=part["cumulative"],
+                name=str(name),
+                mode="lines+markers",
+                line=dict(color=PALETTE[i % len(PALETTE)], dash="dash" if baseline else "solid"),
+            )
+        )
     fig.update_xaxes(type="category")  # budget years, never 2027,5
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=400, money="y")
 
 
-def stacked_bars(frame: pd.DataFrame, *, x: str, parts: Mapping[str, str],
-                 labels: Mapping[str, str], horizontal: bool = False) -> go.Figure:
+def stacked_bars(
+    frame: pd.DataFrame, *, x: str, parts: Mapping[str, str], labels: Mapping[str, str], horizontal: bool = False
+) -> go.Figure:
     """One bar per row of ``frame`` (column ``x``), stacked by the columns in ``parts`` (column → label)."""
     fig = go.Figure()
     for i, (column, name) in enumerate(parts.items()):
         if horizontal:
-            fig.add_trace(go.Bar(y=frame[x], x=frame[column], name=name, orientation="h",
-                                 marker_color=PALETTE[i % len(PALETTE)]))
+            fig.add_trace(
+                go.Bar(y=frame[x], x=frame[column], name=name, orientation="h", marker_color=PALETTE[i % len(PALETTE)])
+            )
         else:
-            fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=name,
-                                 marker_color=PALETTE[i % len(PALETTE)]))
+            fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=name, marker_color=PALETTE[i % len(PALETTE)]))
     fig.update_layout(barmode="relative")
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380,
-                   money="x" if horizontal else "y")
+    return _layout(
+        fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380, money="x" if horizontal else "y"
+    )
 
 
-def line_chart(frame: pd.DataFrame, *, x: str, lines: Mapping[str, str],
-               labels: Mapping[str, str], money_y: bool = False) -> go.Figure:
+def line_chart(
+    frame: pd.DataFrame, *, x: str, lines: Mapping[str, str], labels: Mapping[str, str], money_y: bool = False
+) -> go.Figure:
     """One line per column in ``lines`` (column → label) over ``x``; ``money_y``: the y axis in euros."""
     fig = go.Figure()
     for i, (column, name) in enumerate(lines.items()):
-        fig.add_trace(go.Scatter(x=frame[x], y=frame[column], name=name, mode="lines+markers",
-                                 line=dict(color=PALETTE[i % len(PALETTE)])))
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x], y=frame[column], name=name, mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)])
+            )
+        )
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], money="y" if money_y else None)

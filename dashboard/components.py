@@ -56,5 +56,4 @@ def require_runs_key(url: str) -> tuple[int, int] | None:
 
 def snapshot_caption(ctx: PageContext) -> None:
     """One line under the title: which collection the figures come from."""
-    st.caption(t("snapshot.caption", when=day(ctx.snapshot.finished_at, with_time=True),
-                 run=ctx.snapshot.run_id))
+    st.caption(t("snapshot.caption", when=day(ctx.snapshot.finished_at, with_time=True), run=ctx.snapshot.run_id))

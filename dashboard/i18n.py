@@ -11,7 +11,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from dashboard.strings import STRINGS
-from parcimonie.planning import formatting
+from parcimonie import formatting
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}

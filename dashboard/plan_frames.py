@@ -19,11 +19,29 @@ from parcimonie.planning.messages import Message
 from parcimonie.planning.scenarios import SavedPlan
 
 NO_CLUSTER = "—"
-BUDGET_LINES = ("investissement_eur", "investissement_materiel_eur", "investissement_licences_eur", "fctva_eur",
-                "energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur", "fonctionnement_eur",
-                "net_eur")
-SAVING_LINES = ("energy_eur", "licences_eur", "maintenance_eur", "staff_eur", "rack_eur",
-                "investissement_materiel_eur", "investissement_licences_eur", "fctva_eur")
+BUDGET_LINES = (
+    "investissement_eur",
+    "investissement_materiel_eur",
+    "investissement_licences_eur",
+    "fctva_eur",
+    "energy_eur",
+    "maintenance_eur",
+    "licences_eur",
+    "staff_eur",
+    "rack_eur",
+    "fonctionnement_eur",
+    "net_eur",
+)
+SAVING_LINES = (
+    "energy_eur",
+    "licences_eur",
+    "maintenance_eur",
+    "staff_eur",
+    "rack_eur",
+    "investissement_materiel_eur",
+    "investissement_licences_eur",
+    "fctva_eur",
+)
 
 
 @dataclass(frozen=True)
@@ -67,42 +85,72 @@ def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
     template, powered_off = Message(code="reason.template"), Message(code="reason.powered_off")
     chosen = templates | off
     reason = [template if is_template else powered_off for is_template in templates[chosen]]
-    return pd.DataFrame({"vm": vms["name"][chosen], "host": vms["host"][chosen],
-                         "reason": pd.Series(reason, dtype=object, index=vms.index[chosen])}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "vm": vms["name"][chosen],
+            "host": vms["host"][chosen],
+            "reason": pd.Series(reason, dtype=object, index=vms.index[chosen]),
+        }
+    ).reset_index(drop=True)
 
 
-def consolidation_frames(plan: PlanDocument, *, hosts: pd.DataFrame, clusters: dict[int, str],
-                         vms: pd.DataFrame | None = None) -> ConsolidationFrames:
+def consolidation_frames(
+    plan: PlanDocument, *, hosts: pd.DataFrame, clusters: dict[int, str], vms: pd.DataFrame | None = None
+) -> ConsolidationFrames:
     """The consolidation of ``plan`` as tables; ``hosts`` and ``vms`` are the inventory's frames (by name)."""
     c = plan.consolidation
     host_cluster = dict(zip(hosts["name"], hosts["cluster"].fillna(NO_CLUSTER), strict=True))
-    targets = pd.DataFrame([t.model_dump() for t in c.targets],
-                           columns=["host", "existing", "cluster", "ha_reserve", "n_vms", "cpu_utilisation",
-                                    "memory_utilisation"])
-    kind = np.where(targets["ha_reserve"].astype(bool), "ha",
-                    np.where(targets["existing"].astype(bool), "existing", "new"))
-    targets = pd.DataFrame({
-        "host": targets["host"], "cluster": targets["cluster"].map(lambda k: clusters.get(int(k), NO_CLUSTER)),
-        "kind": kind, "n_vms": targets["n_vms"].astype(int),
-        "cpu_utilisation": targets["cpu_utilisation"].astype(float),
-        "memory_utilisation": targets["memory_utilisation"].astype(float),
-    })
-    placement = pd.DataFrame({"vm": [m.vm for m in c.placement], "from_host": [m.from_host for m in c.placement],
-                              "to_host": [m.to_host for m in c.placement]})
+    targets = pd.DataFrame(
+        [t.model_dump() for t in c.targets],
+        columns=["host", "existing", "cluster", "ha_reserve", "n_vms", "cpu_utilisation", "memory_utilisation"],
+    )
+    kind = np.where(
+        targets["ha_reserve"].astype(bool), "ha", np.where(targets["existing"].astype(bool), "existing", "new")
+    )
+    targets = pd.DataFrame(
+        {
+            "host": targets["host"],
+            "cluster": targets["cluster"].map(lambda k: clusters.get(int(k), NO_CLUSTER)),
+            "kind": kind,
+            "n_vms": targets["n_vms"].astype(int),
+            "cpu_utilisation": targets["cpu_utilisation"].astype(float),
+            "memory_utilisation": targets["memory_utilisation"].astype(float),
+        }
+    )
+    placement = pd.DataFrame(
+        {
+            "vm": [m.vm for m in c.placement],
+            "from_host": [m.from_host for m in c.placement],
+            "to_host": [m.to_host for m in c.placement],
+        }
+    )
     placement.insert(2, "cluster", placement["from_host"].map(host_cluster).fillna(NO_CLUSTER))
     vm_host = dict(zip(vms["name"], vms["host"], strict=True)) if vms is not None else {}
-    unplaced = pd.DataFrame({"vm": [u.vm for u in c.unplaced],
-                             "reason": pd.Series([u.reason for u in c.unplaced], dtype=object)})
+    unplaced = pd.DataFrame(
+        {"vm": [u.vm for u in c.unplaced], "reason": pd.Series([u.reason for u in c.unplaced], dtype=object)}
+    )
     unplaced.insert(1, "host", unplaced["vm"].map(vm_host))
     kept = set(unplaced["host"].dropna()) & set(c.hosts_freed)  # freed on paper, still running VMs
     freed = hosts[hosts["name"].isin(c.hosts_freed) & ~hosts["name"].isin(kept)]
-    freed = pd.DataFrame({
-        "host": freed["name"], "cluster": freed["cluster"].fillna(NO_CLUSTER), "n_cores": freed["n_cores"],
-        "memory_gib": freed["memory_gib"], "purchase_year": freed["purchase_year"], "n_vms_before": freed["n_vms"],
-    })
+    freed = pd.DataFrame(
+        {
+            "host": freed["name"],
+            "cluster": freed["cluster"].fillna(NO_CLUSTER),
+            "n_cores": freed["n_cores"],
+            "memory_gib": freed["memory_gib"],
+            "purchase_year": freed["purchase_year"],
+            "n_vms_before": freed["n_vms"],
+        }
+    )
     excluded = excluded_vms(plan, vms) if vms is not None else pd.DataFrame(columns=["vm", "host", "reason"])
-    return ConsolidationFrames(targets=targets, placement=placement, freed=freed, unplaced=unplaced,
-                               excluded=excluded, n_kept_by_unplaced=len(kept))
+    return ConsolidationFrames(
+        targets=targets,
+        placement=placement,
+        freed=freed,
+        unplaced=unplaced,
+        excluded=excluded,
+        n_kept_by_unplaced=len(kept),
+    )
 
 
 def options_frame(plan: PlanDocument) -> pd.DataFrame:
@@ -156,22 +204,27 @@ def scenario_summary(scenarios: Sequence[SavedPlan]) -> pd.DataFrame:
         doc = s.document
         c, r, option = doc.consolidation, doc.replacement, doc.target_option
         yearly = r.yearly if r else []
-        rows.append({
-            "scenario": s.name, "offer": c.offer, "updated_at": s.updated_at,
-            "n_hosts_before": c.n_hosts_before, "n_hosts_after": c.n_hosts_after,
-            "n_hosts_freed": len(c.hosts_freed),
-            "tca_eur_ttc": option.tca_eur_ttc if option else None,
-            "tco_eur": option.tco_eur if option else None,
-            "plan_n_hosts": yearly[-1].n_hosts_scenario if yearly else None,
-            "plan_last_year": yearly[-1].year if yearly else None,
-            "plan_investment_eur": r.investment_eur if r else None,
-            "total_savings_eur": r.totals.savings_eur if r else None,
-            "payback_year": r.payback_year if r else None,
-            "operational_kgco2e": sum(y.operational_kgco2e_scenario or 0.0 for y in yearly) if yearly else None,
-            "embodied_kgco2e": sum(y.embodied_kgco2e_purchased or 0.0 for y in yearly) if yearly else None,
-            "carbon_saved_kgco2e": sum(y.carbon_savings_kgco2e or 0.0 for y in yearly) if yearly else None,
-            "carbon_payback_year": r.carbon_payback_year if r else None,
-        })
+        rows.append(
+            {
+                "scenario": s.name,
+                "offer": c.offer,
+                "updated_at": s.updated_at,
+                "n_hosts_before": c.n_hosts_before,
+                "n_hosts_after": c.n_hosts_after,
+                "n_hosts_freed": len(c.hosts_freed),
+                "tca_eur_ttc": option.tca_eur_ttc if option else None,
+                "tco_eur": option.tco_eur if option else None,
+                "plan_n_hosts": yearly[-1].n_hosts_scenario if yearly else None,
+                "plan_last_year": yearly[-1].year if yearly else None,
+                "plan_investment_eur": r.investment_eur if r else None,
+                "total_savings_eur": r.totals.savings_eur if r else None,
+                "payback_year": r.payback_year if r else None,
+                "operational_kgco2e": sum(y.operational_kgco2e_scenario or 0.0 for y in yearly) if yearly else None,
+                "embodied_kgco2e": sum(y.embodied_kgco2e_purchased or 0.0 for y in yearly) if yearly else None,
+                "carbon_saved_kgco2e": sum(y.carbon_savings_kgco2e or 0.0 for y in yearly) if yearly else None,
+                "carbon_payback_year": r.carbon_payback_year if r else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -194,14 +247,18 @@ def cumulative_costs(scenarios: Sequence[SavedPlan]) -> pd.DataFrame:
         baselines.setdefault(key, []).append(s.name)
         series.setdefault(key, base)
         scen = np.cumsum([row.net_eur or 0.0 for row in r.budget_scenario]).tolist()
-        plans += [{"scenario": s.name, "year": row.year, "cumulative": v, "is_baseline": False}
-                  for row, v in zip(r.budget_scenario, scen, strict=True)]
+        plans += [
+            {"scenario": s.name, "year": row.year, "cumulative": v, "is_baseline": False}
+            for row, v in zip(r.budget_scenario, scen, strict=True)
+        ]
     rows: list[dict[str, Any]] = []
     for key, names in baselines.items():
         years = [y for y, _ in series[key]]
         cumulative = np.cumsum([v for _, v in series[key]]).tolist()
-        rows += [{"scenario": " · ".join(names), "year": y, "cumulative": v, "is_baseline": True}
-                 for y, v in zip(years, cumulative, strict=True)]
+        rows += [
+            {"scenario": " · ".join(names), "year": y, "cumulative": v, "is_baseline": True}
+            for y, v in zip(years, cumulative, strict=True)
+        ]
     return pd.DataFrame(rows + plans, columns=["scenario", "year", "cumulative", "is_baseline"])
 
 
@@ -270,7 +327,12 @@ def best_scenario(scenarios: Sequence[SavedPlan]) -> BestScenario | None:
     saving = float(r.yearly[-1].savings_eur or 0.0)
     baseline = r.budget_baseline[-1].net_eur if r.budget_baseline else None
     return BestScenario(
-        name=best.name, saving_eur_per_year=saving, saving_share=saving / baseline if baseline else None,
-        saving_eur_horizon=float(r.totals.savings_eur or 0.0), horizon_years=len(r.years),
-        year=int(r.yearly[-1].year), n_hosts_before=c.n_hosts_before, n_hosts_after=c.n_hosts_after,
+        name=best.name,
+        saving_eur_per_year=saving,
+        saving_share=saving / baseline if baseline else None,
+        saving_eur_horizon=float(r.totals.savings_eur or 0.0),
+        horizon_years=len(r.years),
+        year=int(r.yearly[-1].year),
+        n_hosts_before=c.n_hosts_before,
+        n_hosts_after=c.n_hosts_after,
     )

@@ -57,8 +57,9 @@ def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
 def current_cost(url: str, snapshot: SnapshotKey) -> CurrentCost:
     """Operating cost of the estate kept as it is, first budget year (parcimonie.planning.estate_cost)."""
     keep = estate_cost(estate_inputs(url, snapshot), PlanRequest(), today=today())
-    return CurrentCost(opex_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]),
-                       year=today().year + 1)  # planning's default start: next calendar year
+    return CurrentCost(
+        opex_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]), year=today().year + 1
+    )  # planning's default start: next calendar year
 
 
 def default_assumptions() -> dict[str, Any]:
@@ -96,8 +97,11 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     result = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
     hosts = load_hosts(url, snapshot, today())
     frames = plan_frames.consolidation_frames(
-        result, hosts=hosts, clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts),
-        vms=load_vms(url, snapshot))
+        result,
+        hosts=hosts,
+        clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts),
+        vms=load_vms(url, snapshot),
+    )
     summary = result.consolidation.model_copy(update={"placement": []})
     return ConsolidationView(plan=result.model_copy(update={"consolidation": summary}), frames=frames)
 

@@ -12,13 +12,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.finances": ("Finances", "Finance"),
     "nav.collection": ("Collecte", "Collection"),
     "sidebar.database": ("Base : {url}", "Database: {url}"),
-    "snapshot.caption": ("Données de la collecte n° {run} du {when}.",
-                         "Figures from collection run {run} of {when}."),
+    "snapshot.caption": ("Données de la collecte n° {run} du {when}.", "Figures from collection run {run} of {when}."),
     "spinner.tco": ("Calcul du coût du parc…", "Computing the estate's cost…"),
     "spinner.consolidation": ("Calcul de la consolidation…", "Computing the consolidation…"),
     "spinner.finance": ("Calcul du plan financier…", "Computing the financial plan…"),
-    "empty.title": ("L'inventaire est vide : aucune collecte n'a encore abouti.",
-                    "The inventory is empty: no collection has succeeded yet."),
+    "empty.title": (
+        "L'inventaire est vide : aucune collecte n'a encore abouti.",
+        "The inventory is empty: no collection has succeeded yet.",
+    ),
     "empty.body": (
         "Le tableau de bord lit la base `{url}`. Pour la remplir, lancez une collecte ou un import "
         "depuis un terminal, puis rechargez cette page :",
@@ -26,10 +27,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "a terminal, then reload this page:",
     ),
     "empty.demo": ("charge un parc de démonstration", "loads a demo estate"),
-    "empty.collect": ("liste les commandes de collecte (vSphere) et d'import (RVTools, CSV GLPI)",
-                      "lists the collection (vSphere) and import (RVTools, GLPI CSV) commands"),
-    "error.database": ("La base `{url}` est inaccessible ({kind}). Vérifiez PARCIMONIE_DATABASE_URL.",
-                       "The database `{url}` cannot be reached ({kind}). Check PARCIMONIE_DATABASE_URL."),
+    "empty.collect": (
+        "liste les commandes de collecte (vSphere) et d'import (RVTools, CSV GLPI)",
+        "lists the collection (vSphere) and import (RVTools, GLPI CSV) commands",
+    ),
+    "error.database": (
+        "La base `{url}` est inaccessible ({kind}). Vérifiez PARCIMONIE_DATABASE_URL.",
+        "The database `{url}` cannot be reached ({kind}). Check PARCIMONIE_DATABASE_URL.",
+    ),
     "unit.years": ("ans", "years"),
     # labels shared by charts and tables
     "label.cpu": ("CPU", "CPU"),
@@ -53,14 +58,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.hosts": ("Hôtes", "Hosts"),
     "kpi.hosts.help": ("{n_clusters} clusters sur {n_sites} sites", "{n_clusters} clusters on {n_sites} sites"),
     "kpi.vms": ("VM", "VMs"),
-    "kpi.vms.help": ("{n_on} allumées ; modèles exclus ({n_templates})",
-                     "{n_on} powered on; templates excluded ({n_templates})"),
+    "kpi.vms.help": (
+        "{n_on} allumées ; modèles exclus ({n_templates})",
+        "{n_on} powered on; templates excluded ({n_templates})",
+    ),
     "kpi.vms_per_host": ("VM par hôte", "VMs per host"),
-    "kpi.vms_per_host.help": ("Les sources citent « moins de 8 VM par serveur en moyenne ».",
-                              "The sources quote \"fewer than 8 VMs per server on average\"."),
+    "kpi.vms_per_host.help": (
+        "Les sources citent « moins de 8 VM par serveur en moyenne ».",
+        'The sources quote "fewer than 8 VMs per server on average".',
+    ),
     "kpi.age": ("Âge moyen des hôtes", "Average host age"),
-    "kpi.coverage": ("Calculé sur {n} hôtes sur {total} (date connue)",
-                     "Computed on {n} of {total} hosts (date known)"),
+    "kpi.coverage": (
+        "Calculé sur {n} hôtes sur {total} (date connue)",
+        "Computed on {n} of {total} hosts (date known)",
+    ),
     "kpi.out_of_warranty": ("Hôtes hors garantie", "Hosts out of warranty"),
     "kpi.cores": ("Cœurs physiques", "Physical cores"),
     "kpi.vcpus": ("vCPU alloués", "Allocated vCPUs"),
@@ -70,7 +81,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "P95 observé des hôtes rapporté à leur capacité (cœurs × MHz), sur les {n} hôtes dont "
         "l'utilisation est connue ({unknown} sans donnée, non comptés).",
         "Hosts' observed P95 over their capacity (cores × MHz), over the {n} hosts whose utilisation "
-        "is known ({unknown} without data, left out)."),
+        "is known ({unknown} without data, left out).",
+    ),
     "overview.cost": ("Coût et économies", "Cost and savings"),
     "kpi.opex_now": ("Coût de fonctionnement annuel {year}", "Yearly operating cost {year}"),
     "kpi.opex_now.help": (
@@ -88,32 +100,36 @@ STRINGS: dict[str, tuple[str, str]] = {
         "replacement cover {n_planned} hosts.",
     ),
     "kpi.energy_now": ("Énergie annuelle (PUE inclus)", "Yearly energy (PUE included)"),
-    "kpi.energy_now.help": ("Modèle linéaire P(u) = P_repos + (P_max − P_repos)·u.",
-                            "Linear model P(u) = P_idle + (P_max − P_idle)·u."),
+    "kpi.energy_now.help": (
+        "Modèle linéaire P(u) = P_repos + (P_max − P_repos)·u.",
+        "Linear model P(u) = P_idle + (P_max − P_idle)·u.",
+    ),
     "kpi.best_saving": ("Meilleur scénario : économie en {year}", "Best scenario: saving in {year}"),
     "kpi.best_saving.none": ("Meilleur scénario : économie", "Best scenario: saving"),
     "kpi.best_saving.help": (
         "Scénario « {name} » : économie de la dernière année de son plan ({year}) par rapport au parc "
         "actuel, TTC ; écart en % du budget du parc actuel cette année-là. Seuls les scénarios "
         "calculés avec les hypothèses par défaut du jour sont comparés.",
-        "Scenario \"{name}\": saving in the last year of its plan ({year}) against the current "
+        'Scenario "{name}": saving in the last year of its plan ({year}) against the current '
         "estate, VAT included; the share is of the current estate's budget that year. Only scenarios "
-        "computed with today's default assumptions are compared."),
+        "computed with today's default assumptions are compared.",
+    ),
     "overview.other_assumptions": (
         "Non comparés (autres hypothèses que celles par défaut) : {details}.",
-        "Not compared (assumptions other than the defaults): {details}."),
+        "Not compared (assumptions other than the defaults): {details}.",
+    ),
     "overview.no_scenario": (
         "Aucun scénario enregistré : construisez-en un dans la page Consolidation.",
         "No saved scenario: build one on the Consolidation page.",
     ),
     "overview.best": (
-        "Meilleur scénario : « {name} » — {hosts_before} → {hosts_after} hôtes, {total} économisés "
-        "sur {horizon} ans.",
-        "Best scenario: \"{name}\" — {hosts_before} → {hosts_after} hosts, {total} saved over "
-        "{horizon} years.",
+        "Meilleur scénario : « {name} » — {hosts_before} → {hosts_after} hôtes, {total} économisés sur {horizon} ans.",
+        'Best scenario: "{name}" — {hosts_before} → {hosts_after} hosts, {total} saved over {horizon} years.',
     ),
-    "chart.utilisation.title": ("Répartition de l'utilisation des hôtes (P95)",
-                                "Distribution of host utilisation (P95)"),
+    "chart.utilisation.title": (
+        "Répartition de l'utilisation des hôtes (P95)",
+        "Distribution of host utilisation (P95)",
+    ),
     "chart.utilisation.x": ("Utilisation (%)", "Utilisation (%)"),
     "overview.utilisation_note": (
         "Un hôte à 10 % de CPU porte une charge que quelques serveurs récents absorbent : "
@@ -138,13 +154,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} hôtes sans utilisation affichée : inconnue (ni P95 de l'hôte ni de ses VM), jamais comptée "
         "à 0 % et laissée hors des médianes, histogrammes et moyennes par cluster.",
         "{n} hosts show no utilisation: unknown (no P95 for the host or its VMs), never counted as 0 % "
-        "and left out of medians, histograms and per-cluster figures."),
+        "and left out of medians, histograms and per-cluster figures.",
+    ),
     "inventory.tab.ages": ("Âges et garanties", "Ages and warranties"),
     "inventory.tab.clusters": ("Clusters", "Clusters"),
     "inventory.hosts.caption": ("{n} hôtes affichés sur {total}.", "{n} hosts shown of {total}."),
     "inventory.vms.caption": ("{n} VM affichées sur {total}.", "{n} VMs shown of {total}."),
-    "inventory.warranty.caption": ("{n} hôtes sur {total} sont hors garantie.",
-                                   "{n} of {total} hosts are out of warranty."),
+    "inventory.warranty.caption": (
+        "{n} hôtes sur {total} sont hors garantie.",
+        "{n} of {total} hosts are out of warranty.",
+    ),
     "chart.pyramid.title": ("Pyramide des âges des hôtes", "Host age pyramid"),
     "chart.pyramid.y": ("Âge (années)", "Age (years)"),
     "chart.warranty.title": ("Fins de garantie par année", "Warranty ends per year"),
@@ -181,14 +200,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "collection.last_ok": ("Dernière collecte réussie : {when}", "Last successful run: {when}"),
     "collection.schedule": ("Planification", "Schedule"),
     "collection.no_schedule": (
-        "Aucune collecte planifiée. Les collectes se lancent à la demande depuis un terminal "
-        "(`parcimonie --help`).",
+        "Aucune collecte planifiée. Les collectes se lancent à la demande depuis un terminal (`parcimonie --help`).",
         "No scheduled collection. Collections run on demand from a terminal (`parcimonie --help`).",
     ),
-    "collection.schedule_error": ("La planification n'a pas pu être lue ({kind}).",
-                                  "The schedule could not be read ({kind})."),
-    "collection.next_run": ("**{name}** : prochaine exécution le {when}",
-                            "**{name}**: next run on {when}"),
+    "collection.schedule_error": (
+        "La planification n'a pas pu être lue ({kind}).",
+        "The schedule could not be read ({kind}).",
+    ),
+    "collection.next_run": ("**{name}** : prochaine exécution le {when}", "**{name}**: next run on {when}"),
     "collection.history": ("Historique des collectes", "Run history"),
     "col.run": ("N°", "Run"),
     "col.source": ("Source", "Source"),
@@ -205,26 +224,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.target.new": ("Nouveaux serveurs (offres)", "New servers (offers)"),
     "consolidation.target.existing": ("Hôtes existants (resserrer)", "Existing hosts (repack)"),
     "consolidation.offers": ("Offres en concurrence", "Competing offers"),
-    "consolidation.offers.help": ("Chaque offre est évaluée seule ; la moins chère en TCO l'emporte. "
-                                  "Chaque offre ajoutée allonge le calcul.",
-                                  "Each offer is evaluated alone; the lowest TCO wins. "
-                                  "Each added offer lengthens the computation."),
+    "consolidation.offers.help": (
+        "Chaque offre est évaluée seule ; la moins chère en TCO l'emporte. Chaque offre ajoutée allonge le calcul.",
+        "Each offer is evaluated alone; the lowest TCO wins. Each added offer lengthens the computation.",
+    ),
     "consolidation.compare_all": ("Comparer toutes les offres", "Compare every offer"),
-    "consolidation.compare_all.help": ("Met toutes les offres du catalogue en concurrence (plus long).",
-                                       "Lets every catalogue offer compete (slower)."),
-    "consolidation.excluded": ("{n} VM écartées par la politique : {parts} (onglet des VM non placées ou "
-                               "exclues).",
-                               "{n} VMs left out by the policy: {parts} (unplaced or excluded VMs tab)."),
+    "consolidation.compare_all.help": (
+        "Met toutes les offres du catalogue en concurrence (plus long).",
+        "Lets every catalogue offer compete (slower).",
+    ),
+    "consolidation.excluded": (
+        "{n} VM écartées par la politique : {parts} (onglet des VM non placées ou exclues).",
+        "{n} VMs left out by the policy: {parts} (unplaced or excluded VMs tab).",
+    ),
     "consolidation.excluded.templates": ("{n} modèles de VM", "{n} VM templates"),
     "consolidation.excluded.powered_off": ("{n} VM éteintes", "{n} powered-off VMs"),
     "consolidation.freed_kept": (
         "{n} hôtes vidés sur le papier gardent des VM non placées : ils ne sont pas comptés comme libérés.",
-        "{n} hosts emptied on paper keep unplaced VMs: they are not counted as freed."),
+        "{n} hosts emptied on paper keep unplaced VMs: they are not counted as freed.",
+    ),
     "consolidation.save.help": (
         "Le scénario enregistre le plan complet (consolidation, options, plan de renouvellement), "
         "comme `parcimonie plan --scenario NOM`.",
         "The scenario holds the full plan (consolidation, options, replacement plan), "
-        "as `parcimonie plan --scenario NAME` saves it."),
+        "as `parcimonie plan --scenario NAME` saves it.",
+    ),
     "consolidation.save.replace": ("Remplacer un scénario du même nom", "Replace a scenario of the same name"),
     "spinner.plan": ("Calcul du plan complet…", "Computing the full plan…"),
     "finances.source": ("Plan affiché", "Plan shown"),
@@ -233,25 +257,29 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Plan « {name} » calculé à {price} €/kWh TTC, plafond {ceiling}, réserve HA {ha}, {scope}, "
         "offres : {offers}, plafond d'investissement annuel : {cap}. Ses paramètres sont affichés, "
         "non modifiables.",
-        "Plan \"{name}\" computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}, "
-        "{scope}, offers: {offers}, yearly investment cap: {cap}. Its parameters are shown, read-only."),
+        'Plan "{name}" computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}, '
+        "{scope}, offers: {offers}, yearly investment cap: {cap}. Its parameters are shown, read-only.",
+    ),
     "finances.all_offers": ("toutes", "all"),
     "finances.partial": (
         "Plan partiel : {n} VM ne tiennent sur aucun hôte cible ; les coûts ne les portent pas. "
         "Voir la page Consolidation.",
-        "Partial plan: {n} VMs fit on no target host; the costs do not carry them. See the "
-        "Consolidation page."),
+        "Partial plan: {n} VMs fit on no target host; the costs do not carry them. See the Consolidation page.",
+    ),
     "finances.no_replacement": (
         "Ce plan resserre le parc sur ses hôtes existants : il n'a pas de plan de renouvellement.",
-        "This plan repacks the estate onto its existing hosts: it has no replacement plan."),
+        "This plan repacks the estate onto its existing hosts: it has no replacement plan.",
+    ),
     "finances.replacement": (
         "Plan de renouvellement {first}–{last} : {n_old} hôtes remplacés par {n_new} × {offer}.",
-        "Replacement plan {first}–{last}: {n_old} hosts replaced by {n_new} × {offer}."),
+        "Replacement plan {first}–{last}: {n_old} hosts replaced by {n_new} × {offer}.",
+    ),
     "finances.plan": ("Plan de renouvellement ({offer})", "Replacement plan ({offer})"),
     "finances.carbon_payback": ("Retour carbone (année)", "Carbon payback (year)"),
     "finances.sensitivity_note": (
         "Seule l'énergie dépend du prix (kWh × prix) : le placement des VM n'en dépend pas.",
-        "Only energy depends on the price (kWh × price): the VM placement does not."),
+        "Only energy depends on the price (kWh × price): the VM placement does not.",
+    ),
     "col.hosts_freed": ("Hôtes libérés", "Hosts freed"),
     "col.updated_at": ("Mis à jour le", "Updated"),
     "scenarios.summary_note": (
@@ -259,36 +287,46 @@ STRINGS: dict[str, tuple[str, str]] = {
         "achetée d'un coup. Hôtes en fin de plan, investissement, économie et retour : son plan de "
         "renouvellement année par année, tel qu'enregistré. Un resserrement sur les hôtes existants "
         "n'est pas chiffré.",
-        "\"Buy all now\" (hosts after, TCA, TCO): the one-shot consolidation, the scenario's offer "
+        '"Buy all now" (hosts after, TCA, TCO): the one-shot consolidation, the scenario\'s offer '
         "bought at once. Hosts at the plan's end, investment, saving and payback: its year-by-year "
-        "replacement plan as saved. Repacking onto existing hosts is not costed."),
-    "scenarios.no_replacement": ("Aucun des scénarios choisis n'a de plan de renouvellement à comparer.",
-                                 "None of the chosen scenarios has a replacement plan to compare."),
+        "replacement plan as saved. Repacking onto existing hosts is not costed.",
+    ),
+    "scenarios.no_replacement": (
+        "Aucun des scénarios choisis n'a de plan de renouvellement à comparer.",
+        "None of the chosen scenarios has a replacement plan to compare.",
+    ),
     "consolidation.ceiling": ("Plafond d'utilisation (%)", "Utilisation ceiling (%)"),
     "consolidation.ceiling.help": (
         "Part de la capacité (CPU et mémoire) qu'un hôte peut porter après consolidation.",
         "Share of a host's capacity (CPU and memory) it may carry after consolidation.",
     ),
-    "consolidation.preset": ("Préréglage prudent des sources : {value}",
-                             "Sources' cautious preset: {value}"),
+    "consolidation.preset": ("Préréglage prudent des sources : {value}", "Sources' cautious preset: {value}"),
     "consolidation.preset.help": (
         "« Les serveurs x86 deviennent instables au-delà de 40 % de leur capacité » (presse 2015–2018) : "
         "une précaution proposée, pas une loi.",
-        "\"x86 servers become unstable above 40 % of their capacity\" (French press 2015–2018): "
+        '"x86 servers become unstable above 40 % of their capacity" (French press 2015–2018): '
         "a precaution on offer, not a law.",
     ),
     "consolidation.ha": ("Réserve HA (hôtes par groupe)", "HA reserve (hosts per group)"),
-    "consolidation.ha.help": ("Hôtes gardés vides pour absorber une panne (N+1 par défaut).",
-                              "Hosts kept empty to absorb a failure (N+1 by default)."),
+    "consolidation.ha.help": (
+        "Hôtes gardés vides pour absorber une panne (N+1 par défaut).",
+        "Hosts kept empty to absorb a failure (N+1 by default).",
+    ),
     "consolidation.scope": ("Périmètre", "Scope"),
     "consolidation.scope.cluster": ("Par cluster", "Per cluster"),
     "consolidation.scope.estate": ("Parc entier", "Whole estate"),
-    "consolidation.memory_p95": ("Mémoire observée (P95) plutôt qu'allouée",
-                                 "Observed memory (P95) rather than allocated"),
-    "consolidation.memory_p95.help": ("Moins prudent : la mémoire allouée est le choix par défaut.",
-                                      "Less cautious: allocated memory is the default."),
-    "consolidation.no_offer": ("Choisissez au moins une offre, ou resserrez sur les hôtes existants.",
-                               "Choose at least one offer, or repack onto the existing hosts."),
+    "consolidation.memory_p95": (
+        "Mémoire observée (P95) plutôt qu'allouée",
+        "Observed memory (P95) rather than allocated",
+    ),
+    "consolidation.memory_p95.help": (
+        "Moins prudent : la mémoire allouée est le choix par défaut.",
+        "Less cautious: allocated memory is the default.",
+    ),
+    "consolidation.no_offer": (
+        "Choisissez au moins une offre, ou resserrez sur les hôtes existants.",
+        "Choose at least one offer, or repack onto the existing hosts.",
+    ),
     "consolidation.bad_parameters": ("Paramètres refusés : {message}", "Parameters refused: {message}"),
     "consolidation.hosts_before": ("Hôtes avant", "Hosts before"),
     "consolidation.hosts_after": ("Hôtes après", "Hosts after"),
@@ -299,10 +337,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No solution exists with fewer hosts (HA reserve included).",
     ),
     "consolidation.gap": ("Écart à la borne", "Gap to the bound"),
-    "consolidation.gap.help": ("Hôtes de plus que la borne ({share}).",
-                               "Hosts above the bound ({share})."),
-    "consolidation.gap.help.none": ("Hôtes de plus que la borne (pas de borne calculée).",
-                                    "Hosts above the bound (no bound computed)."),
+    "consolidation.gap.help": ("Hôtes de plus que la borne ({share}).", "Hosts above the bound ({share})."),
+    "consolidation.gap.help.none": (
+        "Hôtes de plus que la borne (pas de borne calculée).",
+        "Hosts above the bound (no bound computed).",
+    ),
     "consolidation.vms_per_host": ("VM par hôte", "VMs per host"),
     "consolidation.offer_chosen": (
         "Offre retenue : **{offer}**, la moins chère en TCO des {n} offres comparées — TCO {tco} TTC "
@@ -316,16 +355,26 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Offer studied: **{offer}** — TCO {tco} incl. VAT over {horizon} years (alone: compare the "
         "offers to choose one).",
     ),
-    "consolidation.repack": ("Resserrement sur les hôtes existants : {n} hôtes libérés.",
-                             "Repacking onto the existing hosts: {n} hosts freed."),
-    "consolidation.partial": ("{n} VM ne tiennent sur aucun hôte cible : voir l'onglet des VM non placées.",
-                              "{n} VMs fit on no target host: see the unplaced VMs tab."),
-    "consolidation.optimal": ("Solution optimale : le nombre d'hôtes atteint la borne inférieure.",
-                              "Optimal: the number of hosts reaches the lower bound."),
-    "consolidation.feasible": ("Solution réalisable, à {gap} hôte(s) de la borne inférieure.",
-                               "Feasible solution, {gap} host(s) above the lower bound."),
-    "chart.after.title": ("Utilisation de chaque hôte après consolidation",
-                          "Utilisation of each host after consolidation"),
+    "consolidation.repack": (
+        "Resserrement sur les hôtes existants : {n} hôtes libérés.",
+        "Repacking onto the existing hosts: {n} hosts freed.",
+    ),
+    "consolidation.partial": (
+        "{n} VM ne tiennent sur aucun hôte cible : voir l'onglet des VM non placées.",
+        "{n} VMs fit on no target host: see the unplaced VMs tab.",
+    ),
+    "consolidation.optimal": (
+        "Solution optimale : le nombre d'hôtes atteint la borne inférieure.",
+        "Optimal: the number of hosts reaches the lower bound.",
+    ),
+    "consolidation.feasible": (
+        "Solution réalisable, à {gap} hôte(s) de la borne inférieure.",
+        "Feasible solution, {gap} host(s) above the lower bound.",
+    ),
+    "chart.after.title": (
+        "Utilisation de chaque hôte après consolidation",
+        "Utilisation of each host after consolidation",
+    ),
     "consolidation.tab.after": ("Hôtes après ({n})", "Hosts after ({n})"),
     "consolidation.tab.placement": ("Placement ({n} VM)", "Placement ({n} VMs)"),
     "consolidation.tab.freed": ("Hôtes libérés ({n})", "Hosts freed ({n})"),
@@ -341,20 +390,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "consolidation.page": ("Page (sur {n})", "Page (of {n})"),
     "consolidation.page.caption": (
         "VM {first} à {last} sur {n} ; filtrez par hôte cible ou cherchez pour réduire la liste.",
-        "VMs {first} to {last} of {n}; filter by target host or search to narrow the list."),
+        "VMs {first} to {last} of {n}; filter by target host or search to narrow the list.",
+    ),
     "consolidation.page.none": ("Aucune VM ne correspond.", "No VM matches."),
-    "consolidation.save.empty": ("Enregistrement refusé : le scénario doit avoir un nom.",
-                                 "Not saved: the scenario needs a name."),
+    "consolidation.save.empty": (
+        "Enregistrement refusé : le scénario doit avoir un nom.",
+        "Not saved: the scenario needs a name.",
+    ),
     "consolidation.save.exists": (
         "Enregistrement refusé : un scénario « {name} » existe déjà (cochez « Remplacer un scénario du même nom »).",
-        "Not saved: a scenario named \"{name}\" already exists (tick \"Replace a scenario of the same name\")."),
-    "consolidation.echo": ("Méthode : {solver}. {n_vms} VM placées sur {n_hosts} hôtes ; borne inférieure "
-                           "{bound}, écart {gap}.",
-                           "Method: {solver}. {n_vms} VMs placed on {n_hosts} hosts; lower bound {bound}, "
-                           "gap {gap}."),
+        'Not saved: a scenario named "{name}" already exists (tick "Replace a scenario of the same name").',
+    ),
+    "consolidation.echo": (
+        "Méthode : {solver}. {n_vms} VM placées sur {n_hosts} hôtes ; borne inférieure {bound}, écart {gap}.",
+        "Method: {solver}. {n_vms} VMs placed on {n_hosts} hosts; lower bound {bound}, gap {gap}.",
+    ),
     "consolidation.save": ("Enregistrer comme scénario", "Save as a scenario"),
     "consolidation.save.name": ("Nom du scénario", "Scenario name"),
-    "consolidation.saved": ("Scénario « {name} » enregistré.", "Scenario \"{name}\" saved."),
+    "consolidation.saved": ("Scénario « {name} » enregistré.", 'Scenario "{name}" saved.'),
     "consolidation.save.error": ("Enregistrement refusé : {message}", "Not saved: {message}"),
     "col.offer": ("Offre", "Offer"),
     "col.tco_horizon": ("TCO sur l'horizon (TTC)", "TCO over the horizon (incl. VAT)"),
@@ -372,17 +425,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Le prix de l'électricité, le plafond, la réserve HA et le périmètre sont des hypothèses du "
         "plan : toutes les offres et le plan de renouvellement sont recalculés une fois, à la demande.",
         "The electricity price, ceiling, HA reserve and scope are assumptions of the plan: every "
-        "offer and the replacement plan are recomputed once, on demand."),
+        "offer and the replacement plan are recomputed once, on demand.",
+    ),
     "finances.applied": (
         "Plan calculé à {price} €/kWh TTC, plafond {ceiling}, réserve HA {ha}. Modifiez les "
         "paramètres puis « Recalculer le plan » ; la courbe de sensibilité ne recalcule rien.",
         "Plan computed at {price} €/kWh incl. VAT, ceiling {ceiling}, HA reserve {ha}. Change the "
-        "parameters then \"Recompute the plan\"; the sensitivity chart recomputes nothing."),
-    "finances.price.help": ("En centimes : 20 c€/kWh TTC (0,20 €) par défaut ; à ajuster selon votre contrat.",
-                            "In cents: 20 c€/kWh incl. VAT (€0.20) by default; adjust to your contract."),
+        'parameters then "Recompute the plan"; the sensitivity chart recomputes nothing.',
+    ),
+    "finances.price.help": (
+        "En centimes : 20 c€/kWh TTC (0,20 €) par défaut ; à ajuster selon votre contrat.",
+        "In cents: 20 c€/kWh incl. VAT (€0.20) by default; adjust to your contract.",
+    ),
     "finances.keep": ("Garder le parc actuel", "Keep the current estate"),
-    "finances.tco_vs_tca": ("TCO et TCA par option sur {horizon} ans",
-                            "TCO and TCA per option over {horizon} years"),
+    "finances.tco_vs_tca": ("TCO et TCA par option sur {horizon} ans", "TCO and TCA per option over {horizon} years"),
     "finances.tco_note": (
         "Le TCA (achat et installation) se confond trop souvent avec le TCO ; seul ce dernier compte : "
         "il ajoute l'énergie (PUE inclus), la maintenance hors garantie, les licences, le personnel et la "
@@ -390,8 +446,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "TCA (purchase and installation) is too often confused with TCO; only the latter matters: it adds "
         "energy (PUE included), out-of-warranty support, licences, staff and rack space. Amounts incl. VAT.",
     ),
-    "finances.budget": ("Budget annuel : investissement et fonctionnement",
-                        "Yearly budget: investment and operating"),
+    "finances.budget": ("Budget annuel : investissement et fonctionnement", "Yearly budget: investment and operating"),
     "finances.budget_note": (
         "Investissement l'année de l'achat : matériel (compte 2183) et licences perpétuelles Windows "
         "Datacenter (2051) ; FCTVA perçu en recette selon le régime. Fonctionnement : énergie (60612), "
@@ -400,17 +455,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "licences (2051); FCTVA received per regime. Operating: energy (60612), maintenance (6156), "
         "yearly licences, staff, rack. Incl. VAT.",
     ),
-    "finances.sensitivity_missing": ("Scénario enregistré par une version précédente : recalculez-le pour voir la "
-                                     "sensibilité au prix de l'énergie.",
-                                     "Scenario saved by an earlier version: recompute it to see the sensitivity to "
-                                     "the energy price."),
+    "finances.sensitivity_missing": (
+        "Scénario enregistré par une version précédente : recalculez-le pour voir la sensibilité au prix de l'énergie.",
+        "Scenario saved by an earlier version: recompute it to see the sensitivity to the energy price.",
+    ),
     "finances.sensitivity": ("Sensibilité au prix de l'énergie", "Sensitivity to the energy price"),
-    "chart.sensitivity.title": ("TCO sur l'horizon selon le prix de l'électricité",
-                                "TCO over the horizon by electricity price"),
+    "chart.sensitivity.title": (
+        "TCO sur l'horizon selon le prix de l'électricité",
+        "TCO over the horizon by electricity price",
+    ),
     "chart.tco.title": ("Composition du TCO par option", "TCO breakdown per option"),
     "chart.eur": ("€ TTC", "€ incl. VAT"),
-    "finances.download": ("Télécharger le classeur budgétaire (Excel)",
-                          "Download the budget workbook (Excel)"),
+    "finances.download": ("Télécharger le classeur budgétaire (Excel)", "Download the budget workbook (Excel)"),
     "col.option": ("Option", "Option"),
     "col.tca": ("TCA (TTC)", "TCA (incl. VAT)"),
     "col.opex": ("Fonctionnement", "Operating"),
@@ -434,21 +490,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "line.rack": ("Baie", "Rack space"),
     "line.fonctionnement": ("Total fonctionnement", "Operating total"),
     "line.net": ("Dépense nette", "Net spending"),
-    "consolidation.save.default": ("{offer} — plafond {ceiling} %, HA {ha}",
-                                   "{offer} — ceiling {ceiling}%, HA {ha}"),
+    "consolidation.save.default": ("{offer} — plafond {ceiling} %, HA {ha}", "{offer} — ceiling {ceiling}%, HA {ha}"),
     # scenarios
     "scenarios.title": ("Scénarios", "Scenarios"),
-    "scenarios.none": ("Aucun scénario enregistré. Construisez une proposition dans la page "
-                       "Consolidation et enregistrez-la.",
-                       "No saved scenario. Build a proposal on the Consolidation page and save it."),
+    "scenarios.none": (
+        "Aucun scénario enregistré. Construisez une proposition dans la page Consolidation et enregistrez-la.",
+        "No saved scenario. Build a proposal on the Consolidation page and save it.",
+    ),
     "scenarios.pick": ("Scénarios à comparer", "Scenarios to compare"),
     "scenarios.baseline": ("Parc actuel (référence)", "Current estate (baseline)"),
-    "scenarios.baseline_of": ("Parc actuel, hypothèses de « {names} »", "Current estate, assumptions of \"{names}\""),
+    "scenarios.baseline_of": ("Parc actuel, hypothèses de « {names} »", 'Current estate, assumptions of "{names}"'),
     "scenarios.baselines_note": (
         "Les scénarios choisis n'ont pas tous les mêmes hypothèses : chaque référence « parc actuel » "
         "(en pointillés) porte le nom des scénarios calculés avec elle.",
-        "The chosen scenarios do not all share the same assumptions: each \"current estate\" baseline "
-        "(dashed) is named after the scenarios computed with it."),
+        'The chosen scenarios do not all share the same assumptions: each "current estate" baseline '
+        "(dashed) is named after the scenarios computed with it.",
+    ),
     "scenarios.cumulative": ("Coût cumulé sur l'horizon (TTC)", "Cumulative cost over the horizon (incl. VAT)"),
     "scenarios.split": ("Économies par poste sur l'horizon", "Savings by line over the horizon"),
     "scenarios.summary": ("Synthèse", "Summary"),
@@ -466,9 +523,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.carbon_payback": ("Retour carbone (année)", "Carbon payback year"),
     "col.year": ("Année", "Year"),
     "col.created_at": ("Créé le", "Created"),
-    "finances.prepare": ("Préparer le classeur (plan de renouvellement compris)",
-                         "Prepare the workbook (replacement plan included)"),
-    "finances.prepare.help": ("Calcule le plan complet de la couche de planification, puis propose "
-                              "le fichier .xlsx.",
-                              "Runs the planning layer's full plan, then offers the .xlsx file."),
+    "finances.prepare": (
+        "Préparer le classeur (plan de renouvellement compris)",
+        "Prepare the workbook (replacement plan included)",
+    ),
+    "finances.prepare.help": (
+        "Calcule le plan complet de la couche de planification, puis propose le fichier .xlsx.",
+        "Runs the planning layer's full plan, then offers the .xlsx file.",
+    ),
 }

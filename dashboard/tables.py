@@ -38,7 +38,7 @@ def filter_frame(
     return frame[mask]
 
 
-def number_column(label: str, *, decimals: int = 0) -> object:
+def number_column(label: str, *, decimals: int = 0) -> Any:
     """A sortable number column in the reader's locale (``1 234,5`` in a French browser).
 
     Streamlit's ``localized`` format follows the browser's languages; printf formats always print
@@ -49,10 +49,12 @@ def number_column(label: str, *, decimals: int = 0) -> object:
 
 def as_text(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> pd.DataFrame:
     """``frame`` with the ``formats`` columns turned into text in the current language (None → "—")."""
-    return frame.assign(**{
-        column: frame[column].map(lambda v, f=f: f(None if v is None or (isinstance(v, float) and v != v) else v))
-        for column, f in formats.items()
-    })
+    return frame.assign(
+        **{
+            column: frame[column].map(lambda v, f=f: f(None if v is None or (isinstance(v, float) and v != v) else v))
+            for column, f in formats.items()
+        }
+    )
 
 
 def percent_format() -> str:
@@ -65,58 +67,75 @@ def date_format() -> str:
     return "DD/MM/YYYY" if current_language() == "fr" else "YYYY-MM-DD"
 
 
-def host_table(hosts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+def host_table(hosts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The hosts table as displayed, and its column configuration."""
-    view = pd.DataFrame({
-        "name": hosts["name"], "cluster": hosts["cluster"].fillna(NO_CLUSTER), "site": hosts["site"],
-        "model": (hosts["vendor"].fillna("") + " " + hosts["model"].fillna("")).str.strip(),
-        "n_cores": hosts["n_cores"], "memory_gib": hosts["memory_gib"].round(0),
-        "n_vms": hosts["n_vms"], "cpu": (hosts["cpu_utilisation"] * 100).round(1),
-        "memory": (hosts["memory_utilisation"] * 100).round(1),
-        "purchase_date": pd.to_datetime(hosts["purchase_date"]),
-        "age": hosts["age_years"].round(1), "warranty_end": pd.to_datetime(hosts["warranty_end"]),
-        "status": hosts["status"].map(lambda s: t(f"status.{s}")),
-        "power": hosts["power_state"].map(lambda s: t(f"power.{s}")),
-    })
+    view = pd.DataFrame(
+        {
+            "name": hosts["name"],
+            "cluster": hosts["cluster"].fillna(NO_CLUSTER),
+            "site": hosts["site"],
+            "model": (hosts["vendor"].fillna("") + " " + hosts["model"].fillna("")).str.strip(),
+            "n_cores": hosts["n_cores"],
+            "memory_gib": hosts["memory_gib"].round(0),
+            "n_vms": hosts["n_vms"],
+            "cpu": (hosts["cpu_utilisation"] * 100).round(1),
+            "memory": (hosts["memory_utilisation"] * 100).round(1),
+            "purchase_date": pd.to_datetime(hosts["purchase_date"]),
+            "age": hosts["age_years"].round(1),
+            "warranty_end": pd.to_datetime(hosts["warranty_end"]),
+            "status": hosts["status"].map(lambda s: t(f"status.{s}")),
+            "power": hosts["power_state"].map(lambda s: t(f"power.{s}")),
+        }
+    )
     col = st.column_config
     config: dict[str, object] = {
-        "name": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
-        "site": col.TextColumn(t("col.site")), "model": col.TextColumn(t("col.model")),
+        "name": col.TextColumn(t("col.host")),
+        "cluster": col.TextColumn(t("col.cluster")),
+        "site": col.TextColumn(t("col.site")),
+        "model": col.TextColumn(t("col.model")),
         "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
         "memory_gib": number_column(t("col.memory_gib")),
         "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
         "cpu": col.ProgressColumn(t("col.cpu_p95"), format=percent_format(), min_value=0, max_value=100),
-        "memory": col.ProgressColumn(t("col.memory_p95"), format=percent_format(), min_value=0,
-                                     max_value=100),
+        "memory": col.ProgressColumn(t("col.memory_p95"), format=percent_format(), min_value=0, max_value=100),
         "purchase_date": col.DateColumn(t("col.purchase_date"), format=date_format()),
         "age": number_column(t("col.age"), decimals=1),
         "warranty_end": col.DateColumn(t("col.warranty_end"), format=date_format()),
-        "status": col.TextColumn(t("col.status")), "power": col.TextColumn(t("col.power")),
+        "status": col.TextColumn(t("col.status")),
+        "power": col.TextColumn(t("col.power")),
     }
     return view, config
 
 
-def vm_table(vms: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+def vm_table(vms: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The VMs table as displayed, and its column configuration."""
-    view = pd.DataFrame({
-        "name": vms["name"], "host": vms["host"], "cluster": vms["cluster"].fillna(NO_CLUSTER),
-        "n_vcpus": vms["n_vcpus"], "memory_gib": vms["memory_gib"].round(1),
-        "cpu_p95_mhz": vms["cpu_p95_mhz"].astype(float).round(0),
-        "memory_p95_gib": vms["memory_p95_gib"].round(1),
-        "storage_gib": vms["storage_gib"].astype(float).round(0),
-        "guest_os": vms["guest_os"], "power": vms["power_state"].map(lambda s: t(f"power.{s}")),
-        "template": vms["is_template"],
-    })
+    view = pd.DataFrame(
+        {
+            "name": vms["name"],
+            "host": vms["host"],
+            "cluster": vms["cluster"].fillna(NO_CLUSTER),
+            "n_vcpus": vms["n_vcpus"],
+            "memory_gib": vms["memory_gib"].round(1),
+            "cpu_p95_mhz": vms["cpu_p95_mhz"].astype(float).round(0),
+            "memory_p95_gib": vms["memory_p95_gib"].round(1),
+            "storage_gib": vms["storage_gib"].astype(float).round(0),
+            "guest_os": vms["guest_os"],
+            "power": vms["power_state"].map(lambda s: t(f"power.{s}")),
+            "template": vms["is_template"],
+        }
+    )
     col = st.column_config
     config: dict[str, object] = {
-        "name": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
+        "name": col.TextColumn(t("col.vm")),
+        "host": col.TextColumn(t("col.host")),
         "cluster": col.TextColumn(t("col.cluster")),
         "n_vcpus": col.NumberColumn(t("col.vcpus"), format="%d"),
         "memory_gib": number_column(t("col.memory_gib"), decimals=1),
         "cpu_p95_mhz": number_column(t("col.cpu_p95_mhz")),
         "memory_p95_gib": number_column(t("col.memory_p95_gib"), decimals=1),
         "storage_gib": number_column(t("col.storage_gib")),
-        "guest_os": col.TextColumn(t("col.guest_os")), "power": col.TextColumn(t("col.power")),
+        "guest_os": col.TextColumn(t("col.guest_os")),
+        "power": col.TextColumn(t("col.power")),
         "template": col.CheckboxColumn(t("col.template")),
     }
     return view, config

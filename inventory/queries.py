@@ -118,8 +118,15 @@ def _vm_load_per_host(session: Session) -> "pd.DataFrame":
         .group_by(col(VirtualMachine.host_id))
     ).all()
     frame = pd.DataFrame(rows, columns=["id", "n_vms", "vm_cpu_p95_mhz", "vm_memory_p95_mib", "n_vcpus"])
-    return frame.astype({"id": "int64", "n_vms": "float64", "vm_cpu_p95_mhz": "float64",
-                         "vm_memory_p95_mib": "float64", "n_vcpus": "float64"})
+    return frame.astype(
+        {
+            "id": "int64",
+            "n_vms": "float64",
+            "vm_cpu_p95_mhz": "float64",
+            "vm_memory_p95_mib": "float64",
+            "n_vcpus": "float64",
+        }
+    )
 
 
 def host_frame(session: Session, *, today: date) -> "pd.DataFrame":

@@ -66,12 +66,8 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
     n_on = sum(n for tpl, state, n, _, _ in vm_rows if not tpl and state == PowerState.ON)
     vcpus = int(sum(v for tpl, _, _, v, _ in vm_rows if not tpl))
     vm_mem = float(sum(m for tpl, _, _, _, m in vm_rows if not tpl))
-    n_sites = session.scalar(
-        select(func.count()).select_from(Site).where(col(Site.missing_since).is_(None))
-    )
-    n_clusters = session.scalar(
-        select(func.count()).select_from(Cluster).where(col(Cluster.missing_since).is_(None))
-    )
+    n_sites = session.scalar(select(func.count()).select_from(Site).where(col(Site.missing_since).is_(None)))
+    n_clusters = session.scalar(select(func.count()).select_from(Cluster).where(col(Cluster.missing_since).is_(None)))
     ages = [(as_of - h.purchase_date).days / 365.25 for h in hosts if h.purchase_date]
     warranties = [h.warranty_end for h in hosts if h.warranty_end]
     return EstateSummary(

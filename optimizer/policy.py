@@ -9,12 +9,13 @@ from typing import Any, Literal
 
 from optimizer.errors import PolicyError
 
-__all__ = ["CAUTIOUS_CEILING", "SCOPES", "Policy"]
+__all__ = ["CAUTIOUS_CEILING", "SCOPES", "Policy", "Scope"]
 
 #: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
 #: capacity" (French press 2015-2018). Offered as a cautious preset, not a law.
 CAUTIOUS_CEILING: float = 0.40
-SCOPES: tuple[str, ...] = ("cluster", "estate")
+Scope = Literal["cluster", "estate"]
+SCOPES: tuple[Scope, ...] = ("cluster", "estate")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Policy:
 
     ceiling: float = 0.80
     ha_reserve_hosts: int = 1
-    scope: Literal["cluster", "estate"] = "cluster"
+    scope: Scope = "cluster"
     use_memory_p95: bool = False
     include_powered_off: bool = True
     include_templates: bool = False

@@ -102,17 +102,21 @@ def _root(
 
 @app.command()
 def init(ctx: typer.Context) -> None:
-    """Create the database or upgrade its schema, and add the default server offers."""
+    """Create the database or upgrade its schema and its saved plans, and add the default server offers."""
     from inventory import ensure_default_catalogue, session_scope
     from inventory.database import safe_url
     from parcimonie.context import open_engine
     from parcimonie.planning.footprint import fill_offer_footprints
+    from parcimonie.planning.upgrade import upgrade_scenarios
 
     settings = settings_of(ctx)
     engine = open_engine(settings)
     with session_scope(engine) as session:
         added = ensure_default_catalogue(session)
         fill_offer_footprints(session)
+        upgraded = upgrade_scenarios(session)
+    if upgraded:
+        console.print(f"{upgraded} scénario(s) enregistré(s) mis au format de plan actuel")
     console.print(f"Base prête : {safe_url(settings.effective_database_url)} ({added} offres ajoutées)")
 
 
@@ -157,11 +161,12 @@ def demo(
 
 
 def _fmt(value: float | int | None, suffix: str = "") -> str:
+    """A figure in French (integers as they are, others with two decimals), with its unit."""
+    from parcimonie.formatting import MISSING, format_number
+
     if value is None:
-        return "—"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "\u202f") + suffix
-    return f"{value:,.2f}".replace(",", "\u202f").replace(".", ",") + suffix
+        return MISSING
+    return format_number(value, decimals=0 if isinstance(value, int) else 2) + suffix
 
 
 @app.command()

@@ -49,7 +49,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _num(value: float, digits: int = 0) -> str:
     """12 345,6: decimal comma, narrow no-break space (U+202F) between thousands."""
-    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    from parcimonie.formatting import format_number
+
+    return format_number(value, decimals=digits)
 
 
 def _report(runs: list["CollectionRun"], *, failure_code: int = 1) -> None:

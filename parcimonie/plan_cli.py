@@ -1,6 +1,5 @@
 """`parcimonie plan`, `parcimonie report` and `parcimonie scenarios`: plans from the command line."""
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -15,11 +14,11 @@ from inventory import session_scope
 from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
+from parcimonie.formatting import format_date
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.document import PlanDocument, Replacement
-from parcimonie.planning.formatting import format_date
 from parcimonie.planning.messages import euros, label, num, render, text
-from parcimonie.planning.scenarios import ScenarioNameError, saved_plan, saved_plans, save_plan, scenario_names
+from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import write_workbook
 from parcimonie.settings import Settings
@@ -42,7 +41,11 @@ def _parse_override(text: str) -> tuple[str, Any]:
 def _count_line(console: Console, names: list[str], what: str, *, warn: bool = False) -> None:
     if names:
         text = f"{len(names)} {what}"
-        console.print(f"  [yellow]{text}[/yellow] (par ex. {escape(names[0])})" if warn else f"  {text} (par ex. {escape(names[0])})")
+        console.print(
+            f"  [yellow]{text}[/yellow] (par ex. {escape(names[0])})"
+            if warn
+            else f"  {text} (par ex. {escape(names[0])})"
+        )
 
 
 def _print_consolidation(console: Console, doc: PlanDocument) -> None:
@@ -60,7 +63,9 @@ def _print_consolidation(console: Console, doc: PlanDocument) -> None:
         f"VM par hôte {num(c.vms_per_host_before)} → {num(c.vms_per_host_after)}"
     )
     _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
-    _count_line(console, doc.estate.skipped_hosts, "hôte(s) sans capacité connue (cœurs, MHz, mémoire), hors du plan", warn=True)
+    _count_line(
+        console, doc.estate.skipped_hosts, "hôte(s) sans capacité connue (cœurs, MHz, mémoire), hors du plan", warn=True
+    )
     _count_line(console, doc.estate.unsized_vms, "VM sans taille connue (vCPU, mémoire), hors du plan", warn=True)
     if c.n_excluded_by_policy:
         console.print(f"  {c.n_excluded_by_policy} VM écartées par la politique (modèles, VM éteintes)")

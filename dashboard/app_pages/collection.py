@@ -1,5 +1,7 @@
 """Collecte: the latest run of each source, the run history with errors, the next scheduled run."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +23,7 @@ def _status(value: str) -> str:
 
 latest = runs.sort_values("id", ascending=False).drop_duplicates("source")
 st.subheader(t("collection.sources"))
+run: Any  # a row of the runs frame
 for run in latest.itertuples():
     box = st.container(border=True)
     head = box.columns([3, 2, 2, 2])
@@ -47,28 +50,51 @@ else:
         st.markdown(t("collection.next_run", name=job.name, when=day(job.next_run_at, with_time=True)))
 
 st.subheader(t("collection.history"))
-status_filter = st.multiselect(t("filter.status"), ["succeeded", "failed", "running"],
-                               format_func=_status, key="runs_status",
-                               placeholder=t("filter.status.placeholder"))
+status_filter = st.multiselect(
+    t("filter.status"),
+    ["succeeded", "failed", "running"],
+    format_func=_status,
+    key="runs_status",
+    placeholder=t("filter.status.placeholder"),
+)
 shown = runs[runs["status"].isin(status_filter)] if status_filter else runs
-view = tables.as_text(shown, {
-    "duration_s": lambda v: num(v, 1), **{name: num for name in ("n_hosts", "n_vms", "n_created", "n_updated",
-                                                                  "n_marked_missing")},
-}).assign(
+view = tables.as_text(
+    shown,
+    {
+        "duration_s": lambda v: num(v, 1),
+        **{name: num for name in ("n_hosts", "n_vms", "n_created", "n_updated", "n_marked_missing")},
+    },
+).assign(
     status=shown["status"].map(_status),
     started_at=pd.to_datetime(shown["started_at"], utc=True).dt.tz_convert("Europe/Paris"),
     error=shown["error"].fillna("—").replace("", "—"),
 )
 col = st.column_config
 st.dataframe(
-    view[["id", "source", "kind", "status", "started_at", "duration_s", "n_hosts", "n_vms",
-          "n_created", "n_updated", "n_marked_missing", "error"]],
-    hide_index=True, width="stretch",
+    view[
+        [
+            "id",
+            "source",
+            "kind",
+            "status",
+            "started_at",
+            "duration_s",
+            "n_hosts",
+            "n_vms",
+            "n_created",
+            "n_updated",
+            "n_marked_missing",
+            "error",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
     column_config={
-        "id": col.NumberColumn(t("col.run"), format="%d"), "source": col.TextColumn(t("col.source")),
-        "kind": col.TextColumn(t("col.kind")), "status": col.TextColumn(t("col.status")),
-        "started_at": col.DatetimeColumn(t("col.started_at"),
-                                         format=tables.date_format() + " HH:mm"),
+        "id": col.NumberColumn(t("col.run"), format="%d"),
+        "source": col.TextColumn(t("col.source")),
+        "kind": col.TextColumn(t("col.kind")),
+        "status": col.TextColumn(t("col.status")),
+        "started_at": col.DatetimeColumn(t("col.started_at"), format=tables.date_format() + " HH:mm"),
         # small table (≤ 50 runs): figures pre-formatted in the dashboard's language
         "duration_s": col.TextColumn(t("col.duration_s")),
         "n_hosts": col.TextColumn(t("col.n_hosts")),

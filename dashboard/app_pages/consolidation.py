@@ -17,6 +17,7 @@ from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error, say
 from optimizer import CAUTIOUS_CEILING, Policy
+from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
 
 DEFAULTS = Policy()
@@ -42,35 +43,73 @@ def _compare_all() -> None:
 
 with st.container(border=True):
     left, middle, right = st.columns([3, 2, 2])
-    target = left.radio(t("consolidation.target"), ["new", "existing"], horizontal=True,
-                        format_func=lambda v: t(f"consolidation.target.{v}"), key="cons_target")
-    chosen = left.multiselect(t("consolidation.offers"), offer_names, default=default_offers,
-                              key="cons_offers", disabled=target == "existing",
-                              placeholder=t("filter.offers.placeholder"),
-                              help=t("consolidation.offers.help"))
-    left.button(t("consolidation.compare_all"), on_click=_compare_all, key="cons_all",
-                disabled=target == "existing" or len(offer_names) < 2,
-                help=t("consolidation.compare_all.help"))
-    ceiling_pct = middle.number_input(t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
-                                      key="cons_ceiling", help=t("consolidation.ceiling.help"))
-    middle.button(t("consolidation.preset", value=pct(CAUTIOUS_CEILING)), on_click=_cautious_preset,
-                  key="cons_preset", help=t("consolidation.preset.help"))
-    ha = right.number_input(t("consolidation.ha"), min_value=0, max_value=10,
-                            value=DEFAULTS.ha_reserve_hosts, step=1, key="cons_ha",
-                            help=t("consolidation.ha.help"))
-    scope = right.radio(t("consolidation.scope"), ["cluster", "estate"], horizontal=True,
-                        format_func=lambda v: t(f"consolidation.scope.{v}"), key="cons_scope")
-    memory_p95 = right.checkbox(t("consolidation.memory_p95"), value=False, key="cons_mem_p95",
-                                help=t("consolidation.memory_p95.help"))
+    target = left.radio(
+        t("consolidation.target"),
+        ["new", "existing"],
+        horizontal=True,
+        format_func=lambda v: t(f"consolidation.target.{v}"),
+        key="cons_target",
+    )
+    chosen = left.multiselect(
+        t("consolidation.offers"),
+        offer_names,
+        default=default_offers,
+        key="cons_offers",
+        disabled=target == "existing",
+        placeholder=t("filter.offers.placeholder"),
+        help=t("consolidation.offers.help"),
+    )
+    left.button(
+        t("consolidation.compare_all"),
+        on_click=_compare_all,
+        key="cons_all",
+        disabled=target == "existing" or len(offer_names) < 2,
+        help=t("consolidation.compare_all.help"),
+    )
+    ceiling_pct = middle.number_input(
+        t("consolidation.ceiling"),
+        min_value=5,
+        max_value=100,
+        step=5,
+        key="cons_ceiling",
+        help=t("consolidation.ceiling.help"),
+    )
+    middle.button(
+        t("consolidation.preset", value=pct(CAUTIOUS_CEILING)),
+        on_click=_cautious_preset,
+        key="cons_preset",
+        help=t("consolidation.preset.help"),
+    )
+    ha = right.number_input(
+        t("consolidation.ha"),
+        min_value=0,
+        max_value=10,
+        value=DEFAULTS.ha_reserve_hosts,
+        step=1,
+        key="cons_ha",
+        help=t("consolidation.ha.help"),
+    )
+    scope = right.radio(
+        t("consolidation.scope"),
+        SCOPES,
+        horizontal=True,
+        format_func=lambda v: t(f"consolidation.scope.{v}"),
+        key="cons_scope",
+    )
+    memory_p95 = right.checkbox(
+        t("consolidation.memory_p95"), value=False, key="cons_mem_p95", help=t("consolidation.memory_p95.help")
+    )
 
 if target == "new" and not chosen:
     st.warning(t("consolidation.no_offer"))
     st.stop()
 request = PlanRequest(
     offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
-    policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope,
-                  use_memory_p95=bool(memory_p95)),
-    method="heuristic", with_replacement=False,
+    policy=Policy(
+        ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope, use_memory_p95=bool(memory_p95)
+    ),
+    method="heuristic",
+    with_replacement=False,
 )
 try:
     with st.spinner(t("spinner.consolidation")):
@@ -83,29 +122,45 @@ c = result.consolidation
 
 row = st.columns(5)
 row[0].metric(t("consolidation.hosts_before"), num(c.n_hosts_before))
-row[1].metric(t("consolidation.hosts_after"), num(c.n_hosts_after),
-              delta=num(c.n_hosts_after - c.n_hosts_before), delta_color="inverse",
-              help=t("consolidation.hosts_after.help", ha=num(c.n_ha_reserve_hosts)))
-row[2].metric(t("consolidation.lower_bound"), num(c.lower_bound),
-              help=t("consolidation.lower_bound.help"))
-row[3].metric(t("consolidation.gap"), num(c.gap_hosts),
-              help=t("consolidation.gap.help", share=pct(c.gap_pct / 100, 1))
-              if c.gap_pct is not None and c.gap_hosts is not None else t("consolidation.gap.help.none"))
-row[4].metric(t("consolidation.vms_per_host"),
-              f"{num(c.vms_per_host_before, 1)} → {num(c.vms_per_host_after, 1)}")
+row[1].metric(
+    t("consolidation.hosts_after"),
+    num(c.n_hosts_after),
+    delta=num(c.n_hosts_after - c.n_hosts_before),
+    delta_color="inverse",
+    help=t("consolidation.hosts_after.help", ha=num(c.n_ha_reserve_hosts)),
+)
+row[2].metric(t("consolidation.lower_bound"), num(c.lower_bound), help=t("consolidation.lower_bound.help"))
+row[3].metric(
+    t("consolidation.gap"),
+    num(c.gap_hosts),
+    help=t("consolidation.gap.help", share=pct(c.gap_pct / 100, 1))
+    if c.gap_pct is not None and c.gap_hosts is not None
+    else t("consolidation.gap.help.none"),
+)
+row[4].metric(t("consolidation.vms_per_host"), f"{num(c.vms_per_host_before, 1)} → {num(c.vms_per_host_after, 1)}")
 tco_by_offer = c.tco_by_offer_eur
 if c.offer:
-    st.markdown(t("consolidation.offer_chosen" if len(tco_by_offer) > 1 else "consolidation.offer_studied",
-                  offer=c.offer, tco=eur(tco_by_offer.get(c.offer)), n=num(len(tco_by_offer)),
-                  horizon=num(result.horizon_years)))
+    st.markdown(
+        t(
+            "consolidation.offer_chosen" if len(tco_by_offer) > 1 else "consolidation.offer_studied",
+            offer=c.offer,
+            tco=eur(tco_by_offer.get(c.offer)),
+            n=num(len(tco_by_offer)),
+            horizon=num(result.horizon_years),
+        )
+    )
 else:
     st.markdown(t("consolidation.repack", n=num(len(view.freed))))
 if c.n_excluded_by_policy:
     by_reason = view.excluded["reason"].map(lambda m: m.code == "reason.template").value_counts()
-    parts = [t(key, n=num(int(by_reason.get(is_template, 0))))
-             for is_template, key in ((True, "consolidation.excluded.templates"),
-                                      (False, "consolidation.excluded.powered_off"))
-             if by_reason.get(is_template, 0)]
+    parts = [
+        t(key, n=num(int(by_reason.get(is_template, 0))))
+        for is_template, key in (
+            (True, "consolidation.excluded.templates"),
+            (False, "consolidation.excluded.powered_off"),
+        )
+        if by_reason.get(is_template, 0)
+    ]
     st.caption(t("consolidation.excluded", n=num(c.n_excluded_by_policy), parts=", ".join(parts) or "—"))
 if c.status == "PARTIAL" or len(view.unplaced):
     st.warning(t("consolidation.partial", n=num(len(view.unplaced))))
@@ -117,42 +172,67 @@ else:
     st.info(t("consolidation.feasible", gap=num(c.gap_hosts)))
 if len(tco_by_offer) > 1:
     by_offer = pd.DataFrame({"offer": list(tco_by_offer), "tco": list(tco_by_offer.values())}).sort_values("tco")
-    st.dataframe(tables.as_text(by_offer, {"tco": eur}), hide_index=True,
-                 column_config={"offer": st.column_config.TextColumn(t("col.offer")),
-                                "tco": st.column_config.TextColumn(t("col.tco_horizon"))})
+    st.dataframe(
+        tables.as_text(by_offer, {"tco": eur}),
+        hide_index=True,
+        column_config={
+            "offer": st.column_config.TextColumn(t("col.offer")),
+            "tco": st.column_config.TextColumn(t("col.tco_horizon")),
+        },
+    )
 
 st.plotly_chart(
-    charts.host_utilisation_after(view.targets, ceiling=float(ceiling_pct) / 100, labels={
-        "title": t("chart.after.title"), "cpu": t("label.cpu"), "memory": t("label.memory"),
-        "ceiling": t("consolidation.ceiling"), "x": t("col.host"), "y": t("chart.utilisation.x")}),
+    charts.host_utilisation_after(
+        view.targets,
+        ceiling=float(ceiling_pct) / 100,
+        labels={
+            "title": t("chart.after.title"),
+            "cpu": t("label.cpu"),
+            "memory": t("label.memory"),
+            "ceiling": t("consolidation.ceiling"),
+            "x": t("col.host"),
+            "y": t("chart.utilisation.x"),
+        },
+    ),
     width="stretch",
 )
 
 col = st.column_config
-tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs([
-    t("consolidation.tab.after", n=num(c.n_hosts_after)),
-    t("consolidation.tab.placement", n=num(len(view.placement))),
-    t("consolidation.tab.freed", n=num(len(view.freed))),
-    t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
-])
+tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs(
+    [
+        t("consolidation.tab.after", n=num(c.n_hosts_after)),
+        t("consolidation.tab.placement", n=num(len(view.placement))),
+        t("consolidation.tab.freed", n=num(len(view.freed))),
+        t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
+    ]
+)
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
 placement_config = {
-    "vm": col.TextColumn(t("col.vm")), "from_host": col.TextColumn(t("col.from_host")),
-    "cluster": col.TextColumn(t("col.cluster")), "to_host": col.TextColumn(t("col.to_host"))}
+    "vm": col.TextColumn(t("col.vm")),
+    "from_host": col.TextColumn(t("col.from_host")),
+    "cluster": col.TextColumn(t("col.cluster")),
+    "to_host": col.TextColumn(t("col.to_host")),
+}
 with tab_after:
     st.dataframe(
-        view.targets.assign(kind=view.targets["kind"].map(kinds),
-                            cpu_utilisation=view.targets["cpu_utilisation"] * 100,
-                            memory_utilisation=view.targets["memory_utilisation"] * 100),
-        hide_index=True, width="stretch",
+        view.targets.assign(
+            kind=view.targets["kind"].map(kinds),
+            cpu_utilisation=view.targets["cpu_utilisation"] * 100,
+            memory_utilisation=view.targets["memory_utilisation"] * 100,
+        ),
+        hide_index=True,
+        width="stretch",
         column_config={
-            "host": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
-            "kind": col.TextColumn(t("col.kind")), "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
-            "cpu_utilisation": col.ProgressColumn(t("col.cpu_p95"), format=tables.percent_format(),
-                                                  min_value=0, max_value=100),
-            "memory_utilisation": col.ProgressColumn(t("col.memory_p95"),
-                                                     format=tables.percent_format(),
-                                                     min_value=0, max_value=100),
+            "host": col.TextColumn(t("col.host")),
+            "cluster": col.TextColumn(t("col.cluster")),
+            "kind": col.TextColumn(t("col.kind")),
+            "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
+            "cpu_utilisation": col.ProgressColumn(
+                t("col.cpu_p95"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
+            "memory_utilisation": col.ProgressColumn(
+                t("col.memory_p95"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
         },
     )
     review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
@@ -164,49 +244,85 @@ with tab_placement:
     target_names = [ALL, *view.targets["host"]]
     if st.session_state.get("cons_to_host", ALL) not in target_names:  # a host of a previous plan
         st.session_state["cons_to_host"] = ALL
-    to_host = filters[0].selectbox(t("consolidation.to_host"), target_names, key="cons_to_host",
-                                   format_func=lambda h: h or t("consolidation.to_host.all"))
-    search = filters[1].text_input(t("filter.search"), key="cons_search",
-                                   placeholder=t("consolidation.search.placeholder"))
+    to_host = filters[0].selectbox(
+        t("consolidation.to_host"),
+        target_names,
+        key="cons_to_host",
+        format_func=lambda h: h or t("consolidation.to_host.all"),
+    )
+    search = filters[1].text_input(
+        t("filter.search"), key="cons_search", placeholder=t("consolidation.search.placeholder")
+    )
     shown = view.placement if to_host == ALL else view.placement[view.placement["to_host"] == to_host]
     shown = tables.filter_frame(shown, search=search, search_columns=("vm", "from_host", "to_host"))
     rows = tables.PAGE_ROWS
     n_pages = max(1, math.ceil(len(shown) / rows))
     if not 1 <= st.session_state.get("cons_page", 1) <= n_pages:  # the filters shrank the list
         st.session_state["cons_page"] = 1
-    page = filters[2].number_input(t("consolidation.page", n=num(n_pages)), min_value=1, max_value=n_pages,
-                                   step=1, key="cons_page")
+    page = filters[2].number_input(
+        t("consolidation.page", n=num(n_pages)), min_value=1, max_value=n_pages, step=1, key="cons_page"
+    )
     first = (int(page) - 1) * rows
-    st.dataframe(shown.iloc[first:first + rows], hide_index=True, width="stretch",
-                 column_config=placement_config)
+    st.dataframe(shown.iloc[first : first + rows], hide_index=True, width="stretch", column_config=placement_config)
     if len(shown):
-        st.caption(t("consolidation.page.caption", first=num(first + 1),
-                     last=num(min(first + rows, len(shown))), n=num(len(shown))))
+        st.caption(
+            t(
+                "consolidation.page.caption",
+                first=num(first + 1),
+                last=num(min(first + rows, len(shown))),
+                n=num(len(shown)),
+            )
+        )
     else:
         st.caption(t("consolidation.page.none"))
 with tab_freed:
-    st.dataframe(view.freed, hide_index=True, width="stretch", column_config={
-        "host": col.TextColumn(t("col.host")), "cluster": col.TextColumn(t("col.cluster")),
-        "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
-        "memory_gib": tables.number_column(t("col.memory_gib")),
-        "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
-        "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d")})
+    st.dataframe(
+        view.freed,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "host": col.TextColumn(t("col.host")),
+            "cluster": col.TextColumn(t("col.cluster")),
+            "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
+            "memory_gib": tables.number_column(t("col.memory_gib")),
+            "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
+            "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d"),
+        },
+    )
 with tab_unplaced:
     unplaced = pd.concat([view.unplaced, view.excluded], ignore_index=True)
     unplaced = unplaced.assign(reason=unplaced["reason"].map(say))
-    st.dataframe(unplaced, hide_index=True, width="stretch", column_config={
-        "vm": col.TextColumn(t("col.vm")), "host": col.TextColumn(t("col.host")),
-        "reason": col.TextColumn(t("col.reason"))})
-st.caption(t("consolidation.echo", solver=c.solver, n_vms=num(len(view.placement)),
-             n_hosts=num(c.n_hosts_after), bound=num(c.lower_bound), gap=num(c.gap_hosts)))
+    st.dataframe(
+        unplaced,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "vm": col.TextColumn(t("col.vm")),
+            "host": col.TextColumn(t("col.host")),
+            "reason": col.TextColumn(t("col.reason")),
+        },
+    )
+st.caption(
+    t(
+        "consolidation.echo",
+        solver=c.solver,
+        n_vms=num(len(view.placement)),
+        n_hosts=num(c.n_hosts_after),
+        bound=num(c.lower_bound),
+        gap=num(c.gap_hosts),
+    )
+)
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))
 left, right = st.columns([3, 1])
-default_name = t("consolidation.save.default", offer=c.offer or t("consolidation.target.existing"),
-                 ceiling=num(ceiling_pct), ha=num(ha))
-name = left.text_input(t("consolidation.save.name"), key=f"cons_name_{abs(hash(default_name))}",
-                       value=default_name)
+default_name = t(
+    "consolidation.save.default",
+    offer=c.offer or t("consolidation.target.existing"),
+    ceiling=num(ceiling_pct),
+    ha=num(ha),
+)
+name = left.text_input(t("consolidation.save.name"), key=f"cons_name_{abs(hash(default_name))}", value=default_name)
 replace = left.checkbox(t("consolidation.save.replace"), value=False, key="cons_replace")
 right.write("")
 if right.button(t("consolidation.save"), key="cons_save", type="primary"):

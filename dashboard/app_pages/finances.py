@@ -16,6 +16,7 @@ from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import eur, num, pct, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions, Policy
+from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
 from parcimonie.planning.workbook import workbook_bytes
 
@@ -28,49 +29,91 @@ snapshot_caption(ctx)
 saved = {s.name: s for s in plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))}
 
 with st.container(border=True):
-    source = st.selectbox(t("finances.source"), [PARAMETERS, *saved], key="fin_source",
-                          format_func=lambda v: v or t("finances.source.parameters"))
+    source = st.selectbox(
+        t("finances.source"),
+        [PARAMETERS, *saved],
+        key="fin_source",
+        format_func=lambda v: v or t("finances.source.parameters"),
+    )
     fixed = source != PARAMETERS
 # A saved scenario shows its own parameters (read-only widgets under their own keys, so the form's
 # values survive a look at a scenario); otherwise the form, applied on demand.
-shown = saved[source].document if fixed else None
-shown_policy = shown.request.policy if shown else POLICY
-shown_assumptions = shown.assumptions if shown else {}
+saved_plan = saved[source].document if fixed else None
+shown_policy = saved_plan.request.policy if saved_plan else POLICY
+shown_assumptions = saved_plan.assumptions if saved_plan else {}
 prefix = f"fin_saved_{abs(hash(source))}_" if fixed else "fin_"
 with st.form("fin_parameters", border=True, enter_to_submit=False):
     cols = st.columns(4)
     price_cents = cols[0].number_input(
-        t("finances.price"), min_value=1, max_value=200, step=1, format="%d",
-        value=int(round(100 * float(shown_assumptions.get("electricity_eur_per_kwh",
-                                                          DEFAULTS.electricity_eur_per_kwh)))),
-        key=f"{prefix}price", help=t("finances.price.help"), disabled=fixed)
+        t("finances.price"),
+        min_value=1,
+        max_value=200,
+        step=1,
+        format="%d",
+        value=int(
+            round(100 * float(shown_assumptions.get("electricity_eur_per_kwh", DEFAULTS.electricity_eur_per_kwh)))
+        ),
+        key=f"{prefix}price",
+        help=t("finances.price.help"),
+        disabled=fixed,
+    )
     ceiling_pct = cols[1].number_input(
-        t("consolidation.ceiling"), min_value=5, max_value=100, step=5,
+        t("consolidation.ceiling"),
+        min_value=5,
+        max_value=100,
+        step=5,
         value=int(round(100 * shown_policy.ceiling)),
-        key=f"{prefix}ceiling", disabled=fixed)
-    ha = cols[2].number_input(t("consolidation.ha"), min_value=0, max_value=10, step=1,
-                              value=shown_policy.ha_reserve_hosts,
-                              key=f"{prefix}ha", disabled=fixed)
-    scopes = ["cluster", "estate"]
-    scope = cols[3].radio(t("consolidation.scope"), scopes, horizontal=True,
-                          index=scopes.index(shown_policy.scope),
-                          format_func=lambda v: t(f"consolidation.scope.{v}"), key=f"{prefix}scope",
-                          disabled=fixed)
-    st.form_submit_button(t("finances.apply"), key="fin_apply", type="primary", disabled=fixed,
-                          help=t("finances.apply.help"))
+        key=f"{prefix}ceiling",
+        disabled=fixed,
+    )
+    ha = cols[2].number_input(
+        t("consolidation.ha"),
+        min_value=0,
+        max_value=10,
+        step=1,
+        value=shown_policy.ha_reserve_hosts,
+        key=f"{prefix}ha",
+        disabled=fixed,
+    )
+    scopes = list(SCOPES)
+    scope = cols[3].radio(
+        t("consolidation.scope"),
+        scopes,
+        horizontal=True,
+        index=scopes.index(shown_policy.scope),
+        format_func=lambda v: t(f"consolidation.scope.{v}"),
+        key=f"{prefix}scope",
+        disabled=fixed,
+    )
+    st.form_submit_button(
+        t("finances.apply"), key="fin_apply", type="primary", disabled=fixed, help=t("finances.apply.help")
+    )
 price = price_cents / 100
 if fixed:
-    assert shown is not None
-    plan = shown
-    cap = shown.request.yearly_investment_cap_eur
-    st.caption(t("finances.saved_applied", name=source, price=num(price, 2), ceiling=pct(ceiling_pct / 100),
-                 ha=num(ha), scope=t(f"consolidation.scope.{scope}").lower(),
-                 offers=", ".join(t("consolidation.target.existing") if o == EXISTING else o
-                                  for o in shown.request.offers) or t("finances.all_offers"),
-                 cap=eur(cap) if cap else "—"))
+    assert saved_plan is not None
+    plan = saved_plan
+    cap = saved_plan.request.yearly_investment_cap_eur
+    st.caption(
+        t(
+            "finances.saved_applied",
+            name=source,
+            price=num(price, 2),
+            ceiling=pct(ceiling_pct / 100),
+            ha=num(ha),
+            scope=t(f"consolidation.scope.{scope}").lower(),
+            offers=", ".join(
+                t("consolidation.target.existing") if o == EXISTING else o for o in saved_plan.request.offers
+            )
+            or t("finances.all_offers"),
+            cap=eur(cap) if cap else "—",
+        )
+    )
 else:
-    request = PlanRequest(policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope),
-                          method="heuristic", overrides={"electricity_eur_per_kwh": float(price)})
+    request = PlanRequest(
+        policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope),
+        method="heuristic",
+        overrides={"electricity_eur_per_kwh": float(price)},
+    )
     try:
         with st.spinner(t("spinner.finance")):
             plan = plans.plan(ctx.url, ctx.snapshot, request)
@@ -83,30 +126,68 @@ if plan.consolidation.status == "PARTIAL" or unplaced:
     st.warning(t("finances.partial", n=num(len(unplaced))))
 
 options = plan_frames.options_frame(plan)
-options["label"] = [t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"],
-                                                                                  strict=True)]
+options["label"] = [
+    t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"], strict=True)
+]
 horizon = plan.horizon_years
 st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
 col = st.column_config
-shown = tables.as_text(options, {"tca_eur_ttc": eur, "licence_purchase_eur_ttc": eur, "opex_eur": eur,
-                                 "tco_eur": eur, "tco_gap_eur": eur, "carbon_kgco2e": num, "n_hosts": num})
+shown = tables.as_text(
+    options,
+    {
+        "tca_eur_ttc": eur,
+        "licence_purchase_eur_ttc": eur,
+        "opex_eur": eur,
+        "tco_eur": eur,
+        "tco_gap_eur": eur,
+        "carbon_kgco2e": num,
+        "n_hosts": num,
+    },
+)
 st.dataframe(
-    shown[["label", "n_hosts", "tca_eur_ttc", "licence_purchase_eur_ttc", "opex_eur", "tco_eur", "tco_gap_eur",
-           "carbon_kgco2e"]],
-    hide_index=True, width="stretch",
-    column_config={name: col.TextColumn(t(key)) for name, key in (
-        ("label", "col.option"), ("n_hosts", "col.n_hosts"), ("tca_eur_ttc", "col.tca"),
-        ("licence_purchase_eur_ttc", "col.licence_purchase"), ("opex_eur", "col.opex"),
-        ("tco_eur", "col.tco"), ("tco_gap_eur", "col.tco_gap"), ("carbon_kgco2e", "col.carbon_t"))},
+    shown[
+        [
+            "label",
+            "n_hosts",
+            "tca_eur_ttc",
+            "licence_purchase_eur_ttc",
+            "opex_eur",
+            "tco_eur",
+            "tco_gap_eur",
+            "carbon_kgco2e",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: col.TextColumn(t(key))
+        for name, key in (
+            ("label", "col.option"),
+            ("n_hosts", "col.n_hosts"),
+            ("tca_eur_ttc", "col.tca"),
+            ("licence_purchase_eur_ttc", "col.licence_purchase"),
+            ("opex_eur", "col.opex"),
+            ("tco_eur", "col.tco"),
+            ("tco_gap_eur", "col.tco_gap"),
+            ("carbon_kgco2e", "col.carbon_t"),
+        )
+    },
 )
 st.caption(t("finances.tco_note"))
 st.plotly_chart(
     charts.stacked_bars(
-        options.assign(tca=options["tca_eur_ttc"]), x="label",
-        parts={"tca": t("col.tca"), "energy_eur": t("line.energy"),
-               "maintenance_eur": t("line.maintenance"), "licences_eur": t("line.licences"),
-               "staff_eur": t("line.staff"), "rack_eur": t("line.rack")},
-        labels={"title": t("chart.tco.title"), "x": t("col.option"), "y": t("chart.eur")}),
+        options.assign(tca=options["tca_eur_ttc"]),
+        x="label",
+        parts={
+            "tca": t("col.tca"),
+            "energy_eur": t("line.energy"),
+            "maintenance_eur": t("line.maintenance"),
+            "licences_eur": t("line.licences"),
+            "staff_eur": t("line.staff"),
+            "rack_eur": t("line.rack"),
+        },
+        labels={"title": t("chart.tco.title"), "x": t("col.option"), "y": t("chart.eur")},
+    ),
     width="stretch",
 )
 
@@ -116,39 +197,60 @@ if not replacement:
     st.info(t("finances.no_replacement"))
 else:
     drivers = replacement.drivers
-    st.markdown(t("finances.replacement", offer=replacement.offer, n_old=num(drivers.n_hosts_replaced),
-                  n_new=num(drivers.n_hosts_new), first=replacement.years[0], last=replacement.years[-1]))
-    which = st.selectbox(t("col.option"), ["scenario", "baseline"], key="fin_option",
-                         format_func=lambda v: t("finances.keep") if v == "baseline"
-                         else t("finances.plan", offer=replacement.offer))
-    budget = plan_frames.budget_frame(plan, which=which)
+    st.markdown(
+        t(
+            "finances.replacement",
+            offer=replacement.offer,
+            n_old=num(drivers.n_hosts_replaced),
+            n_new=num(drivers.n_hosts_new),
+            first=replacement.years[0],
+            last=replacement.years[-1],
+        )
+    )
+    offer_name = replacement.offer
+    budgets: list[str] = ["scenario", "baseline"]
+    which = st.selectbox(
+        t("col.option"),
+        budgets,
+        key="fin_option",
+        format_func=lambda v: t("finances.keep") if v == "baseline" else t("finances.plan", offer=offer_name),
+    )
+    budget = plan_frames.budget_frame(plan, which=which or "scenario")
     budget.index = [t(f"line.{line.removesuffix('_eur')}") for line in budget.index]
     budget = budget.rename(columns={"total": t("col.total")})
     st.dataframe(budget.map(eur), width="stretch")
     st.caption(t("finances.budget_note"))
-    cols = st.columns(3)
-    cols[0].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
-    cols[1].metric(t("col.payback"), str(replacement.payback_year or "—"))
-    cols[2].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
+    figures = st.columns(3)
+    figures[0].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
+    figures[1].metric(t("col.payback"), str(replacement.payback_year or "—"))
+    figures[2].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
 
 st.subheader(t("finances.sensitivity"))
 wide = plan_frames.sensitivity_frame(plan)
-labels = {name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"],
-                                                                              strict=True)}
+labels = {
+    name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"], strict=True)
+}
 if wide.empty:  # a scenario saved before sensitivities were part of the plan
     st.info(t("finances.sensitivity_missing"))
 else:
     st.plotly_chart(
-        charts.line_chart(wide, x="price", lines=labels, money_y=True,
-                          labels={"title": t("chart.sensitivity.title"), "x": t("finances.price_eur"),
-                                  "y": t("col.tco")}),
+        charts.line_chart(
+            wide,
+            x="price",
+            lines=labels,
+            money_y=True,
+            labels={"title": t("chart.sensitivity.title"), "x": t("finances.price_eur"), "y": t("col.tco")},
+        ),
         width="stretch",
     )
     st.caption(t("finances.sensitivity_note"))
 
 st.subheader(t("finances.download"))
 if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.help")):
-    st.download_button(t("finances.download"), data=workbook_bytes(plan, title=source or "Parcimonie"),
-                       file_name="parcimonie-budget.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="fin_download")
+    st.download_button(
+        t("finances.download"),
+        data=workbook_bytes(plan, title=source or "Parcimonie"),
+        file_name="parcimonie-budget.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="fin_download",
+    )

@@ -15,18 +15,26 @@ vms = data.load_vms(ctx.url, ctx.snapshot)
 
 cluster_options = sorted(hosts["cluster"].fillna(tables.NO_CLUSTER).unique())
 filters = st.columns([2, 2, 1])
-search = filters[0].text_input(t("filter.search"), key="inv_search",
-                               placeholder=t("filter.search.placeholder"))
-clusters = filters[1].multiselect(t("filter.clusters"), cluster_options, key="inv_clusters",
-                                  placeholder=t("filter.clusters.placeholder"))
-statuses = filters[2].multiselect(t("filter.status"), sorted(hosts["status"].unique()),
-                                  format_func=lambda s: t(f"status.{s}"), key="inv_status",
-                                  placeholder=t("filter.status.placeholder"))
+search = filters[0].text_input(t("filter.search"), key="inv_search", placeholder=t("filter.search.placeholder"))
+clusters = filters[1].multiselect(
+    t("filter.clusters"), cluster_options, key="inv_clusters", placeholder=t("filter.clusters.placeholder")
+)
+statuses = filters[2].multiselect(
+    t("filter.status"),
+    sorted(hosts["status"].unique()),
+    format_func=lambda s: t(f"status.{s}"),
+    key="inv_status",
+    placeholder=t("filter.status.placeholder"),
+)
 
-shown_hosts = tables.filter_frame(hosts, search=search, search_columns=("name", "model", "cpu_model"),
-                                  clusters=clusters, column_values={"status": statuses})
-shown_vms = tables.filter_frame(vms, search=search, search_columns=("name", "host", "guest_os"),
-                                clusters=clusters)
+shown_hosts = tables.filter_frame(
+    hosts,
+    search=search,
+    search_columns=("name", "model", "cpu_model"),
+    clusters=clusters,
+    column_values={"status": statuses},
+)
+shown_vms = tables.filter_frame(vms, search=search, search_columns=("name", "host", "guest_os"), clusters=clusters)
 if statuses:
     shown_vms = shown_vms[shown_vms["host_id"].isin(shown_hosts["id"])]
 # The toggle sits in the VM tab, drawn after the tab labels: its state (this run's value) sets the count.
@@ -36,8 +44,12 @@ if not with_templates:
     shown_vms = shown_vms[~shown_vms["is_template"]]
 
 tab_hosts, tab_vms, tab_ages, tab_clusters = st.tabs(
-    [t("inventory.tab.hosts", n=num(len(shown_hosts))), t("inventory.tab.vms", n=num(len(shown_vms))),
-     t("inventory.tab.ages"), t("inventory.tab.clusters")]
+    [
+        t("inventory.tab.hosts", n=num(len(shown_hosts))),
+        t("inventory.tab.vms", n=num(len(shown_vms))),
+        t("inventory.tab.ages"),
+        t("inventory.tab.clusters"),
+    ]
 )
 with tab_hosts:
     view, config = tables.host_table(shown_hosts)
@@ -54,15 +66,25 @@ with tab_vms:
 with tab_ages:
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.age_pyramid(shown_hosts, {
-            "title": t("chart.pyramid.title"), "under": t("label.under_warranty"),
-            "out": t("label.out_of_warranty"), "unknown": t("label.unknown"),
-            "x": t("label.n_hosts"), "y": t("chart.pyramid.y")}),
+        charts.age_pyramid(
+            shown_hosts,
+            {
+                "title": t("chart.pyramid.title"),
+                "under": t("label.under_warranty"),
+                "out": t("label.out_of_warranty"),
+                "unknown": t("label.unknown"),
+                "x": t("label.n_hosts"),
+                "y": t("chart.pyramid.y"),
+            },
+        ),
         width="stretch",
     )
     right.plotly_chart(
-        charts.warranty_timeline(shown_hosts, as_of_year=as_of.year, labels={
-            "title": t("chart.warranty.title"), "x": t("chart.warranty.x"), "y": t("label.n_hosts")}),
+        charts.warranty_timeline(
+            shown_hosts,
+            as_of_year=as_of.year,
+            labels={"title": t("chart.warranty.title"), "x": t("chart.warranty.x"), "y": t("label.n_hosts")},
+        ),
         width="stretch",
     )
     n_expired = int((shown_hosts["out_of_warranty"] == 1).sum())
@@ -72,26 +94,37 @@ with tab_clusters:
     if clusters:
         per_cluster = per_cluster[per_cluster["cluster"].isin(clusters)]
     st.plotly_chart(
-        charts.cluster_utilisation(per_cluster, {
-            "title": t("chart.clusters.title"), "cpu": t("label.cpu"), "memory": t("label.memory"),
-            "x": t("col.cluster"), "y": t("chart.utilisation.x")}),
+        charts.cluster_utilisation(
+            per_cluster,
+            {
+                "title": t("chart.clusters.title"),
+                "cpu": t("label.cpu"),
+                "memory": t("label.memory"),
+                "x": t("col.cluster"),
+                "y": t("chart.utilisation.x"),
+            },
+        ),
         width="stretch",
     )
     col = st.column_config
     st.dataframe(
-        per_cluster.assign(cpu_utilisation=per_cluster["cpu_utilisation"] * 100,
-                           memory_utilisation=per_cluster["memory_utilisation"] * 100),
-        hide_index=True, width="stretch",
+        per_cluster.assign(
+            cpu_utilisation=per_cluster["cpu_utilisation"] * 100,
+            memory_utilisation=per_cluster["memory_utilisation"] * 100,
+        ),
+        hide_index=True,
+        width="stretch",
         column_config={
             "cluster": col.TextColumn(t("col.cluster")),
             "n_hosts": col.NumberColumn(t("col.n_hosts"), format="%d"),
             "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
             "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
             "n_vcpus": col.NumberColumn(t("col.vcpus"), format="%d"),
-            "cpu_utilisation": col.ProgressColumn(t("col.cpu_p95"), format=tables.percent_format(),
-                                                  min_value=0, max_value=100),
-            "memory_utilisation": col.ProgressColumn(t("col.memory_p95"),
-                                                     format=tables.percent_format(),
-                                                     min_value=0, max_value=100),
+            "cpu_utilisation": col.ProgressColumn(
+                t("col.cpu_p95"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
+            "memory_utilisation": col.ProgressColumn(
+                t("col.memory_p95"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
         },
     )

@@ -15,24 +15,40 @@ summary = data.load_summary(ctx.url, ctx.snapshot, as_of)
 hosts = data.load_hosts(ctx.url, ctx.snapshot, as_of)
 
 row = st.columns(4)
-row[0].metric(t("kpi.hosts"), num(summary.n_hosts),
-              help=t("kpi.hosts.help", n_clusters=num(summary.n_clusters), n_sites=num(summary.n_sites)))
-row[1].metric(t("kpi.vms"), num(summary.n_vms),
-              help=t("kpi.vms.help", n_on=num(summary.n_vms_powered_on), n_templates=num(summary.n_templates)))
+row[0].metric(
+    t("kpi.hosts"),
+    num(summary.n_hosts),
+    help=t("kpi.hosts.help", n_clusters=num(summary.n_clusters), n_sites=num(summary.n_sites)),
+)
+row[1].metric(
+    t("kpi.vms"),
+    num(summary.n_vms),
+    help=t("kpi.vms.help", n_on=num(summary.n_vms_powered_on), n_templates=num(summary.n_templates)),
+)
 row[2].metric(t("kpi.vms_per_host"), num(summary.vms_per_host, 1), help=t("kpi.vms_per_host.help"))
-row[3].metric(t("kpi.age"), qty(summary.average_host_age_years, t("unit.years"), 1),
-              help=t("kpi.coverage", n=num(summary.n_hosts_with_purchase_date), total=num(summary.n_hosts)))
+row[3].metric(
+    t("kpi.age"),
+    qty(summary.average_host_age_years, t("unit.years"), 1),
+    help=t("kpi.coverage", n=num(summary.n_hosts_with_purchase_date), total=num(summary.n_hosts)),
+)
 row = st.columns(4)
-row[0].metric(t("kpi.out_of_warranty"), pct(summary.share_out_of_warranty),
-              help=t("kpi.coverage", n=num(summary.n_hosts_with_warranty_end), total=num(summary.n_hosts)))
+row[0].metric(
+    t("kpi.out_of_warranty"),
+    pct(summary.share_out_of_warranty),
+    help=t("kpi.coverage", n=num(summary.n_hosts_with_warranty_end), total=num(summary.n_hosts)),
+)
 row[1].metric(t("kpi.cores"), num(summary.total_cores))
-row[2].metric(t("kpi.vcpus"), num(summary.total_vcpus),
-              help=t("kpi.vcpus.help", ratio=num(summary.total_vcpus / summary.total_cores, 1)
-                     if summary.total_cores else "—"))
+row[2].metric(
+    t("kpi.vcpus"),
+    num(summary.total_vcpus),
+    help=t("kpi.vcpus.help", ratio=num(summary.total_vcpus / summary.total_cores, 1) if summary.total_cores else "—"),
+)
 known_usage = hosts["cpu_utilisation"].notna()
-row[3].metric(t("kpi.median_cpu"), pct(hosts.loc[known_usage, "cpu_utilisation"].median()),
-              help=t("kpi.median_cpu.help", n=num(int(known_usage.sum())),
-                     unknown=num(int((~known_usage).sum()))))
+row[3].metric(
+    t("kpi.median_cpu"),
+    pct(hosts.loc[known_usage, "cpu_utilisation"].median()),
+    help=t("kpi.median_cpu.help", n=num(int(known_usage.sum())), unknown=num(int((~known_usage).sum()))),
+)
 inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
 if inputs.physical_hosts:
     st.caption(t("kpi.hosts.physical", n=num(len(inputs.physical_hosts)), n_planned=num(inputs.hosts.n_hosts)))
@@ -42,37 +58,65 @@ with st.spinner(t("spinner.tco")):
     current = plans.current_cost(ctx.url, ctx.snapshot)
 defaults = plans.default_assumptions()
 saved = plans.load_scenarios(ctx.url, plans.scenarios_key(ctx.url))
-differing = {s.name: plan_frames.assumption_differences(s.document.assumptions, defaults)
-             for s in saved if s.document.replacement}
+differing = {
+    s.name: plan_frames.assumption_differences(s.document.assumptions, defaults)
+    for s in saved
+    if s.document.replacement
+}
 best = plan_frames.best_scenario([s for s in saved if not differing.get(s.name)])
-row = st.columns(3)
-row[0].metric(t("kpi.opex_now", year=current.year), eur(current.opex_eur_per_year),
-              help=t("kpi.opex_now.help", year=current.year))
-row[1].metric(t("kpi.energy_now"), qty(current.energy_kwh_per_year / 1000, "MWh"),
-              help=t("kpi.energy_now.help"))
+costs = st.columns(3)
+costs[0].metric(
+    t("kpi.opex_now", year=current.year), eur(current.opex_eur_per_year), help=t("kpi.opex_now.help", year=current.year)
+)
+costs[1].metric(t("kpi.energy_now"), qty(current.energy_kwh_per_year / 1000, "MWh"), help=t("kpi.energy_now.help"))
 if best is None:
-    row[2].metric(t("kpi.best_saving.none"), "—")
+    costs[2].metric(t("kpi.best_saving.none"), "—")
     st.caption(t("overview.no_scenario"))
 else:
-    row[2].metric(t("kpi.best_saving", year=best.year), eur(best.saving_eur_per_year),
-                  delta=pct(best.saving_share, 1) if best.saving_share is not None else None,
-                  help=t("kpi.best_saving.help", name=best.name, year=best.year))
-    st.caption(t("overview.best", name=best.name, hosts_before=num(best.n_hosts_before),
-                 hosts_after=num(best.n_hosts_after), horizon=num(best.horizon_years),
-                 total=eur(best.saving_eur_horizon)))
+    costs[2].metric(
+        t("kpi.best_saving", year=best.year),
+        eur(best.saving_eur_per_year),
+        delta=pct(best.saving_share, 1) if best.saving_share is not None else None,
+        help=t("kpi.best_saving.help", name=best.name, year=best.year),
+    )
+    st.caption(
+        t(
+            "overview.best",
+            name=best.name,
+            hosts_before=num(best.n_hosts_before),
+            hosts_after=num(best.n_hosts_after),
+            horizon=num(best.horizon_years),
+            total=eur(best.saving_eur_horizon),
+        )
+    )
 others = {name: diff for name, diff in differing.items() if diff}
 if others:
     language = current_language()
-    quote = "« {} »" if language == "fr" else "\"{}\""
-    st.caption(t("overview.other_assumptions", details="; ".join(
-        quote.format(name) + " (" + ", ".join(
-            f"{label('assumption', k, language)} = {value_text(v, language)}" for k, v in diff.items()) + ")"
-        for name, diff in others.items())))
+    quote = "« {} »" if language == "fr" else '"{}"'
+    st.caption(
+        t(
+            "overview.other_assumptions",
+            details="; ".join(
+                quote.format(name)
+                + " ("
+                + ", ".join(f"{label('assumption', k, language)} = {value_text(v, language)}" for k, v in diff.items())
+                + ")"
+                for name, diff in others.items()
+            ),
+        )
+    )
 
 st.plotly_chart(
-    charts.utilisation_histogram(hosts, {
-        "title": t("chart.utilisation.title"), "cpu": t("label.cpu"), "memory": t("label.memory"),
-        "x": t("chart.utilisation.x"), "y": t("label.n_hosts")}),
+    charts.utilisation_histogram(
+        hosts,
+        {
+            "title": t("chart.utilisation.title"),
+            "cpu": t("label.cpu"),
+            "memory": t("label.memory"),
+            "x": t("chart.utilisation.x"),
+            "y": t("label.n_hosts"),
+        },
+    ),
     width="stretch",
 )
 st.caption(t("overview.utilisation_note"))

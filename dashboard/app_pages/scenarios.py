@@ -22,8 +22,9 @@ if not saved:
     st.stop()
 
 names = [s.name for s in saved]
-picked = st.multiselect(t("scenarios.pick"), names, default=names[:4], key="scen_pick",
-                        placeholder=t("filter.scenarios.placeholder"))
+picked = st.multiselect(
+    t("scenarios.pick"), names, default=names[:4], key="scen_pick", placeholder=t("filter.scenarios.placeholder")
+)
 chosen = [s for s in saved if s.name in picked]
 if not chosen:
     st.info(t("scenarios.pick"))
@@ -35,52 +36,128 @@ col = st.column_config
 
 st.subheader(t("scenarios.summary"))
 summary = summary.assign(offer=summary["offer"].map(lambda o: o or t("consolidation.target.existing")))
-shown = tables.as_text(summary, {
-    "n_hosts_before": num, "n_hosts_after": num, "n_hosts_freed": num, "tca_eur_ttc": eur, "tco_eur": eur,
-    "plan_n_hosts": num, "plan_investment_eur": eur, "total_savings_eur": eur, "payback_year": _year,
-    "updated_at": day,
-})
+shown = tables.as_text(
+    summary,
+    {
+        "n_hosts_before": num,
+        "n_hosts_after": num,
+        "n_hosts_freed": num,
+        "tca_eur_ttc": eur,
+        "tco_eur": eur,
+        "plan_n_hosts": num,
+        "plan_investment_eur": eur,
+        "total_savings_eur": eur,
+        "payback_year": _year,
+        "updated_at": day,
+    },
+)
 st.dataframe(
-    shown[["scenario", "offer", "n_hosts_before", "n_hosts_after", "n_hosts_freed", "tca_eur_ttc", "tco_eur",
-           "plan_n_hosts", "plan_investment_eur", "total_savings_eur", "payback_year", "updated_at"]],
-    hide_index=True, width="stretch",
-    column_config={name: col.TextColumn(t(key)) for name, key in (
-        ("scenario", "col.scenario"), ("offer", "col.offer"), ("n_hosts_before", "consolidation.hosts_before"),
-        ("n_hosts_after", "col.hosts_after_now"), ("n_hosts_freed", "col.hosts_freed"),
-        ("tca_eur_ttc", "col.tca_now"), ("tco_eur", "col.tco_now"), ("plan_n_hosts", "col.plan_hosts"),
-        ("plan_investment_eur", "col.plan_investment"), ("total_savings_eur", "col.plan_savings"),
-        ("payback_year", "col.payback"), ("updated_at", "col.updated_at"))},
+    shown[
+        [
+            "scenario",
+            "offer",
+            "n_hosts_before",
+            "n_hosts_after",
+            "n_hosts_freed",
+            "tca_eur_ttc",
+            "tco_eur",
+            "plan_n_hosts",
+            "plan_investment_eur",
+            "total_savings_eur",
+            "payback_year",
+            "updated_at",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: col.TextColumn(t(key))
+        for name, key in (
+            ("scenario", "col.scenario"),
+            ("offer", "col.offer"),
+            ("n_hosts_before", "consolidation.hosts_before"),
+            ("n_hosts_after", "col.hosts_after_now"),
+            ("n_hosts_freed", "col.hosts_freed"),
+            ("tca_eur_ttc", "col.tca_now"),
+            ("tco_eur", "col.tco_now"),
+            ("plan_n_hosts", "col.plan_hosts"),
+            ("plan_investment_eur", "col.plan_investment"),
+            ("total_savings_eur", "col.plan_savings"),
+            ("payback_year", "col.payback"),
+            ("updated_at", "col.updated_at"),
+        )
+    },
 )
 st.caption(t("scenarios.summary_note"))
 if split.empty:
     st.info(t("scenarios.no_replacement"))
     st.stop()
 n_baselines = curves.loc[curves["is_baseline"], "scenario"].nunique()
-curves = curves.assign(scenario=[
-    (t("scenarios.baseline") if n_baselines == 1 else t("scenarios.baseline_of", names=name)) if baseline else name
-    for name, baseline in zip(curves["scenario"], curves["is_baseline"], strict=True)])
-st.plotly_chart(charts.cumulative_costs(curves, {
-    "title": t("scenarios.cumulative"), "x": t("col.year"), "y": t("chart.eur")}), width="stretch")
+curves = curves.assign(
+    scenario=[
+        (t("scenarios.baseline") if n_baselines == 1 else t("scenarios.baseline_of", names=name)) if baseline else name
+        for name, baseline in zip(curves["scenario"], curves["is_baseline"], strict=True)
+    ]
+)
+st.plotly_chart(
+    charts.cumulative_costs(curves, {"title": t("scenarios.cumulative"), "x": t("col.year"), "y": t("chart.eur")}),
+    width="stretch",
+)
 if n_baselines > 1:
     st.caption(t("scenarios.baselines_note"))
-st.plotly_chart(charts.stacked_bars(split, x="scenario", horizontal=True, parts={
-    "energy_eur": t("line.energy"), "licences_eur": t("line.licences"),
-    "maintenance_eur": t("line.maintenance"), "staff_eur": t("line.staff"),
-    "rack_eur": t("line.rack"), "investissement_materiel_eur": t("saving.investissement_materiel"),
-    "investissement_licences_eur": t("saving.investissement_licences"),
-    "fctva_eur": t("line.fctva")},
-    labels={"title": t("scenarios.split"), "x": t("chart.eur"), "y": t("col.scenario")}),
-    width="stretch")
+st.plotly_chart(
+    charts.stacked_bars(
+        split,
+        x="scenario",
+        horizontal=True,
+        parts={
+            "energy_eur": t("line.energy"),
+            "licences_eur": t("line.licences"),
+            "maintenance_eur": t("line.maintenance"),
+            "staff_eur": t("line.staff"),
+            "rack_eur": t("line.rack"),
+            "investissement_materiel_eur": t("saving.investissement_materiel"),
+            "investissement_licences_eur": t("saving.investissement_licences"),
+            "fctva_eur": t("line.fctva"),
+        },
+        labels={"title": t("scenarios.split"), "x": t("chart.eur"), "y": t("col.scenario")},
+    ),
+    width="stretch",
+)
 
 st.subheader(t("scenarios.carbon"))
-carbon = tables.as_text(summary, {"operational_kgco2e": num, "embodied_kgco2e": num, "carbon_saved_kgco2e": num,
-                                  "carbon_payback_year": _year, "payback_year": _year})
+carbon = tables.as_text(
+    summary,
+    {
+        "operational_kgco2e": num,
+        "embodied_kgco2e": num,
+        "carbon_saved_kgco2e": num,
+        "carbon_payback_year": _year,
+        "payback_year": _year,
+    },
+)
 st.dataframe(
-    carbon[["scenario", "operational_kgco2e", "embodied_kgco2e", "carbon_saved_kgco2e", "carbon_payback_year",
-            "payback_year"]],
-    hide_index=True, width="stretch",
-    column_config={name: col.TextColumn(t(key)) for name, key in (
-        ("scenario", "col.scenario"), ("operational_kgco2e", "col.operational"), ("embodied_kgco2e", "col.embodied"),
-        ("carbon_saved_kgco2e", "col.carbon_saved"), ("carbon_payback_year", "col.carbon_payback"),
-        ("payback_year", "col.payback"))},
+    carbon[
+        [
+            "scenario",
+            "operational_kgco2e",
+            "embodied_kgco2e",
+            "carbon_saved_kgco2e",
+            "carbon_payback_year",
+            "payback_year",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: col.TextColumn(t(key))
+        for name, key in (
+            ("scenario", "col.scenario"),
+            ("operational_kgco2e", "col.operational"),
+            ("embodied_kgco2e", "col.embodied"),
+            ("carbon_saved_kgco2e", "col.carbon_saved"),
+            ("carbon_payback_year", "col.carbon_payback"),
+            ("payback_year", "col.payback"),
+        )
+    },
 )

@@ -46,7 +46,9 @@ def _num(value: Any) -> float | None:
 
 
 def _message(reason: Reason) -> Message:
-    params = {k: (_num(v) if isinstance(v, (float, np.floating)) else v) for k, v in reason.params.items()}
+    params: dict[str, float | int | str | list[str] | None] = {}
+    for key, value in reason.params.items():
+        params[key] = _num(value) if isinstance(value, (float, np.floating)) else value
     return Message(code=f"reason.{reason.code}", params=params)
 
 

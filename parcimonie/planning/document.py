@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parcimonie.planning.messages import Message
 
-PLAN_FORMAT = 2
+PLAN_FORMAT: Literal[2] = 2
 
 
 class _Frozen(BaseModel):
@@ -281,5 +281,6 @@ def plan_schema() -> dict[str, object]:
 
 if __name__ == "__main__":  # python -m parcimonie.planning.document > docs/plan-schema.json
     import json
+    import sys
 
-    print(json.dumps(plan_schema(), ensure_ascii=False, indent=2))
+    sys.stdout.write(json.dumps(plan_schema(), ensure_ascii=False, indent=2) + "\n")

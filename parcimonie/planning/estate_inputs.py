@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import func, select
 from sqlmodel import Session
 
-from inventory import CollectionRun, Host, HostModel, LifecycleStatus, PowerState, RunStatus, VirtualMachine
+from inventory import PowerState, list_offers
+from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
 from optimizer import HostTable, Offer, VmTable
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
@@ -49,18 +49,9 @@ def _amount(value: float | None) -> float:
     return float("nan") if value is None else value
 
 
-def _latest_success(session: Session) -> tuple[int | None, datetime | None]:
-    row = session.execute(
-        select(func.max(CollectionRun.id), func.max(CollectionRun.finished_at)).where(
-            CollectionRun.status == RunStatus.SUCCEEDED
-        )
-    ).one()
-    return row[0], row[1]
-
-
 def snapshot_key(session: Session) -> str:
     """A key that changes whenever the inventory does (latest successful run), for caches."""
-    return _key(*_latest_success(session))
+    return _key(*latest_success(session))
 
 
 def _key(run_id: int | None, finished_at: datetime | None) -> str:
@@ -70,7 +61,7 @@ def _key(run_id: int | None, finished_at: datetime | None) -> str:
 def load_offers(session: Session) -> tuple[Offer, ...]:
     """The catalogue as optimizer offers (TTC prices, as stored)."""
     offers = []
-    for model in session.scalars(select(HostModel).order_by(HostModel.name)):
+    for model in list_offers(session):
         offers.append(
             Offer(
                 name=model.name,
@@ -93,35 +84,8 @@ def load_offers(session: Session) -> tuple[Offer, ...]:
 
 def load_estate(session: Session) -> EstateInputs:
     """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named."""
-    host_rows = session.execute(
-        select(
-            Host.id,
-            Host.name,
-            Host.cluster_id,
-            Host.n_sockets,
-            Host.n_cores_per_socket,
-            Host.cpu_mhz,
-            Host.memory_mib,
-            Host.perf_per_core,
-            Host.power_idle_w,
-            Host.power_max_w,
-            Host.purchase_date,
-            Host.purchase_price_eur,
-            Host.warranty_end,
-            Host.support_cost_eur_per_year,
-            Host.rack_units,
-            Host.cpu_usage_mean_mhz,
-            Host.external_id,
-            Host.hypervisor_version,
-        )
-        .where(Host.missing_since.is_(None), Host.status != LifecycleStatus.RETIRED)  # type: ignore[union-attr]
-        .order_by(Host.id)
-    ).all()
-    carrying = set(
-        session.scalars(
-            select(VirtualMachine.host_id).where(VirtualMachine.missing_since.is_(None)).distinct()  # type: ignore[union-attr]
-        )
-    )
+    host_rows = present_host_rows(session)
+    carrying = host_ids_carrying_vms(session)
     sized = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
     hypervisor = [r.id in carrying or bool(HYPERVISOR.search(r.hypervisor_version or "")) for r in host_rows]
     kept = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and hv]
@@ -148,23 +112,7 @@ def load_estate(session: Session) -> EstateInputs:
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
     )
     host_index = {r.id: i for i, r in enumerate(kept)}
-    vm_rows = session.execute(
-        select(
-            VirtualMachine.id,
-            VirtualMachine.name,
-            VirtualMachine.host_id,
-            VirtualMachine.cluster_id,
-            VirtualMachine.n_vcpus,
-            VirtualMachine.memory_mib,
-            VirtualMachine.cpu_usage_p95_mhz,
-            VirtualMachine.memory_usage_p95_mib,
-            VirtualMachine.power_state,
-            VirtualMachine.is_template,
-            VirtualMachine.guest_os,
-        )
-        .where(VirtualMachine.missing_since.is_(None))  # type: ignore[union-attr]
-        .order_by(VirtualMachine.id)
-    ).all()
+    vm_rows = present_vm_rows(session)
     unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib))
     vm_rows = [r for r in vm_rows if r.n_vcpus and r.memory_mib]
     vms = VmTable.build(
@@ -180,7 +128,7 @@ def load_estate(session: Session) -> EstateInputs:
         is_template=[bool(r.is_template) for r in vm_rows],
         is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
     )
-    latest = _latest_success(session)
+    latest = latest_success(session)
     return EstateInputs(
         hosts=hosts,
         vms=vms,

@@ -4,7 +4,8 @@ The optimizer and the planning service say *what* happened as a code and its fig
 (``Message(code="reason.too_large", params={"cpu_ref_mhz": 5200, ...})``); the CLI, the workbook and
 the dashboard turn it into words here, so the same fact reads the same on every surface. A
 placeholder's format spec picks the formatter: ``{x:n0}`` a number with no decimal, ``{x:n1}`` one,
-``{x:n2}`` two, ``{x:eur}`` euros, ``{x:pct}`` a share as a percentage, ``{x:list}`` a list, ``{x:code}`` another message's words.
+``{x:n2}`` two, ``{x:eur}`` euros, ``{x:pct}`` a share as a percentage, ``{x:list}`` a list,
+``{x:code}`` another message's words.
 """
 
 import string
@@ -13,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from parcimonie.planning.formatting import MISSING, format_eur, format_number, format_percent
+from parcimonie.formatting import MISSING, format_eur, format_number, format_percent
 
 LANGUAGES = ("fr", "en")
 
@@ -81,7 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "offre(s) inconnue(s) : {unknown:list} ; connues : {known:list}",
         "unknown offer(s): {unknown:list}; known: {known:list}",
     ),
-    "error.assumption.unknown": ("hypothèses invalides : hypothèse inconnue {field}", "invalid assumptions: unknown assumption {field}"),
+    "error.assumption.unknown": (
+        "hypothèses invalides : hypothèse inconnue {field}",
+        "invalid assumptions: unknown assumption {field}",
+    ),
     "error.assumption.not_bool": (
         "hypothèses invalides : {name:code} attend oui ou non, reçu {value}",
         "invalid assumptions: {name:code} expects yes or no, got {value}",
@@ -123,12 +127,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
     ),
     "error.input.no_target_host": (
-        "aucun hôte cible : ni hôte existant ni offre", "no target host: neither an existing host nor an offer"
+        "aucun hôte cible : ni hôte existant ni offre",
+        "no target host: neither an existing host nor an offer",
     ),
     "error.input.unknown_method": ("méthode inconnue : {method}", "unknown method: {method}"),
-    "error.input.bad_time_limit": (
-        "limite de temps invalide : {time_limit_s}", "invalid time limit: {time_limit_s}"
-    ),
+    "error.input.bad_time_limit": ("limite de temps invalide : {time_limit_s}", "invalid time limit: {time_limit_s}"),
     "error.input.no_offer": ("aucune offre à étudier", "no offer to study"),
     "error.input.offer_mismatch": ("offre sans rapport avec ce plan", "offer unrelated to this plan"),
     "error.input.bad_investment_cap": (
@@ -187,7 +190,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Durée d'amortissement du carbone de fabrication (années)",
         "Embodied carbon amortisation (years)",
     ),
-    "assumption.install_eur_per_host": ("Installation par hôte, par défaut (€ HT)", "Installation per host (€ excl. VAT)"),
+    "assumption.install_eur_per_host": (
+        "Installation par hôte, par défaut (€ HT)",
+        "Installation per host (€ excl. VAT)",
+    ),
     "assumption.default_server_price_eur": (
         "Prix d'un serveur au prix inconnu (€ HT)",
         "Price of a server of unknown price (€ excl. VAT)",
@@ -212,7 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Windows Server Datacenter (€ HT par cœur)",
         "Windows Server Datacenter (€ excl. VAT per core)",
     ),
-    "assumption.windows_min_cores_per_cpu": ("Windows : cœurs minimum par processeur", "Windows: minimum cores per CPU"),
+    "assumption.windows_min_cores_per_cpu": (
+        "Windows : cœurs minimum par processeur",
+        "Windows: minimum cores per CPU",
+    ),
     "assumption.windows_min_cores_per_server": (
         "Windows : cœurs minimum par serveur",
         "Windows: minimum cores per server",
@@ -230,7 +239,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Administration time per host (hours per year)",
     ),
     "assumption.staff_eur_per_hour": ("Coût horaire chargé de l'administration (€)", "Loaded hourly staff cost (€)"),
-    "assumption.rack_eur_per_u_per_year": ("Hébergement (€ par unité de baie et par an)", "Rack space (€ per U per year)"),
+    "assumption.rack_eur_per_u_per_year": (
+        "Hébergement (€ par unité de baie et par an)",
+        "Rack space (€ per U per year)",
+    ),
     "assumption.utilisation_ceiling": ("Plafond d'utilisation", "Utilisation ceiling"),
     "assumption.ha_reserve_hosts": ("Réserve HA (hôtes par groupe)", "HA reserve (hosts per group)"),
     "assumption.cpu_comfort_factor": ("Facteur de confort CPU", "CPU comfort factor"),

@@ -158,19 +158,35 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         keep = estate_cost(inputs, request, today=day)
         if offers:
             compared = compare_offers(
-                hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start,
-                method=request.method, time_limit_s=request.time_limit_s,
+                hosts=hosts,
+                vms=vms,
+                offers=offers,
+                assumptions=a,
+                policy=policy,
+                start_year=start,
+                method=request.method,
+                time_limit_s=request.time_limit_s,
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             if request.with_replacement:
                 replacement = plan_replacement(
-                    hosts=hosts, vms=vms, offers=target, assumptions=a, policy=policy, start_year=start,
+                    hosts=hosts,
+                    vms=vms,
+                    offers=target,
+                    assumptions=a,
+                    policy=policy,
+                    start_year=start,
                     yearly_investment_cap_eur=request.yearly_investment_cap_eur,
                 )
         else:
             consolidation = plan_consolidation(
-                hosts=hosts, vms=vms, offer=None, assumptions=a, policy=policy,
-                method=request.method, time_limit_s=request.time_limit_s,
+                hosts=hosts,
+                vms=vms,
+                offer=None,
+                assumptions=a,
+                policy=policy,
+                method=request.method,
+                time_limit_s=request.time_limit_s,
             )
     except ValueError as err:
         raise _refused(err) from err

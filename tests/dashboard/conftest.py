@@ -24,8 +24,7 @@ def build_demo_database(path: Path, *, n_vms: int = DEMO_VMS) -> str:
     upgrade_database(engine)
     with session_scope(engine) as session:
         ensure_default_catalogue(session)
-    record_run(engine, source="demo", kind="demo",
-               collect=lambda: generate_demo_estate(n_vms=n_vms, today=TODAY))
+    record_run(engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=n_vms, today=TODAY))
     engine.dispose()
     return url
 
@@ -88,8 +87,7 @@ def run_page(monkeypatch: pytest.MonkeyPatch) -> RunPage:
 def texts(at: AppTest) -> str:
     """Every text a person reads on the page, joined (markdown, captions, alerts, metrics, titles)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error",
-                 "success", "code"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "code"):
         parts.extend(str(el.value) for el in getattr(at, kind))
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     return "\n".join(parts)

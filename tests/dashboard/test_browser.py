@@ -46,12 +46,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("served")
     url = build_demo_database(folder / "parcimonie.db")
     port = _free_port()
-    env = dict(os.environ, PARCIMONIE_DATABASE_URL=url, PARCIMONIE_LANGUAGE="fr",
-               PYTHONPATH=str(APP.parents[1]))
+    env = dict(os.environ, PARCIMONIE_DATABASE_URL=url, PARCIMONIE_LANGUAGE="fr", PYTHONPATH=str(APP.parents[1]))
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
         [*dashboard_command(port=port, address="127.0.0.1"), "--server.fileWatcherType", "none"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=str(APP.parents[1]),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=str(APP.parents[1]),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -84,11 +86,20 @@ def browser(served: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[o
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--no-first-run", "--window-size=1400,1800", "--lang=fr-FR",
-                     "--accept-lang=fr-FR",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1800",
+        "--lang=fr-FR",
+        "--accept-lang=fr-FR",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})  # grid numbers in French
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

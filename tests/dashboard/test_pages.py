@@ -11,8 +11,7 @@ SECRET = "S3cr3t-Pa55"
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_uninitialised_database_explains_how_to_collect(run_page: RunPage, empty_url: str,
-                                                        page: str) -> None:
+def test_uninitialised_database_explains_how_to_collect(run_page: RunPage, empty_url: str, page: str) -> None:
     at = run_page(page, empty_url)
     assert not at.exception
     shown = texts(at)
@@ -64,4 +63,3 @@ def test_language_switch_in_the_sidebar(run_page: RunPage, demo_url: str) -> Non
     label = f"Yearly operating cost {TODAY.year + 1}"
     assert "Estate overview" in shown and label in shown
     assert any(m.value.startswith("€") for m in at.metric if m.label == label)
-

@@ -60,9 +60,13 @@ def test_out_of_range_values_are_refused_by_the_controls(run_page: RunPage, demo
 def test_optimizer_refusal_is_a_message(run_page: RunPage, empty_url: str) -> None:
     engine = make_engine(empty_url)
     upgrade_database(engine)
-    hosts_only = Snapshot(hosts=[HostRecord(external_id="h1", name="esx1", n_sockets=2,
-                                            n_cores_per_socket=8, cpu_mhz=2100.0,
-                                            memory_mib=131072.0)])
+    hosts_only = Snapshot(
+        hosts=[
+            HostRecord(
+                external_id="h1", name="esx1", n_sockets=2, n_cores_per_socket=8, cpu_mhz=2100.0, memory_mib=131072.0
+            )
+        ]
+    )
     record_run(engine, source="csv", kind="csv", collect=lambda: hosts_only)
     at = run_page("consolidation", empty_url)
     assert any("au moins une offre" in w.value for w in at.warning)  # no catalogue in this base
@@ -83,16 +87,19 @@ def test_plan_errors_and_reasons_are_translated(monkeypatch) -> None:  # type: i
 
     monkeypatch.setenv("PARCIMONIE_LANGUAGE", "en")
     assert plan_error(PlanError("error.unknown_offers", unknown=["X"], known=["A", "B"])) == (
-        "Parameters refused: unknown offer(s): X; known: A, B")
+        "Parameters refused: unknown offer(s): X; known: A, B"
+    )
     assert plan_error(PlanError("error.assumption.negative", name="assumption.pue", value="-1")) == (
-        "Parameters refused: invalid assumptions: Server room PUE must be zero or more, got -1")
+        "Parameters refused: invalid assumptions: Server room PUE must be zero or more, got -1"
+    )
     assert plan_error(ValueError("anything else")) == "Parameters refused: anything else"
     assert say(Message(code="reason.template")) == "template, excluded by policy"
     monkeypatch.setenv("PARCIMONIE_LANGUAGE", "fr")
     assert say(Message(code="reason.no_capacity_left")) == "plus aucun hôte cible n'a assez de capacité libre"
     assert say(Message(code="reason.too_large", params={"cpu_ref_mhz": 5200, "memory_mib": 65536})) == (
         "sa demande (5\u202f200 MHz de référence, 65\u202f536 Mio) dépasse la capacité utilisable de tous les "
-        "hôtes cibles")
+        "hôtes cibles"
+    )
 
 
 def _amount(text: str) -> float:
@@ -106,8 +113,9 @@ def test_consolidation_compares_every_offer_on_a_small_estate(run_page: RunPage,
     assert "Offre retenue" in texts(at) and "Offre étudiée" not in texts(at)
 
 
-def test_consolidation_defaults_to_one_offer_and_compares_all_on_demand(run_page: RunPage, demo_url: str,
-                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_consolidation_defaults_to_one_offer_and_compares_all_on_demand(
+    run_page: RunPage, demo_url: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 10)  # a "large" estate
     at = run_page("consolidation", demo_url)
     offers = at.multiselect(key="cons_offers")
@@ -144,19 +152,32 @@ def test_freed_hosts_keep_no_unplaced_vm() -> None:
 
     from dashboard.plan_frames import consolidation_frames
 
-    hosts = pd.DataFrame({"id": [1, 2], "name": ["esx1", "esx2"], "cluster": ["A", "A"], "n_cores": [8, 8],
-                          "memory_gib": [64.0, 64.0], "purchase_year": [2016, 2017], "n_vms": [1, 1]})
-    vms = pd.DataFrame({"name": ["big", "small"], "host": ["esx1", "esx2"], "is_template": [False, False],
-                        "power_state": ["on", "on"]})
+    hosts = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "name": ["esx1", "esx2"],
+            "cluster": ["A", "A"],
+            "n_cores": [8, 8],
+            "memory_gib": [64.0, 64.0],
+            "purchase_year": [2016, 2017],
+            "n_vms": [1, 1],
+        }
+    )
+    vms = pd.DataFrame(
+        {"name": ["big", "small"], "host": ["esx1", "esx2"], "is_template": [False, False], "power_state": ["on", "on"]}
+    )
     from parcimonie.planning.document import Consolidation, Move, PlanDocument, PolicyEcho, RequestEcho, Unplaced
     from parcimonie.planning.messages import Message
 
     plan = PlanDocument.model_construct(
         request=RequestEcho(policy=PolicyEcho(ceiling=0.8, ha_reserve_hosts=1)),
         consolidation=Consolidation.model_construct(
-            targets=[], placement=[Move(vm="small", from_host="esx2", to_host="nouveau-001")],
+            targets=[],
+            placement=[Move(vm="small", from_host="esx2", to_host="nouveau-001")],
             hosts_freed=["esx1", "esx2"],
-            unplaced=[Unplaced(vm="big", reason=Message(code="reason.no_capacity_left"))]))
+            unplaced=[Unplaced(vm="big", reason=Message(code="reason.no_capacity_left"))],
+        ),
+    )
     frames = consolidation_frames(plan, hosts=hosts, clusters={}, vms=vms)
     assert list(frames.freed["host"]) == ["esx2"] and frames.n_kept_by_unplaced == 1
     assert list(frames.unplaced["host"]) == ["esx1"] and frames.excluded.empty
@@ -201,16 +222,19 @@ def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: s
 def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: str) -> None:
     from sqlmodel import Session
 
-    from inventory import save_scenario, session_scope
+    from inventory import session_scope
     from optimizer import Policy
     from parcimonie.planning import PlanRequest, load_estate, run_plan
     from parcimonie.planning.scenarios import save_plan
     from tests.conftest import TODAY
 
     engine = make_engine(demo_url)
-    request = PlanRequest(method="heuristic", policy=Policy(ceiling=0.4, scope="estate"),
-                          yearly_investment_cap_eur=100000,
-                          overrides={"electricity_eur_per_kwh": 0.30})  # `parcimonie plan --scenario CLI …`
+    request = PlanRequest(
+        method="heuristic",
+        policy=Policy(ceiling=0.4, scope="estate"),
+        yearly_investment_cap_eur=100000,
+        overrides={"electricity_eur_per_kwh": 0.30},
+    )  # `parcimonie plan --scenario CLI …`
     with Session(engine) as session:
         result = run_plan(load_estate(session), request, today=TODAY).document()
     with session_scope(engine) as session:
@@ -225,8 +249,9 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     replacement = result.replacement
     assert replacement is not None
     assert int(row["plan_n_hosts"]) == replacement.yearly[-1].n_hosts_scenario  # the saved plan's end
-    assert _amount(row["plan_investment_eur"]) == round(sum(r.investissement_eur or 0
-                                                            for r in replacement.budget_scenario))
+    assert _amount(row["plan_investment_eur"]) == round(
+        sum(r.investissement_eur or 0 for r in replacement.budget_scenario)
+    )
     assert _amount(row["total_savings_eur"]) == round(replacement.totals.savings_eur or 0)
     assert len(at.get("plotly_chart")) == 2
     at.switch_page("app_pages/overview.py").run()
@@ -240,8 +265,7 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     price, ceiling = form["Prix de l'électricité (c€/kWh TTC)"], form["Plafond d'utilisation (%)"]
     assert price.disabled and price.value == 30 and ceiling.value == 40  # the scenario's, not the defaults
     assert at.radio[0].value == "estate"
-    assert any("Plan « Plan CLI » calculé à 0,30 €/kWh" in c.value and "100\u202f000" in c.value
-               for c in at.caption)
+    assert any("Plan « Plan CLI » calculé à 0,30 €/kWh" in c.value and "100\u202f000" in c.value for c in at.caption)
     options = at.dataframe[0].value
     assert list(options["label"])[1:] == [o.name for o in result.options[1:]]
     at.selectbox(key="fin_source").set_value("").run()  # back to the form: its own values
@@ -265,8 +289,10 @@ def test_finances_tco_tca_budget_and_energy_price(run_page: RunPage, demo_url: s
     assert any(m.label == "Économie du plan" for m in at.metric)
     budget = at.dataframe[1].value
     assert "FCTVA perçu (recette)" in budget.index and "Investissement (achats, 2183)" not in budget.index
-    invest, hardware, licences = (budget.loc[line].map(_amount) for line in (
-        "Investissement (achats)", "dont matériel (2183)", "dont licences perpétuelles (2051)"))
+    invest, hardware, licences = (
+        budget.loc[line].map(_amount)
+        for line in ("Investissement (achats)", "dont matériel (2183)", "dont licences perpétuelles (2051)")
+    )
     assert (abs(hardware + licences - invest) <= 1).all() and licences.sum() > 0
     assert "licences perpétuelles Windows Datacenter (2051)" in texts(at)
     keep_before = _amount(options["tco_eur"].iloc[0])
@@ -290,8 +316,7 @@ def test_finances_offers_the_budget_workbook(run_page: RunPage, demo_url: str) -
     assert [b.key for b in at.get("download_button")] == ["fin_download"]
 
 
-def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage, demo_url: str,
-                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage, demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr("dashboard.tables.PAGE_ROWS", 100)
 
     def placement():  # type: ignore[no-untyped-def]

@@ -40,10 +40,12 @@ def test_upgrade_keeps_existing_rows(database_url: str) -> None:
     eng = make_engine(database_url)
     upgrade_database(eng, "0001")
     with eng.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO host (source, external_id, name, power_state, status, memory_mib) "
-            "VALUES ('vc1', 'host-1', 'esx1', 'on', 'in_service', 262144)"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO host (source, external_id, name, power_state, status, memory_mib) "
+                "VALUES ('vc1', 'host-1', 'esx1', 'on', 'in_service', 262144)"
+            )
+        )
     upgrade_database(eng)
     with eng.connect() as conn:
         row = conn.execute(text("SELECT name, memory_mib, asset_tag, boot_time, local_storage_gib FROM host")).one()

@@ -123,19 +123,37 @@ def test_next_run_times_without_and_with_a_job_store(engine: Engine) -> None:
     from inventory import SCHEDULER_JOBS_TABLE, next_run_times
 
     assert next_run_times(engine) == {}
-    jobs = Table(SCHEDULER_JOBS_TABLE, MetaData(), Column("id", String(191), primary_key=True),
-                 Column("next_run_time", Float), Column("job_state", String(10)))
+    jobs = Table(
+        SCHEDULER_JOBS_TABLE,
+        MetaData(),
+        Column("id", String(191), primary_key=True),
+        Column("next_run_time", Float),
+        Column("job_state", String(10)),
+    )
     jobs.create(engine)
     when = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(insert(jobs), [{"id": "collect-all", "next_run_time": when.timestamp(), "job_state": "x"},
-                                    {"id": "paused", "next_run_time": None, "job_state": "x"}])
+        conn.execute(
+            insert(jobs),
+            [
+                {"id": "collect-all", "next_run_time": when.timestamp(), "job_state": "x"},
+                {"id": "paused", "next_run_time": None, "job_state": "x"},
+            ],
+        )
     assert next_run_times(engine) == {"collect-all": when}
 
 
 def test_unknown_usage_stays_unknown(engine: Engine) -> None:
-    idle = HostRecord(external_id="h3", name="esx3", cluster_external_id="c1", site_external_id="s1", n_sockets=2,
-                      n_cores_per_socket=10, cpu_mhz=2000.0, memory_mib=262144.0)  # no P95, no VM
+    idle = HostRecord(
+        external_id="h3",
+        name="esx3",
+        cluster_external_id="c1",
+        site_external_id="s1",
+        n_sockets=2,
+        n_cores_per_socket=10,
+        cpu_mhz=2000.0,
+        memory_mib=262144.0,
+    )  # no P95, no VM
     estate = ESTATE.model_copy(update={"hosts": [*ESTATE.hosts, idle]})
     record_run(engine, source="csv", kind="csv", collect=lambda: estate)
     with Session(engine) as session:

@@ -26,7 +26,9 @@ def test_every_message_has_french_and_english_with_the_same_placeholders() -> No
 
 def test_messages_format_figures_in_each_language() -> None:
     warning = Message(code="warning.plan_costs_more", params={"extra_eur": 279572.4})
-    assert render(warning) == "Le plan de renouvellement coûte 279\u202f572\u00a0€ de plus que conserver le parc sur l'horizon."
+    assert render(warning) == (
+        "Le plan de renouvellement coûte 279\u202f572\u00a0€ de plus que conserver le parc sur l'horizon."
+    )
     assert render(warning, "en") == "The replacement plan costs €279,572 more than keeping the estate over the horizon."
     assert text("error.unknown_offers", unknown=["x"], known=["a", "b"]) == "offre(s) inconnue(s) : x ; connues : a, b"
 

@@ -19,8 +19,15 @@ def test_reasons_read_in_both_languages() -> None:
 
 
 def _target(cluster: int) -> Target:
-    return Target(host=f"h{cluster}", existing=False, cluster=cluster, ha_reserve=False, n_vms=1,
-                  cpu_utilisation=0.5, memory_utilisation=0.5)
+    return Target(
+        host=f"h{cluster}",
+        existing=False,
+        cluster=cluster,
+        ha_reserve=False,
+        n_vms=1,
+        cpu_utilisation=0.5,
+        memory_utilisation=0.5,
+    )
 
 
 def test_plan_warnings_flag_what_must_not_be_missed() -> None:

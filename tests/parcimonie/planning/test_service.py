@@ -14,7 +14,6 @@ from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, get_scenario, make_engine, record_run, session_scope
 from optimizer import Policy
 from parcimonie.cli import app
-from optimizer import Policy
 from parcimonie.planning import EXISTING, EstateInputs, PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.workbook import workbook_bytes

@@ -86,3 +86,27 @@ def test_stored_scenarios_are_rewritten_once(engine) -> None:
         stored = get_scenario(session, "ancien")
         assert stored is not None and stored.results["format"] == PLAN_FORMAT
         PlanDocument.model_validate(stored.results)
+
+
+def test_init_upgrades_saved_plans_and_the_workbook_reads_them(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from inventory import make_engine
+    from parcimonie.cli import app
+
+    runner = CliRunner()
+    env = {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    raw = _v1("plan_v1_partial.json")
+    with session_scope(make_engine(env["PARCIMONIE_DATABASE_URL"])) as session:
+        save_scenario(session, name="=ancien", kind="plan", parameters=raw["request"], results=raw)
+    result = runner.invoke(app, ["init"], env=env)
+    assert result.exit_code == 0 and "1 scénario(s)" in result.output
+    xlsx = tmp_path / "b.xlsx"
+    result = runner.invoke(app, ["report", "--xlsx", str(xlsx), "--scenario", "=ancien"], env=env)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(xlsx)
+    assert book["Synthèse"]["B2"].value == "'=ancien"  # a name is text, never a formula
+    placement = [row for row in book["Placement"].iter_rows(min_row=2, values_only=True) if row[1] is None]
+    assert placement[0][2].startswith("non placée : sa demande (19\u202f608 MHz de référence")

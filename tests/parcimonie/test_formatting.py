@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parcimonie.planning.formatting import (
+from parcimonie.formatting import (
     MISSING,
     NBSP,
     NNBSP,
@@ -31,8 +31,10 @@ def test_english_currency() -> None:
 def test_percent_and_quantities() -> None:
     assert format_percent(0.125, decimals=1) == f"12,5{NNBSP}%"
     assert format_percent(0.125, decimals=1, language="en") == "12.5%"
-    assert format_quantity(4.25, "ans", decimals=1) == f"4,2{NBSP}ans" or format_quantity(
-        4.25, "ans", decimals=1) == f"4,3{NBSP}ans"
+    assert (
+        format_quantity(4.25, "ans", decimals=1) == f"4,2{NBSP}ans"
+        or format_quantity(4.25, "ans", decimals=1) == f"4,3{NBSP}ans"
+    )
     assert format_number(-0.001, decimals=1) == "0,0"
 
 
@@ -55,5 +57,5 @@ def test_dates_in_paris_time() -> None:
 def test_french_number_reads_back(value: float, decimals: int) -> None:
     text = format_number(value, decimals=decimals)
     parsed = float(text.replace(NNBSP, "").replace(",", "."))
-    assert abs(parsed - round(value, decimals)) <= 10 ** -decimals
+    assert abs(parsed - round(value, decimals)) <= 10**-decimals
     assert "." not in text and " " not in text

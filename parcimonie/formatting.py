@@ -54,9 +54,7 @@ def format_percent(share: float | None, *, decimals: int = 0, language: str = "f
     return f"{number}{NNBSP}%" if language == "fr" else f"{number}%"
 
 
-def format_quantity(
-    value: float | int | None, unit: str, *, decimals: int = 0, language: str = "fr"
-) -> str:
+def format_quantity(value: float | int | None, unit: str, *, decimals: int = 0, language: str = "fr") -> str:
     """A number with its unit: ``12,5 ans``, ``3 400 kgCO2e``."""
     if _missing(value):
         return MISSING
