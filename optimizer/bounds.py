@@ -4,6 +4,12 @@ Any packing of the 2-D items is also a packing of each 1-D projection, so a 1-D 
 is a valid 2-D bound. We compute, per dimension, the volume bound `ceil(sum / capacity)` and the
 Martello-Toth L2 bound (which also counts items larger than half a bin), and keep the best.
 For bins of different capacities we use a volume bound over the largest bins.
+
+The bounds are computed in exact integer arithmetic, never in floating point: sizes are rounded
+*down* and capacities *up* to thousandths of their unit (MHz, MiB). A bound of the rounded instance
+is a bound of the original (smaller items in larger bins never need more bins), so rounding can only
+lower a bound, never lift it above a feasible packing; float comparisons around `1 - alpha`
+could (two items that fill a bin exactly looked one unit too large).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from numpy.typing import NDArray
 __all__ = ["LowerBound", "lower_bound_heterogeneous", "lower_bound_identical"]
 
 _DIMS = ("cpu", "memory")
-_EPS = 1e-9
+_SCALE = 1000  # thousandths of a MHz or MiB: 1e5 items of 1e7 units stay far below 2**63
 
 
 @dataclass(frozen=True)
@@ -34,31 +40,43 @@ class LowerBound:
     volume: int
 
 
-def _ceil(x: float) -> int:
-    return int(np.ceil(x - _EPS * max(1.0, abs(x))))
+def _units_down(sizes: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Sizes in integer thousandths, rounded down (a smaller item: the bound can only drop)."""
+    return np.floor(sizes * _SCALE).astype(np.int64)
 
 
-def _l2_one_dim(sizes: NDArray[np.float64], capacity: float) -> int:
-    """Martello-Toth L2 bound for 1-D bin packing; sizes must all be <= capacity."""
+def _units_up(capacity: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Capacities in integer thousandths, rounded up (a larger bin: the bound can only drop)."""
+    return np.ceil(capacity * _SCALE).astype(np.int64)
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _l2_one_dim(sizes: NDArray[np.int64], capacity: int) -> int:
+    """Martello-Toth L2 bound for 1-D bin packing, exact on integers; sizes must all be <= capacity.
+
+    For 0 <= a <= C/2: J1 = {s > C - a}, J2 = {C/2 < s <= C - a}, J3 = {a <= s <= C/2};
+    L2(a) = |J1| + |J2| + max(0, ceil((sum J3 - (|J2| C - sum J2)) / C)), and L2 = max over a.
+    """
     if sizes.size == 0:
         return 0
-    s = np.sort(sizes / capacity)  # normalise: capacity 1
-    cums = np.concatenate([[0.0], np.cumsum(s)])
+    s = np.sort(sizes)
+    cums = np.concatenate([[0], np.cumsum(s)])
     m = s.size
-    half = 0.5
-    alphas = np.unique(np.concatenate([[0.0], s[s <= half]]))
-    # J1 = {s > 1 - a}, J2 = {1/2 < s <= 1 - a}, J3 = {a <= s <= 1/2}
+    half = capacity // 2  # s <= C/2 <=> s <= floor(C/2) for integers
+    alphas = np.unique(np.concatenate([[0], s[s <= half]]))
     i_half_r = np.searchsorted(s, half, side="right")
-    i_top_r = np.searchsorted(s, 1.0 - alphas, side="right")
+    i_top_r = np.searchsorted(s, capacity - alphas, side="right")
     i_alpha_l = np.searchsorted(s, alphas, side="left")
     n_j1 = m - i_top_r
     n_j2 = i_top_r - i_half_r
     sum_j2 = cums[i_top_r] - cums[i_half_r]
     sum_j3 = cums[i_half_r] - cums[i_alpha_l]
-    extra = sum_j3 - (n_j2 - sum_j2)
-    extra_bins = np.ceil(np.maximum(extra, 0.0) - _EPS * np.maximum(1.0, np.abs(extra)))
-    values = n_j1 + n_j2 + np.maximum(extra_bins, 0)
-    return int(values.max())
+    extra = sum_j3 - (n_j2 * capacity - sum_j2)
+    extra_bins = np.where(extra > 0, -(-extra // capacity), 0)
+    return int((n_j1 + n_j2 + extra_bins).max())
 
 
 def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.float64]) -> LowerBound:
@@ -77,8 +95,9 @@ def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.fl
     sizes = sizes[fits]
     if sizes.shape[0] == 0:
         return LowerBound(value=0, kind="empty", volume=0)
-    volumes = [_ceil(float(sizes[:, d].sum() / capacity[d])) for d in range(2)]
-    l2s = [_l2_one_dim(sizes[:, d], float(capacity[d])) for d in range(2)]
+    units, cap = _units_down(sizes), _units_up(capacity)
+    volumes = [_ceil_div(int(units[:, d].sum()), int(cap[d])) for d in range(2)]
+    l2s = [_l2_one_dim(units[:, d], int(cap[d])) for d in range(2)]
     volume = max(volumes)
     best_l2 = max(l2s)
     if best_l2 > volume:
@@ -109,13 +128,12 @@ def lower_bound_heterogeneous(*, sizes: NDArray[np.float64], capacities: NDArray
     sizes = sizes[fits]
     if sizes.shape[0] == 0:
         return LowerBound(value=0, kind="empty", volume=0)
+    units, cap_units = _units_down(sizes), _units_up(capacities)
     best, best_d = 1, 0
     for d in range(2):
-        caps = np.sort(capacities[:, d])[::-1]
-        cum = np.cumsum(caps)
-        need = float(sizes[:, d].sum())
-        k = int(np.searchsorted(cum, need * (1 - _EPS), side="left")) + 1
-        k = min(k, caps.size)
+        cum = np.cumsum(np.sort(cap_units[:, d])[::-1])
+        need = int(units[:, d].sum())
+        k = min(int(np.searchsorted(cum, need, side="left")) + 1, cum.size)
         if k > best:
             best, best_d = k, d
     return LowerBound(value=best, kind=f"volume-largest-bins({_DIMS[best_d]})", volume=best)
