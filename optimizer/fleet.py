@@ -114,16 +114,21 @@ def offer_fleet_tco(
 
 
 def _target_windows(result: ConsolidationResult, vms: VmTable) -> NDArray[np.bool_]:
-    """Shape (t,): targets of `result` carrying a Windows VM."""
+    """Shape (t,): targets of `result` licensed for Windows Server Datacenter.
+
+    A target carrying a Windows VM, and every HA reserve host of a cluster that has one: a reserve
+    host runs the VMs of a failed host, so it is licensed like the rest of its cluster.
+    """
     carries = np.zeros(result.n_hosts_after, dtype=bool)
     on = (result.placement >= 0) & vms.is_windows
     if result.offer_name is not None:
         carries[result.placement[on]] = True
-        return carries
-    slot = {int(h): k for k, h in enumerate(result.target_existing_host.tolist())}
-    for vm_host in result.placement[on].tolist():
-        carries[slot[vm_host]] = True
-    return carries
+    else:
+        slot = {int(h): k for k, h in enumerate(result.target_existing_host.tolist())}
+        for vm_host in result.placement[on].tolist():
+            carries[slot[vm_host]] = True
+    windows_clusters = np.unique(result.target_cluster[carries])
+    return carries | (result.target_is_ha_reserve & np.isin(result.target_cluster, windows_clusters))
 
 
 @dataclass(frozen=True, eq=False)

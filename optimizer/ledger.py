@@ -183,10 +183,15 @@ def _new_fleet_by_year(*, h: int, inputs: ReplacementInputs, moves: Moves) -> tu
     moved_t = moves.moved_year_index
     loads = np.zeros((h, t_new, 2))
     wins = np.zeros((h, t_new), dtype=bool)
+    fleet = moves.fleet
     for t in range(h):
         now = (moved_t >= 0) & (moved_t <= t) & (target >= 0)
         np.add.at(loads[t], target[now], inputs.sizes[now])
         wins[t, target[now & windows]] = True
+        # A reserve host runs the VMs of a failed host of its group: licensed like them.
+        windows_groups = np.unique(fleet.group[wins[t]])
+        bought = fleet.purchase_year <= inputs.years[t]
+        wins[t] |= fleet.is_reserve & bought & np.isin(fleet.group, windows_groups)
     return loads, wins
 
 

@@ -139,11 +139,14 @@ def _spend(step: _Step, fleet: NewFleet, packs: list[_GroupPack]) -> float:
     """Investment TTC of a `_pack_prefix` result: new hosts, and a Datacenter licence for each host
     that carries Windows for the first time."""
     total = 0.0
+    ha = step.inputs.policy.ha_reserve_hosts
     for gp in packs:
         licensed = fleet.has_windows[gp.serving]
         bins = np.unique(gp.res.assignment[(gp.res.assignment >= 0) & step.is_win[gp.pos]])
         pre = bins[bins < licensed.size]
         n_lic = int((bins >= licensed.size).sum() + (~licensed[pre]).sum())
+        if bins.size and not fleet.has_windows[fleet.group == gp.group].any():
+            n_lic += ha  # the group's first Windows VM: its reserve hosts are licensed too
         total += gp.bought * step.inputs.unit_eur_ttc + n_lic * step.licence_eur_ttc
     return total
 
@@ -190,6 +193,8 @@ def _apply_group(step: _Step, moves: Moves, gp: _GroupPack, *, t: int, year: int
     moves.placement[inputs.vm_index[pos[ok]]] = target
     moves.moved_year_index[pos[ok]] = t
     fleet.has_windows[target[step.is_win[pos[ok]]]] = True
+    if fleet.has_windows[fleet.group == gp.group].any():
+        fleet.has_windows[(fleet.group == gp.group) & fleet.is_reserve] = True
     moves.new_per_year[t] += gp.bought
     for p in pos[~ok].tolist():
         moves.unplaced.append((int(inputs.vm_index[p]), Reason(ReasonCode.NO_CAPACITY_ON_NEW_HOSTS)))

@@ -65,8 +65,13 @@ def test_totals_equal_sum_of_yearly_lines(scope: str) -> None:
     assert c.total_savings_eur == pytest.approx(plan.baseline.total_eur - plan.scenario.total_eur)
     assert c.total_savings_eur == pytest.approx(sum(v.sum() for v in plan.savings_by_category.values()))
     assert np.allclose(np.cumsum(c.savings_eur), c.cumulative_savings_eur)
-    # Hardware, plus a Datacenter licence (64 cores x 380 EUR HT) per new host carrying Windows.
-    n_win_new = np.unique(plan.placement[(plan.placement >= 0) & vms.is_windows]).size
+    # Hardware, plus a Datacenter licence (64 cores x 380 EUR HT) per new host carrying Windows, and
+    # per reserve host of a group that has one (a reserve runs the VMs of a failed host).
+    carrying = np.unique(plan.placement[(plan.placement >= 0) & vms.is_windows])
+    windows_groups = np.unique(plan.new_host_cluster[carrying])
+    reserves = plan.new_host_is_reserve & np.isin(plan.new_host_cluster, windows_groups)
+    assert reserves.sum() >= 1
+    n_win_new = carrying.size + int(reserves.sum())
     hardware = plan.new_hosts_per_year.sum() * (18000 + 600) * 1.2
     licences = n_win_new * 64 * 380 * 1.2
     assert plan.scenario.investissement_eur.sum() == pytest.approx(hardware + licences)
@@ -297,3 +302,51 @@ def test_cluster_scope_buys_what_cluster_consolidation_needs(seed: int) -> None:
         plan = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=policy)
         cons = plan_consolidation(hosts=hosts, vms=vms, offer=make_offer(), policy=policy, method="heuristic")
         assert plan.new_hosts_per_year.sum() == cons.n_hosts_after, scope
+
+
+def test_reserve_hosts_are_licensed_like_their_cluster() -> None:
+    """Finance review: 17 new hosts, 6 of them reserves, all in clusters running Windows VMs, must buy
+    17 Datacenter licences (17 x 64 x 380 x 1,2 = 496 128 EUR), not 11 (321 024 EUR). Here: every
+    cluster runs Windows, so every new host, reserve included, is licensed."""
+    from optimizer import compare_offers
+
+    hosts, vms = make_estate(n_hosts=30, vms_per_host=5, purchase_year=2019)
+    compared = compare_offers(
+        hosts=hosts,
+        vms=vms,
+        offers=(make_offer(),),
+        assumptions=Assumptions(),
+        policy=Policy(ha_reserve_hosts=1),
+        start_year=2026,
+    )
+    result, option = compared.best_result, compared.best_option
+    assert result.n_ha_reserve_hosts == 2  # one per cluster, both clusters run Windows VMs
+    assert option.licence_purchase_eur_ttc == pytest.approx(result.n_hosts_after * 64 * 380 * 1.2)
+    # Software Assurance, 25 % of the HT price a year, on every licensed host, reserves included.
+    sa_first_year = result.n_hosts_after * 64 * 380 * 0.25 * 1.2
+    vsphere_first_year = result.n_hosts_after * 64 * 150 * 1.2
+    assert option.licences_eur[0] == pytest.approx(sa_first_year + vsphere_first_year)
+
+
+def test_reserve_of_a_cluster_without_windows_is_not_licensed() -> None:
+    import dataclasses
+
+    from optimizer import compare_offers
+
+    hosts, vms = make_estate(n_hosts=30, vms_per_host=5, purchase_year=2019)
+    vms = dataclasses.replace(vms, is_windows=vms.is_windows & (vms.cluster == 0))  # cluster 1: Linux only
+    compared = compare_offers(
+        hosts=hosts,
+        vms=vms,
+        offers=(make_offer(),),
+        assumptions=Assumptions(),
+        policy=Policy(ha_reserve_hosts=1),
+        start_year=2026,
+    )
+    result, option = compared.best_result, compared.best_option
+    in_cluster_0 = result.target_cluster == 0
+    carrying_0 = np.unique(result.placement[(result.placement >= 0) & vms.is_windows])
+    assert set(carrying_0.tolist()) <= set(np.flatnonzero(in_cluster_0).tolist())
+    # Cluster 0's Windows hosts and its reserve; none of cluster 1.
+    n_licensed = carrying_0.size + int((result.target_is_ha_reserve & in_cluster_0).sum())
+    assert option.licence_purchase_eur_ttc == pytest.approx(n_licensed * 64 * 380 * 1.2)
