@@ -110,9 +110,10 @@ def maintenance_eur_ht(
 ) -> F64:
     """Hardware support cost HT for calendar `year`, shape (n,), from TTC prices and contracts.
 
-    Warranty end unknown: purchase year + `default_warranty_years`; purchase year also unknown:
-    the host is taken as out of warranty for one year. Price unknown: `default_server_price_eur`
-    (HT).
+    The contract starts when the warranty ends, pro rata temporis: a warranty ending on
+    20/02/2028 (2028.137 as a fractional year) leaves 86,3 % of 2028 to pay. Warranty end unknown:
+    purchase year + `default_warranty_years`; purchase year also unknown: the host is taken as out
+    of warranty for the whole year. Price unknown: `default_server_price_eur` (HT).
     """
     a = assumptions
     vat = 1.0 + a.vat_rate
@@ -120,13 +121,13 @@ def maintenance_eur_ht(
     w_end = np.asarray(warranty_end_year, dtype=float)
     w_end = np.where(np.isnan(w_end), purchase + a.default_warranty_years, w_end)
     years_after = np.where(np.isnan(w_end), 0.0, year - w_end)
-    under = years_after < 0
+    share = np.where(np.isnan(w_end), 1.0, np.clip(year + 1.0 - w_end, 0.0, 1.0))  # of `year` out of warranty
     price = np.asarray(purchase_price_eur_ttc, dtype=float) / vat
     price = np.where(np.isnan(price), a.default_server_price_eur, price)
     rate = a.support_rate_per_year + a.support_rate_increase_per_year * np.maximum(years_after, 0.0)
     known = np.asarray(support_cost_eur_ttc_per_year, dtype=float) / vat
     cost = np.where(np.isnan(known), price * rate, known)
-    return np.where(under, 0.0, cost)
+    return cost * share
 
 
 @dataclass(frozen=True, eq=False)

@@ -156,3 +156,35 @@ def test_energy_price_sensitivity_by_hand() -> None:
     without_energy = option.tco_eur - 5 * kwh_year * 0.2
     assert at == pytest.approx([without_energy, option.tco_eur, without_energy + 5 * kwh_year * 0.5])
     assert at.shape == (3,)
+
+
+def test_support_contract_starts_when_the_warranty_ends_pro_rata() -> None:
+    """Finance review: a warranty ending on 20/02/2028 paid nothing in 2028. By hand, a 12 000 EUR TTC
+    host (10 000 HT), contract 10 % a year + 2 points per further year: the warranty ends at
+    2028 + 50/365,25 = 2028,1369; 2027: 0; 2028: 10 000 x 0,10 x (1 - 0,1369) = 863,1 EUR HT;
+    2029: 10 000 x (0,10 + 0,02 x 0,8631) = 1 172,6 EUR HT."""
+    from datetime import date
+
+    from optimizer import maintenance_eur_ht
+
+    end = date(2028, 2, 20)
+    w_end = end.year + (end.timetuple().tm_yday - 1) / 365.25
+
+    def cost(year: int, known: float = float("nan")) -> float:
+        return float(
+            maintenance_eur_ht(
+                year=year,
+                purchase_year=np.array([2023.1]),
+                purchase_price_eur_ttc=np.array([12000.0]),
+                warranty_end_year=np.array([w_end]),
+                support_cost_eur_ttc_per_year=np.array([known]),
+                assumptions=Assumptions(),
+            )[0]
+        )
+
+    assert cost(2027) == 0.0
+    assert cost(2028) == pytest.approx(10000 * 0.10 * (1 - 50 / 365.25), abs=0.01)
+    assert cost(2028) == pytest.approx(863.1, abs=0.05)
+    assert cost(2029) == pytest.approx(10000 * (0.10 + 0.02 * (1 - 50 / 365.25)), abs=0.01)
+    # A known contract (2 400 EUR TTC a year) is paid pro rata too: 2 000 HT x 0,8631.
+    assert cost(2028, known=2400.0) == pytest.approx(2000 * (1 - 50 / 365.25), abs=0.01)
