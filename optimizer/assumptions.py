@@ -83,7 +83,7 @@ class Assumptions:
     windows_min_cores_per_server: int = 16  # Microsoft: min 16 cores per server, 2-core packs
     #: Depreciation duration of perpetual licences bought (M57 indicative scale: 2 years for
     #: software, docs/assumptions.md; duration voted by the assembly). Used by `tco_depreciated_eur` only.
-    windows_amortisation_years: int = 5  # (to check)
+    windows_amortisation_years: int = 2  # the indicative scale above
     #: Yearly Software Assurance on every host licensed for Windows Server Datacenter, as a share
     #: of the licence price, HT (fonctionnement, TTC in the budget). Usual order 25 %/y (to check).
     windows_software_assurance_rate: float = 0.25
