@@ -455,6 +455,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "licences (2051); FCTVA received per regime. Operating: energy (60612), maintenance (6156), "
         "yearly licences, staff, rack. Incl. VAT.",
     ),
+    "finances.repack": ("Consolider sur les hôtes existants", "Repack onto the existing hosts"),
     "finances.sensitivity_missing": (
         "Scénario enregistré par une version précédente : recalculez-le pour voir la sensibilité au prix de l'énergie.",
         "Scenario saved by an earlier version: recompute it to see the sensitivity to the energy price.",

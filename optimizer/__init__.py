@@ -27,6 +27,7 @@ from optimizer.fleet import (
     current_cpu_utilisation,
     keep_estate_tco,
     offer_fleet_tco,
+    repack_tco,
 )
 from optimizer.ledger import NewFleet
 from optimizer.packing import Packing, pack_vectors
@@ -104,6 +105,7 @@ __all__ = [
     "pack_vectors_exact",
     "plan_consolidation",
     "plan_replacement",
+    "repack_tco",
     "vsphere_licensed_cores",
     "windows_licence_eur_ht",
     "windows_licensed_cores",

@@ -11,6 +11,7 @@ and support costs can have the higher TCO, so both are shown per option.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -35,6 +36,7 @@ __all__ = [
     "current_cpu_utilisation",
     "keep_estate_tco",
     "offer_fleet_tco",
+    "repack_tco",
 ]
 
 #: Only powered-on, non-template VMs load the hosts today.
@@ -226,6 +228,24 @@ def _consolidated_tco(
         start_year=year,
         assumptions=a,
     )
+
+
+def repack_tco(
+    *,
+    hosts: HostTable,
+    vms: VmTable,
+    result: ConsolidationResult,
+    assumptions: Assumptions,
+    start_year: int,
+    name: str = "repack on existing hosts",
+) -> OptionTco:
+    """TCO of repacking onto the hosts the authority owns (`result` of a plan with no offer).
+
+    No investment: the hosts kept cost energy, support, licences, staff and rack space; the freed
+    ones stop costing them from the first year.
+    """
+    option = _consolidated_tco(hosts=hosts, vms=vms, result=result, offer=None, a=assumptions, year=start_year)
+    return dataclasses.replace(option, name=name)
 
 
 @dataclass(frozen=True, eq=False)

@@ -126,8 +126,10 @@ if plan.consolidation.status == "PARTIAL" or unplaced:
     st.warning(t("finances.partial", n=num(len(unplaced))))
 
 options = plan_frames.options_frame(plan)
+_KIND_LABELS = {"keep": "finances.keep", "repack": "finances.repack"}
 options["label"] = [
-    t("finances.keep") if keep else name for keep, name in zip(options["is_keep"], options["name"], strict=True)
+    t(_KIND_LABELS[kind]) if kind in _KIND_LABELS else name
+    for kind, name in zip(options["kind"], options["name"], strict=True)
 ]
 horizon = plan.horizon_years
 st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
@@ -227,9 +229,7 @@ else:
 
 st.subheader(t("finances.sensitivity"))
 wide = plan_frames.sensitivity_frame(plan)
-labels = {
-    name: (t("finances.keep") if keep else name) for name, keep in zip(options["name"], options["is_keep"], strict=True)
-}
+labels = dict(zip(options["name"], options["label"], strict=True))
 if wide.empty:  # a scenario saved before sensitivities were part of the plan
     st.info(t("finances.sensitivity_missing"))
 else:

@@ -52,9 +52,10 @@ def _message(reason: Reason) -> Message:
     return Message(code=f"reason.{reason.code}", params=params)
 
 
-def _option(option: OptionTco) -> OptionCost:
+def _option(option: OptionTco, kind: str) -> OptionCost:
     return OptionCost(
         name=option.name,
+        kind=kind,  # type: ignore[arg-type]
         n_hosts=option.n_hosts,
         tca_eur_ht=_num(option.tca_eur_ht),
         tca_eur_ttc=_num(option.tca_eur_ttc),
@@ -260,6 +261,21 @@ def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> 
     return warnings
 
 
+def _repack_warning(options: list[OptionCost], best: str | None) -> list[Message]:
+    """The repack onto the hosts owned beats every purchase: say so, with both TCOs."""
+    repack = next((o for o in options if o.kind == "repack"), None)
+    offers = [o for o in options if o.kind == "offer" and o.tco_eur is not None]
+    if best != "existing" or repack is None or repack.tco_eur is None or not offers:
+        return []
+    cheapest = min(offers, key=lambda o: o.tco_eur or 0.0)
+    return [
+        Message(
+            code="warning.repack_cheapest",
+            params={"repack_eur": repack.tco_eur, "offer": cheapest.name, "offer_eur": cheapest.tco_eur},
+        )
+    ]
+
+
 def _request(outcome: "PlanOutcome") -> RequestEcho:
     r, p = outcome.request, outcome.request.policy
     return RequestEcho(
@@ -288,7 +304,9 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
     request = _request(outcome)
     consolidation = _consolidation(outcome)
     replacement = _replacement(outcome.replacement, outcome) if outcome.replacement else None
-    options = [outcome.keep, *outcome.options]
+    options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
+    kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]
+    costs = [_option(o, kind) for o, kind in zip(options, kinds, strict=True)]
     return PlanDocument(
         snapshot_key=inputs.snapshot_key,
         start_year=outcome.start_year,
@@ -302,9 +320,9 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
             unsized_vms=list(inputs.unsized_vms),
         ),
         consolidation=consolidation,
-        options=[_option(o) for o in options],
-        best_option=outcome.consolidation.offer_name if outcome.options else None,
+        options=costs,
+        best_option=outcome.best_option,
         sensitivity=_sensitivity(options, outcome.assumptions.electricity_eur_per_kwh),
         replacement=replacement,
-        warnings=_warnings(consolidation, replacement, request),
+        warnings=_warnings(consolidation, replacement, request) + _repack_warning(costs, outcome.best_option),
     )

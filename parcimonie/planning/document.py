@@ -106,9 +106,11 @@ class Consolidation(_Frozen):
 
 
 class OptionCost(_Frozen):
-    """One option over the horizon: keep the estate, or consolidate on an offer (EUR TTC, kWh, kgCO2e)."""
+    """One option over the horizon (EUR TTC, kWh, kgCO2e): keep the estate as it is, repack onto the
+    hosts owned (no purchase; the freed hosts stop costing), or consolidate on an offer."""
 
     name: str
+    kind: Literal["keep", "repack", "offer"]
     n_hosts: int
     tca_eur_ht: float | None
     tca_eur_ttc: float | None
@@ -243,8 +245,8 @@ class PlanDocument(_Frozen):
     assumptions: dict[str, float | int | bool]
     estate: EstateSummary
     consolidation: Consolidation
-    options: list[OptionCost]  # keep the estate first, then each offer
-    best_option: str | None  # the offer the replacement plan buys (None: repack on existing hosts)
+    options: list[OptionCost]  # keep the estate first, then the repack (when computed), then each offer
+    best_option: str | None  # the cheapest option placing every VM: an offer's name, "existing" (the repack)
     sensitivity: list[SensitivityPoint]
     replacement: Replacement | None
     warnings: list[Message]
@@ -261,8 +263,10 @@ class PlanDocument(_Frozen):
 
     @property
     def target_option(self) -> OptionCost | None:
-        """The option of the offer the consolidation packed on (None for a repack)."""
-        return next((o for o in self.options[1:] if o.name == self.consolidation.offer), None)
+        """The option of the consolidation shown: its offer's, or the repack's."""
+        if self.consolidation.offer is None:
+            return next((o for o in self.options if o.kind == "repack"), None)
+        return next((o for o in self.options if o.kind == "offer" and o.name == self.consolidation.offer), None)
 
     @property
     def n_hosts_at_end(self) -> int:

@@ -65,6 +65,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The replacement plan costs {extra_eur:eur} more than keeping the estate over the horizon "
         "(yearly investment cap too low?).",
     ),
+    "warning.repack_cheapest": (
+        "Consolider sur les hôtes existants coûte {repack_eur:eur} sur l'horizon, moins que la meilleure offre "
+        "({offer} : {offer_eur:eur}) : c'est l'option la moins chère.",
+        "Repacking onto the hosts already owned costs {repack_eur:eur} over the horizon, less than the best "
+        "offer ({offer}: {offer_eur:eur}): it is the cheapest option.",
+    ),
     "warning.more_hosts_at_end": (
         "En {year}, le plan compte plus d'hôtes ({scenario:n0}) que le parc actuel ({baseline:n0}).",
         "In {year}, the plan has more hosts ({scenario:n0}) than the current estate ({baseline:n0}).",

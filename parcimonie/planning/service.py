@@ -1,7 +1,8 @@
 """The planning service: inventory → optimizer → a plan document, saved as a scenario.
 
 One request (offers, policy, horizon, assumption overrides) gives one plan: the
-consolidation with its bound and gap, TCO vs TCA of every option (keep the estate, or each offer),
+consolidation with its bound and gap, TCO vs TCA of every option (keep the estate, repack onto the
+hosts owned, or each offer),
 and the multi-year replacement plan with its budget split into investissement / fonctionnement.
 The CLI (`parcimonie plan`, `parcimonie report`) and the dashboard both go through here.
 """
@@ -24,6 +25,7 @@ from optimizer import (
     keep_estate_tco,
     plan_consolidation,
     plan_replacement,
+    repack_tco,
 )
 from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
@@ -31,6 +33,8 @@ from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
 
 EXISTING = "existing"
+KEEP_NAME = "Conserver le parc"
+REPACK_NAME = "Consolider sur les hôtes existants"
 
 
 class PlanError(ValueError):
@@ -92,8 +96,15 @@ class PlanOutcome:
     consolidation: ConsolidationResult
     target_offer: Offer | None
     keep: OptionTco
-    options: tuple[OptionTco, ...]
+    repack: OptionTco | None  # the consolidation onto the hosts already owned, costed like an offer
+    options: tuple[OptionTco, ...]  # one per offer studied
     replacement: ReplacementPlan | None
+    best_option: str | None  # the cheapest option that places every VM: an offer, EXISTING, or None
+
+    @property
+    def offers_by_name(self) -> dict[str, OptionTco]:
+        """The offers' options by offer name."""
+        return {o.name: o for o in self.options}
 
     def document(self) -> PlanDocument:
         """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
@@ -136,7 +147,7 @@ def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | Non
             vms=inputs.vms,
             assumptions=a,
             start_year=request.start_year or day.year + 1,
-            name="Conserver le parc",
+            name=KEEP_NAME,
         )
     except ValueError as err:
         raise _refused(err) from err
@@ -154,8 +165,26 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     target: Offer | None = None
     options: tuple[OptionTco, ...] = ()
     replacement: ReplacementPlan | None = None
+    repack: OptionTco | None = None
     try:
         keep = estate_cost(inputs, request, today=day)
+        # The repack onto the hosts owned is an option of its own: computed when asked for, and for
+        # every full plan (a quick review of offers skips it).
+        if not offers or request.with_replacement:
+            repacked = plan_consolidation(
+                hosts=hosts,
+                vms=vms,
+                offer=None,
+                assumptions=a,
+                policy=policy,
+                method=request.method,
+                time_limit_s=request.time_limit_s,
+            )
+            repack = repack_tco(
+                hosts=hosts, vms=vms, result=repacked, assumptions=a, start_year=start, name=REPACK_NAME
+            )
+            consolidation = repacked
+        candidates = [] if repack is None else [(len(repacked.unplaced), repack.tco_eur, EXISTING)]
         if offers:
             compared = compare_offers(
                 hosts=hosts,
@@ -168,6 +197,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 time_limit_s=request.time_limit_s,
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
+            candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
             if request.with_replacement:
                 replacement = plan_replacement(
                     hosts=hosts,
@@ -178,16 +208,6 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                     start_year=start,
                     yearly_investment_cap_eur=request.yearly_investment_cap_eur,
                 )
-        else:
-            consolidation = plan_consolidation(
-                hosts=hosts,
-                vms=vms,
-                offer=None,
-                assumptions=a,
-                policy=policy,
-                method=request.method,
-                time_limit_s=request.time_limit_s,
-            )
     except ValueError as err:
         raise _refused(err) from err
     return PlanOutcome(
@@ -198,6 +218,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         consolidation=consolidation,
         target_offer=target,
         keep=keep,
+        repack=repack,
         options=options,
         replacement=replacement,
+        best_option=min(candidates)[2] if candidates else None,
     )

@@ -67,7 +67,10 @@ def _v1_to_v2(plan: dict[str, Any]) -> dict[str, Any]:
     }
     consolidation = {k: v for k, v in plan["consolidation"].items() if k != "message"}
     consolidation["unplaced"] = _unplaced_v1(consolidation["unplaced"])
-    options = [{"licence_purchase_eur_ttc": 0.0, **o} for o in plan["options"]]
+    options = [
+        {"licence_purchase_eur_ttc": 0.0, **o, "kind": "keep" if i == 0 else "offer"}
+        for i, o in enumerate(plan["options"])
+    ]
     replacement = plan.get("replacement")
     if replacement:
         replacement = {k: v for k, v in replacement.items() if k != "message"}

@@ -284,9 +284,10 @@ def test_finances_tco_tca_budget_and_energy_price(run_page: RunPage, demo_url: s
     at = run_page("finances", demo_url)
     assert not at.exception
     options = at.dataframe[0].value
-    assert options["label"].iloc[0] == "Garder le parc actuel" and len(options) > 2
-    assert all(_amount(v) > 0 for v in options["tca_eur_ttc"].iloc[1:])
-    assert options["tca_eur_ttc"].iloc[0] == "0\u00a0€"
+    assert options["label"].iloc[0] == "Garder le parc actuel" and len(options) > 3
+    assert options["label"].iloc[1] == "Consolider sur les hôtes existants"
+    assert all(_amount(v) > 0 for v in options["tca_eur_ttc"].iloc[2:])
+    assert options["tca_eur_ttc"].iloc[0] == "0\u00a0€" == options["tca_eur_ttc"].iloc[1]
     assert "tco_gap_eur" in options and "licence_purchase_eur_ttc" in options  # TCO gap, not the plan's saving
     assert any(m.label == "Économie du plan" for m in at.metric)
     budget = at.dataframe[1].value

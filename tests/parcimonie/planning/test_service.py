@@ -45,9 +45,15 @@ def test_default_plan_is_consistent(demo_inputs: EstateInputs) -> None:
     assert r is not None and r.years[0] == TODAY.year + 1
     assert sum(row.net_eur or 0 for row in r.budget_scenario) == pytest.approx(r.totals.scenario_eur, abs=0.1)
     assert sum(y.savings_eur or 0 for y in r.yearly) == pytest.approx(r.totals.savings_eur, abs=0.1)
-    keep, *offers = plan.options
-    assert keep.tca_eur_ttc == 0 and all((o.tca_eur_ttc or 0) > 0 for o in offers)
-    assert c.offer in c.tco_by_offer_eur and plan.best_option == c.offer == r.offer
+    keep, repack, *offers = plan.options
+    assert (keep.kind, repack.kind) == ("keep", "repack") and all(o.kind == "offer" for o in offers)
+    assert keep.tca_eur_ttc == 0 == repack.tca_eur_ttc and all((o.tca_eur_ttc or 0) > 0 for o in offers)
+    assert c.offer in c.tco_by_offer_eur and c.offer == r.offer
+    # The cheapest option that places every VM wins, the repack onto the hosts owned included.
+    cheapest = min([repack, *offers], key=lambda o: o.tco_eur or 0.0)
+    assert plan.best_option == ("existing" if cheapest is repack else cheapest.name)
+    if plan.best_option == "existing":
+        assert any(w.code == "warning.repack_cheapest" for w in plan.warnings)
     # The best offer's TCO is the one its option carries: computed once.
     assert c.tco_by_offer_eur[c.offer] == next(o.tco_eur for o in offers if o.name == c.offer)
 
@@ -64,9 +70,12 @@ def test_sensitivity_is_the_energy_line_at_each_price(demo_inputs: EstateInputs)
 
 def test_repack_on_existing_hosts_has_no_purchase(demo_inputs: EstateInputs) -> None:
     plan = run_plan(demo_inputs, PlanRequest(offers=(EXISTING,), policy=Policy(ceiling=0.4)), today=TODAY).document()
-    assert plan.replacement is None and plan.consolidation.offer is None and plan.best_option is None
+    assert plan.replacement is None and plan.consolidation.offer is None and plan.best_option == "existing"
     assert plan.consolidation.hosts_freed
-    assert len(plan.options) == 1
+    keep, repack = plan.options  # the repack is costed like any option: no purchase, fewer hosts running
+    assert repack.kind == "repack" and repack.tca_eur_ttc == 0 and plan.target_option == repack
+    assert repack.n_hosts == plan.consolidation.n_hosts_after < keep.n_hosts
+    assert (repack.energy_eur or 0) < (keep.energy_eur or 0) and (repack.tco_eur or 0) < (keep.tco_eur or 0)
 
 
 def test_lower_ceiling_needs_more_hosts(demo_inputs: EstateInputs) -> None:
