@@ -88,6 +88,15 @@ class Assumptions:
     #: of the licence price, HT (fonctionnement, TTC in the budget). Usual order 25 %/y (to check).
     windows_software_assurance_rate: float = 0.25
 
+    # --- transition ----------------------------------------------------------------------------
+    #: Month (1-12) new hosts go into service in their purchase year: they cost (13 - m) / 12 of
+    #: that year and the hosts they replace (m - 1) / 12. 7: July, after a spring purchase (to
+    #: confirm per authority); 1 gives the 1 January swap.
+    commissioning_month: int = 7
+    #: Months both fleets run side by side after commissioning (migration, tests): the old hosts
+    #: are paid that much longer in the transition year.
+    parallel_run_months: int = 0
+
     # --- staff and space -----------------------------------------------------------------------
     staff_hours_per_host_per_year: float = 20.0  # patching, firmware, incidents (to check)
     staff_eur_per_hour: float = 45.0  # loaded hourly cost of a territorial technician (to check)
@@ -105,6 +114,7 @@ class Assumptions:
 
     def __post_init__(self) -> None:
         _check_assumptions(self)
+        _check_calendar(self)
 
     def with_overrides(self, **overrides: Any) -> Assumptions:
         """Return a copy with some figures replaced.
@@ -171,6 +181,13 @@ def _check_assumptions(a: Assumptions) -> None:
             raise AssumptionError("out_of_range", name, getattr(a, name), low=1)
     if a.cpu_comfort_factor <= 0:
         raise AssumptionError("out_of_range", "cpu_comfort_factor", a.cpu_comfort_factor, low=0.0, low_open=True)
+
+
+def _check_calendar(a: Assumptions) -> None:
+    if not 1 <= a.commissioning_month <= 12:
+        raise AssumptionError("out_of_range", "commissioning_month", a.commissioning_month, low=1, high=12)
+    if not 0 <= a.parallel_run_months <= 12:
+        raise AssumptionError("out_of_range", "parallel_run_months", a.parallel_run_months, low=0, high=12)
 
 
 #: Typical 2-socket rack server figures by CPU generation (launch year). Columns: year,

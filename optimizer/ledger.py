@@ -232,6 +232,10 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
     scen = {k: np.zeros(h) for k in keys}
     base = {k: np.zeros(h) for k in keys}
     n_scen = np.zeros(h, dtype=np.int64)
+    # The transition year is paid pro rata: new hosts from their commissioning month, the hosts they
+    # replace until then (and through the parallel run).
+    new_share = (13 - a.commissioning_month) / 12
+    old_share = min(1.0, (a.commissioning_month - 1 + a.parallel_run_months) / 12)
     for t, year in enumerate(years):
         old = host_yearly_costs(
             fleet=old_hw, cpu_utilisation=inputs.util_old, carries_windows=old_win, year=year, assumptions=a
@@ -242,9 +246,11 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
         )
         alive = np.isnan(moves.retire_year) | (moves.retire_year > year)
         bought = fleet.purchase_year <= year
+        old_weight = np.where(alive, 1.0, np.where(moves.retire_year == year, old_share, 0.0))
+        new_weight = np.where(fleet.purchase_year < year, 1.0, np.where(bought, new_share, 0.0))
         for key, line in scen.items():
             base[key][t] = getattr(old, key).sum()
-            line[t] = getattr(old, key)[alive].sum() + getattr(new, key)[bought].sum()
+            line[t] = (getattr(old, key) * old_weight).sum() + (getattr(new, key) * new_weight).sum()
         n_scen[t] = int(alive.sum() + bought.sum())
     return _Lines(scen, base, n_scen, licence_invest)
 

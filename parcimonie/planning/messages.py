@@ -259,6 +259,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
     "assumption.reference_year": ("Année de référence", "Reference year"),
+    "assumption.commissioning_month": (
+        "Mois de mise en service des nouveaux hôtes",
+        "Commissioning month of new hosts",
+    ),
+    "assumption.parallel_run_months": ("Mois de fonctionnement en parallèle", "Months of parallel running"),
     "policy.ceiling": ("Plafond d'utilisation", "Utilisation ceiling"),
     "policy.ha_reserve_hosts": ("Réserve HA (hôtes par groupe)", "HA reserve (hosts per group)"),
     "policy.scope": ("Périmètre de la consolidation", "Consolidation scope"),

@@ -10,6 +10,7 @@ from optimizer import (
     PlanInputError,
     Policy,
     ReasonCode,
+    ReplacementPlan,
     VmTable,
     plan_consolidation,
     plan_replacement,
@@ -204,7 +205,7 @@ def test_new_hosts_are_costed_at_the_load_they_carry_each_year() -> None:
         is_windows=host >= n // 2,  # only the late hosts carry Windows
     )
     offer = make_offer()
-    a = Assumptions()
+    a = Assumptions(commissioning_month=1)  # swaps on 1 January: whole years on each side
     plan = plan_replacement(
         hosts=hosts,
         vms=vms,
@@ -350,3 +351,31 @@ def test_reserve_of_a_cluster_without_windows_is_not_licensed() -> None:
     # Cluster 0's Windows hosts and its reserve; none of cluster 1.
     n_licensed = carrying_0.size + int((result.target_is_ha_reserve & in_cluster_0).sum())
     assert option.licence_purchase_eur_ttc == pytest.approx(n_licensed * 64 * 380 * 1.2)
+
+
+def test_transition_year_is_paid_pro_rata_from_the_commissioning_month() -> None:
+    """New hosts go into service in July: in their purchase year they cost 6/12 of a year, and the
+    hosts they replace 6/12 too (January-June); with a 2-month parallel run the old ones cost 8/12."""
+    hosts, vms = make_estate(n_hosts=10, vms_per_host=4, purchase_year=2018)
+    policy = Policy(ha_reserve_hosts=0, scope="estate")
+
+    def plan(**overrides: int) -> ReplacementPlan:
+        return plan_replacement(
+            hosts=hosts,
+            vms=vms,
+            offers=make_offer(),
+            start_year=2026,
+            policy=policy,
+            assumptions=Assumptions(**overrides),
+        )
+
+    january, july, parallel = plan(commissioning_month=1), plan(), plan(parallel_run_months=2)
+    assert (july.retire_year == 2026).all() and july.new_hosts_per_year[0] > 0  # all swapped in 2026
+    staff = 20.0 * 45.0  # hours x EUR per host and year
+    n_old, n_new = hosts.n_hosts, int(july.new_hosts_per_year[0])
+    assert january.scenario.staff_eur[0] == pytest.approx(n_new * staff)
+    assert july.scenario.staff_eur[0] == pytest.approx(n_old * staff * 6 / 12 + n_new * staff * 6 / 12)
+    assert parallel.scenario.staff_eur[0] == pytest.approx(n_old * staff * 8 / 12 + n_new * staff * 6 / 12)
+    assert july.scenario.staff_eur[1] == pytest.approx(n_new * staff)  # full years after
+    # The transition year saves less, so the plan pays back later than with a 1 January swap.
+    assert july.comparison.savings_eur[0] < january.comparison.savings_eur[0]
