@@ -1,5 +1,6 @@
 """`parcimonie plan`, `parcimonie report` and `parcimonie scenarios`: plans from the command line."""
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -122,7 +123,7 @@ def _print_replacement(console: Console, r: Replacement) -> None:
     console.print(
         f"Retour sur investissement : {r.payback_year or beyond} ; retour carbone : {r.carbon_payback_year or beyond}"
     )
-    console.print(f"Ce qui explique le ratio : {render(d.message())}")
+    console.print(f"Ce qui explique le ratio : {escape(render(d.message()))}")
 
 
 def _print_summary(console: Console, doc: PlanDocument) -> None:
@@ -221,6 +222,7 @@ def report(
     settings: Settings = ctx.obj
     if xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
+    _check_writable_folder(xlsx)
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
         if scenario:
@@ -237,8 +239,22 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
-    write_workbook(document, xlsx, title=title)
+    try:
+        write_workbook(document, xlsx, title=title)
+    except OSError as err:
+        _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
     typer.echo(f"Classeur écrit : {xlsx}")
+
+
+def _check_writable_folder(target: Path) -> None:
+    """Refuse, before any computation, a workbook whose folder is missing or not writable."""
+    folder = target.expanduser().absolute().parent
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} n'est pas un dossier : choisissez un autre chemin pour --xlsx")
+    if not folder.is_dir():
+        _fail(f"le dossier {folder} n'existe pas : créez-le ou choisissez un autre chemin pour --xlsx")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        _fail(f"impossible d'écrire dans {target} : droits insuffisants (choisissez un autre chemin pour --xlsx)")
 
 
 def scenarios(ctx: typer.Context) -> None:
