@@ -350,6 +350,10 @@ def _database_error(err: Exception) -> str | None:
     return None
 
 
+#: Models whose validation errors are configuration mistakes (settings, vCenter sources).
+_CONFIGURATION_MODELS = frozenset({"Settings", "VSphereSource"})
+
+
 def _user_error(err: Exception) -> str | None:
     """The one-line message of a user mistake or an unreachable service, or None for a bug.
 
@@ -364,7 +368,7 @@ def _user_error(err: Exception) -> str | None:
 
     if isinstance(err, CollectionError | MissingDatabase | MissingDriver | PortUnavailable):
         return f"Erreur : {_scrub(str(err))}"
-    if isinstance(err, ValidationError):
+    if isinstance(err, ValidationError) and err.title in _CONFIGURATION_MODELS:  # others are bugs: traceback
         return f"Configuration invalide : {validation_message(err)}"
     if isinstance(err, SettingsError):
         return _settings_error(err)

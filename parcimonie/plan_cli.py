@@ -24,6 +24,9 @@ from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import write_workbook
 from parcimonie.settings import Settings
 
+#: Budget years a plan may start at: last year (a late vote) to ten years ahead.
+FIRST_START_YEAR, LAST_START_YEAR = date.today().year - 1, date.today().year + 10
+
 
 def _parse_override(text: str) -> tuple[str, Any]:
     if "=" not in text:
@@ -141,10 +144,13 @@ def plan(
     ceiling: Annotated[
         float | None, typer.Option(min=0.05, max=1.0, help="Utilisation ceiling, e.g. 0.4 (sources' preset) or 0.8.")
     ] = None,
-    ha: Annotated[int | None, typer.Option(min=0, help="HA reserve hosts per cluster (N+1: 1).")] = None,
+    ha: Annotated[int | None, typer.Option(min=0, max=10, help="HA reserve hosts per cluster (N+1: 1).")] = None,
     scope: Annotated[str, typer.Option(help="cluster (VMs stay in their cluster) or estate.")] = "cluster",
     horizon: Annotated[int | None, typer.Option(min=1, max=15, help="Horizon in years.")] = None,
-    start_year: Annotated[int | None, typer.Option(help="First budget year (default: next year).")] = None,
+    start_year: Annotated[
+        int | None,
+        typer.Option(min=FIRST_START_YEAR, max=LAST_START_YEAR, help="First budget year (default: next year)."),
+    ] = None,
     cap: Annotated[float | None, typer.Option(min=1.0, help="Yearly investment cap, EUR TTC.")] = None,
     memory_p95: Annotated[bool, typer.Option("--memory-p95", help="Size RAM on P95 consumed, not allocated.")] = False,
     exclude_powered_off: Annotated[

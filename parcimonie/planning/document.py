@@ -198,7 +198,7 @@ class Drivers(_Frozen):
     cpu_utilisation_after: float | None
     per_core_perf_gain: float | None
     core_count_gain: float | None
-    binding_resource: Literal["cpu", "memory"]
+    binding_resource: Literal["cpu", "memory", "none"]
     main_driver: Literal["utilisation", "cpu_generation", "host_size", "none"]
 
     def message(self) -> Message:

@@ -160,6 +160,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.none": ("aucun (aucun hôte remplacé)", "none (no host replaced)"),
     "resource.cpu": ("processeur", "CPU"),
     "resource.memory": ("mémoire", "memory"),
+    "resource.none": ("aucune (aucun hôte remplacé)", "none (no host replaced)"),
     # --- budget lines --------------------------------------------------------------------------
     "line.energy_eur": ("énergie", "energy"),
     "line.maintenance_eur": ("maintenance", "maintenance"),

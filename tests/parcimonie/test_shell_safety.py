@@ -192,3 +192,32 @@ def test_validation_messages_never_quote_values() -> None:
         VSphereSource.model_validate({"name": "a", "host": "h", "user": "u", "porte": "x]hunter2", "port": "z]hunter2"})
     message = validation_message(caught.value)
     assert "hunter2" not in message and "porte" in message and "port" in message
+
+
+# --- 4. Figures out of range -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, word",
+    [
+        (["--set", "vat_rate=5"], "TVA"),
+        (["--set", "electricity_eur_per_kwh=25"], "5"),
+        (["--start-year", "99999"], "--start-year"),
+        (["--start-year", "-5"], "--start-year"),
+        (["--start-year", "1900"], "--start-year"),
+        (["--ha", "1000"], "--ha"),
+        (["--cap", "0.5"], "--cap"),
+        (["--horizon", "16"], "--horizon"),
+    ],
+)
+def test_plan_refuses_figures_out_of_range(demo_db: dict[str, str], args: list[str], word: str) -> None:
+    result = runner.invoke(app, ["plan", *args], env=demo_db)
+    assert result.exit_code == 2, result.output
+    assert word in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_tiny_investment_cap_gives_a_plan(demo_db: dict[str, str]) -> None:
+    result = runner.invoke(app, ["plan", "--cap", "1"], env=demo_db)
+    assert result.exit_code == 0, result.output
+    assert "Plan de renouvellement" in result.output
