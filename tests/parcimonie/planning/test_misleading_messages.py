@@ -6,8 +6,14 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from inventory import HostRecord, Snapshot, VirtualMachineRecord, ensure_default_catalogue, session_scope
-from inventory import upsert_observations
+from inventory import (
+    HostRecord,
+    Snapshot,
+    VirtualMachineRecord,
+    ensure_default_catalogue,
+    session_scope,
+    upsert_observations,
+)
 from parcimonie.context import MissingDatabase, missing_sqlite_file, open_engine, sqlite_file
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.messages import render
