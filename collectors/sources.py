@@ -6,9 +6,9 @@ A source holds *where* the password is (an environment variable or a file), neve
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from inventory.errors import SourceAuthFailed
 
@@ -25,6 +25,11 @@ class VSphereSource(BaseModel):
     port: int = Field(default=443, ge=1, le=65535, description="HTTPS port")
     user: str = Field(min_length=1, description="Read-only account, e.g. parcimonie@vsphere.local")
     password_env: str = Field(default=DEFAULT_PASSWORD_ENV, description="Environment variable that holds the password")
+    password: SecretStr | None = Field(
+        default=None,
+        exclude=True,
+        description="Refused: a password is never written in the configuration (use password_env or password_file)",
+    )
     password_file: Path | None = Field(
         default=None, description="File whose first line is the password (wins over password_env)"
     )
@@ -35,6 +40,24 @@ class VSphereSource(BaseModel):
     )
     timeout_s: float = Field(default=30.0, gt=0, description="Timeout of every call, seconds")
     retries: int = Field(default=3, ge=0, le=10, description="Retries of a call on transient errors")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mask_inline_password(cls, data: Any) -> Any:
+        """Wrap an inline password in ``SecretStr`` in the input itself, so no error can quote it."""
+        if isinstance(data, dict) and isinstance(data.get("password"), str):
+            data["password"] = SecretStr(data["password"])  # in place: errors keep a reference to the input
+        return data
+
+    @model_validator(mode="after")
+    def _no_inline_password(self) -> "VSphereSource":
+        """An inline password is refused (its value is typed ``SecretStr``: no message can echo it)."""
+        if self.password is not None:
+            raise ValueError(
+                "un mot de passe n'est jamais écrit dans la configuration : "
+                f"utilisez password_env (par défaut {DEFAULT_PASSWORD_ENV}) ou password_file"
+            )
+        return self
 
     @property
     def source(self) -> str:

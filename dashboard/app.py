@@ -15,7 +15,7 @@ except ModuleNotFoundError:  # `streamlit run dashboard/app.py` from elsewhere i
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import language_selector, t
+from dashboard.i18n import language_selector, plain, t
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
@@ -49,5 +49,5 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
     ]
 )
-st.sidebar.caption(t("sidebar.database", url=data.display_url(data.database_url())))
+st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))
 navigation.run()

@@ -6,7 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data
-from dashboard.i18n import day, t
+from dashboard.i18n import day, plain, t
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class PageContext:
 def show_empty_state(url: str) -> None:
     """Explain how to fill the database, with the commands to run (never a traceback)."""
     st.info(t("empty.title"))
-    st.markdown(t("empty.body", url=data.display_url(url)))
+    st.markdown(t("empty.body", url=plain(data.display_url(url))))
     st.code(
         "parcimonie init\n"
         "parcimonie demo --no-serve   # " + t("empty.demo") + "\n"
@@ -35,7 +35,7 @@ def require_snapshot() -> PageContext:
     try:
         snapshot = data.snapshot_key(url)
     except SQLAlchemyError as err:
-        st.error(t("error.database", url=data.display_url(url), kind=type(err).__name__))
+        st.error(t("error.database", url=plain(data.display_url(url)), kind=type(err).__name__))
         st.stop()
     if snapshot is None:
         show_empty_state(url)
@@ -49,7 +49,7 @@ def require_runs_key(url: str) -> tuple[int, int] | None:
     try:
         return data.runs_key(url)
     except SQLAlchemyError as err:
-        st.error(t("error.database", url=data.display_url(url), kind=type(err).__name__))
+        st.error(t("error.database", url=plain(data.display_url(url)), kind=type(err).__name__))
         st.stop()
     return None  # unreachable: st.stop() raises
 

@@ -6,6 +6,7 @@ The language is the sidebar's choice, else ``PARCIMONIE_LANGUAGE`` (fr by defaul
 """
 
 import os
+import re
 from datetime import date, datetime
 
 import streamlit as st
@@ -37,6 +38,22 @@ def t(key: str, **values: object) -> str:
         return key
     text = entry[LANGUAGES.index(current_language())]
     return text.format(**values) if values else text
+
+
+#: Characters Markdown (and Streamlit's $ for LaTeX) reads as syntax anywhere in a line; ``-`` and ``+``
+#: only matter at its start (lists), where ``plain`` escapes them too.
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
+
+
+def plain(value: object) -> str:
+    """``value`` as plain text inside Markdown: a name like ``![t](http://host/t.png)`` shows as typed.
+
+    Every name, path or error text from collected or user data that goes into ``st.markdown``,
+    ``st.caption``, ``st.info``… (or a ``t()`` string shown by them) passes through this.
+    """
+    text = " ".join(str(value).splitlines())  # a line break would start a new Markdown block
+    escaped = _MARKDOWN_SYNTAX.sub(r"\\\1", text)
+    return "\\" + escaped if escaped[:1] in ("-", "+") else escaped
 
 
 def language_selector() -> str:

@@ -4,7 +4,7 @@ The optimizer and the planning service say what happened as codes with their fig
 (``parcimonie.planning.messages.Message``); the one message table words them in French or English.
 """
 
-from dashboard.i18n import current_language, t
+from dashboard.i18n import current_language, plain, t
 from parcimonie.planning.messages import Message, render
 from parcimonie.planning.upgrade import DocumentError
 
@@ -13,7 +13,7 @@ def plan_error(err: Exception) -> str:
     """A refused plan request, in the current language, under the "Parameters refused" prefix."""
     message = getattr(err, "message", None)
     shown = render(message, current_language()) if isinstance(message, Message) else str(err)
-    return t("consolidation.bad_parameters", message=shown)
+    return t("consolidation.bad_parameters", message=plain(shown))
 
 
 def say(message: Message) -> str:

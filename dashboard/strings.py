@@ -21,9 +21,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The inventory is empty: no collection has succeeded yet.",
     ),
     "empty.body": (
-        "Le tableau de bord lit la base `{url}`. Pour la remplir, lancez une collecte ou un import "
+        "Le tableau de bord lit la base « {url} ». Pour la remplir, lancez une collecte ou un import "
         "depuis un terminal, puis rechargez cette page :",
-        "The dashboard reads the database `{url}`. To fill it, run a collection or an import from "
+        "The dashboard reads the database '{url}'. To fill it, run a collection or an import from "
         "a terminal, then reload this page:",
     ),
     "empty.demo": ("charge un parc de démonstration", "loads a demo estate"),
@@ -32,8 +32,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "lists the collection (vSphere) and import (RVTools, GLPI CSV) commands",
     ),
     "error.database": (
-        "La base `{url}` est inaccessible ({kind}). Vérifiez PARCIMONIE_DATABASE_URL.",
-        "The database `{url}` cannot be reached ({kind}). Check PARCIMONIE_DATABASE_URL.",
+        "La base « {url} » est inaccessible ({kind}). Vérifiez PARCIMONIE_DATABASE_URL.",
+        "The database '{url}' cannot be reached ({kind}). Check PARCIMONIE_DATABASE_URL.",
     ),
     "unit.years": ("ans", "years"),
     # labels shared by charts and tables

@@ -181,6 +181,34 @@ def _check_assumptions(a: Assumptions) -> None:
             raise AssumptionError("out_of_range", name, getattr(a, name), low=1)
     if a.cpu_comfort_factor <= 0:
         raise AssumptionError("out_of_range", "cpu_comfort_factor", a.cpu_comfort_factor, low=0.0, low_open=True)
+    for name, (low, high) in _RANGES.items():
+        value = getattr(a, name)
+        if not low <= value <= high:
+            raise AssumptionError("out_of_range", name, value, low=low, high=high)
+
+
+#: Bounds beyond which a figure is a typing mistake (``vat_rate=20`` for 20 %, a year of 99999),
+#: not a choice: rates are shares in [0, 1]; other bounds are generous upper limits.
+_RANGES: dict[str, tuple[float, float]] = {
+    "vat_rate": (0.0, 1.0),
+    "fctva_rate": (0.0, 1.0),
+    "discount_rate": (0.0, 1.0),
+    "support_rate_per_year": (0.0, 1.0),
+    "support_rate_increase_per_year": (0.0, 1.0),
+    "windows_software_assurance_rate": (0.0, 1.0),
+    "cpu_unknown_fraction": (0.0, 1.0),
+    "electricity_eur_per_kwh": (0.0, 5.0),
+    "pue": (1.0, 3.0),
+    "grid_kgco2e_per_kwh": (0.0, 2.0),
+    "horizon_years": (1, 15),
+    "depreciation_years": (1, 30),
+    "embodied_lifetime_years": (1, 30),
+    "windows_amortisation_years": (1, 30),
+    "replacement_age_years": (1, 30),
+    "default_warranty_years": (0, 15),
+    "cpu_comfort_factor": (0.0, 5.0),
+    "reference_year": (2000, 2100),
+}
 
 
 def _check_calendar(a: Assumptions) -> None:

@@ -17,7 +17,7 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from parcimonie.collect_cli import collect_app, import_app, schedule_app
-from parcimonie.console import make_console
+from parcimonie.console import error_text, escape, make_console
 
 if TYPE_CHECKING:
     from parcimonie.settings import Settings
@@ -117,7 +117,7 @@ def init(ctx: typer.Context) -> None:
         upgraded = upgrade_scenarios(session)
     if upgraded:
         console.print(f"{upgraded} scénario(s) enregistré(s) mis au format de plan actuel")
-    console.print(f"Base prête : {safe_url(settings.effective_database_url)} ({added} offres ajoutées)")
+    console.print(f"Base prête : {escape(safe_url(settings.effective_database_url))} ({added} offres ajoutées)")
 
 
 @app.command()
@@ -126,7 +126,7 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the dashboard after loading.")] = True,
     n_vms: Annotated[int, typer.Option("--vms", min=10, help="Number of VMs in the demo estate.")] = 900,
     seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = 2026,
-    port: Annotated[int | None, typer.Option(help="Dashboard port.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Dashboard port (1-65535).")] = None,
 ) -> None:
     """Load the demo estate (a mid-size authority) through the collectors' path, then serve the dashboard."""
     from collectors.demo import DEMO_SOURCE, generate_demo_estate
@@ -148,11 +148,11 @@ def demo(
             collect=lambda: generate_demo_estate(n_vms=n_vms, seed=seed),
         )
     if run.status != RunStatus.SUCCEEDED:
-        err_console.print(f"[red]Échec du chargement : {run.error}[/red]")
+        err_console.print(error_text(f"Échec du chargement : {run.error}"))
         raise typer.Exit(1)
     console.print(
         f"Démo chargée : {run.n_hosts} hôtes, {run.n_vms} VM, {run.n_clusters} clusters "
-        f"({run.n_created} créés, {run.n_updated} mis à jour) dans {safe_url(settings.effective_database_url)}"
+        f"({run.n_created} créés, {run.n_updated} mis à jour) dans {escape(safe_url(settings.effective_database_url))}"
     )
     if serve:
         from parcimonie.serve import serve_dashboard
@@ -231,7 +231,7 @@ def offers(ctx: typer.Context) -> None:
         table.add_column(column)
     for m in models:
         table.add_row(
-            m.name,
+            escape(m.name),
             _fmt(m.n_sockets * m.n_cores_per_socket),
             _fmt(m.memory_mib / 1024, " Gio"),
             _fmt(m.price_eur, " €"),
@@ -244,7 +244,7 @@ def offers(ctx: typer.Context) -> None:
 @app.command()
 def dashboard(
     ctx: typer.Context,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on (1-65535).")] = None,
     address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
 ) -> None:
     """Serve the dashboard on the configured database."""
@@ -261,17 +261,97 @@ app.add_typer(import_app, name="import")
 app.add_typer(schedule_app, name="schedule")
 
 
+def _configured_url() -> str | None:
+    """The configured database URL, or None when the settings themselves are wrong."""
+    try:
+        from parcimonie.settings import Settings
+
+        return Settings().effective_database_url
+    except Exception:  # noqa: BLE001  (a broken configuration has its own message)
+        return None
+
+
 def _scrub(message: str) -> str:
     """The message with the configured database password, if any, masked."""
     try:
         from sqlalchemy.engine import make_url
 
-        from parcimonie.settings import Settings
-
-        password = make_url(Settings().effective_database_url).password
+        url = _configured_url()
+        password = make_url(url).password if url else None
     except Exception:  # noqa: BLE001  (an unparsable URL has no password to hide)
         return message
     return message.replace(str(password), "***") if password else message
+
+
+def _shown_url() -> str:
+    """The configured database URL with its password masked, for messages."""
+    try:
+        from inventory.database import safe_url
+
+        url = _configured_url()
+        return safe_url(url) if url else "?"
+    except Exception:  # noqa: BLE001  (an unparsable URL: say so without quoting it)
+        return "(URL illisible)"
+
+
+def _first_line(err: BaseException) -> str:
+    lines = _scrub(str(err)).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def validation_message(err: Any) -> str:
+    """A pydantic ``ValidationError`` as ``loc : msg`` lines, never quoting the values (secrets)."""
+    parts = []
+    for item in err.errors(include_input=False, include_url=False, include_context=False):
+        where = ".".join(str(part) for part in item["loc"]) or "?"
+        parts.append(f"{where} : {item['msg']}")
+    return " ; ".join(parts)
+
+
+def _settings_error(err: Exception) -> str:
+    """A setting that could not be parsed (invalid JSON in PARCIMONIE_VSPHERE_SOURCES…), value not quoted."""
+    import re
+
+    match = re.search(r'field "([A-Za-z0-9_]+)"', str(err))
+    variable = f"PARCIMONIE_{match.group(1).upper()}" if match else "une variable PARCIMONIE_*"
+    cause = err.__cause__
+    where = ""
+    if isinstance(cause, json.JSONDecodeError):
+        where = f" (ligne {cause.lineno}, colonne {cause.colno} : {cause.msg})"
+    return (
+        f"Configuration invalide : {variable} n'est pas un JSON valide{where} ; "
+        'attendu par ex. [{"name": "vc1", "host": "vcenter.example", "user": "lecteur@vsphere.local"}]'
+    )
+
+
+def _database_error(err: Exception) -> str | None:
+    """The message of a database that cannot be used (not a database, newer schema…), or None."""
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+
+    url = _shown_url()
+    if isinstance(err, ArgumentError | NoSuchModuleError):
+        return f"URL de base de données invalide : {_scrub(str(err))} (PARCIMONIE_DATABASE_URL)"
+    if isinstance(err, OperationalError):
+        return f"Base de données injoignable ({url}) : {_first_line(err.orig or err)}"
+    if isinstance(err, DatabaseError):
+        return (
+            f"Base de données inutilisable ({url}) : {_first_line(err.orig or err)} ; "
+            "vérifiez PARCIMONIE_DATABASE_URL (ce fichier est-il bien une base Parcimonie ?)"
+        )
+    try:
+        from alembic.util.exc import CommandError
+    except ImportError:  # pragma: no cover  (alembic is a dependency)
+        return None
+    if isinstance(err, CommandError):
+        return (
+            f"Schéma de la base {url} inconnu de cette version de Parcimonie ({_first_line(err)}) : "
+            "base créée par une version plus récente ? Mettez Parcimonie à jour."
+        )
+    return None
+
+
+#: Models whose validation errors are configuration mistakes (settings, vCenter sources).
+_CONFIGURATION_MODELS = frozenset({"Settings", "VSphereSource"})
 
 
 def _user_error(err: Exception) -> str | None:
@@ -280,20 +360,23 @@ def _user_error(err: Exception) -> str | None:
     The exception classes are imported here, once an error happened: start-up does not pay for them.
     """
     from pydantic import ValidationError
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    from pydantic_settings import SettingsError
 
     from inventory.errors import CollectionError
-    from parcimonie.context import MissingDatabase
+    from parcimonie.context import MissingDatabase, MissingDriver
+    from parcimonie.serve import PortUnavailable
 
-    if isinstance(err, CollectionError | MissingDatabase):
+    if isinstance(err, CollectionError | MissingDatabase | MissingDriver | PortUnavailable):
         return f"Erreur : {_scrub(str(err))}"
-    if isinstance(err, ArgumentError | NoSuchModuleError):
-        return f"URL de base de données invalide : {_scrub(str(err))}"
-    if isinstance(err, OperationalError):
-        first_line = _scrub(str(err.orig or err)).strip().splitlines()[0]
-        return f"Base de données injoignable : {first_line}"
-    if isinstance(err, ValidationError):
-        return f"Configuration invalide : {err}"
+    if isinstance(err, ValidationError) and err.title in _CONFIGURATION_MODELS:  # others are bugs: traceback
+        return f"Configuration invalide : {validation_message(err)}"
+    if isinstance(err, SettingsError):
+        return _settings_error(err)
+    if (message := _database_error(err)) is not None:
+        return message
+    if isinstance(err, OSError):
+        where = f"{err.filename} : " if err.filename else ""
+        return f"Erreur d'accès au disque ou au réseau : {where}{_scrub(err.strerror or str(err))}"
     return None
 
 
@@ -305,5 +388,5 @@ def main() -> None:
         message = _user_error(err)
         if message is None:
             raise
-        err_console.print(f"[red]{message}[/red]")
+        err_console.print(error_text(message))
         sys.exit(2)

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
+
+from parcimonie.console import error_text, escape, make_console
 
 if TYPE_CHECKING:
     from collectors.imports import ListReport
@@ -22,8 +24,8 @@ if TYPE_CHECKING:
     from parcimonie.settings import Settings
 
 logger = logging.getLogger(__name__)
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+console = make_console()
+err_console = make_console(stderr=True)
 
 collect_app = typer.Typer(help="Collect the inventory from vCenters or this machine.", no_args_is_help=True)
 import_app = typer.Typer(help="Import RVTools exports and hosts/VMs lists (GLPI, spreadsheets).", no_args_is_help=True)
@@ -43,7 +45,7 @@ def _settings(ctx: typer.Context) -> "Settings":
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err_console.print(f"[red]{message}[/red]")
+    err_console.print(error_text(message))
     return typer.Exit(code)
 
 
@@ -61,12 +63,12 @@ def _report(runs: list["CollectionRun"], *, failure_code: int = 1) -> None:
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:
             console.print(
-                f"[green]✔[/green] {run.source} : {_num(run.n_hosts)} hôtes, {_num(run.n_vms)} VM, "
+                f"[green]✔[/green] {escape(run.source)} : {_num(run.n_hosts)} hôtes, {_num(run.n_vms)} VM, "
                 f"{_num(run.n_datastores)} datastores ({_num(run.n_created)} créés, "
                 f"{_num(run.n_updated)} mis à jour, {_num(run.n_marked_missing)} disparus)"
             )
         else:
-            err_console.print(f"[red]✘ {run.source} : {run.error}[/red]")
+            err_console.print(error_text(f"✘ {run.source} : {run.error}"))
     if any(run.status != RunStatus.SUCCEEDED for run in runs):
         raise typer.Exit(failure_code)
 
@@ -131,7 +133,7 @@ def collect_vsphere_command(
                     item,
                     usage_window_h=window,
                     max_query_metrics=settings.vsphere_max_query_metrics,
-                    progress=lambda message: status.update(message),
+                    progress=lambda message: status.update(Text(message)),
                 )
             )
     _report(runs)
@@ -157,10 +159,10 @@ def collect_local_command(
             collect=lambda: Snapshot(hosts=[map_machine(facts)], complete=True),
         )
     console.print(
-        f"{facts.hostname} : {facts.cpu_model or 'CPU inconnu'}, {facts.n_cores} cœurs / "
+        f"{escape(facts.hostname)} : {escape(facts.cpu_model or 'CPU inconnu')}, {facts.n_cores} cœurs / "
         f"{facts.n_threads} threads, {_num(facts.memory_mib / 1024, 1)} Gio, démarré le "
         f"{facts.boot_time:%d/%m/%Y %H:%M} UTC, charge {_num(facts.load_1_5_15[0], 2)}, "
-        + ", ".join(f"{d.mountpoint} {_num(d.used_gib)}/{_num(d.total_gib)} Gio" for d in facts.disks)
+        + ", ".join(f"{escape(d.mountpoint)} {_num(d.used_gib)}/{_num(d.total_gib)} Gio" for d in facts.disks)
     )
     _report([run])
 
@@ -182,7 +184,7 @@ def collect_all_command(ctx: typer.Context) -> None:
             include_local=settings.collect_local,
             usage_window_h=settings.vsphere_usage_window_h,
             max_query_metrics=settings.vsphere_max_query_metrics,
-            progress=lambda message: status.update(message),
+            progress=lambda message: status.update(Text(message)),
         )
     _report(runs)
 
@@ -264,7 +266,7 @@ def import_csv_command(
 
 def _names(items: list[str], limit: int = 20) -> str:
     more = f" … (+{_num(len(items) - limit)})" if len(items) > limit else ""
-    return ", ".join(items[:limit]) + more
+    return escape(", ".join(items[:limit])) + more
 
 
 def _print_list_report(report: "ListReport") -> None:
@@ -273,12 +275,13 @@ def _print_list_report(report: "ListReport") -> None:
         console.print(
             f"{_num(enrichment.hosts_enriched)} hôtes existants enrichis ({_num(enrichment.matched_by_serial)} "
             f"par numéro de série, {_num(enrichment.matched_by_name)} par nom), "
-            f"{_num(len(enrichment.unmatched))} lignes sans correspondance gardées dans la source {report.source}"
+            f"{_num(len(enrichment.unmatched))} lignes sans correspondance gardées dans la source "
+            f"{escape(report.source)}"
         )
     if report.unattached:
         console.print(
             f"[yellow]{_num(len(report.unattached))} VM importées sans hôte (hôte absent de la source "
-            f"{report.source}) : {_names([f'{vm} ({host})' for vm, host in report.unattached])}[/yellow]"
+            f"{escape(report.source)}) : {_names([f'{vm} ({host})' for vm, host in report.unattached])}[/yellow]"
         )
     if report.without_size:
         console.print(

@@ -1,5 +1,6 @@
 """`parcimonie plan`, `parcimonie report` and `parcimonie scenarios`: plans from the command line."""
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -22,6 +23,9 @@ from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_pl
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import write_workbook
 from parcimonie.settings import Settings
+
+#: Budget years a plan may start at: last year (a late vote) to ten years ahead.
+FIRST_START_YEAR, LAST_START_YEAR = date.today().year - 1, date.today().year + 10
 
 
 def _parse_override(text: str) -> tuple[str, Any]:
@@ -122,7 +126,7 @@ def _print_replacement(console: Console, r: Replacement) -> None:
     console.print(
         f"Retour sur investissement : {r.payback_year or beyond} ; retour carbone : {r.carbon_payback_year or beyond}"
     )
-    console.print(f"Ce qui explique le ratio : {render(d.message())}")
+    console.print(f"Ce qui explique le ratio : {escape(render(d.message()))}")
 
 
 def _print_summary(console: Console, doc: PlanDocument) -> None:
@@ -140,10 +144,13 @@ def plan(
     ceiling: Annotated[
         float | None, typer.Option(min=0.05, max=1.0, help="Utilisation ceiling, e.g. 0.4 (sources' preset) or 0.8.")
     ] = None,
-    ha: Annotated[int | None, typer.Option(min=0, help="HA reserve hosts per cluster (N+1: 1).")] = None,
+    ha: Annotated[int | None, typer.Option(min=0, max=10, help="HA reserve hosts per cluster (N+1: 1).")] = None,
     scope: Annotated[str, typer.Option(help="cluster (VMs stay in their cluster) or estate.")] = "cluster",
     horizon: Annotated[int | None, typer.Option(min=1, max=15, help="Horizon in years.")] = None,
-    start_year: Annotated[int | None, typer.Option(help="First budget year (default: next year).")] = None,
+    start_year: Annotated[
+        int | None,
+        typer.Option(min=FIRST_START_YEAR, max=LAST_START_YEAR, help="First budget year (default: next year)."),
+    ] = None,
     cap: Annotated[float | None, typer.Option(min=1.0, help="Yearly investment cap, EUR TTC.")] = None,
     memory_p95: Annotated[bool, typer.Option("--memory-p95", help="Size RAM on P95 consumed, not allocated.")] = False,
     exclude_powered_off: Annotated[
@@ -221,6 +228,7 @@ def report(
     settings: Settings = ctx.obj
     if xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
+    _check_writable_folder(xlsx)
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
         if scenario:
@@ -237,8 +245,22 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
-    write_workbook(document, xlsx, title=title)
+    try:
+        write_workbook(document, xlsx, title=title)
+    except OSError as err:
+        _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
     typer.echo(f"Classeur écrit : {xlsx}")
+
+
+def _check_writable_folder(target: Path) -> None:
+    """Refuse, before any computation, a workbook whose folder is missing or not writable."""
+    folder = target.expanduser().absolute().parent
+    if folder.exists() and not folder.is_dir():
+        _fail(f"{folder} n'est pas un dossier : choisissez un autre chemin pour --xlsx")
+    if not folder.is_dir():
+        _fail(f"le dossier {folder} n'existe pas : créez-le ou choisissez un autre chemin pour --xlsx")
+    if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        _fail(f"impossible d'écrire dans {target} : droits insuffisants (choisissez un autre chemin pour --xlsx)")
 
 
 def scenarios(ctx: typer.Context) -> None:

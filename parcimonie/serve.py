@@ -8,6 +8,7 @@ terminate, given ``STOP_TIMEOUT_S`` to do so, then killed; no server is left lis
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,31 @@ def dashboard_command(*, port: int, address: str) -> list[str]:
     ]
 
 
+class PortUnavailable(Exception):
+    """The dashboard cannot listen on the address and port asked for (in use, or an unknown address)."""
+
+
+def check_port_free(address: str, port: int) -> None:
+    """Raise ``PortUnavailable`` (in French, naming the address and port) unless ``address:port`` can be bound.
+
+    Checked before Streamlit starts, so the user gets one clear line rather than Streamlit's log.
+    """
+    try:
+        infos = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as err:
+        raise PortUnavailable(f"adresse d'écoute inconnue : {address} ({err})") from None
+    family, kind, proto, _name, where = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(where)
+        except OSError as err:
+            raise PortUnavailable(
+                f"le port {port} de {address} n'est pas disponible ({err.strerror or err}) : "
+                "un autre tableau de bord tourne-t-il déjà ? Choisissez un autre port avec --port."
+            ) from None
+
+
 class _StopRequested(Exception):
     """SIGTERM or SIGINT reached the parent while the dashboard was serving."""
 
@@ -73,12 +99,15 @@ def stop_process(child: "subprocess.Popen[bytes]", *, timeout_s: float = STOP_TI
 def serve_dashboard(settings: Settings, *, port: int | None = None, address: str | None = None) -> int:
     """Run the dashboard in the foreground until it ends or SIGTERM/SIGINT arrives; returns the exit code.
 
-    A stop requested by a signal returns 0 once the child is gone.
+    A stop requested by a signal returns 0 once the child is gone. Raises ``PortUnavailable`` before
+    starting anything when the port is taken.
     """
     env = dict(os.environ)
     env["PARCIMONIE_DATABASE_URL"] = settings.effective_database_url
     env["PARCIMONIE_LANGUAGE"] = settings.language
-    command = dashboard_command(port=port or settings.dashboard_port, address=address or settings.dashboard_address)
+    port, address = port or settings.dashboard_port, address or settings.dashboard_address
+    check_port_free(address, port)
+    command = dashboard_command(port=port, address=address)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     child = None
     try:

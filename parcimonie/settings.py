@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Folder for the default SQLite database")
     log_level: str = Field(default="INFO", description="Logging level: DEBUG, INFO, WARNING, ERROR")
     language: str = Field(default="fr", description="Interface language: fr or en")
-    dashboard_port: int = Field(default=8501, description="Port the dashboard listens on")
+    dashboard_port: int = Field(default=8501, ge=1, le=65535, description="Port the dashboard listens on")
     dashboard_address: str = Field(default="127.0.0.1", description="Address the dashboard listens on")
 
     vsphere_sources: list[VSphereSource] = Field(

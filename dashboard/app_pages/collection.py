@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, tables
 from dashboard.components import require_runs_key, show_empty_state
-from dashboard.i18n import day, num, t
+from dashboard.i18n import day, num, plain, t
 
 st.title(t("collection.title"))
 url = data.database_url()
@@ -27,12 +27,12 @@ run: Any  # a row of the runs frame
 for run in latest.itertuples():
     box = st.container(border=True)
     head = box.columns([3, 2, 2, 2])
-    head[0].markdown(f"**{run.source}** · {run.kind}")
+    head[0].markdown(f"**{plain(run.source)}** · {plain(run.kind)}")
     head[1].markdown(f"{t('col.status')} : **{_status(run.status)}**")
     head[2].markdown(t("collection.when", when=day(run.started_at, with_time=True)))
     head[3].markdown(t("collection.counts", hosts=num(run.n_hosts), vms=num(run.n_vms)))
     if run.status == "failed":
-        box.error(t("collection.error", error=run.error or "—"))
+        box.error(t("collection.error", error=plain(run.error or "—")))
     last_ok = runs[(runs["source"] == run.source) & (runs["status"] == "succeeded")]
     if run.status != "succeeded" and not last_ok.empty:
         box.caption(t("collection.last_ok", when=day(last_ok.iloc[0]["finished_at"], with_time=True)))
@@ -47,7 +47,7 @@ if not jobs:
     st.info(t("collection.no_schedule"))
 else:
     for job in jobs:
-        st.markdown(t("collection.next_run", name=job.name, when=day(job.next_run_at, with_time=True)))
+        st.markdown(t("collection.next_run", name=plain(job.name), when=day(job.next_run_at, with_time=True)))
 
 st.subheader(t("collection.history"))
 status_filter = st.multiselect(

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import charts, data, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, pct, t
+from dashboard.i18n import eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
@@ -143,7 +143,7 @@ if c.offer:
     st.markdown(
         t(
             "consolidation.offer_chosen" if len(tco_by_offer) > 1 else "consolidation.offer_studied",
-            offer=c.offer,
+            offer=plain(c.offer),
             tco=eur(tco_by_offer.get(c.offer)),
             n=num(len(tco_by_offer)),
             horizon=num(result.horizon_years),
@@ -237,7 +237,7 @@ with tab_after:
     )
     review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
     on_host = view.placement[view.placement["to_host"] == review]
-    st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=review or "—"))
+    st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=plain(review or "—")))
     st.dataframe(on_host, hide_index=True, width="stretch", column_config=placement_config)
 with tab_placement:
     filters = st.columns([2, 2, 1])
@@ -330,8 +330,8 @@ if right.button(t("consolidation.save"), key="cons_save", type="primary"):
         with st.spinner(t("spinner.plan")):
             plans.save_plan(ctx.url, ctx.snapshot, name=name, request=request, replace=replace)
     except plans.ScenarioNameError as err:
-        st.error(t(f"consolidation.save.{err.reason}", name=err.name))
+        st.error(t(f"consolidation.save.{err.reason}", name=plain(err.name)))
     except ValueError as err:
         st.error(plan_error(err))
     else:
-        st.success(t("consolidation.saved", name=name.strip()))
+        st.success(t("consolidation.saved", name=plain(name.strip())))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, pct, t
+from dashboard.i18n import eur, num, pct, plain, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions, Policy
 from optimizer.policy import SCOPES
@@ -96,13 +96,13 @@ if fixed:
     st.caption(
         t(
             "finances.saved_applied",
-            name=source,
+            name=plain(source),
             price=num(price, 2),
             ceiling=pct(ceiling_pct / 100),
             ha=num(ha),
             scope=t(f"consolidation.scope.{scope}").lower(),
             offers=", ".join(
-                t("consolidation.target.existing") if o == EXISTING else o for o in saved_plan.request.offers
+                t("consolidation.target.existing") if o == EXISTING else plain(o) for o in saved_plan.request.offers
             )
             or t("finances.all_offers"),
             cap=eur(cap) if cap else "—",
@@ -202,7 +202,7 @@ else:
     st.markdown(
         t(
             "finances.replacement",
-            offer=replacement.offer,
+            offer=plain(replacement.offer),
             n_old=num(drivers.n_hosts_replaced),
             n_new=num(drivers.n_hosts_new),
             first=replacement.years[0],

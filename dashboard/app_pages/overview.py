@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, plan_frames, plans
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import current_language, eur, num, pct, qty, t
+from dashboard.i18n import current_language, eur, num, pct, plain, qty, t
 from parcimonie.planning.messages import label, value_text
 
 st.title(t("overview.title"))
@@ -77,12 +77,12 @@ else:
         t("kpi.best_saving", year=best.year),
         eur(best.saving_eur_per_year),
         delta=pct(best.saving_share, 1) if best.saving_share is not None else None,
-        help=t("kpi.best_saving.help", name=best.name, year=best.year),
+        help=t("kpi.best_saving.help", name=plain(best.name), year=best.year),
     )
     st.caption(
         t(
             "overview.best",
-            name=best.name,
+            name=plain(best.name),
             hosts_before=num(best.n_hosts_before),
             hosts_after=num(best.n_hosts_after),
             horizon=num(best.horizon_years),
@@ -97,9 +97,11 @@ if others:
         t(
             "overview.other_assumptions",
             details="; ".join(
-                quote.format(name)
+                quote.format(plain(name))
                 + " ("
-                + ", ".join(f"{label('assumption', k, language)} = {value_text(v, language)}" for k, v in diff.items())
+                + ", ".join(
+                    f"{label('assumption', k, language)} = {plain(value_text(v, language))}" for k, v in diff.items()
+                )
                 + ")"
                 for name, diff in others.items()
             ),

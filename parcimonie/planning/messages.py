@@ -80,6 +80,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
         "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
     ),
+    "error.empty_inventory_unsized": (
+        "aucune VM n'a de taille connue : {n:n0} VM sans vCPU ou sans mémoire (par ex. {example}) ; "
+        "complétez l'import (colonnes vCPU et mémoire) ou collectez le vCenter",
+        "no VM has a known size: {n:n0} VMs lack vCPUs or memory (e.g. {example}); "
+        "complete the import (vCPU and memory columns) or collect the vCenter",
+    ),
     "error.empty_catalogue": (
         "le catalogue d'offres est vide : lancez `parcimonie init`",
         "the offer catalogue is empty: run `parcimonie init`",
@@ -166,7 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.none": ("aucun (aucun hôte remplacé)", "none (no host replaced)"),
     "resource.cpu": ("processeur", "CPU"),
     "resource.memory": ("mémoire", "memory"),
-    "resource.none": ("aucune", "none"),
+    "resource.none": ("aucune (aucun hôte remplacé)", "none (no host replaced)"),
     # --- budget lines --------------------------------------------------------------------------
     "line.energy_eur": ("énergie", "energy"),
     "line.maintenance_eur": ("maintenance", "maintenance"),

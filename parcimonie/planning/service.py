@@ -156,6 +156,8 @@ def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | Non
 def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> PlanOutcome:
     """Consolidate, cost every option over the horizon and plan replacements, for one request."""
     day = today or date.today()
+    if inputs.vms.n_vms == 0 and inputs.unsized_vms:
+        raise PlanError("error.empty_inventory_unsized", n=len(inputs.unsized_vms), example=inputs.unsized_vms[0])
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
         raise PlanError("error.empty_inventory")
     a = build_assumptions(request, today=day)

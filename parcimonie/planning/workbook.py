@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,7 +52,7 @@ _OPTION_COLUMNS = (
 
 
 def _header(sheet: Worksheet, labels: list[str]) -> None:
-    sheet.append(labels)
+    _append(sheet, list(labels))
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -110,17 +111,35 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     rows += [("Avertissement", render(w)) for w in plan.warnings]
     _header(sheet, ["Indicateur", "Valeur"])
     for name, value in rows:
-        sheet.append([name, _inert(value)])
+        _append(sheet, [name, value])
         if isinstance(value, float) and ("TTC" in name or "Économies" in name or "VAN" in name):
             sheet.cell(row=sheet.max_row, column=2).number_format = EUR
     _widths(sheet, width=40, first=48)
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), tab and
+#: carriage return included (a spreadsheet may drop them, then read what follows).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def _inert(value: Any) -> Any:
-    """Text from collected data stays text: a leading =, +, - or @ would make a spreadsheet formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Text from collected data stays text: never a formula, never a character Excel refuses.
+
+    A leading =, +, -, @, tab or carriage return gets a "'" in front (the OWASP way); control
+    characters a workbook cannot hold become U+FFFD instead of failing the whole export.
+    """
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    """Append a row, every text cell made inert and written as a string (never a formula)."""
+    sheet.append([_inert(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _budget_row(row: BudgetRow) -> list[Any]:
@@ -133,26 +152,26 @@ def _budget(book: Workbook, plan: PlanDocument) -> None:
         return
     sheet = book.create_sheet("Budget annuel")
     for name, rows in (("Plan de renouvellement", r.budget_scenario), ("Parc conservé", r.budget_baseline)):
-        sheet.append([name])
+        _append(sheet, [name])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
         _header(sheet, [lbl for _, lbl in _BUDGET_COLUMNS])
         for row in rows:
-            sheet.append(_budget_row(row))
-        sheet.append([])
+            _append(sheet, _budget_row(row))
+        _append(sheet, [])
     sheet.freeze_panes = None
     _money(sheet, range(2, len(_BUDGET_COLUMNS) + 1))
     _widths(sheet, first=12)
 
 
 def _option_row(option: OptionCost) -> list[Any]:
-    return [_inert(getattr(option, k)) for k, _ in _OPTION_COLUMNS]
+    return [getattr(option, k) for k, _ in _OPTION_COLUMNS]
 
 
 def _options(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("TCO vs TCA")
     _header(sheet, [lbl for _, lbl in _OPTION_COLUMNS])
     for option in plan.options:
-        sheet.append(_option_row(option))
+        _append(sheet, _option_row(option))
     _money(sheet, range(3, 11))
     _widths(sheet)
 
@@ -161,9 +180,9 @@ def _placement(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Placement")
     _header(sheet, ["VM", "Hôte actuel", "Hôte cible"])
     for move in plan.consolidation.placement:
-        sheet.append([_inert(move.vm), _inert(move.from_host), _inert(move.to_host)])
+        _append(sheet, [move.vm, move.from_host, move.to_host])
     for row in plan.consolidation.unplaced:
-        sheet.append([_inert(row.vm), None, f"non placée : {render(row.reason)}"])
+        _append(sheet, [row.vm, None, f"non placée : {render(row.reason)}"])
     _widths(sheet, width=30, first=30)
 
 
@@ -173,10 +192,10 @@ def _retirements(book: Workbook, plan: PlanDocument) -> None:
     r = plan.replacement
     for row in r.retirements if r else []:
         year = row.purchase_year
-        sheet.append([_inert(row.host), row.year, row.priority, int(year) if year else None])
+        _append(sheet, [row.host, row.year, row.priority, int(year) if year else None])
     if not r:
         for host in plan.consolidation.hosts_freed:
-            sheet.append([_inert(host), plan.start_year, None, None])
+            _append(sheet, [host, plan.start_year, None, None])
     _widths(sheet)
 
 
@@ -184,19 +203,19 @@ def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hypothèses")
     _header(sheet, ["Hypothèse", "Valeur"])
     for key, value in plan.assumptions.items():
-        sheet.append([label("assumption", key), value_text(value)])
+        _append(sheet, [label("assumption", key), value_text(value)])
     for key, value in plan.request.policy.model_dump().items():
-        sheet.append([label("policy", key), value_text(value)])
+        _append(sheet, [label("policy", key), value_text(value)])
     request = plan.request.model_dump(exclude={"policy"})
     for key, value in request.items():
-        sheet.append([f"demande : {key}", _inert(value_text(value))])
+        _append(sheet, [f"demande : {key}", value_text(value)])
     _widths(sheet, width=30, first=40)
 
 
 def write_workbook(plan: PlanDocument, target: Path | BytesIO, *, title: str = "Plan") -> None:
     """Write the budget workbook of ``plan`` to a path or a buffer."""
     book = Workbook()
-    _summary(book, plan, _inert(title))
+    _summary(book, plan, title)
     _budget(book, plan)
     _options(book, plan)
     _placement(book, plan)

@@ -1,5 +1,6 @@
 """Dashboard fixtures: demo databases built once, an AppTest runner per page, fresh caches."""
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -84,10 +85,16 @@ def run_page(monkeypatch: pytest.MonkeyPatch) -> RunPage:
     return run
 
 
+def unescape_markdown(text: str) -> str:
+    """Markdown source as a person reads it: backslash escapes of punctuation removed (CommonMark)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+
+
 def texts(at: AppTest) -> str:
     """Every text a person reads on the page, joined (markdown, captions, alerts, metrics, titles)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success", "code"):
-        parts.extend(str(el.value) for el in getattr(at, kind))
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts.extend(unescape_markdown(str(el.value)) for el in getattr(at, kind))
+    parts.extend(str(el.value) for el in at.code)
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     return "\n".join(parts)

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from inventory import estate_summary, make_engine, upgrade_database
 from tests.conftest import TODAY
-from tests.dashboard.conftest import PAGES, RunPage, texts
+from tests.dashboard.conftest import PAGES, RunPage, texts, unescape_markdown
 
 SECRET = "S3cr3t-Pa55"
 
@@ -32,7 +32,7 @@ def test_unreachable_database_never_shows_its_password(run_page: RunPage, page: 
     url = f"postgresql+psycopg://parcimonie:{SECRET}@127.0.0.1:1/parcimonie?connect_timeout=2"
     at = run_page(page, url)
     assert not at.exception
-    shown = texts(at) + "\n".join(str(el.value) for el in at.sidebar.caption)
+    shown = texts(at) + "\n".join(unescape_markdown(str(el.value)) for el in at.sidebar.caption)
     assert SECRET not in shown
     assert "***" in shown
     assert any("inaccessible" in e.value for e in at.error)

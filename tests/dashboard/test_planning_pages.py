@@ -1,7 +1,7 @@
 """Consolidation, Scénarios, Finances: controls change results, bad values are refused, saving works."""
 
 from inventory import HostRecord, Snapshot, make_engine, record_run, upgrade_database
-from tests.dashboard.conftest import RunPage, texts
+from tests.dashboard.conftest import RunPage, texts, unescape_markdown
 
 
 def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
@@ -88,7 +88,7 @@ def test_plan_errors_and_reasons_are_translated(monkeypatch) -> None:  # type: i
     from parcimonie.planning.messages import Message
 
     monkeypatch.setenv("PARCIMONIE_LANGUAGE", "en")
-    assert plan_error(PlanError("error.unknown_offers", unknown=["X"], known=["A", "B"])) == (
+    assert unescape_markdown(plan_error(PlanError("error.unknown_offers", unknown=["X"], known=["A", "B"]))) == (
         "Parameters refused: unknown offer(s): X; known: A, B"
     )
     assert plan_error(PlanError("error.assumption.negative", name="assumption.pue", value="-1")) == (

@@ -104,3 +104,32 @@ def test_out_of_range_carries_its_bounds() -> None:
     with pytest.raises(AssumptionError) as err:
         Assumptions().with_overrides(fctva_delay_years=3)
     assert (err.value.low, err.value.high, err.value.value) == (0, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "name, value, low, high",
+    [
+        ("vat_rate", 5, 0, 1),
+        ("fctva_rate", 16.404, 0, 1),
+        ("discount_rate", 7, 0, 1),
+        ("support_rate_per_year", 1.5, 0, 1),
+        ("support_rate_increase_per_year", 2, 0, 1),
+        ("windows_software_assurance_rate", 25, 0, 1),
+        ("cpu_unknown_fraction", 1.01, 0, 1),
+        ("electricity_eur_per_kwh", 20, 0, 5),
+        ("pue", 18, 1, 3),
+        ("horizon_years", 16, 1, 15),
+        ("reference_year", 99999, 2000, 2100),
+    ],
+)
+def test_typing_mistakes_are_out_of_range(name: str, value: float, low: float, high: float) -> None:
+    with pytest.raises(AssumptionError) as err:
+        Assumptions().with_overrides(**{name: value})
+    assert (err.value.code, err.value.name, err.value.low, err.value.high) == ("out_of_range", name, low, high)
+
+
+def test_bounds_themselves_are_accepted() -> None:
+    a = Assumptions().with_overrides(
+        vat_rate=1, cpu_unknown_fraction=0, electricity_eur_per_kwh=5, pue=3, horizon_years=15
+    )
+    assert (a.vat_rate, a.pue, a.horizon_years) == (1.0, 3.0, 15)
