@@ -181,7 +181,7 @@ class SchedulerBusy(Exception):
 
 
 @contextmanager
-def _sigterm_exits() -> Iterator[None]:
+def sigterm_exits() -> Iterator[None]:
     """In the main thread, SIGTERM raises ``SystemExit`` (as Ctrl+C raises ``KeyboardInterrupt``) so cleanup runs."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -281,7 +281,7 @@ class NightlyScheduler:
         """Start the heartbeat and the scheduler; in the foreground, block until SIGTERM, Ctrl+C or a lost lock."""
         self._heartbeat = threading.Thread(target=self._beat, name="scheduler-heartbeat", daemon=True)
         self._heartbeat.start()
-        with _sigterm_exits():
+        with sigterm_exits():
             try:
                 self.scheduler.start()
             except (KeyboardInterrupt, SystemExit):

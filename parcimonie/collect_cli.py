@@ -292,6 +292,7 @@ if TYPE_CHECKING:  # for `parcimonie schedule` only
 
     from sqlalchemy import Engine
 
+    from collectors.schedule import NightlyScheduler
     from inventory.schedule_store import LockState
 
 
@@ -316,8 +317,7 @@ def schedule_command(
     heartbeat_s: Annotated[float, typer.Option("--heartbeat-s", hidden=True, min=0.1)] = 30.0,
 ) -> None:
     """Register the nightly collection and run the scheduler in the foreground (Ctrl+C stops it)."""
-    from collectors.schedule import NightlyScheduler, ScheduleConfig, SchedulerBusy, parse_cron
-    from inventory.database import safe_url
+    from collectors.schedule import NightlyScheduler, ScheduleConfig, SchedulerBusy, parse_cron, sigterm_exits
     from parcimonie.context import open_engine
 
     settings = _settings(ctx)
@@ -351,33 +351,39 @@ def schedule_command(
         max_query_metrics=settings.vsphere_max_query_metrics,
     )
     scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s)
-    try:
-        scheduler.acquire(
-            wait=wait,
-            on_wait=lambda state: console.print(
-                f"Un planificateur tourne déjà sur cette base ({state.holder}) : attente de son arrêt…"
-            ),
-        )
-    except SchedulerBusy as busy:
-        raise _fail(_busy_message(busy.state, busy.stale_after_s)) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
-    try:
-        job = scheduler.prepare()
-        if scheduler.taken_over_from:
-            console.print(f"[yellow]Verrou abandonné de {scheduler.taken_over_from} repris.[/yellow]")
-        console.print(
-            f"Planificateur démarré sur {safe_url(settings.effective_database_url)} ({scheduler.holder}) : "
-            f"{job.name}. Ctrl+C pour arrêter."
-        )
-        if scheduler.catch_up is not None:
-            console.print(f"Collecte manquée du {_when(scheduler.catch_up, chosen_tz)} : lancée maintenant.")
-        scheduler.run()
-    finally:
-        scheduler.close()
+    with sigterm_exits():  # SIGTERM, like Ctrl+C, ends in close(): the collection is awaited, the lock freed
+        try:
+            scheduler.acquire(
+                wait=wait,
+                on_wait=lambda state: console.print(
+                    f"Un planificateur tourne déjà sur cette base ({state.holder}) : attente de son arrêt…"
+                ),
+            )
+        except SchedulerBusy as busy:
+            raise _fail(_busy_message(busy.state, busy.stale_after_s)) from None
+        except (KeyboardInterrupt, SystemExit):
+            raise typer.Exit(130) from None
+        try:
+            _run_scheduler(scheduler, settings.effective_database_url, chosen_tz)
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            scheduler.close()
     if scheduler.lock_lost:
         raise _fail("Verrou du planificateur repris par un autre planificateur : arrêt.", 1)
     console.print("Planificateur arrêté, verrou libéré.")
+
+
+def _run_scheduler(scheduler: "NightlyScheduler", url: str, tz: str) -> None:
+    from inventory.database import safe_url
+
+    job = scheduler.prepare()
+    if scheduler.taken_over_from:
+        console.print(f"[yellow]Verrou abandonné de {scheduler.taken_over_from} repris.[/yellow]")
+    console.print(f"Planificateur démarré sur {safe_url(url)} ({scheduler.holder}) : {job.name}. Ctrl+C pour arrêter.")
+    if scheduler.catch_up is not None:
+        console.print(f"Collecte manquée du {_when(scheduler.catch_up, tz)} : lancée maintenant.")
+    scheduler.run()
 
 
 def _when(moment: "datetime", tz: str) -> str:
