@@ -197,3 +197,33 @@ class Scenario(SQLModel, table=True):
     snapshot_at: datetime | None = _ts()
     parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     results: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class CollectionSchedule(SQLModel, table=True):
+    """A collection schedule as plain data: the scheduler rebuilds its job from this row at each start.
+
+    No pickled job anywhere: the row holds the cron line, its time zone, the sources (``"all"`` or a
+    list of names), the catch-up delay, and the latest fire time that was run, so that a run missed
+    while the scheduler was down still runs once at the next start (within ``misfire_grace_s``).
+    """
+
+    __tablename__ = "collection_schedule"
+    name: str = Field(primary_key=True, max_length=100, description="Schedule id, e.g. 'collect-all'")
+    cron: str = Field(max_length=200, description="Crontab line: minute hour day month weekday")
+    timezone: str = Field(max_length=100, description="IANA time zone of the cron line")
+    sources: str | list[str] = Field(default="all", sa_type=JSON, nullable=False, description='"all" or names')
+    misfire_grace_s: int = Field(description="A fire time missed by less than this still runs (once)")
+    last_fire_at: datetime | None = _ts()
+    next_run_at: datetime | None = _ts()
+    created_at: datetime | None = _ts(nullable=False)
+    updated_at: datetime | None = _ts(nullable=False)
+
+
+class SchedulerLock(SQLModel, table=True):
+    """The one-scheduler-per-database lock: who holds it (``hostname:pid``) and its last heartbeat."""
+
+    __tablename__ = "scheduler_lock"
+    name: str = Field(primary_key=True, max_length=100)
+    holder: str = Field(max_length=300, description="hostname:pid of the running scheduler")
+    acquired_at: datetime | None = _ts(nullable=False)
+    heartbeat_at: datetime | None = _ts(nullable=False)

@@ -115,12 +115,13 @@ def test_runs_and_versions(engine: Engine) -> None:
     assert count == 1 and updated is not None
 
 
-def test_next_run_times_without_and_with_a_job_store(engine: Engine) -> None:
+def test_next_run_times_read_the_plain_schedule_never_the_legacy_job_store(engine: Engine) -> None:
     from datetime import UTC, datetime
 
-    from sqlalchemy import Column, Float, MetaData, String, Table, insert
+    from sqlalchemy import Column, Float, LargeBinary, MetaData, String, Table, insert
 
     from inventory import SCHEDULER_JOBS_TABLE, next_run_times
+    from inventory.schedule_store import record_fire, save_schedule
 
     assert next_run_times(engine) == {}
     jobs = Table(
@@ -128,18 +129,18 @@ def test_next_run_times_without_and_with_a_job_store(engine: Engine) -> None:
         MetaData(),
         Column("id", String(191), primary_key=True),
         Column("next_run_time", Float),
-        Column("job_state", String(10)),
+        Column("job_state", LargeBinary),
     )
     jobs.create(engine)
     when = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
     with engine.begin() as conn:
-        conn.execute(
-            insert(jobs),
-            [
-                {"id": "collect-all", "next_run_time": when.timestamp(), "job_state": "x"},
-                {"id": "paused", "next_run_time": None, "job_state": "x"},
-            ],
-        )
+        conn.execute(insert(jobs), [{"id": "legacy", "next_run_time": when.timestamp(), "job_state": b"x"}])
+    assert next_run_times(engine) == {}
+    save_schedule(
+        engine, name="collect-all", cron="0 2 * * *", timezone="Europe/Paris", sources="all", misfire_grace_s=60
+    )
+    assert next_run_times(engine) == {}
+    record_fire(engine, "collect-all", fire_at=None, next_run_at=when)
     assert next_run_times(engine) == {"collect-all": when}
 
 
