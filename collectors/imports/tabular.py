@@ -265,10 +265,18 @@ def _parser(kind: str, header: str, options: ParseOptions) -> Callable[[Any], An
     }[kind]
 
 
-def _accepted(column: Column, shown: int = 8) -> str:
-    more = ", …" if len(column.aliases) > shown else ""
-    names = " (noms acceptés : " + ", ".join(repr(a) for a in column.aliases[:shown]) + more + ")"
-    return repr(column.aliases[0]) + (names if len(column.aliases) > 1 else "")
+def missing_columns(columns: Sequence[Column], shown: int = 8) -> str:
+    """ "'CPUs', 'Memory' (noms acceptés pour 'CPUs' : 'CPUs', 'Num CPU' ; …)": what is missing and
+    the header names each would be read from."""
+    names = ", ".join(repr(c.aliases[0]) for c in columns)
+    accepted = [
+        f"pour {c.aliases[0]!r} : "
+        + ", ".join(repr(a) for a in c.aliases[:shown])
+        + (", …" if len(c.aliases) > shown else "")
+        for c in columns
+        if len(c.aliases) > 1
+    ]
+    return names + (f" (noms acceptés {' ; '.join(accepted)})" if accepted else "")
 
 
 def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[int, str]]:
@@ -296,9 +304,9 @@ def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[in
                     break
             if column.field in found:
                 break
-    missing = [_accepted(c) for c in columns if c.required and c.field not in found]
+    missing = [c for c in columns if c.required and c.field not in found]
     if missing:
-        raise InvalidSourceData(f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}")
+        raise InvalidSourceData(f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : {missing_columns(missing)}")
     return found
 
 

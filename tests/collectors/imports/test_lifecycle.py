@@ -215,9 +215,7 @@ def test_memory_without_a_unit_is_refused() -> None:
 def test_a_vm_list_without_sizes_is_refused_unless_allowed(sqlite_engine: Engine, tmp_path: Path) -> None:
     names_only = write(tmp_path / "noms.csv", "Nom;Hôte\nvm1;esx1\n", "utf-8")
     with pytest.raises(
-        InvalidSourceData,
-        match=r"noms\.csv : colonne\(s\) obligatoire\(s\) absente\(s\) : 'vCPU' \(noms acceptés : 'vCPU', 'vCPUs', "
-        r".*\), 'Mémoire \(Go\)' \(noms acceptés : 'Mémoire \(Go\)', .*\)$",
+        InvalidSourceData, match=r"noms\.csv : colonne\(s\) obligatoire\(s\) absente\(s\) : 'vCPU', 'Mémoire \(Go\)'"
     ):
         read_vm_list(names_only)
     empty = write(tmp_path / "vides.csv", "Nom;vCPU;Mémoire (Go)\nvm1;2;4\nvm2;;4\nvm3;1;\n", "utf-8")
