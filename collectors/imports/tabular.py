@@ -299,7 +299,8 @@ def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[in
                     if len(twice) > 1:
                         raise InvalidSourceData(
                             f"{sheet.where()} : la colonne '{found[column.field][1]}' figure "
-                            f"{len(twice)} fois (colonnes {', '.join(str(i + 1) for i in twice)})"
+                            f"{len(twice)} fois (colonnes {', '.join(str(i + 1) for i in twice[:-1])} "
+                            f"et {twice[-1] + 1})"
                         )
                     break
             if column.field in found:
@@ -415,13 +416,15 @@ _BOMS = (
 
 def decode(data: bytes, *, encoding: str = "auto") -> str:
     """Text of a CSV file: the encoding its BOM names (UTF-8, UTF-16, UTF-32), else UTF-8 if it
-    decodes, else cp1252 (Excel FR). NUL bytes without a BOM (UTF-16 without BOM) are refused."""
+    decodes, else cp1252 (Excel FR). A file made a quarter of NUL bytes without a BOM (UTF-16 or
+    UTF-32 without BOM) is refused; a stray NUL is left for the cell checks to name."""
     if encoding != "auto":
         return data.decode(encoding)
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name)
-    if b"\x00" in data[:4096]:
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
         raise ValueError("octets nuls : fichier UTF-16 ou UTF-32 sans BOM ? Enregistrez-le en UTF-8")
     try:
         return data.decode("utf-8")
