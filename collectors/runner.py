@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from collectors.sources import VSphereSource
-from inventory import CollectionError, CollectionRun, Snapshot, record_run
+from inventory import CollectionError, CollectionRun, RunStatus, Snapshot, finish_run, record_run, start_run
 
 if TYPE_CHECKING:
     from collectors.imports import RvtoolsImport
@@ -91,14 +91,32 @@ def _failing(err: CollectionError) -> Callable[[], Snapshot]:
 
 
 def run_rvtools(
-    engine: Engine, path: Path, *, source: str | None = None, decimal: str = "."
+    engine: Engine, path: Path, *, source: str | None = None, decimal: str = ".", allow_shrink: bool = False
 ) -> tuple[CollectionRun, "RvtoolsImport | None"]:
-    """Import an RVTools export; a file that cannot be read is recorded as a failed run."""
-    from collectors.imports import ParseOptions, import_rvtools
+    """Import an RVTools export; a file that cannot be read is recorded as a failed run.
 
+    An export with empty main tabs, or that would mark most of the source missing, is refused
+    (``collectors.imports.guard``) unless ``allow_shrink``. An unexpected error (a bug) is recorded
+    as a failed run too, then raised.
+    """
+    from collectors.imports import ParseOptions, import_rvtools
+    from collectors.imports.guard import refuse_shrink
+
+    name = f"rvtools:{source or path.stem}"
     try:
         result = import_rvtools(path, source=source, options=ParseOptions(decimal=decimal, date_format="iso"))
     except CollectionError as err:
-        name = f"rvtools:{source or path.stem}"
         return record_run(engine, source=name, kind="rvtools", collect=_failing(err)), None
-    return record_run(engine, source=result.source, kind="rvtools", collect=lambda: result.snapshot), result
+    except Exception as err:
+        run_id = start_run(engine, source=name, kind="rvtools")
+        finish_run(engine, run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
+        raise
+
+    def collect() -> Snapshot:
+        refuse_shrink(
+            engine, result.source, result.snapshot, empty_tabs=result.empty_main_tabs, allow_shrink=allow_shrink
+        )
+        return result.snapshot
+
+    run = record_run(engine, source=result.source, kind="rvtools", collect=collect)
+    return run, (result if run.status == RunStatus.SUCCEEDED else None)

@@ -195,16 +195,26 @@ def import_rvtools_command(
     path: Annotated[Path, typer.Argument(help="RVTools .xlsx file, or the folder of RVTools_tab*.csv files.")],
     source: Annotated[str | None, typer.Option(help="Source name (default: the 'VI SDK Server' column).")] = None,
     decimal: Annotated[str, typer.Option(help="Decimal separator of CSV numbers: '.' or ','.")] = ".",
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(
+            help="Accept an export with empty vInfo/vHost tabs or that marks more than half of the source missing."
+        ),
+    ] = False,
 ) -> None:
     """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
+    from rich.markup import escape
+
     from collectors.runner import run_rvtools
     from parcimonie.context import open_engine
 
+    if decimal not in (".", ","):
+        raise _fail(f"--decimal doit valoir '.' ou ',', pas '{escape(decimal)}'.")
     if not path.exists():
-        raise _fail(f"{path} : fichier ou dossier introuvable.")
+        raise _fail(f"{escape(str(path))} : fichier ou dossier introuvable.")
     engine = open_engine(_settings(ctx))
-    with console.status(f"Import de {path.name}…"):
-        run, result = run_rvtools(engine, path, source=source, decimal=decimal)
+    with console.status(f"Import de {escape(path.name)}…"):
+        run, result = run_rvtools(engine, path, source=source, decimal=decimal, allow_shrink=allow_shrink)
     if result is not None:
         console.print(f"Onglets importés : {', '.join(result.present_tabs)}")
         if result.missing_tabs:
@@ -212,6 +222,8 @@ def import_rvtools_command(
                 f"[yellow]Onglets absents : {', '.join(result.missing_tabs)} — import partiel, "
                 "rien n'est marqué disparu.[/yellow]"
             )
+    # Sources and messages quote the file's cells: print them as text, never as Rich markup.
+    run.source, run.error = escape(run.source), escape(run.error) if run.error else run.error
     _report([run], failure_code=2)
 
 
@@ -227,49 +239,71 @@ def import_csv_command(
     allow_missing_sizes: Annotated[
         bool, typer.Option(help="With --kind vms: accept VMs without vCPU or memory (the planner reports them).")
     ] = False,
-    encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig or cp1252.")] = "auto",
-    delimiter: Annotated[str, typer.Option(help="auto, ';', ',' or 'tab'.")] = "auto",
+    encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig, utf-16 or cp1252.")] = "auto",
+    delimiter: Annotated[str, typer.Option(help="auto, ';', ',' or 'tab' (one character).")] = "auto",
     decimal: Annotated[str, typer.Option(help="auto, ',' or '.'.")] = "auto",
     date_format: Annotated[str, typer.Option(help="dmy (DD/MM/YYYY), iso or mdy.")] = "dmy",
     sheet: Annotated[str | None, typer.Option(help="Tab of a workbook (default: the first).")] = None,
 ) -> None:
     """Import a hosts list (enriches known hosts by serial number, else name) or a VMs list."""
-    from collectors.imports import ReadOptions, run_list
-    from inventory import RunStatus
+    import codecs
+
+    from rich.markup import escape
+
+    from collectors.imports import ReadOptions, list_source, run_list
+    from inventory import InvalidSourceData, RunStatus
     from parcimonie.context import open_engine
 
     if kind not in ("hosts", "vms"):
-        raise _fail(f"--kind doit valoir hosts ou vms, pas '{kind}'.")
+        raise _fail(f"--kind doit valoir hosts ou vms, pas '{escape(kind)}'.")
     if decimal not in ("auto", ",", "."):
-        raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{decimal}'.")
+        raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{escape(decimal)}'.")
     if date_format not in ("dmy", "iso", "mdy"):
-        raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{date_format}'.")
+        raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{escape(date_format)}'.")
+    delimiter = "\t" if delimiter == "tab" else delimiter
+    if delimiter != "auto" and (len(delimiter) != 1 or delimiter in '"\r\n '):
+        raise _fail(f"--delimiter demande un seul caractère (';', ',' ou tab), pas '{escape(delimiter)}'.")
+    if encoding != "auto":
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise _fail(f"--encoding : encodage inconnu '{escape(encoding)}'.") from None
     if source is not None and not source.strip().removeprefix("csv:").strip():
         raise _fail("--source demande un nom (par exemple --source mairie-a).")
+    try:
+        list_source(source)
+    except InvalidSourceData as err:
+        raise _fail(f"--source : {escape(str(err))}.") from None
     if not path.is_file():
-        raise _fail(f"{path} : fichier introuvable.")
+        raise _fail(f"{escape(str(path))} : fichier introuvable.")
     options = ReadOptions(
         encoding=encoding,
-        delimiter="\t" if delimiter == "tab" else delimiter,
+        delimiter=delimiter,
         decimal=decimal,
         date_format=date_format,
         sheet=sheet,
         allow_missing_sizes=allow_missing_sizes,
     )
     engine = open_engine(_settings(ctx))
-    with console.status(f"Import de {path.name}…"):
+    with console.status(f"Import de {escape(path.name)}…"):
         run, report = run_list(engine, path, kind=kind, source=source, options=options)  # type: ignore[arg-type]
     if run.status == RunStatus.SUCCEEDED:
         _print_list_report(report)
+    # Sources and messages quote the file's cells: print them as text, never as Rich markup.
+    run.source, run.error = escape(run.source), escape(run.error) if run.error else run.error
     _report([run], failure_code=2)
 
 
 def _names(items: list[str], limit: int = 20) -> str:
+    from rich.markup import escape
+
     more = f" … (+{_num(len(items) - limit)})" if len(items) > limit else ""
     return escape(", ".join(items[:limit])) + more
 
 
 def _print_list_report(report: "ListReport") -> None:
+    from rich.markup import escape
+
     enrichment = report.enrichment
     if enrichment is not None:
         console.print(

@@ -11,12 +11,25 @@ Every VM needs a size: a VM list without a vCPU or a memory column, or a row wit
 refused (the planner would count it as no demand) unless ``ReadOptions.allow_missing_sizes``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from collectors.imports.tabular import Column, ParsedRow, ParseOptions, Sheet, parse_rows, read_csv, read_xlsx
+from pydantic import ValidationError
+
+from collectors.imports.limits import IDENTITY_LENGTH, NAME_LENGTH, preview
+from collectors.imports.tabular import (
+    Column,
+    ParsedRow,
+    ParseOptions,
+    Sheet,
+    check_delimiter,
+    parse_rows,
+    read_csv,
+    read_xlsx,
+)
 from inventory.enums import LifecycleStatus, PowerState
 from inventory.errors import InvalidSourceData
 from inventory.records import HostRecord, VirtualMachineRecord
@@ -35,7 +48,7 @@ VCPU_ALIASES = ("vCPU", "vCPUs", "Nombre de vCPU", "CPU", "CPUs", "Processeurs",
 _SIZE_HINT = "vide : une VM sans taille fausserait le plan (option --allow-missing-sizes pour l'accepter)"
 
 HOST_COLUMNS = (
-    Column("name", ("Nom", "Name", "Hostname", "Nom d'hôte", "Host"), required=True),
+    Column("name", ("Nom", "Name", "Hostname", "Nom d'hôte", "Host"), required=True, max_length=NAME_LENGTH),
     Column("serial_number", ("Numéro de série", "N° de série", "Serial number", "Serial", "Numero de serie")),
     Column("vendor", ("Fabricant", "Constructeur", "Manufacturer", "Vendor")),
     Column("model", ("Modèle", "Model")),
@@ -76,7 +89,7 @@ HOST_COLUMNS = (
     Column("status", ("Statut", "État", "Status", "State")),
 )
 VM_COLUMNS = (
-    Column("name", ("Nom", "Name", "VM"), required=True),
+    Column("name", ("Nom", "Name", "VM"), required=True, max_length=NAME_LENGTH),
     Column("external_id", ("UUID", "Identifiant", "ID", "Instance UUID", "VM Instance UUID", "VM UUID")),
     Column("n_vcpus", VCPU_ALIASES, "int"),
     Column("memory_mib", MEMORY_ALIASES, "memory"),
@@ -87,7 +100,11 @@ VM_COLUMNS = (
         ("Disque (Gio)", "Stockage provisionné (Gio)", "Provisioned (GiB)", "Disk (GiB)"),
         "float",
     ),
-    Column("guest_os", ("Système d'exploitation", "Systeme d exploitation", "OS", "Operating system", "Guest OS")),
+    Column(
+        "guest_os",
+        ("Système d'exploitation", "Systeme d exploitation", "OS", "Operating system", "Guest OS"),
+        max_length=NAME_LENGTH,
+    ),
     Column("power", ("État", "Etat", "Power state", "Powerstate")),
 )
 _STATUS = {
@@ -142,6 +159,11 @@ def list_source(name: str | None = None) -> str:
     It never depends on the file name, so this month's export updates last month's rows.
     """
     name = (name or "").strip().removeprefix("csv:").strip() or DEFAULT_LIST_SOURCE
+    if len(name) > IDENTITY_LENGTH - 4 or any(ord(c) < 32 for c in name):
+        raise InvalidSourceData(
+            f"nom de liste '{preview(name)}' invalide : {IDENTITY_LENGTH - 4} caractères au plus, "
+            "sans caractère de contrôle"
+        )
     return f"csv:{name}"
 
 
@@ -188,20 +210,54 @@ def _lookup(table: dict[str, Any], raw: str, sheet: Sheet, row: ParsedRow, colum
     return table[key]
 
 
+def _identity(sheet: Sheet, row: ParsedRow, value: str, column: str) -> str:
+    """An external id fits the inventory's column (200 characters)."""
+    if len(value) > IDENTITY_LENGTH:
+        raise InvalidSourceData(
+            f"{sheet.where(row.line, column)} : identifiant de {len(value)} caractères, "
+            f"{IDENTITY_LENGTH} au plus : '{preview(value)}'"
+        )
+    return value
+
+
+def _record(sheet: Sheet, row: ParsedRow, make: Callable[..., Any], **values: Any) -> Any:
+    """A record built from a row; a value the record refuses names the line instead of a traceback."""
+    try:
+        return make(**values)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in err.errors())
+        raise InvalidSourceData(f"{sheet.where(row.line)} : valeur refusée ({problems})") from None
+
+
 def _host(row: ParsedRow, sheet: Sheet) -> HostRecord:
     v = dict(row.values)
     months, start = v.pop("warranty_months", None), v.pop("warranty_start", None)
+    purchase = v.get("purchase_date")
+    if start is not None and purchase is not None and start < purchase:
+        raise InvalidSourceData(
+            f"{sheet.where(row.line, 'Début de garantie')} : garantie commencée le {start:%d/%m/%Y}, "
+            f"avant l'achat du {purchase:%d/%m/%Y}"
+        )
     if months is not None and "warranty_end" not in v:
-        base = start or v.get("purchase_date")
+        base = start or purchase
         if base is None:
             raise InvalidSourceData(
                 f"{sheet.where(row.line, 'Durée de garantie (mois)')} : une durée de garantie demande une "
                 "date d'achat ou une date de début de garantie"
             )
         v["warranty_end"] = _add_months(base, months)
+    end = v.get("warranty_end")
+    if end is not None and purchase is not None and end < purchase:
+        raise InvalidSourceData(
+            f"{sheet.where(row.line, 'Fin de garantie')} : garantie finie le {end:%d/%m/%Y}, "
+            f"avant l'achat du {purchase:%d/%m/%Y}"
+        )
     if "status" in v:
         v["status"] = _lookup(_STATUS, v["status"], sheet, row, "Statut", "statut")
-    return HostRecord(external_id=v.get("serial_number") or v["name"], **v)
+    key = "serial_number" if v.get("serial_number") else "name"
+    external_id = _identity(sheet, row, v[key], "Numéro de série" if key == "serial_number" else "Nom")
+    record: HostRecord = _record(sheet, row, HostRecord, external_id=external_id, **v)
+    return record
 
 
 @dataclass(frozen=True)
@@ -219,7 +275,9 @@ def _vm(row: ParsedRow, sheet: Sheet) -> VmRow:
     host, cluster = v.pop("host", None), v.pop("cluster", None)
     if "power" in v:
         v["power_state"] = _lookup(_POWER, v.pop("power"), sheet, row, "État", "état")
-    record = VirtualMachineRecord(**{"external_id": v.get("external_id") or v["name"], **v})
+    key = "external_id" if v.get("external_id") else "name"
+    v["external_id"] = _identity(sheet, row, v[key], "UUID" if key == "external_id" else "Nom")
+    record: VirtualMachineRecord = _record(sheet, row, VirtualMachineRecord, **v)
     return VmRow(row.line, record, host, cluster)
 
 
@@ -242,8 +300,12 @@ def _check_unique(sheet: Sheet, lines: list[int], ids: list[str]) -> None:
 
 
 def _parse(path: Path, columns: tuple[Column, ...], options: ReadOptions) -> tuple[Sheet, list[ParsedRow]]:
+    check_delimiter(options.delimiter)
     sheet = read_table(path, options)
-    return sheet, parse_rows(sheet, columns, ParseOptions(decimal=options.decimal, date_format=options.date_format))
+    rows = parse_rows(sheet, columns, ParseOptions(decimal=options.decimal, date_format=options.date_format))
+    if not rows:
+        raise InvalidSourceData(f"{sheet.where()} : aucune ligne de données sous l'en-tête")
+    return sheet, rows
 
 
 def read_vm_list(path: Path, *, options: ReadOptions = ReadOptions()) -> list[VmRow]:

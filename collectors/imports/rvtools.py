@@ -11,11 +11,24 @@ VMs by "VM Instance UUID" (else "VM UUID", else name), hosts, clusters, datastor
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from collectors.imports.tabular import Column, ParsedRow, ParseOptions, Sheet, parse_rows, read_csv, read_xlsx
+from pydantic import ValidationError
+
+from collectors.imports.limits import IDENTITY_LENGTH, NAME_LENGTH, preview
+from collectors.imports.tabular import (
+    Column,
+    ParsedRow,
+    ParseOptions,
+    Sheet,
+    match_columns,
+    parse_rows,
+    read_csv,
+    read_xlsx,
+)
 from inventory.enums import PowerState
 from inventory.errors import InvalidSourceData
 from inventory.records import (
@@ -31,38 +44,38 @@ TABS = ("vInfo", "vHost", "vCluster", "vDatastore")
 GIB_PER_MIB = 1 / 1024
 
 VINFO = (
-    Column("name", ("VM",), required=True),
+    Column("name", ("VM",), required=True, max_length=NAME_LENGTH),
     Column("power", ("Powerstate", "Power state")),
     Column("is_template", ("Template",), "bool"),
-    Column("n_vcpus", ("CPUs", "Num CPU"), "int"),
-    Column("memory_mib", ("Memory", "Memory MiB", "Memory MB"), "float"),
+    Column("n_vcpus", ("CPUs", "Num CPU"), "int", required=True),
+    Column("memory_mib", ("Memory", "Memory MiB", "Memory MB"), "float", required=True),
     Column("storage_provisioned_gib", ("Provisioned MiB", "Provisioned MB"), "float", GIB_PER_MIB),
     Column("storage_used_gib", ("In Use MiB", "In Use MB"), "float", GIB_PER_MIB),
     Column("datacenter", ("Datacenter",)),
     Column("cluster", ("Cluster",)),
     Column("host", ("Host",)),
-    Column("os_tools", ("OS according to the VMware Tools",)),
-    Column("os_config", ("OS according to the configuration file", "OS")),
+    Column("os_tools", ("OS according to the VMware Tools",), max_length=NAME_LENGTH),
+    Column("os_config", ("OS according to the configuration file", "OS"), max_length=NAME_LENGTH),
     Column("vm_uuid", ("VM UUID", "UUID")),
     Column("instance_uuid", ("VM Instance UUID", "Instance UUID")),
-    Column("vcenter", ("VI SDK Server",)),
+    Column("vcenter", ("VI SDK Server",), max_length=IDENTITY_LENGTH - len("rvtools:")),
 )
 VHOST = (
     Column("name", ("Host",), required=True),
     Column("datacenter", ("Datacenter",)),
     Column("cluster", ("Cluster",)),
     Column("cpu_model", ("CPU Model",)),
-    Column("cpu_mhz", ("Speed", "CPU Speed"), "float"),
-    Column("n_sockets", ("# CPU", "CPU Sockets"), "int"),
+    Column("cpu_mhz", ("Speed", "CPU Speed"), "float", required=True),
+    Column("n_sockets", ("# CPU", "CPU Sockets"), "int", required=True),
     Column("n_cores_per_socket", ("Cores per CPU",), "int"),
     Column("n_cores", ("# Cores",), "int"),
-    Column("memory_mib", ("# Memory", "Memory", "# Memory MiB", "# Memory MB"), "float"),
+    Column("memory_mib", ("# Memory", "Memory", "# Memory MiB", "# Memory MB"), "float", required=True),
     Column("vendor", ("Vendor",)),
     Column("model", ("Model",)),
     Column("serial_number", ("Serial number", "Serial Number")),
     Column("service_tag", ("Service tag", "Service Tag")),
     Column("hypervisor_version", ("ESX Version",)),
-    Column("vcenter", ("VI SDK Server",)),
+    Column("vcenter", ("VI SDK Server",), max_length=IDENTITY_LENGTH - len("rvtools:")),
 )
 VCLUSTER = (
     Column("name", ("Name", "Cluster"), required=True),
@@ -73,7 +86,7 @@ VCLUSTER = (
 )
 VDATASTORE = (
     Column("name", ("Name", "Datastore"), required=True),
-    Column("kind", ("Type",)),
+    Column("kind", ("Type",), max_length=50),
     Column("capacity_gib", ("Capacity MiB", "Capacity MB"), "float", GIB_PER_MIB),
     Column("free_gib", ("Free MiB", "Free MB"), "float", GIB_PER_MIB),
     Column("datacenter", ("Datacenter",)),
@@ -82,14 +95,26 @@ COLUMNS = {"vInfo": VINFO, "vHost": VHOST, "vCluster": VCLUSTER, "vDatastore": V
 _POWER = {"poweredon": PowerState.ON, "poweredoff": PowerState.OFF, "suspended": PowerState.SUSPENDED}
 
 
+MAIN_TABS = ("vInfo", "vHost")
+#: A vHost tab gives the cores of a host by socket or in all: one of these is required.
+CORES = ("Cores per CPU", "# Cores")
+
+
 @dataclass
 class RvtoolsImport:
-    """What an RVTools export gave: the snapshot, its source, and the tabs that were absent."""
+    """What an RVTools export gave: the snapshot, its source, the tabs present and absent, and
+    the data rows read per tab (an empty main tab means an incomplete export)."""
 
     source: str
     snapshot: Snapshot
     present_tabs: list[str] = field(default_factory=list)
     missing_tabs: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def empty_main_tabs(self) -> list[str]:
+        """vInfo or vHost present without a single row: an export cut short, not an empty estate."""
+        return [tab for tab in MAIN_TABS if tab in self.present_tabs and not self.rows.get(tab)]
 
 
 def read_export(path: Path) -> dict[str, Sheet]:
@@ -132,12 +157,87 @@ def _first_vcenter(parsed: dict[str, list[ParsedRow]]) -> str | None:
 RVTOOLS_OPTIONS = ParseOptions(decimal=".", date_format="iso")
 
 
+class _Tab:
+    """One parsed tab: its sheet, rows, the header each field was read from, and the line that
+    first gave each identity (a second row with the same identity is refused naming both)."""
+
+    def __init__(self, name: str, sheet: Sheet, options: ParseOptions) -> None:
+        self.name, self.sheet = name, sheet
+        self.found = match_columns(sheet, COLUMNS[name])
+        if name == "vHost" and "n_cores_per_socket" not in self.found and "n_cores" not in self.found:
+            raise InvalidSourceData(
+                f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : "
+                f"{' ou '.join(repr(c) for c in CORES)} (cœurs par processeur ou en tout)"
+            )
+        self.rows = parse_rows(sheet, COLUMNS[name], options)
+        self.seen: dict[str, int] = {}
+
+    def header(self, name: str) -> str:
+        return self.found[name][1] if name in self.found else name
+
+    def error(self, row: ParsedRow, column: str | None, message: str) -> InvalidSourceData:
+        return InvalidSourceData(f"{self.sheet.where(row.line, column)} : {message}")
+
+    def once(self, row: ParsedRow, identity: str, column: str, what: str) -> None:
+        """Refuse a second row for the same object, naming both lines (never the last one wins)."""
+        first = self.seen.setdefault(identity, row.line)
+        if first != row.line:
+            raise self.error(
+                row, column, f"{what} '{preview(identity)}' figure deux fois, lignes {first} et {row.line}"
+            )
+
+    def identity(self, row: ParsedRow, value: str, column: str) -> str:
+        """An external id fits the inventory's column (200 characters)."""
+        if len(value) > IDENTITY_LENGTH:
+            raise self.error(
+                row,
+                column,
+                f"identifiant de {len(value)} caractères, {IDENTITY_LENGTH} au plus : '{preview(value)}'",
+            )
+        return value
+
+
+def _record(tab: _Tab, row: ParsedRow, make: Callable[..., Any], **values: Any) -> Any:
+    """A record built from a row; a value the record refuses names the line instead of a traceback."""
+    try:
+        return make(**values)
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in err.errors())
+        raise tab.error(row, None, f"valeur refusée ({problems})") from None
+
+
+def _cores(tab: _Tab, row: ParsedRow) -> int:
+    v = row.values
+    if "n_cores_per_socket" in v:
+        return int(v["n_cores_per_socket"])
+    if "n_cores" not in v:
+        raise tab.error(row, CORES[0], f"vide, une valeur est requise ici ou dans '{CORES[1]}'")
+    if v["n_sockets"] == 0 or v["n_cores"] % v["n_sockets"]:
+        raise tab.error(
+            row,
+            tab.header("n_cores"),
+            f"{v['n_cores']} cœurs ne se répartissent pas sur {v['n_sockets']} processeur(s)",
+        )
+    return int(v["n_cores"] // v["n_sockets"])
+
+
 def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptions = RVTOOLS_OPTIONS) -> RvtoolsImport:
-    """Read an RVTools export into a snapshot; raises ``InvalidSourceData`` naming file/sheet/line/column."""
+    """Read an RVTools export into a snapshot; raises ``InvalidSourceData`` naming file/sheet/line/column.
+
+    Every row is checked before anything is returned: two rows for one VM, host, cluster or
+    datastore are refused naming both lines; identities fit the inventory (200 characters).
+    """
+    options.check()
     sheets = read_export(path)
-    parsed = {tab: parse_rows(sheet, COLUMNS[tab], options) for tab, sheet in sheets.items()}
+    tabs = {tab: _Tab(tab, sheet, options) for tab, sheet in sheets.items()}
+    parsed = {tab: t.rows for tab, t in tabs.items()}
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem)
     name = source or _first_vcenter(parsed) or stem
+    if len(name) > IDENTITY_LENGTH - len("rvtools:") or any(ord(c) < 32 for c in name):
+        raise InvalidSourceData(
+            f"{path} : nom de source '{preview(name)}' invalide : {IDENTITY_LENGTH - len('rvtools:')} caractères "
+            "au plus, sans caractère de contrôle"
+        )
     sites: dict[str, SiteRecord] = {}
     clusters: dict[str, ClusterRecord] = {}
     hosts: dict[str, HostRecord] = {}
@@ -155,71 +255,93 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
             clusters[value] = ClusterRecord(external_id=value, name=value, site_external_id=site(datacenter))
         return str(value)
 
-    for row in parsed.get("vCluster", []):
-        v = row.values
-        values = _set(v, "ha_enabled", "drs_enabled")
-        if "ha_failover_level" in v:
-            values["ha_host_failures_tolerated"] = v["ha_failover_level"]
-        if v["name"] in clusters:
-            raise InvalidSourceData(
-                f"{sheets['vCluster'].where(row.line, 'Name')} : le cluster '{v['name']}' apparaît deux fois"
-            )
-        clusters[v["name"]] = ClusterRecord(
-            external_id=v["name"], name=v["name"], site_external_id=site(v.get("datacenter")), **values
-        )
-    for row in parsed.get("vHost", []):
-        v = row.values
-        values = _set(v, "cpu_model", "cpu_mhz", "n_sockets", "memory_mib", "vendor", "model", "hypervisor_version")
-        cores = v.get("n_cores_per_socket")
-        if cores is None and v.get("n_cores") and v.get("n_sockets"):
-            cores = v["n_cores"] // v["n_sockets"]
-        if cores is not None:
-            values["n_cores_per_socket"] = cores
-        serial = v.get("serial_number") or v.get("service_tag")
-        if serial:
-            values["serial_number"] = serial
-        hosts[v["name"]] = HostRecord(
-            external_id=v["name"],
-            name=v["name"],
-            site_external_id=site(v.get("datacenter")),
-            cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
-            power_state=PowerState.ON,
-            **values,
-        )
-    vms: list[VirtualMachineRecord] = []
-    for row in parsed.get("vInfo", []):
-        v = row.values
-        values = _set(v, "n_vcpus", "memory_mib", "storage_provisioned_gib", "storage_used_gib", "is_template")
-        guest = v.get("os_tools") or v.get("os_config")
-        if guest:
-            values["guest_os"] = guest
-        if "power" in v:
-            values["power_state"] = _power(v["power"])
-        host = v.get("host")
-        if host and host not in hosts:
-            hosts[host] = HostRecord(
-                external_id=host,
-                name=host,
-                site_external_id=site(v.get("datacenter")),
-                cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
-            )
-        vms.append(
-            VirtualMachineRecord(
-                external_id=str(v.get("instance_uuid") or v.get("vm_uuid") or v["name"]),
+    if "vCluster" in tabs:
+        tab = tabs["vCluster"]
+        for row in tab.rows:
+            v = row.values
+            tab.once(row, v["name"], tab.header("name"), "le cluster")
+            values = _set(v, "ha_enabled", "drs_enabled")
+            if "ha_failover_level" in v:
+                values["ha_host_failures_tolerated"] = v["ha_failover_level"]
+            clusters[v["name"]] = _record(
+                tab,
+                row,
+                ClusterRecord,
+                external_id=v["name"],
                 name=v["name"],
-                host_external_id=host or None,
-                cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
+                site_external_id=site(v.get("datacenter")),
                 **values,
             )
-        )
-    datastores = [
-        DatastoreRecord(
-            external_id=row.values["name"],
-            site_external_id=site(row.values.get("datacenter")),
-            **_set(row.values, "name", "kind", "capacity_gib", "free_gib"),
-        )
-        for row in parsed.get("vDatastore", [])
-    ]
+    if "vHost" in tabs:
+        tab = tabs["vHost"]
+        for row in tab.rows:
+            v = row.values
+            tab.once(row, v["name"], tab.header("name"), "l'hôte")
+            values = _set(v, "cpu_model", "cpu_mhz", "n_sockets", "memory_mib", "vendor", "model", "hypervisor_version")
+            values["n_cores_per_socket"] = _cores(tab, row)
+            serial = v.get("serial_number") or v.get("service_tag")
+            if serial:
+                values["serial_number"] = serial
+            hosts[v["name"]] = _record(
+                tab,
+                row,
+                HostRecord,
+                external_id=v["name"],
+                name=v["name"],
+                site_external_id=site(v.get("datacenter")),
+                cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
+                power_state=PowerState.ON,
+                **values,
+            )
+    vms: list[VirtualMachineRecord] = []
+    if "vInfo" in tabs:
+        tab = tabs["vInfo"]
+        for row in tab.rows:
+            v = row.values
+            key = next((k for k in ("instance_uuid", "vm_uuid", "name") if v.get(k)), "name")
+            external_id = tab.identity(row, str(v[key]), tab.header(key))
+            tab.once(row, external_id, tab.header(key), "la VM")
+            values = _set(v, "n_vcpus", "memory_mib", "storage_provisioned_gib", "storage_used_gib", "is_template")
+            guest = v.get("os_tools") or v.get("os_config")
+            if guest:
+                values["guest_os"] = guest
+            if "power" in v:
+                values["power_state"] = _power(v["power"])
+            host = v.get("host")
+            if host and host not in hosts:
+                hosts[host] = HostRecord(
+                    external_id=host,
+                    name=host,
+                    site_external_id=site(v.get("datacenter")),
+                    cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
+                )
+            vms.append(
+                _record(
+                    tab,
+                    row,
+                    VirtualMachineRecord,
+                    external_id=external_id,
+                    name=v["name"],
+                    host_external_id=host or None,
+                    cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
+                    **values,
+                )
+            )
+    datastores: list[DatastoreRecord] = []
+    if "vDatastore" in tabs:
+        tab = tabs["vDatastore"]
+        for row in tab.rows:
+            tab.once(row, row.values["name"], tab.header("name"), "le datastore")
+            datastores.append(
+                _record(
+                    tab,
+                    row,
+                    DatastoreRecord,
+                    external_id=row.values["name"],
+                    site_external_id=site(row.values.get("datacenter")),
+                    **_set(row.values, "name", "kind", "capacity_gib", "free_gib"),
+                )
+            )
     present = [t for t in TABS if t in sheets]
     missing = [t for t in TABS if t not in sheets]
     snapshot = Snapshot(
@@ -230,4 +352,5 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
         datastores=datastores,
         complete=not missing,
     )
-    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing)
+    counts = {tab: len(t.rows) for tab, t in tabs.items()}
+    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts)

@@ -8,17 +8,26 @@ collects up to ``MAX_ERRORS`` of them before failing, and nothing is written on 
 
 import csv
 import io
+import logging
+import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from collectors.imports.limits import DEFAULT_TEXT_LENGTH, RANGES, date_bounds, preview, text_problem
 from inventory.errors import InvalidSourceData
 
+logger = logging.getLogger(__name__)
+
 MAX_ERRORS = 20
+#: Longest CSV field read (the csv module's default); no column of the inventory stores as much.
+MAX_CSV_FIELD = 131_072
+UNCOMPUTED = "formule sans valeur calculée : enregistrez le classeur dans Excel/LibreOffice"
 
 
 def normalise_header(text: Any) -> str:
@@ -36,6 +45,8 @@ class Sheet:
     name: str | None
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
+    #: (line, column index) → why the cell cannot be read (formula without value, error cell).
+    bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def where(self, line: int | None = None, column: str | None = None) -> str:
         """'file, onglet vInfo, ligne 7, colonne 'CPUs'' for messages (the CLI speaks French)."""
@@ -67,7 +78,7 @@ def parse_float(value: Any, *, decimal: str = "auto") -> float | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        return _finite(value, value)
     text = _SPACES.sub("", str(value)).replace("€", "").replace("EUR", "").strip()
     if not text or text in {"-", "—"}:
         return None
@@ -78,10 +89,20 @@ def parse_float(value: Any, *, decimal: str = "auto") -> float | None:
             decimal = "," if "," in text else "."
     thousands = "." if decimal == "," else ","
     text = text.replace(thousands, "").replace(decimal, ".")
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        raise ValueError(f"'{preview(value)}' n'est pas un nombre")
+    return _finite(float(text), value)
+
+
+def _finite(number: float, raw: Any) -> float:
+    """The number as a float, refusing NaN, infinities and what no float holds (1e400)."""
     try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"'{value}' n'est pas un nombre") from None
+        result = float(number)
+    except OverflowError:
+        result = math.inf
+    if not math.isfinite(result):
+        raise ValueError(f"'{preview(raw)}' n'est pas un nombre fini")
+    return result
 
 
 def parse_int(value: Any, *, decimal: str = "auto") -> int | None:
@@ -89,7 +110,7 @@ def parse_int(value: Any, *, decimal: str = "auto") -> int | None:
     if number is None:
         return None
     if number != int(number):
-        raise ValueError(f"'{value}' n'est pas un nombre entier")
+        raise ValueError(f"'{preview(value)}' n'est pas un nombre entier")
     return int(number)
 
 
@@ -126,7 +147,7 @@ def parse_date(value: Any, *, date_format: str = "dmy") -> date | None:
         except ValueError:
             continue
     hint = {"dmy": "JJ/MM/AAAA", "iso": "AAAA-MM-JJ", "mdy": "MM/JJ/AAAA"}[date_format]
-    raise ValueError(f"'{value}' n'est pas une date ({hint})")
+    raise ValueError(f"'{preview(value)}' n'est pas une date ({hint})")
 
 
 _TRUE = {"true", "vrai", "oui", "yes", "1", "x", "on"}
@@ -143,7 +164,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"'{value}' n'est pas oui/non")
+    raise ValueError(f"'{preview(value)}' n'est pas oui/non")
 
 
 _MIB_PER_UNIT = {
@@ -168,7 +189,7 @@ def parse_memory_mib(value: Any, *, unit_mib: float | None, decimal: str = "auto
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        number: float | None = float(value)
+        number: float | None = _finite(value, value)
         unit = unit_mib
     else:
         text = str(value).strip()
@@ -176,18 +197,20 @@ def parse_memory_mib(value: Any, *, unit_mib: float | None, decimal: str = "auto
             return None
         match = _SIZE.match(text)
         if match is None:
-            raise ValueError(f"'{value}' n'est pas une taille (par exemple 8 Go ou 512 Mo)")
+            raise ValueError(f"'{preview(value)}' n'est pas une taille (par exemple 8 Go ou 512 Mo)")
         number = parse_float(match["number"], decimal=decimal)
         unit = unit_mib
         if match["unit"]:
             unit = _MIB_PER_UNIT.get(match["unit"].lower())
             if unit is None:
-                raise ValueError(f"'{value}' : unité inconnue '{match['unit']}' (Mo, Go, To)")
+                raise ValueError(f"'{preview(value)}' : unité inconnue '{preview(match['unit'])}' (Mo, Go, To)")
     if number is None:
         return None
     if unit is None:
-        raise ValueError(f"'{value}' : unité absente (écrire 8 Go ou 512 Mo, ou nommer la colonne 'Mémoire (Go)')")
-    return number * unit
+        raise ValueError(
+            f"'{preview(value)}' : unité absente (écrire 8 Go ou 512 Mo, ou nommer la colonne 'Mémoire (Go)')"
+        )
+    return _finite(number * unit, value)
 
 
 @dataclass(frozen=True)
@@ -197,7 +220,9 @@ class Column:
     ``parse`` turns a raw cell into the field's value (``ValueError`` on a bad cell); ``scale``
     converts units (e.g. GiB → MiB); ``memory`` reads sizes in MiB, the unit taken from the cell
     ('8 Go') or else from the header ('Mémoire (Go)'). ``required`` columns missing from the header
-    fail the import, and so do their empty cells (message ``if_empty``).
+    fail the import, and so do their empty cells (message ``if_empty``). Text cells hold at most
+    ``max_length`` characters (the inventory's column); numbers and dates stay within
+    ``collectors.imports.limits`` (by field name).
     """
 
     field: str
@@ -206,14 +231,26 @@ class Column:
     scale: float = 1.0
     required: bool = False
     if_empty: str = "vide, une valeur est requise"
+    max_length: int = DEFAULT_TEXT_LENGTH
 
 
 @dataclass(frozen=True)
 class ParseOptions:
-    """How to read numbers and dates: 'auto', ',' or '.'; 'dmy', 'iso' or 'mdy'."""
+    """How to read numbers and dates: 'auto', ',' or '.'; 'dmy', 'iso' or 'mdy'.
+
+    ``today`` bounds the dates (``limits.date_bounds``): the real date unless a test fixes it.
+    """
 
     decimal: str = "auto"
     date_format: str = "dmy"
+    today: date | None = None
+
+    def check(self) -> None:
+        """Refuse options this module cannot honour (``InvalidSourceData``, named in French)."""
+        if self.decimal not in ("auto", ",", "."):
+            raise InvalidSourceData(f"séparateur décimal '{preview(self.decimal)}' inconnu : auto, ',' ou '.'")
+        if self.date_format not in _DATE_FORMATS:
+            raise InvalidSourceData(f"format de date '{preview(self.date_format)}' inconnu : dmy, iso ou mdy")
 
 
 def _parser(kind: str, header: str, options: ParseOptions) -> Callable[[Any], Any]:
@@ -228,10 +265,25 @@ def _parser(kind: str, header: str, options: ParseOptions) -> Callable[[Any], An
     }[kind]
 
 
+def missing_columns(columns: Sequence[Column], shown: int = 8) -> str:
+    """ "'CPUs', 'Memory' (noms acceptés pour 'CPUs' : 'CPUs', 'Num CPU' ; …)": what is missing and
+    the header names each would be read from."""
+    names = ", ".join(repr(c.aliases[0]) for c in columns)
+    accepted = [
+        f"pour {c.aliases[0]!r} : "
+        + ", ".join(repr(a) for a in c.aliases[:shown])
+        + (", …" if len(c.aliases) > shown else "")
+        for c in columns
+        if len(c.aliases) > 1
+    ]
+    return names + (f" (noms acceptés {' ; '.join(accepted)})" if accepted else "")
+
+
 def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[int, str]]:
     """field → (index, header as written) of the columns found; unknown headers are ignored.
 
-    A header also matches by its last part after ' - ' (GLPI prefixes financial columns).
+    A header also matches by its last part after ' - ' (GLPI prefixes financial columns). A column
+    read twice (the same header in two places) is refused: which one holds the truth is a guess.
     """
     normalised = [normalise_header(h) for h in sheet.headers]
     tails = [normalise_header(str(h).rsplit(" - ", 1)[-1]) for h in sheet.headers]
@@ -243,14 +295,19 @@ def match_columns(sheet: Sheet, columns: Sequence[Column]) -> dict[str, tuple[in
                 if key in candidates:
                     index = candidates.index(key)
                     found[column.field] = (index, str(sheet.headers[index]).strip())
+                    twice = [i for i, h in enumerate(candidates) if h == key]
+                    if len(twice) > 1:
+                        raise InvalidSourceData(
+                            f"{sheet.where()} : la colonne '{found[column.field][1]}' figure "
+                            f"{len(twice)} fois (colonnes {', '.join(str(i + 1) for i in twice[:-1])} "
+                            f"et {twice[-1] + 1})"
+                        )
                     break
             if column.field in found:
                 break
-    missing = [c.aliases[0] for c in columns if c.required and c.field not in found]
+    missing = [c for c in columns if c.required and c.field not in found]
     if missing:
-        raise InvalidSourceData(
-            f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : {', '.join(repr(m) for m in missing)}"
-        )
+        raise InvalidSourceData(f"{sheet.where()} : colonne(s) obligatoire(s) absente(s) : {missing_columns(missing)}")
     return found
 
 
@@ -262,26 +319,76 @@ class ParsedRow:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def format_number(value: float) -> str:
+    """1 234 or 0,5 (French, narrow no-break spaces) for messages; the collectors use no surface."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:.6g}".replace(".", ",")
+
+
+def check_value(name: str, value: Any, today: date | None = None) -> str | None:
+    """Why a parsed value is out of its range (``limits``), or None when it may be stored."""
+    bounds = RANGES.get(name)
+    if bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return f"{value} n'est pas un nombre fini"
+        if not bounds.minimum <= value <= bounds.maximum:
+            return (
+                f"{format_number(value)} {bounds.unit} hors de la plage admise pour {bounds.label} : "
+                f"de {format_number(bounds.minimum)} à {format_number(bounds.maximum)} {bounds.unit}"
+            )
+    dates = date_bounds(name, today)
+    if dates is not None and isinstance(value, date):
+        low, high = dates
+        if not low <= value <= high:
+            return f"date {value:%d/%m/%Y} hors de la plage admise : du {low:%d/%m/%Y} au {high:%d/%m/%Y}"
+    return None
+
+
+def _cell(
+    sheet: Sheet, column: Column, header: str, line: int, index: int, raw: Any, parser: Any, today: date | None
+) -> Any:
+    """The value of one cell; ``ValueError`` with the reason when it cannot be stored faithfully."""
+    reason = sheet.bad_cells.get((line, index))
+    if reason is not None:
+        raise ValueError(reason)
+    if isinstance(raw, str) and column.parse != "text":
+        problem = text_problem(raw.strip(), DEFAULT_TEXT_LENGTH)
+        if problem is not None:
+            raise ValueError(problem)
+    value = parser(raw)
+    if value is not None and column.scale != 1.0:
+        value = value * column.scale
+    if isinstance(value, str):
+        problem = text_problem(value, column.max_length)
+        if problem is not None:
+            raise ValueError(problem)
+    problem = check_value(column.field, value, today)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 def parse_rows(sheet: Sheet, columns: Sequence[Column], options: ParseOptions) -> list[ParsedRow]:
     """Every non-empty row parsed; raises ``InvalidSourceData`` listing the bad cells."""
+    options.check()
     found = match_columns(sheet, columns)
     by_field = {c.field: c for c in columns}
     parsers = {name: _parser(by_field[name].parse, header, options) for name, (_, header) in found.items()}
     errors: list[str] = []
     parsed: list[ParsedRow] = []
+    flagged = {line for line, _ in sheet.bad_cells}
     for line, cells in sheet.rows:
-        if all(c is None or str(c).strip() == "" for c in cells):
+        if all(c is None or str(c).strip() == "" for c in cells) and line not in flagged:
             continue
         row = ParsedRow(line)
         for name, (index, header) in found.items():
             raw = cells[index] if index < len(cells) else None
             try:
-                value = parsers[name](raw)
+                value = _cell(sheet, by_field[name], header, line, index, raw, parsers[name], options.today)
             except ValueError as err:
                 errors.append(f"{sheet.where(line, header)} : {err}")
                 continue
-            if value is not None and by_field[name].scale != 1.0:
-                value = value * by_field[name].scale
             if value is not None:
                 row.values[name] = value
             elif by_field[name].required:
@@ -298,42 +405,133 @@ def parse_rows(sheet: Sheet, columns: Sequence[Column], options: ParseOptions) -
 # -- readers ----------------------------------------------------------------------------------
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode(data: bytes, *, encoding: str = "auto") -> str:
-    """Text of a CSV file: UTF-8 (with or without BOM) if it decodes, else cp1252 (Excel FR)."""
+    """Text of a CSV file: the encoding its BOM names (UTF-8, UTF-16, UTF-32), else UTF-8 if it
+    decodes, else cp1252 (Excel FR). A file made a quarter of NUL bytes without a BOM (UTF-16 or
+    UTF-32 without BOM) is refused; a stray NUL is left for the cell checks to name."""
     if encoding != "auto":
         return data.decode(encoding)
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name)
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:
+        raise ValueError("octets nuls : fichier UTF-16 ou UTF-32 sans BOM ? Enregistrez-le en UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252")
 
 
+def check_delimiter(delimiter: str) -> None:
+    """'auto' or one character other than a quote, a line break or a space (``InvalidSourceData``)."""
+    if delimiter != "auto" and (len(delimiter) != 1 or delimiter in '"\r\n '):
+        raise InvalidSourceData(
+            f"séparateur '{preview(delimiter)}' invalide : un seul caractère (';', ',', tabulation) ou auto"
+        )
+
+
 def read_csv(path: Path, *, encoding: str = "auto", delimiter: str = "auto", name: str | None = None) -> Sheet:
-    """A CSV file as a sheet; the delimiter (';', ',', tab) is detected from the header line."""
+    """A CSV file as a sheet; the delimiter (';', ',', tab) is detected from the header line.
+
+    Line numbers are the file's (a quoted cell may span lines); a field longer than
+    ``MAX_CSV_FIELD`` characters or a malformed line is refused naming the line.
+    """
+    check_delimiter(delimiter)
     try:
         text = decode(path.read_bytes(), encoding=encoding)
     except OSError as err:
         raise InvalidSourceData(f"{path} : lecture impossible : {err.strerror}") from None
-    except (UnicodeDecodeError, LookupError) as err:
+    except UnicodeDecodeError as err:
         raise InvalidSourceData(f"{path} : impossible de décoder en {encoding} : {err}") from None
+    except LookupError:
+        raise InvalidSourceData(f"{path} : encodage inconnu '{preview(encoding)}'") from None
+    except ValueError as err:
+        raise InvalidSourceData(f"{path} : {err}") from None
     first = text.split("\n", 1)[0]
     if delimiter == "auto":
         delimiter = max((";", ",", "\t"), key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        where = Sheet(str(path), name, [], []).where(start)
+        if "field larger than field limit" in str(err):
+            raise InvalidSourceData(
+                f"{where} : un champ dépasse {format_number(MAX_CSV_FIELD)} caractères "
+                "(aucune colonne n'en stocke autant)"
+            ) from None
+        raise InvalidSourceData(f"{where} : ligne CSV mal formée ({err})") from None
     if not rows:
         raise InvalidSourceData(f"{path} : fichier vide")
-    return Sheet(str(path), name, [h.strip() for h in rows[0]], list(enumerate(rows[1:], start=2)))
+    return Sheet(str(path), name, [h.strip() for h in rows[0][1]], rows[1:])
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a quick scan of its XML)."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                with archive.open(member) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        if _FORMULA.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
+def _formula_cells(path: Path, wanted: set[str] | None) -> dict[str, set[tuple[int, int]]]:
+    """(line, column index) of the formula cells of each tab (read without their values)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        found: dict[str, set[tuple[int, int]]] = {}
+        for tab in workbook.worksheets:
+            if wanted is not None and tab.title not in wanted:
+                continue
+            tab.reset_dimensions()
+            found[tab.title] = {
+                (line, index)
+                for line, row in enumerate(tab.iter_rows(), start=1)
+                for index, cell in enumerate(row)
+                if getattr(cell, "data_type", None) == "f"
+            }
+        return found
+    finally:
+        workbook.close()
 
 
 def read_xlsx(path: Path, *, only: Iterable[str] | None = None) -> dict[str, Sheet]:
-    """The tabs of a workbook as sheets (values, not formulas), by tab name."""
+    """The tabs of a workbook as sheets (values, not formulas), by tab name.
+
+    The dimension a tab declares is not trusted (a stale ``A1:P4`` would hide rows): every row the
+    tab holds is read. Error cells (``#N/A``…) and formulas saved without their computed value are
+    flagged in ``Sheet.bad_cells``: a cell read from them fails the import.
+    """
     from openpyxl import load_workbook
 
     wanted = set(only) if only is not None else None
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        formulas = _formula_cells(path, wanted) if _has_formulas(path) else {}
     except FileNotFoundError:
         raise InvalidSourceData(f"{path} : fichier introuvable") from None
     except Exception as err:  # noqa: BLE001  (openpyxl raises many types for a corrupt file)
@@ -343,13 +541,28 @@ def read_xlsx(path: Path, *, only: Iterable[str] | None = None) -> dict[str, She
         for tab in workbook.worksheets:
             if wanted is not None and tab.title not in wanted:
                 continue
-            rows = tab.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
-                sheets[tab.title] = Sheet(str(path), tab.title, [], [])
-                continue
-            body = [(line, list(cells)) for line, cells in enumerate(rows, start=2)]
-            sheets[tab.title] = Sheet(str(path), tab.title, [str(h or "").strip() for h in header], body)
+            declared = tab.max_row
+            tab.reset_dimensions()
+            sheet = Sheet(str(path), tab.title, [], [])
+            uncomputed = formulas.get(tab.title, set())
+            for line, cells in enumerate(tab.iter_rows(), start=1):
+                values = [getattr(cell, "value", None) for cell in cells]
+                for index, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) == "e":
+                        sheet.bad_cells[(line, index)] = f"cellule en erreur '{preview(cell.value)}'"
+                    elif values[index] is None and (line, index) in uncomputed:
+                        sheet.bad_cells[(line, index)] = UNCOMPUTED
+                if line == 1:
+                    sheet.headers = [str(h if h is not None else "").strip() for h in values]
+                else:
+                    sheet.rows.append((line, values))
+            if declared is not None and len(sheet.rows) + 1 > declared:
+                logger.info(
+                    "%s, onglet %s : dimension déclarée périmée (%d lignes lues)", path, tab.title, len(sheet.rows) + 1
+                )
+            sheets[tab.title] = sheet
+    except Exception as err:  # noqa: BLE001  (a corrupt sheet fails while it is read)
+        raise InvalidSourceData(f"{path} : classeur .xlsx illisible ({type(err).__name__} : {err})") from None
     finally:
         workbook.close()
     return sheets
