@@ -203,17 +203,16 @@ def import_rvtools_command(
     ] = False,
 ) -> None:
     """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
-    from rich.markup import escape
 
     from collectors.runner import run_rvtools
     from parcimonie.context import open_engine
 
     if decimal not in (".", ","):
-        raise _fail(f"--decimal doit valoir '.' ou ',', pas '{escape(decimal)}'.")
+        raise _fail(f"--decimal doit valoir '.' ou ',', pas '{decimal}'.")
     if not path.exists():
-        raise _fail(f"{escape(str(path))} : fichier ou dossier introuvable.")
+        raise _fail(f"{path} : fichier ou dossier introuvable.")
     engine = open_engine(_settings(ctx))
-    with console.status(f"Import de {escape(path.name)}…"):
+    with console.status(f"Import de {path.name}…"):
         run, result = run_rvtools(engine, path, source=source, decimal=decimal, allow_shrink=allow_shrink)
     if result is not None:
         console.print(f"Onglets importés : {', '.join(result.present_tabs)}")
@@ -223,7 +222,6 @@ def import_rvtools_command(
                 "rien n'est marqué disparu.[/yellow]"
             )
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
-    run.source, run.error = escape(run.source), escape(run.error) if run.error else run.error
     _report([run], failure_code=2)
 
 
@@ -248,34 +246,32 @@ def import_csv_command(
     """Import a hosts list (enriches known hosts by serial number, else name) or a VMs list."""
     import codecs
 
-    from rich.markup import escape
-
     from collectors.imports import ReadOptions, list_source, run_list
     from inventory import InvalidSourceData, RunStatus
     from parcimonie.context import open_engine
 
     if kind not in ("hosts", "vms"):
-        raise _fail(f"--kind doit valoir hosts ou vms, pas '{escape(kind)}'.")
+        raise _fail(f"--kind doit valoir hosts ou vms, pas '{kind}'.")
     if decimal not in ("auto", ",", "."):
-        raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{escape(decimal)}'.")
+        raise _fail(f"--decimal doit valoir auto, ',' ou '.', pas '{decimal}'.")
     if date_format not in ("dmy", "iso", "mdy"):
-        raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{escape(date_format)}'.")
+        raise _fail(f"--date-format doit valoir dmy, iso ou mdy, pas '{date_format}'.")
     delimiter = "\t" if delimiter == "tab" else delimiter
     if delimiter != "auto" and (len(delimiter) != 1 or delimiter in '"\r\n '):
-        raise _fail(f"--delimiter demande un seul caractère (';', ',' ou tab), pas '{escape(delimiter)}'.")
+        raise _fail(f"--delimiter demande un seul caractère (';', ',' ou tab), pas '{delimiter}'.")
     if encoding != "auto":
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise _fail(f"--encoding : encodage inconnu '{escape(encoding)}'.") from None
+            raise _fail(f"--encoding : encodage inconnu '{encoding}'.") from None
     if source is not None and not source.strip().removeprefix("csv:").strip():
         raise _fail("--source demande un nom (par exemple --source mairie-a).")
     try:
         list_source(source)
     except InvalidSourceData as err:
-        raise _fail(f"--source : {escape(str(err))}.") from None
+        raise _fail(f"--source : {err}.") from None
     if not path.is_file():
-        raise _fail(f"{escape(str(path))} : fichier introuvable.")
+        raise _fail(f"{path} : fichier introuvable.")
     options = ReadOptions(
         encoding=encoding,
         delimiter=delimiter,
@@ -285,12 +281,11 @@ def import_csv_command(
         allow_missing_sizes=allow_missing_sizes,
     )
     engine = open_engine(_settings(ctx))
-    with console.status(f"Import de {escape(path.name)}…"):
+    with console.status(f"Import de {path.name}…"):
         run, report = run_list(engine, path, kind=kind, source=source, options=options)  # type: ignore[arg-type]
     if run.status == RunStatus.SUCCEEDED:
         _print_list_report(report)
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
-    run.source, run.error = escape(run.source), escape(run.error) if run.error else run.error
     _report([run], failure_code=2)
 
 
