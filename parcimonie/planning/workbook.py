@@ -85,6 +85,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         ("Borne inférieure prouvée", c.lower_bound),
         ("Écart à la borne (hôtes)", c.gap_hosts),
         ("Offre retenue", c.offer or "hôtes existants"),
+        ("Option la moins chère sur l'horizon", _best_option(plan)),
         ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
         ("VM par hôte avant", c.vms_per_host_before),
         ("VM par hôte après", c.vms_per_host_after),
@@ -199,13 +200,28 @@ def _retirements(book: Workbook, plan: PlanDocument) -> None:
     _widths(sheet)
 
 
+def _best_option(plan: PlanDocument) -> str:
+    if plan.best_option is None:
+        return "—"
+    if plan.best_option == "existing":
+        return next((o.name for o in plan.options if o.kind == "repack"), "hôtes existants")
+    return plan.best_option
+
+
+def _figure(value: object) -> object:
+    """A number stays a number (a finance office computes with it); the rest reads as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return value_text(value)
+
+
 def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hypothèses")
     _header(sheet, ["Hypothèse", "Valeur"])
     for key, value in plan.assumptions.items():
-        _append(sheet, [label("assumption", key), value_text(value)])
+        _append(sheet, [label("assumption", key), _figure(value)])
     for key, value in plan.request.policy.model_dump().items():
-        _append(sheet, [label("policy", key), value_text(value)])
+        _append(sheet, [label("policy", key), _figure(value)])
     request = plan.request.model_dump(exclude={"policy"})
     for key, value in request.items():
         _append(sheet, [f"demande : {key}", value_text(value)])

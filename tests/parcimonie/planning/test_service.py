@@ -210,3 +210,20 @@ def test_policy_is_echoed_with_the_plan(demo_inputs: EstateInputs) -> None:
     assert plan.consolidation.policy == policy and plan.request.policy == policy
     echo = plan.document().request.policy
     assert (echo.ceiling, echo.ha_reserve_hosts) == (0.4, 2)
+
+
+def test_workbook_assumptions_are_numbers_and_name_the_cheapest_option(
+    demo_inputs: EstateInputs, tmp_path: Path
+) -> None:
+    plan = run_plan(demo_inputs, PlanRequest(overrides={"discount_rate": 0.04}), today=TODAY).document()
+    path = tmp_path / "budget.xlsx"
+    path.write_bytes(workbook_bytes(plan, title="Test"))
+    book = load_workbook(path)
+    rows = {row[0]: row[1] for row in book["Hypothèses"].iter_rows(min_row=2, values_only=True)}
+    assert rows["Taux d'actualisation"] == 0.04 and rows["Plafond d'utilisation"] == 0.8
+    assert rows["Horizon (années)"] == 5 and rows["FCTVA récupéré"] == "oui"
+    summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    best = plan.best_option
+    assert summary["Option la moins chère sur l'horizon"] == (
+        "Consolider sur les hôtes existants" if best == "existing" else best
+    )
