@@ -24,6 +24,7 @@ from sqlmodel import col
 
 from inventory.database import session_scope
 from inventory.enums import RunStatus
+from inventory.limits import check_records, check_source
 from inventory.models import CollectionRun, Host, utcnow
 from inventory.records import HostRecord, Snapshot
 from inventory.repository import upsert_observations
@@ -89,6 +90,8 @@ def enrich_hosts(
     report = EnrichmentReport()
     with recorded_run(engine, source=source, kind=kind) as recorder:
         records = list(collect())
+        check_source(source)
+        check_records(records, source=source)
         now = utcnow()
         with session_scope(engine) as session:
             present = session.execute(

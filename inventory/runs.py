@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from inventory.database import session_scope
 from inventory.enums import RunStatus
 from inventory.errors import CollectionError
+from inventory.limits import KIND_LENGTH, check_source
 from inventory.models import CollectionRun, utcnow
 from inventory.records import Snapshot
 from inventory.repository import upsert_observations
@@ -62,6 +63,8 @@ def recorded_run(engine: Engine, *, source: str, kind: str) -> Iterator[RunRecor
     other exception is a bug: the run is marked failed and the exception propagates. The body owns
     its own transaction, so a failed run has written nothing.
     """
+    check_source(source)
+    check_source(kind, field="kind", length=KIND_LENGTH)
     recorder = RunRecorder(run_id=start_run(engine, source=source, kind=kind))
     try:
         yield recorder
