@@ -4,6 +4,7 @@ Also the URL rules every surface shares: the default SQLite file, and URLs with 
 """
 
 import ast
+import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
+
+from inventory.errors import ImportInProgress
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -132,6 +135,75 @@ def downgrade_database(engine: Engine, revision: str) -> None:
 def is_initialised(engine: Engine) -> bool:
     """True when the schema exists (the migrations have run at least once)."""
     return inspect(engine).has_table("alembic_version")
+
+
+#: How long a write waits for another run of the same source (on SQLite: any write) to finish.
+WRITE_LOCK_WAIT_S = 120.0
+_SQLITE_BUSY_MS = 10_000  # as set by _sqlite_pragmas
+
+
+def _lock_key(source: str) -> int:
+    """A stable signed 64-bit key for ``source`` (PostgreSQL advisory locks take a bigint)."""
+    digest = hashlib.blake2b(f"parcimonie:{source}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _in_progress(source: str, detail: str) -> ImportInProgress:
+    return ImportInProgress(
+        f"{source} : une autre importation de cette source est en cours ({detail}) : réessayez quand elle sera terminée"
+    )
+
+
+def is_locked_error(err: BaseException) -> bool:
+    """True for SQLite's "database is locked" and PostgreSQL's lock timeout."""
+    orig = getattr(err, "orig", None)
+    return "database is locked" in str(orig or err) or getattr(orig, "sqlstate", None) == "55P03"
+
+
+def lock_source(session: Session, source: str) -> None:
+    """Take the write lock of ``source`` for the session's transaction (its first statement).
+
+    PostgreSQL: a transaction-level advisory lock per source, so runs of other sources go on.
+    SQLite: ``BEGIN IMMEDIATE`` (the database's one write lock). Either way a second run of the
+    same source waits for the first to commit, then sees its rows and updates them: no duplicate,
+    no ``IntegrityError``. Waiting longer than ``WRITE_LOCK_WAIT_S`` raises ``ImportInProgress``.
+    """
+    connection = session.connection()
+    backend = connection.dialect.name
+    wait_ms = int(WRITE_LOCK_WAIT_S * 1000)
+    try:
+        if backend == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+        elif backend == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {wait_ms}")
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(source)})
+            connection.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
+    except OperationalError as err:
+        if is_locked_error(err):
+            raise _in_progress(source, f"attente de {WRITE_LOCK_WAIT_S:.0f} s dépassée") from None
+        raise
+
+
+@contextmanager
+def source_write_scope(engine: Engine, source: str) -> Iterator[Session]:
+    """``session_scope`` holding the write lock of ``source`` (see ``lock_source``) until commit.
+
+    A unique-key clash on ``(source, external_id)`` (a writer that took no lock) is reported as
+    ``ImportInProgress`` too, never as an ``IntegrityError`` traceback.
+    """
+    try:
+        with session_scope(engine) as session:
+            lock_source(session, source)
+            yield session
+    except IntegrityError as err:
+        message = str(err.orig or err)
+        if "_source_ext" in message or ".external_id" in message:
+            raise _in_progress(source, "écriture concurrente") from None
+        raise
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
-from inventory.database import session_scope
+from inventory.database import source_write_scope
 from inventory.enums import RunStatus
 from inventory.limits import check_records, check_source
 from inventory.models import CollectionRun, Host, utcnow
@@ -93,7 +93,7 @@ def enrich_hosts(
         check_source(source)
         check_records(records, source=source)
         now = utcnow()
-        with session_scope(engine) as session:
+        with source_write_scope(engine, source) as session:
             present = session.execute(
                 select(
                     col(Host.id), col(Host.name), col(Host.serial_number), *(getattr(Host, f) for f in _MEASURED)
