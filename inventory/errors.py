@@ -83,3 +83,27 @@ def _shown(value: object, limit: int = 60) -> str:
 
 class ImportInProgress(SourceUnavailable):
     """Another run is writing the same source (or, on SQLite, the database) and did not finish in time."""
+
+
+class DatabaseUnusable(Exception):
+    """The configured database cannot be used as it is; the message (French, no password) says why."""
+
+
+class InvalidDatabaseUrl(DatabaseUnusable):
+    """The database URL cannot be read, or names an unknown kind of database."""
+
+
+class DriverMissing(DatabaseUnusable):
+    """The Python driver of the URL's database (``mysql://`` → MySQLdb…) is not installed."""
+
+
+class DatabaseFolderUnavailable(DatabaseUnusable):
+    """The folder of the SQLite file cannot be created (permissions, a file in the way…)."""
+
+
+class NotADatabase(DatabaseUnusable):
+    """The SQLite path is a folder, or a file that is not a SQLite database."""
+
+
+class DatabaseTooNew(DatabaseUnusable):
+    """The database was migrated by a newer Parcimonie: its revision is unknown to this one."""
