@@ -3,6 +3,8 @@
 Messages name the host, file, sheet, line or column at fault, and never carry a secret.
 """
 
+from sqlalchemy.exc import ArgumentError
+
 
 class CollectionError(Exception):
     """A collection or an import could not produce a trustworthy snapshot."""
@@ -89,11 +91,14 @@ class DatabaseUnusable(Exception):
     """The configured database cannot be used as it is; the message (French, no password) says why."""
 
 
-class InvalidDatabaseUrl(DatabaseUnusable):
-    """The database URL cannot be read, or names an unknown kind of database."""
+class InvalidDatabaseUrl(DatabaseUnusable, ArgumentError):
+    """The database URL cannot be read, or names an unknown kind of database.
+
+    Also an ``ArgumentError``, as SQLAlchemy raised before, so callers that caught that still do.
+    """
 
 
-class DriverMissing(DatabaseUnusable):
+class DriverMissing(DatabaseUnusable, ArgumentError):
     """The Python driver of the URL's database (``mysql://`` → MySQLdb…) is not installed."""
 
 
