@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, Float, Integer, String
 from sqlalchemy.sql.schema import Column
@@ -122,6 +122,11 @@ def number_problem(field: str, value: object, *, integer: bool = False) -> str |
     """
     if value is None:
         return None
+    kind = type(value)
+    if kind is int or (kind is float and not integer):  # the common case, without ABC checks
+        limit = LIMITS.get(field)
+        if limit is not None and limit.min <= cast(float, value) <= limit.max:  # False for NaN and infinities
+            return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return allowed_range(field, integer=integer)
     if integer and not isinstance(value, numbers.Integral):
@@ -186,10 +191,13 @@ def _number_check(field: str, integer: bool) -> Check:
 
 
 def _timestamp_check(value: Any, _record: Any, today: date) -> Problem:
-    allowed = f"attendu : date et heure avec fuseau, de {EARLIEST_DATE:%d/%m/%Y} au {latest_date(today):%d/%m/%Y}"
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        return allowed
-    return None if EARLIEST_DATE <= value.date() <= latest_date(today) else allowed
+    if (
+        isinstance(value, datetime)
+        and value.tzinfo is not None
+        and EARLIEST_DATE <= value.date() <= today.replace(year=today.year + 1, month=12, day=31)
+    ):
+        return None
+    return f"attendu : date et heure avec fuseau, de {EARLIEST_DATE:%d/%m/%Y} au {latest_date(today):%d/%m/%Y}"
 
 
 def _date_check(field: str) -> Check:
@@ -252,8 +260,9 @@ def check_record(record: SQLModel, *, today: date | None = None) -> None:
     """Raise ``InvalidRecord`` on the first field of ``record`` the inventory would refuse."""
     kind, checks = _CHECKS[type(record)]
     day = today or date.today()
+    values = record.__dict__
     for name, check in checks:
-        value = getattr(record, name)
+        value = values[name]
         if value is None:
             continue
         problem = check(value, record, day)
