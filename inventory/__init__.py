@@ -15,6 +15,7 @@ from inventory.enums import LifecycleStatus, PowerState, RunStatus
 from inventory.errors import (
     CollectionError,
     DatabaseFolderUnavailable,
+    DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnusable,
     DriverMissing,
@@ -76,6 +77,7 @@ __all__ = [
     "check_record",
     "close_abandoned_runs",
     "DatabaseFolderUnavailable",
+    "DatabaseReadOnly",
     "DatabaseTooNew",
     "DatabaseUnusable",
     "DriverMissing",

@@ -26,6 +26,7 @@ from sqlmodel import Session, create_engine
 
 from inventory.errors import (
     DatabaseFolderUnavailable,
+    DatabaseReadOnly,
     DatabaseTooNew,
     DriverMissing,
     ImportInProgress,
@@ -256,6 +257,11 @@ def upgrade_database(engine: Engine, revision: str = "head") -> None:
         if revision == "head" and schema_is_current(engine):
             return
         check_revision(engine)
+        if engine.dialect.name == "sqlite" and engine.url.query.get("mode") == "ro":
+            raise DatabaseReadOnly(
+                f"la base {engine.url.database} est ouverte en lecture seule (mode=ro) mais doit être créée ou "
+                "mise à jour : ouvrez-la une fois sans mode=ro (parcimonie init)"
+            )
         from alembic import command
 
         command.upgrade(alembic_config(engine), revision)

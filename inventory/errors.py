@@ -112,3 +112,7 @@ class NotADatabase(DatabaseUnusable):
 
 class DatabaseTooNew(DatabaseUnusable):
     """The database was migrated by a newer Parcimonie: its revision is unknown to this one."""
+
+
+class DatabaseReadOnly(DatabaseUnusable):
+    """A SQLite database opened read-only (``mode=ro``) needs its schema created or upgraded."""

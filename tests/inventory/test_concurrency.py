@@ -188,3 +188,50 @@ def test_a_killed_import_is_closed_by_the_next_run(database_url: str, engine: En
         closed = session.get(CollectionRun, killed.id)
     assert closed is not None and closed.status == RunStatus.FAILED
     assert closed.error is not None and f"le processus {process.pid}" in closed.error
+
+
+CONCURRENT_IMPORT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from inventory import HostRecord, SiteRecord, Snapshot, VirtualMachineRecord, make_engine, record_run
+
+    def collect():
+        while not Path(sys.argv[2]).exists():
+            time.sleep(0.01)
+        return Snapshot(
+            sites=[SiteRecord(external_id="dc1", name="Datacenter")],
+            hosts=[HostRecord(external_id="h1", name="esx1", site_external_id="dc1")],
+            vms=[VirtualMachineRecord(external_id=f"vm{i}", name=f"vm-{i}", host_external_id="h1") for i in range(50)],
+        )
+
+    run = record_run(make_engine(sys.argv[1]), source="csv:parc", kind="csv", collect=collect)
+    print(run.status, run.n_created)
+    """
+)
+
+
+def test_the_same_source_imported_by_6_processes_at_once(database_url: str, engine: Engine, tmp_path: Path) -> None:
+    """C52/G20 with processes, as `parcimonie import` started 6 times from a script."""
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_IMPORT, database_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    deadline = time.monotonic() + 60
+    while _count(engine, CollectionRun) < len(processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.touch()  # every run has started: the writes race
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [p.returncode for p in processes] == [0] * len(processes), [err for _, err in outputs]
+    assert all("Traceback" not in err for _, err in outputs)
+    results = [out.split() for out, _ in outputs]
+    assert [status for status, _ in results] == ["succeeded"] * len(processes)
+    assert sum(int(created) for _, created in results) == 52
+    assert _count(engine, Site) == 1 and _count(engine, VirtualMachine) == 50

@@ -13,6 +13,7 @@ from inventory import (
     DriverMissing,
     InvalidDatabaseUrl,
     NotADatabase,
+    Snapshot,
     estate_summary,
     make_engine,
     record_run,
@@ -88,7 +89,7 @@ def test_sqlite_uri_read_only(tmp_path: Path) -> None:
     path = tmp_path / "p.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade_database(engine)
-    record_run(engine, source="csv:x", kind="csv", collect=lambda: __import__("inventory").Snapshot())
+    record_run(engine, source="csv:x", kind="csv", collect=Snapshot)
     engine.dispose()
     url = f"sqlite:///file:{path}?mode=ro&uri=true"
     assert sqlite_file(url) == path and missing_sqlite_file(url) is None
@@ -99,3 +100,15 @@ def test_sqlite_uri_read_only(tmp_path: Path) -> None:
     with Session(read_only) as session:
         assert estate_summary(session, today=TODAY).n_hosts == 0
     read_only.dispose()
+
+
+def test_a_read_only_database_that_needs_an_upgrade(tmp_path: Path) -> None:
+    from inventory import DatabaseReadOnly, downgrade_database
+
+    path = tmp_path / "p.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    downgrade_database(engine, "0002")
+    engine.dispose()
+    with pytest.raises(DatabaseReadOnly, match="lecture seule"):
+        upgrade_database(make_engine(f"sqlite:///file:{path}?mode=ro&uri=true"))
