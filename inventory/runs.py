@@ -152,7 +152,7 @@ def recorded_run(engine: Engine, *, source: str, kind: str) -> Iterator[RunRecor
     except BaseException as err:
         finish_run(engine, recorder.run_id, status=RunStatus.FAILED, error=f"internal error: {err!r}")
         raise
-    recorder.run = finish_run(engine, recorder.run_id, status=RunStatus.SUCCEEDED, **recorder.counts)
+    recorder.run = finish_run(engine, recorder.run_id, status=RunStatus.SUCCEEDED, error=None, **recorder.counts)
 
 
 def record_run(

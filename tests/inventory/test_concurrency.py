@@ -235,3 +235,13 @@ def test_the_same_source_imported_by_6_processes_at_once(database_url: str, engi
     assert [status for status, _ in results] == ["succeeded"] * len(processes)
     assert sum(int(created) for _, created in results) == 52
     assert _count(engine, Site) == 1 and _count(engine, VirtualMachine) == 50
+
+
+def test_a_live_run_closed_by_mistake_ends_with_its_real_outcome(engine: Engine) -> None:
+    from inventory import recorded_run
+
+    with recorded_run(engine, source="csv:parc", kind="csv") as recorder:
+        with session_scope(engine) as session:  # another process's clock thinks it is 7 h later
+            assert close_abandoned_runs(session, now=utcnow() + STALE_AFTER + timedelta(hours=1)) == [recorder.run_id]
+    assert recorder.run is not None
+    assert recorder.run.status == RunStatus.SUCCEEDED and recorder.run.error is None
