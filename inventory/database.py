@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -327,6 +327,23 @@ def lock_source(session: Session, source: str) -> None:
         if is_locked_error(err):
             raise _in_progress(source, f"attente de {WRITE_LOCK_WAIT_S:.0f} s dépassée") from None
         raise
+
+
+def lock_schema(connection: Connection) -> None:
+    """Serialise schema migrations: the first statement of the migrations' transaction.
+
+    Several commands started at once on a new database would otherwise all create the tables
+    (``table … already exists``); with the lock the others wait, then find the schema current.
+    """
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(WRITE_LOCK_WAIT_S * 1000)}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_BUSY_MS}")
+    elif backend == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key("schema")})
 
 
 @contextmanager

@@ -245,3 +245,42 @@ def test_a_live_run_closed_by_mistake_ends_with_its_real_outcome(engine: Engine)
             assert close_abandoned_runs(session, now=utcnow() + STALE_AFTER + timedelta(hours=1)) == [recorder.run_id]
     assert recorder.run is not None
     assert recorder.run.status == RunStatus.SUCCEEDED and recorder.run.error is None
+
+
+CONCURRENT_INIT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from inventory import make_engine, upgrade_database
+
+    while not Path(sys.argv[2]).exists():
+        time.sleep(0.005)
+    upgrade_database(make_engine(sys.argv[1]))
+    print("ok")
+    """
+)
+
+
+def test_commands_started_together_on_a_new_database(database_url: str, tmp_path: Path) -> None:
+    """The first commands on a new database all migrated it: `table … already exists`."""
+    from inventory import make_engine
+    from inventory.database import schema_is_current
+
+    go = tmp_path / "go"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT_INIT, database_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    time.sleep(2)  # every process is waiting
+    go.touch()
+    outputs = [process.communicate(timeout=120) for process in processes]
+    assert [p.returncode for p in processes] == [0] * len(processes), [err[-500:] for _, err in outputs]
+    engine = make_engine(database_url)
+    assert schema_is_current(engine)
+    engine.dispose()
