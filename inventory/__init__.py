@@ -14,10 +14,20 @@ from inventory.database import (
 from inventory.enums import LifecycleStatus, PowerState, RunStatus
 from inventory.errors import (
     CollectionError,
+    DatabaseFolderUnavailable,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnusable,
+    DriverMissing,
+    ImportInProgress,
+    InvalidDatabaseUrl,
+    InvalidRecord,
     InvalidSourceData,
+    NotADatabase,
     SourceAuthFailed,
     SourceUnavailable,
 )
+from inventory.limits import RANGES, check_record
 from inventory.models import (
     Cluster,
     CollectionRun,
@@ -49,12 +59,32 @@ from inventory.records import (
     VirtualMachineRecord,
 )
 from inventory.repository import SyncReport, TableSync, upsert_observations
-from inventory.runs import RunRecorder, finish_run, recent_runs, record_run, recorded_run, start_run
+from inventory.runs import (
+    RunRecorder,
+    close_abandoned_runs,
+    finish_run,
+    recent_runs,
+    record_run,
+    recorded_run,
+    start_run,
+)
 from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
 from inventory.schedule_store import SCHEDULER_JOBS_TABLE, next_run_times
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "RANGES",
+    "check_record",
+    "close_abandoned_runs",
+    "DatabaseFolderUnavailable",
+    "DatabaseReadOnly",
+    "DatabaseTooNew",
+    "DatabaseUnusable",
+    "DriverMissing",
+    "ImportInProgress",
+    "InvalidDatabaseUrl",
+    "InvalidRecord",
+    "NotADatabase",
     "host_names",
     "SCHEDULER_JOBS_TABLE",
     "next_run_times",

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select, update
 from sqlmodel import col
 
-from inventory.database import session_scope
+from inventory.database import source_write_scope
 from inventory.enums import RunStatus
+from inventory.limits import check_records, check_source
 from inventory.models import CollectionRun, Host, utcnow
 from inventory.records import HostRecord, Snapshot
 from inventory.repository import upsert_observations
@@ -89,8 +90,10 @@ def enrich_hosts(
     report = EnrichmentReport()
     with recorded_run(engine, source=source, kind=kind) as recorder:
         records = list(collect())
+        check_source(source)
+        check_records(records, source=source)
         now = utcnow()
-        with session_scope(engine) as session:
+        with source_write_scope(engine, source) as session:
             present = session.execute(
                 select(
                     col(Host.id), col(Host.name), col(Host.serial_number), *(getattr(Host, f) for f in _MEASURED)

@@ -184,6 +184,8 @@ class CollectionRun(SQLModel, table=True):
     n_updated: int = 0
     n_marked_missing: int = 0
     error: str | None = None
+    pid: int | None = Field(default=None, description="Process that ran it, to tell a dead run from a live one")
+    hostname: str | None = Field(default=None, max_length=255, description="Machine that ran it")
 
 
 class Scenario(SQLModel, table=True):

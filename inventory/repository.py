@@ -6,13 +6,14 @@ Works in bulk (one SELECT of existing keys and executemany INSERT/UPDATE per tab
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
 from sqlmodel import Session, SQLModel
 
 from inventory.errors import InvalidSourceData
+from inventory.limits import check_snapshot
 from inventory.models import (
     Cluster,
     Datastore,
@@ -151,11 +152,13 @@ def upsert_observations(
 ) -> SyncReport:
     """Write what ``source`` reported: create new rows, update known ones, mark the absent missing.
 
-    Identity is ``(source, external_id)``. Rows are never deleted. Raises ``InvalidSourceData``
+    Identity is ``(source, external_id)``. Rows are never deleted. Every record is checked first
+    (``inventory.limits``): ``InvalidRecord`` before anything is written. Raises ``InvalidSourceData``
     (before anything is flushed for the faulty table) when a record repeats an id or refers to an
     object the source never reported; the caller then rolls the whole transaction back.
     """
     at = now or utcnow()
+    check_snapshot(snapshot, source=source, today=max(date.today(), at.date()))
     report = SyncReport(source=source, at=at)
     id_maps: dict[type[SQLModel], dict[str, int]] = {}
     plan: Iterable[tuple[type[SQLModel], str, Sequence[SQLModel]]] = (

@@ -1,19 +1,25 @@
 """Key figures of the estate as it stands: what `parcimonie inventory` and the overview show."""
 
+import math
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from inventory.enums import LifecycleStatus, PowerState
+from inventory.limits import LIMITS, number_problem
 from inventory.models import Cluster, Host, Site, VirtualMachine
 
 
 @dataclass(frozen=True)
 class EstateSummary:
-    """Counts and ratios over present (not missing, not retired) assets."""
+    """Counts and ratios over present (not missing, not retired) assets.
+
+    Sizes an older version stored out of ``inventory.limits`` (negative, NaN, infinite) count as
+    unknown, so every figure is finite.
+    """
 
     n_sites: int
     n_clusters: int
@@ -33,10 +39,21 @@ class EstateSummary:
     as_of: date
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready figures."""
-        data = asdict(self)
+        """JSON-ready figures: finite numbers or None (never NaN nor infinity), dates as ISO text."""
+        data = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in asdict(self).items()}
         data["as_of"] = self.as_of.isoformat()
         return data
+
+
+def _plausible(column: Any, field: str) -> Any:
+    """``column`` where its value is within ``inventory.limits`` (NaN and infinities are not), else 0."""
+    limit = LIMITS[field]
+    return case((col(column).between(limit.min, limit.max), column), else_=0)
+
+
+def _size(value: float | int | None, field: str, *, integer: bool = False) -> float:
+    """A stored size as a summary counts it: 0 when unknown or impossible (see ``inventory.limits``)."""
+    return 0.0 if value is None or number_problem(field, value, integer=integer) else float(value)
 
 
 def _present_hosts() -> Any:
@@ -55,8 +72,8 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
             col(VirtualMachine.is_template),
             col(VirtualMachine.power_state),
             func.count(),
-            func.coalesce(func.sum(VirtualMachine.n_vcpus), 0),
-            func.coalesce(func.sum(VirtualMachine.memory_mib), 0.0),
+            func.coalesce(func.sum(_plausible(VirtualMachine.n_vcpus, "n_vcpus")), 0),
+            func.coalesce(func.sum(_plausible(VirtualMachine.memory_mib, "memory_mib")), 0.0),
         )
         .where(col(VirtualMachine.missing_since).is_(None))
         .group_by(col(VirtualMachine.is_template), col(VirtualMachine.power_state))
@@ -84,8 +101,14 @@ def estate_summary(session: Session, *, today: date | None = None) -> EstateSumm
             round(sum(end < as_of for end in warranties) / len(warranties), 4) if warranties else None
         ),
         n_hosts_with_warranty_end=len(warranties),
-        total_cores=sum((h.n_sockets or 0) * (h.n_cores_per_socket or 0) for h in hosts),
-        total_memory_gib=round(sum(h.memory_mib or 0.0 for h in hosts) / 1024, 1),
+        total_cores=int(
+            sum(
+                _size(h.n_sockets, "n_sockets", integer=True)
+                * _size(h.n_cores_per_socket, "n_cores_per_socket", integer=True)
+                for h in hosts
+            )
+        ),
+        total_memory_gib=round(sum(_size(h.memory_mib, "memory_mib") for h in hosts) / 1024, 1),
         total_vcpus=vcpus,
         total_vm_memory_gib=round(vm_mem / 1024, 1),
         as_of=as_of,

@@ -362,11 +362,11 @@ def _user_error(err: Exception) -> str | None:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
-    from inventory.errors import CollectionError
-    from parcimonie.context import MissingDatabase, MissingDriver
+    from inventory.errors import CollectionError, DatabaseUnusable
+    from parcimonie.context import MissingDatabase
     from parcimonie.serve import PortUnavailable
 
-    if isinstance(err, CollectionError | MissingDatabase | MissingDriver | PortUnavailable):
+    if isinstance(err, CollectionError | DatabaseUnusable | MissingDatabase | PortUnavailable):
         return f"Erreur : {_scrub(str(err))}"
     if isinstance(err, ValidationError) and err.title in _CONFIGURATION_MODELS:  # others are bugs: traceback
         return f"Configuration invalide : {validation_message(err)}"

@@ -5,6 +5,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import inventory.models  # noqa: F401  (registers the tables on the metadata)
+from inventory.database import lock_schema
 
 target_metadata = SQLModel.metadata
 
@@ -12,6 +13,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     engine: Engine = context.config.attributes["engine"]
     with engine.begin() as connection:
+        lock_schema(connection)  # one migration at a time; the others then find the schema current
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

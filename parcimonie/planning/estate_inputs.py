@@ -11,12 +11,14 @@ VAT out with its own assumptions where it needs HT figures.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 from sqlmodel import Session
 
 from inventory import PowerState, list_offers
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
+from inventory.limits import number_problem
 from optimizer import HostTable, Offer, VmTable
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
@@ -35,6 +37,10 @@ class EstateInputs:
     skipped_hosts: tuple[str, ...] = field(default_factory=tuple)  # hypervisors without capacity figures
     physical_hosts: tuple[str, ...] = field(default_factory=tuple)  # servers running no hypervisor: out of plans
     unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
+    # Rows with impossible stored values (negative, NaN, infinite, out of inventory.limits): out of plans,
+    # as (name, reason); also counted in skipped_hosts (hypervisors) and unsized_vms.
+    invalid_hosts: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    invalid_vms: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     snapshot_key: str = ""
     snapshot_at: datetime | None = None  # end of the latest successful collection the tables reflect
 
@@ -82,14 +88,59 @@ def load_offers(session: Session) -> tuple[Offer, ...]:
     return tuple(offers)
 
 
+#: The stored figures a plan reads, checked against ``inventory.limits`` (integer columns flagged).
+HOST_FIGURES: dict[str, bool] = {
+    "n_sockets": True,
+    "n_cores_per_socket": True,
+    "cpu_mhz": False,
+    "memory_mib": False,
+    "perf_per_core": False,
+    "power_idle_w": False,
+    "power_max_w": False,
+    "purchase_price_eur": False,
+    "support_cost_eur_per_year": False,
+    "rack_units": True,
+    "cpu_usage_mean_mhz": False,
+}
+VM_FIGURES: dict[str, bool] = {
+    "n_vcpus": True,
+    "memory_mib": False,
+    "cpu_usage_p95_mhz": False,
+    "memory_usage_p95_mib": False,
+}
+
+
+def impossible_value(row: Any, figures: dict[str, bool]) -> str | None:
+    """Why a stored row cannot be planned (its first impossible figure, with the allowed range), or None."""
+    for name, integer in figures.items():
+        value = getattr(row, name)
+        problem = number_problem(name, value, integer=integer)
+        if problem is not None:
+            return f"{name} = {value} ({problem})"
+    return None
+
+
 def load_estate(session: Session) -> EstateInputs:
-    """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named."""
-    host_rows = present_host_rows(session)
+    """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named.
+
+    Rows an older version stored with impossible values (negative, NaN, infinite, beyond
+    ``inventory.limits``) are left out too, and named with the reason in ``invalid_hosts`` and
+    ``invalid_vms``: the optimizer only ever sees finite, plausible sizes.
+    """
+    all_host_rows = present_host_rows(session)
     carrying = host_ids_carrying_vms(session)
+    host_problems = [(r, impossible_value(r, HOST_FIGURES)) for r in all_host_rows]
+    invalid_hosts = tuple((r.name, why) for r, why in host_problems if why is not None)
+    host_rows = [r for r, why in host_problems if why is None]
     sized = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
     hypervisor = [r.id in carrying or bool(HYPERVISOR.search(r.hypervisor_version or "")) for r in host_rows]
     kept = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and hv]
     skipped = tuple(r.name for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if hv and not ok)
+    skipped += tuple(
+        r.name
+        for r, why in host_problems
+        if why is not None and (r.id in carrying or HYPERVISOR.search(r.hypervisor_version or ""))
+    )
     physical = tuple(r.name for r, hv in zip(host_rows, hypervisor, strict=True) if not hv)
     cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
@@ -112,8 +163,10 @@ def load_estate(session: Session) -> EstateInputs:
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
     )
     host_index = {r.id: i for i, r in enumerate(kept)}
-    vm_rows = present_vm_rows(session)
-    unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib))
+    vm_problems = [(r, impossible_value(r, VM_FIGURES)) for r in present_vm_rows(session)]
+    invalid_vms = tuple((r.name, why) for r, why in vm_problems if why is not None)
+    vm_rows = [r for r, why in vm_problems if why is None]
+    unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib)) + tuple(n for n, _ in invalid_vms)
     vm_rows = [r for r in vm_rows if r.n_vcpus and r.memory_mib]
     vms = VmTable.build(
         ids=[str(r.id) for r in vm_rows],
@@ -138,6 +191,8 @@ def load_estate(session: Session) -> EstateInputs:
         skipped_hosts=skipped,
         physical_hosts=physical,
         unsized_vms=unsized,
+        invalid_hosts=invalid_hosts,
+        invalid_vms=invalid_vms,
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
     )

@@ -74,3 +74,53 @@ def test_demo_estate_matches_the_sources(sqlite_engine: Engine) -> None:
     assert summary.vms_per_host < 8
     assert 0.2 < (summary.share_out_of_warranty or 0) < 0.8
     assert 3 < (summary.average_host_age_years or 0) < 6
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"invalid JSON constant {name}")
+
+
+def test_summary_of_impossible_stored_values_is_valid_json(engine: Engine) -> None:
+    """D03/D04/G10: `inventory --json` printed Infinity and NaN (invalid JSON) over bad stored rows."""
+    import json
+
+    from tests.inventory.bad_rows import corrupt
+
+    record_run(engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=60, today=TODAY))
+    with Session(engine) as session:
+        before = estate_summary(session, today=TODAY)
+    corrupt(engine)
+    with Session(engine) as session:
+        summary = estate_summary(session, today=TODAY)
+    data = json.loads(json.dumps(summary.to_dict()), parse_constant=_no_constants)
+    for key in ("total_memory_gib", "total_vm_memory_gib", "total_cores", "total_vcpus"):
+        assert data[key] is not None and 0 <= data[key] <= getattr(before, key), key
+    assert summary.total_vcpus < before.total_vcpus  # the VM with -4 vCPU counts as unknown, not as -4
+    assert summary.total_memory_gib < before.total_memory_gib  # the host with -1 MiB counts as unknown
+
+
+def test_summary_dict_never_holds_nan() -> None:
+    import math
+
+    from inventory import EstateSummary
+
+    summary = EstateSummary(
+        n_sites=0,
+        n_clusters=0,
+        n_hosts=1,
+        n_vms=0,
+        n_vms_powered_on=0,
+        n_templates=0,
+        vms_per_host=math.nan,
+        average_host_age_years=math.inf,
+        n_hosts_with_purchase_date=0,
+        share_out_of_warranty=None,
+        n_hosts_with_warranty_end=0,
+        total_cores=0,
+        total_memory_gib=-math.inf,
+        total_vcpus=0,
+        total_vm_memory_gib=0.0,
+        as_of=TODAY,
+    )
+    data = summary.to_dict()
+    assert data["vms_per_host"] is None and data["average_host_age_years"] is None and data["total_memory_gib"] is None

@@ -95,7 +95,7 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     bad.write_text("pas une base\n", encoding="utf-8")
     proc = _cli(["inventory"], {"PARCIMONIE_DATABASE_URL": f"sqlite:///{bad}"}, tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "inutilisable" in proc.stderr and str(bad) in proc.stderr
+    assert "n'est pas une base SQLite" in proc.stderr and str(bad) in proc.stderr
 
 
 def test_a_database_of_a_newer_version(tmp_path: Path) -> None:

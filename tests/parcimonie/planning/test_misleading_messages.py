@@ -14,7 +14,8 @@ from inventory import (
     session_scope,
     upsert_observations,
 )
-from parcimonie.context import MissingDatabase, missing_sqlite_file, open_engine, sqlite_file
+from inventory.database import missing_sqlite_file, sqlite_file
+from parcimonie.context import MissingDatabase, open_engine
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.messages import render
 from parcimonie.settings import Settings
@@ -48,9 +49,9 @@ def test_vms_without_sizes_are_counted(sqlite_engine: Engine) -> None:
     "database, expected",
     [
         ("file:{dir}/p.db?mode=ro&uri=true", "{dir}/p.db"),
-        ("file:{dir}/p.db", "{dir}/p.db"),
+        ("file:{dir}/p.db", "file:{dir}/p.db"),  # without uri=true SQLite reads the name as a plain path
         ("{dir}/p.db", "{dir}/p.db"),
-        ("file::memory:?cache=shared", None),
+        ("file::memory:?cache=shared&uri=true", None),
         (":memory:", None),
     ],
 )

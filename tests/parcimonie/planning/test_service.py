@@ -227,3 +227,52 @@ def test_workbook_assumptions_are_numbers_and_name_the_cheapest_option(
     assert summary["Option la moins chère sur l'horizon"] == (
         "Consolider sur les hôtes existants" if best == "existing" else best
     )
+
+
+def test_plan_survives_impossible_stored_values(engine: Engine) -> None:
+    """Rows an older version stored with negative, NaN or infinite sizes are left out of the plan and named."""
+    import numpy as np
+
+    from tests.inventory.bad_rows import BAD_HOST_VALUES, BAD_VM_VALUES, corrupt
+
+    with session_scope(engine) as session:
+        ensure_default_catalogue(session)
+    record_run(engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=200, today=TODAY))
+    bad_hosts, bad_vms, nan_vm = corrupt(engine)
+    assert set(bad_hosts) == set(BAD_HOST_VALUES) and set(bad_vms) == set(BAD_VM_VALUES)
+    with Session(engine) as session:
+        inputs = load_estate(session)
+    invalid_hosts, invalid_vms = dict(inputs.invalid_hosts), dict(inputs.invalid_vms)
+    assert set(invalid_hosts) == set(bad_hosts.values())
+    for field, name in bad_hosts.items():
+        assert invalid_hosts[name].startswith(f"{field} = ") and "attendu" in invalid_hosts[name]
+        assert name not in inputs.hosts.names
+    for field, name in bad_vms.items():
+        assert invalid_vms[name].startswith(f"{field} = ")
+        assert name not in inputs.vms.names and name in inputs.unsized_vms
+    assert nan_vm not in inputs.vms.names and nan_vm in inputs.unsized_vms  # NULL on SQLite, NaN on PostgreSQL
+    for column in (inputs.hosts.n_cores, inputs.hosts.cpu_mhz, inputs.hosts.memory_mib, inputs.vms.memory_mib):
+        assert np.isfinite(column).all() and (column >= 0).all()
+    assert (inputs.vms.n_vcpus > 0).all()
+    plan = run_plan(inputs, PlanRequest(), today=TODAY).document()
+    assert set(bad_hosts.values()) <= set(plan.estate.skipped_hosts) | set(plan.estate.physical_hosts)
+    assert set(bad_vms.values()) | {nan_vm} <= set(plan.estate.unsized_vms)
+    json.loads(plan.model_dump_json(), parse_constant=lambda name: pytest.fail(f"{name} in the plan"))
+
+
+def test_cli_inventory_json_with_impossible_stored_values(tmp_path: Path) -> None:
+    """D03/D04/G10: `inventory --json` printed Infinity/NaN (invalid JSON) over bad stored rows."""
+    from tests.inventory.bad_rows import corrupt
+
+    env = {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+    assert runner.invoke(app, ["demo", "--no-serve", "--vms", "60"], env=env).exit_code == 0
+    engine = make_engine(env["PARCIMONIE_DATABASE_URL"])
+    corrupt(engine)
+    engine.dispose()
+    result = runner.invoke(app, ["inventory", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    assert data["total_memory_gib"] >= 0 and data["total_vcpus"] >= 0
+    result = runner.invoke(app, ["plan", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the plan"))
