@@ -2,7 +2,9 @@
 
 Trusted systems refuse what they cannot store faithfully: a value outside its range is refused at
 parse time with the value, the range and the cell (file, sheet, line, column), never clamped,
-never stored as NULL. The ranges are listed in ``docs/collectors.md`` (a test compares them).
+never stored as NULL. The ranges of stored fields are the inventory's own (``inventory.limits``), so
+an import refuses exactly what the write path would, but names the cell. They are listed in
+``docs/collectors.md`` (a test compares them).
 
 Numbers are checked in the unit the inventory stores (after conversion: RVTools' MiB of disk
 become GiB). Dates are checked against today: a purchase at the latest next year, never before
@@ -13,12 +15,7 @@ inventory that stores them (``inventory/models.py``).
 from dataclasses import dataclass
 from datetime import date
 
-#: 64 Tio in MiB: beyond what any vSphere host or VM can hold (24 Tio in vSphere 8).
-MAX_MEMORY_MIB = 64 * 1024 * 1024
-#: Storage sizes up to 1 Eio in GiB.
-MAX_STORAGE_GIB = 1024.0**3
-#: Euros: no single server or yearly support contract of a local authority costs more.
-MAX_EUR = 10_000_000.0
+from inventory.limits import LIMITS as STORED
 
 
 @dataclass(frozen=True)
@@ -32,25 +29,36 @@ class Range:
     maximum: float
 
 
+def _stored(field: str, label: str, unit: str, *, minimum: float | None = None) -> Range:
+    """The inventory's own range for ``field`` (``inventory.limits``): the import refuses what the
+    write path would, but names the cell; ``minimum`` only ever narrows it."""
+    stored = STORED[field]
+    return Range(field, label, unit, stored.min if minimum is None else max(minimum, stored.min), stored.max)
+
+
 RANGES: dict[str, Range] = {
     r.field: r
     for r in (
-        Range("n_vcpus", "vCPU d'une VM", "vCPU", 1, 4096),
-        Range("memory_mib", "mémoire d'une VM ou d'un hôte", "Mio", 0, MAX_MEMORY_MIB),
-        Range("n_sockets", "processeurs (sockets) d'un hôte", "sockets", 0, 64),
-        Range("n_cores_per_socket", "cœurs par processeur", "cœurs", 0, 1024),
-        Range("n_cores", "cœurs d'un hôte", "cœurs", 0, 65536),
-        Range("cpu_mhz", "fréquence d'un cœur", "MHz", 0, 10_000),
-        Range("storage_provisioned_gib", "stockage provisionné", "Gio", 0, MAX_STORAGE_GIB),
-        Range("storage_used_gib", "stockage utilisé", "Gio", 0, MAX_STORAGE_GIB),
-        Range("capacity_gib", "capacité d'un datastore", "Gio", 0, MAX_STORAGE_GIB),
-        Range("free_gib", "espace libre d'un datastore", "Gio", 0, MAX_STORAGE_GIB),
-        Range("ha_failover_level", "pannes d'hôtes tolérées (HA)", "hôtes", 0, 64),
-        Range("purchase_price_eur", "prix d'achat", "€", 0, MAX_EUR),
-        Range("support_cost_eur_per_year", "coût de maintenance annuel", "€/an", 0, MAX_EUR),
-        Range("power_idle_w", "puissance au repos", "W", 0, 100_000),
-        Range("power_max_w", "puissance maximale", "W", 0, 100_000),
-        Range("rack_units", "hauteur en baie", "U", 0, 100),
+        _stored("n_vcpus", "vCPU d'une VM", "vCPU", minimum=1),  # a VM has at least one vCPU
+        _stored("memory_mib", "mémoire d'une VM ou d'un hôte", "Mio"),
+        _stored("n_sockets", "processeurs (sockets) d'un hôte", "sockets"),
+        _stored("n_cores_per_socket", "cœurs par processeur", "cœurs"),
+        # Import-only: vHost's "# Cores" is split into sockets × cores per socket before it is stored.
+        Range("n_cores", "cœurs d'un hôte", "cœurs", 0, STORED["n_sockets"].max * STORED["n_cores_per_socket"].max),
+        _stored("cpu_mhz", "fréquence d'un cœur", "MHz"),
+        _stored("storage_provisioned_gib", "stockage provisionné", "Gio"),
+        _stored("storage_used_gib", "stockage utilisé", "Gio"),
+        _stored("capacity_gib", "capacité d'un datastore", "Gio"),
+        _stored("free_gib", "espace libre d'un datastore", "Gio"),
+        Range(
+            "ha_failover_level", "pannes d'hôtes tolérées (HA)", "hôtes", 0, STORED["ha_host_failures_tolerated"].max
+        ),
+        _stored("purchase_price_eur", "prix d'achat", "€"),
+        _stored("support_cost_eur_per_year", "coût de maintenance annuel", "€/an"),
+        _stored("power_idle_w", "puissance au repos", "W"),
+        _stored("power_max_w", "puissance maximale", "W"),
+        _stored("rack_units", "hauteur en baie", "U"),
+        # Import-only: a warranty in months becomes a warranty end date (30 years at most).
         Range("warranty_months", "durée de garantie", "mois", 0, 360),
     )
 }
