@@ -100,24 +100,17 @@ def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    """Refuse a path that cannot hold a SQLite database; create its folder when ``create``."""
+    """Refuse a folder given as the database; create the database's folder when ``create``.
+
+    The file itself is never opened here: closing any descriptor of a SQLite file releases every
+    POSIX lock this process holds on it, and another process could then reset the WAL under a live
+    connection (writes lost). A file that is not a database is recognised from SQLite's own error
+    (``upgrade_database``).
+    """
     if path.is_dir():
         raise NotADatabase(f"la base {path} est un dossier, pas une base SQLite : indiquez un fichier")
     if path.exists():
-        try:
-            with path.open("rb") as file:
-                header = file.read(len(_SQLITE_HEADER))
-        except OSError as err:
-            raise NotADatabase(f"la base {path} est illisible : {err.strerror or err}") from None
-        if header and header != _SQLITE_HEADER:
-            raise NotADatabase(
-                f"la base {path} n'est pas une base SQLite (fichier d'un autre type ?) : "
-                "vérifiez PARCIMONIE_DATABASE_URL"
-            )
         return
     if create:
         try:
@@ -232,7 +225,10 @@ def _not_a_database(engine: Engine, err: DBAPIError) -> NotADatabase | None:
     message = str(err.orig or err)
     if engine.dialect.name == "sqlite" and ("not a database" in message or "malformed" in message):
         where = sqlite_file(engine.url.render_as_string(hide_password=False)) or engine.url.database
-        return NotADatabase(f"la base {where} n'est pas une base SQLite (ou elle est abîmée) : {message}")
+        return NotADatabase(
+            f"la base {where} n'est pas une base SQLite (fichier d'un autre type, ou abîmé ?) : "
+            "vérifiez PARCIMONIE_DATABASE_URL"
+        )
     return None
 
 

@@ -28,7 +28,7 @@ def test_a_text_file_is_not_a_database(tmp_path: Path) -> None:
     path = tmp_path / "parc.csv"
     path.write_text("name;memory\nesx1;4096\n", encoding="utf-8")
     with pytest.raises(NotADatabase, match="n'est pas une base SQLite") as caught:
-        make_engine(f"sqlite:///{path}")
+        upgrade_database(make_engine(f"sqlite:///{path}"))
     assert str(path) in str(caught.value)
     assert path.read_text(encoding="utf-8").startswith("name;memory")  # untouched
 
