@@ -221,6 +221,13 @@ def import_rvtools_command(
                 f"[yellow]Onglets absents : {', '.join(result.missing_tabs)} — import partiel, "
                 "rien n'est marqué disparu.[/yellow]"
             )
+        if result.undescribed_hosts:
+            n_vms = sum(result.undescribed_hosts.values())
+            console.print(
+                f"[yellow]{n_vms} VM sur {len(result.undescribed_hosts)} hôte(s) qu'aucune ligne de vHost ne "
+                "décrit (capacité inconnue, hors des plans) : "
+                f"{_names([f'{h} ({n} VM)' for h, n in result.undescribed_hosts.items()])}[/yellow]"
+            )
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
     _report([run], failure_code=2)
 

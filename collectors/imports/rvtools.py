@@ -110,6 +110,8 @@ class RvtoolsImport:
     present_tabs: list[str] = field(default_factory=list)
     missing_tabs: list[str] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    #: Hosts vInfo names that no vHost row describes (name → VMs on it): capacity unknown.
+    undescribed_hosts: dict[str, int] = field(default_factory=dict)
 
     @property
     def empty_main_tabs(self) -> list[str]:
@@ -294,6 +296,8 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
                 **values,
             )
     vms: list[VirtualMachineRecord] = []
+    described = _HostNames(hosts)
+    undescribed: dict[str, int] = {}
     if "vInfo" in tabs:
         tab = tabs["vInfo"]
         for row in tab.rows:
@@ -307,14 +311,17 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
                 values["guest_os"] = guest
             if "power" in v:
                 values["power_state"] = _power(v["power"])
-            host = v.get("host")
+            host = described.resolve(v.get("host"))
             if host and host not in hosts:
+                undescribed[host] = 0
                 hosts[host] = HostRecord(
                     external_id=host,
                     name=host,
                     site_external_id=site(v.get("datacenter")),
                     cluster_external_id=cluster(v.get("cluster"), v.get("datacenter")),
                 )
+            if host in undescribed:
+                undescribed[host] += 1
             vms.append(
                 _record(
                     tab,
@@ -353,4 +360,29 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
         complete=not missing,
     )
     counts = {tab: len(t.rows) for tab, t in tabs.items()}
-    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts)
+    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts, undescribed)
+
+
+class _HostNames:
+    """vInfo names a host as vCenter knows it, vHost sometimes otherwise: an FQDN against a short
+    name, another case. A name resolves to the vHost host it designates: exactly, ignoring case,
+    or by its short name (before the first dot) when that short name designates one host only."""
+
+    def __init__(self, hosts: dict[str, HostRecord]) -> None:
+        self.exact = set(hosts)
+        self.folded: dict[str, str | None] = {}
+        self.short: dict[str, str | None] = {}
+        for name in hosts:
+            for table, key in ((self.folded, name.casefold()), (self.short, _short(name))):
+                table[key] = name if key not in table else None  # None: ambiguous, never guessed
+
+    def resolve(self, name: str | None) -> str | None:
+        if not name or name in self.exact:
+            return name
+        return self.folded.get(name.casefold()) or self.short.get(_short(name)) or name
+
+
+def _short(name: str) -> str:
+    """``esx01`` for ``ESX01.ville.local`` (an IP address stays whole)."""
+    folded = name.casefold()
+    return folded if folded.replace(".", "").isdigit() else folded.split(".", 1)[0]

@@ -241,3 +241,35 @@ def test_csv_folder_export(tmp_path: Path) -> None:
     assert result.present_tabs == ["vInfo", "vHost"]
     assert len(result.snapshot.vms) == 3 and len(result.snapshot.hosts) == 2
     assert result.snapshot.hosts[0].memory_mib == 262144
+
+
+def test_hosts_named_differently_across_tabs_are_one_host(tmp_path: Path) -> None:
+    """vInfo names hosts by FQDN or in another case, vHost by short name: one host each, no stub.
+    A host no vHost row describes is kept (capacity unknown) and counted with its VMs."""
+    vhost_rows = [[("ESX01" if row[0] == "esx01.ville.local" else row[0]), *row[1:]] for row in VHOST[1]]
+    vinfo_rows = [list(row) for row in VINFO[1]]
+    vinfo_rows[1][9] = "ESX02.VILLE.LOCAL"  # the other case
+    vinfo_rows.append(
+        [*vinfo_rows[0][:9], "esx99.ville.local", *vinfo_rows[0][10:12], "4210-dddd", "5010-0004", *vinfo_rows[0][14:]]
+    )
+    vinfo_rows[-1][0] = "orphan01"
+    path = workbook(tmp_path / "names.xlsx", {"vInfo": (VINFO[0], vinfo_rows), "vHost": (VHOST[0], vhost_rows)})
+    result = import_rvtools(path, source="vc")
+    hosts = {h.external_id: h for h in result.snapshot.hosts}
+    assert set(hosts) == {"ESX01", "esx02.ville.local", "esx99.ville.local"}  # no stub for the two known hosts
+    on = {vm.name: vm.host_external_id for vm in result.snapshot.vms}
+    assert on["app01"] == "ESX01" and on["tpl-w2022"] == "ESX01"  # FQDN in vInfo, short name in vHost
+    assert on["db01"] == "esx02.ville.local"  # another case
+    assert result.undescribed_hosts == {"esx99.ville.local": 1}
+    assert hosts["esx99.ville.local"].cpu_mhz is None
+
+
+def test_an_ambiguous_short_name_is_never_guessed(tmp_path: Path) -> None:
+    rows = [list(VHOST[1][0]), list(VHOST[1][0])]
+    rows[1][0], rows[1][11] = "esx01.autre.local", "OTHER-SN"
+    vinfo = [list(VINFO[1][0])]
+    vinfo[0][9] = "esx01"  # which one?
+    path = workbook(tmp_path / "ambiguous.xlsx", {"vInfo": (VINFO[0], vinfo), "vHost": (VHOST[0], rows)})
+    result = import_rvtools(path, source="vc")
+    assert result.snapshot.vms[0].host_external_id == "esx01"
+    assert result.undescribed_hosts == {"esx01": 1}
