@@ -80,6 +80,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
         "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
     ),
+    "error.only_physical": (
+        "l'inventaire ne compte que {n:n0} serveur(s) physique(s) sans hyperviseur (par ex. {example}) : "
+        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation",
+        "the inventory holds only {n:n0} physical server(s) without a hypervisor (e.g. {example}): no VM to "
+        "consolidate; collect or import the virtualisation hosts",
+    ),
     "error.empty_inventory_unsized": (
         "aucune VM n'a de taille connue : {n:n0} VM sans vCPU ou sans mémoire (par ex. {example}) ; "
         "complétez l'import (colonnes vCPU et mémoire) ou collectez le vCenter",

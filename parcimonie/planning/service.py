@@ -158,6 +158,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     day = today or date.today()
     if inputs.vms.n_vms == 0 and inputs.unsized_vms:
         raise PlanError("error.empty_inventory_unsized", n=len(inputs.unsized_vms), example=inputs.unsized_vms[0])
+    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts:
+        raise PlanError("error.only_physical", n=len(inputs.physical_hosts), example=inputs.physical_hosts[0])
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
         raise PlanError("error.empty_inventory")
     a = build_assumptions(request, today=day)

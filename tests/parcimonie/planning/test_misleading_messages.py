@@ -65,3 +65,25 @@ def test_an_existing_file_uri_is_not_reported_missing(tmp_path: Path) -> None:
     assert missing_sqlite_file(f"sqlite:///file:{tmp_path}/p.db?mode=ro&uri=true") is None
     with pytest.raises(MissingDatabase, match="absent.db"):
         open_engine(Settings(database_url=f"sqlite:///file:{tmp_path}/absent.db?mode=ro&uri=true"), must_exist=True)
+
+
+def test_an_inventory_of_physical_servers_only_says_so(sqlite_engine) -> None:  # type: ignore[no-untyped-def]
+    from inventory import HostRecord, Snapshot, record_run
+    from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
+
+    server = HostRecord(
+        external_id="srv-fichiers",
+        name="srv-fichiers",
+        hypervisor_version="Windows Server 2019",
+        n_sockets=1,
+        n_cores_per_socket=8,
+        cpu_mhz=2100.0,
+        memory_mib=65536.0,
+    )
+    record_run(sqlite_engine, source="csv:parc", kind="csv", collect=lambda: Snapshot(hosts=[server], complete=False))
+    with Session(sqlite_engine) as session:
+        inputs = load_estate(session)
+    with pytest.raises(PlanError) as caught:
+        run_plan(inputs, PlanRequest())
+    assert caught.value.message.code == "error.only_physical"
+    assert "1 serveur(s) physique(s)" in str(caught.value) and "srv-fichiers" in str(caught.value)
