@@ -270,7 +270,11 @@ def report(
         typer.Option(min=0, help="Inhabitants: communes and EPCI under 3 500 need not amortise (unknown: amortise)."),
     ] = None,
 ) -> None:
-    """Write the budget workbook: summary, M57 budget lines, AP/CP, sensitivity, TCO vs TCA, placement."""
+    """Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.
+
+    The budget lines carry their M57 chapter and account (HT, TVA, TTC), with the amortisation the
+    authority must record, the AP/CP and the sensitivity of the plan's saving.
+    """
     settings: Settings = ctx.obj
     if xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
