@@ -22,6 +22,8 @@ runner = CliRunner()
 
 def _chart_titles(at: AppTest) -> list[str]:
     return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
 NAME = "Démo budget"
 
 
