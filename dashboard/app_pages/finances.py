@@ -200,6 +200,7 @@ st.plotly_chart(
 
 st.subheader(t("finances.budget"))
 replacement = plan.replacement
+detailed = plan  # the plan with its tornado, once computed (the workbook then has its Sensibilité sheet)
 if not replacement:
     st.info(t("finances.no_replacement"))
 else:
@@ -240,7 +241,6 @@ else:
     figures[1].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
 
     st.subheader(t("finances.tornado"))
-    detailed = plan
     if not plan.tornado and not fixed:
         if st.button(t("finances.tornado.compute"), key="fin_tornado", help=t("finances.tornado.help")):
             st.session_state["fin_tornado_for"] = request
@@ -312,7 +312,7 @@ if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.
     st.download_button(
         t("finances.download"),
         data=workbook_bytes(
-            plan, title=source or "Parcimonie", authority=Authority(kind=kind, population=int(population))
+            detailed, title=source or "Parcimonie", authority=Authority(kind=kind, population=int(population))
         ),
         file_name="parcimonie-budget.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
