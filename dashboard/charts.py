@@ -189,3 +189,30 @@ def line_chart(
             )
         )
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], money="y" if money_y else None)
+
+
+def tornado(bars: pd.DataFrame, *, base_eur: float, labels: Mapping[str, str]) -> go.Figure:
+    """The plan's saving with each assumption 20 % down and up: one horizontal bar pair per row.
+
+    ``bars`` has ``label``, ``savings_low_eur`` and ``savings_high_eur``, widest swing first (drawn on
+    top); both bars start at ``base_eur``, the plan's own saving.
+    """
+    rows = bars.iloc[::-1]  # plotly draws the first row at the bottom
+    fig = go.Figure()
+    for column, name, colour in (
+        ("savings_low_eur", labels["low"], PALETTE[1]),
+        ("savings_high_eur", labels["high"], PALETTE[2]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=rows["label"],
+                x=rows[column].astype(float) - base_eur,
+                base=base_eur,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+            )
+        )
+    fig.add_vline(x=base_eur, line_color=GREY, line_dash="dash")
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, title=labels["title"], x=labels["x"], y="", height=120 + 50 * len(bars), money="x")

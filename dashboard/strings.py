@@ -329,8 +329,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "consolidation.bad_parameters": ("Paramètres refusés : {message}", "Parameters refused: {message}"),
     "consolidation.hosts_before": ("Hôtes avant", "Hosts before"),
-    "consolidation.hosts_after": ("Hôtes après", "Hosts after"),
-    "consolidation.hosts_after.help": ("Dont {ha} hôtes de réserve HA.", "Including {ha} HA reserve hosts."),
+    "consolidation.hosts_after": ("Hôtes, cible de consolidation", "Hosts, consolidation target"),
+    "consolidation.hosts_after.help": (
+        "Cible de consolidation, tous les hôtes achetés d'un coup, dont {ha} hôtes de réserve HA. Le plan "
+        "pluriannuel (Finances, Scénarios) remplace les hôtes au fil de leur âge : son nombre d'hôtes en fin de "
+        "plan peut différer.",
+        "Consolidation target, every host bought at once, including {ha} HA reserve hosts. The multi-year plan "
+        "(Finance, Scenarios) replaces hosts as they age: its host count at the plan's end may differ.",
+    ),
     "consolidation.lower_bound": ("Borne inférieure", "Lower bound"),
     "consolidation.lower_bound.help": (
         "Nombre d'hôtes en dessous duquel aucune solution n'existe (réserve HA comprise).",
@@ -342,7 +348,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Hôtes de plus que la borne (pas de borne calculée).",
         "Hosts above the bound (no bound computed).",
     ),
-    "consolidation.vms_per_host": ("VM par hôte", "VMs per host"),
+    "consolidation.vms_per_host": (
+        "VM par hôte (aujourd'hui → cible de consolidation)",
+        "VMs per host (today → consolidation target)",
+    ),
     "consolidation.offer_chosen": (
         "Offre retenue : **{offer}**, la moins chère en TCO des {n} offres comparées — TCO {tco} TTC "
         "sur {horizon} ans.",
@@ -513,10 +522,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scenarios.carbon": ("Carbone sur l'horizon", "Carbon over the horizon"),
     "col.scenario": ("Scénario", "Scenario"),
     "col.hosts_after": ("Hôtes après", "Hosts after"),
-    "col.hosts_after_now": ("Hôtes après (tout acheter)", "Hosts after (buy all now)"),
+    "col.hosts_after_now": (
+        "Hôtes, cible de consolidation (tout acheter d'un coup)",
+        "Hosts, consolidation target (buy all at once)",
+    ),
     "col.tca_now": ("TCA, tout acheter (TTC)", "TCA, buy all now (incl. VAT)"),
     "col.tco_now": ("TCO, tout acheter", "TCO, buy all now"),
-    "col.plan_hosts": ("Hôtes en fin de plan", "Hosts at the plan's end"),
+    "col.plan_hosts": ("Hôtes en fin de plan (réserve HA incluse)", "Hosts at the plan's end (HA reserve included)"),
+    "finances.hosts_end": (
+        "Hôtes en fin de plan {year} (réserve HA incluse)",
+        "Hosts at the plan's end {year} (HA reserve included)",
+    ),
+    "finances.hosts_end.help": (
+        "Cible de consolidation, tous les hôtes achetés d'un coup : {target} hôtes.",
+        "Consolidation target, every host bought at once: {target} hosts.",
+    ),
+    "finances.tornado": (
+        "Les hypothèses qui pèsent le plus sur l'économie du plan",
+        "The assumptions that move the plan's saving most",
+    ),
+    "finances.tornado.compute": ("Calculer la sensibilité (±20 %)", "Compute the sensitivity (±20%)"),
+    "finances.tornado.help": (
+        "Recalcule le plan seize fois, chaque hypothèse à −20 % puis +20 %, avec la même offre.",
+        "Recomputes the plan sixteen times, each assumption at −20% then +20%, with the same offer.",
+    ),
+    "finances.tornado.spinner": ("Calcul de la sensibilité…", "Computing the sensitivity…"),
+    "finances.tornado.missing": (
+        "Ce scénario a été enregistré sans sa sensibilité : `parcimonie plan --scenario NOM` l'enregistre avec.",
+        "This scenario was saved without its sensitivity: `parcimonie plan --scenario NAME` saves it too.",
+    ),
+    "finances.tornado.note": (
+        "Économie du plan sur l'horizon : {saving} ; hors licences (abonnements, assurance logicielle, licences "
+        "perpétuelles) : {without}.",
+        "The plan's saving over the horizon: {saving}; leaving licences out (subscriptions, software assurance, "
+        "perpetual licences): {without}.",
+    ),
+    "chart.tornado.title": ("Économie du plan, chaque hypothèse à ±20 %", "The plan's saving, each assumption ±20%"),
+    "chart.tornado.low": ("hypothèse à −20 %", "assumption at −20%"),
+    "chart.tornado.high": ("hypothèse à +20 %", "assumption at +20%"),
+    "finances.authority": ("Collectivité", "Authority"),
+    "finances.authority.commune": ("Commune", "Municipality (commune)"),
+    "finances.authority.epci": ("EPCI", "Inter-municipal body (EPCI)"),
+    "finances.authority.departement": ("Département", "Département"),
+    "finances.authority.region": ("Région", "Region"),
+    "finances.population": ("Population (habitants)", "Population (inhabitants)"),
+    "finances.population.help": (
+        "Les communes et EPCI de moins de 3 500 habitants ne sont pas tenus d'amortir : le classeur omet alors "
+        "les dotations aux amortissements.",
+        "Communes and EPCIs under 3,500 inhabitants need not amortise: the workbook then leaves the depreciation "
+        "lines out.",
+    ),
     "col.plan_investment": ("Investissement du plan (TTC)", "Plan's investment (incl. VAT)"),
     "col.carbon_saved": ("Carbone évité (kgCO2e)", "Carbon avoided (kgCO2e)"),
     "col.embodied": ("Fabrication (kgCO2e)", "Manufacturing (kgCO2e)"),

@@ -20,8 +20,10 @@ from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
+from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
-from parcimonie.planning.workbook import write_workbook
+from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label, write_workbook
+from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
 from parcimonie.settings import Settings
 
 #: Budget years a plan may start at: last year (a late vote) to ten years ahead.
@@ -61,10 +63,10 @@ def _print_consolidation(console: Console, doc: PlanDocument) -> None:
         else "capacité insuffisante pour tout placer"
     )
     console.print(
-        f"[bold]Consolidation[/bold] sur {target} : {c.n_hosts_before} hôtes → {c.n_hosts_after} "
-        f"(dont {c.n_ha_reserve_hosts} en réserve HA) ; borne inférieure prouvée {c.lower_bound}, "
-        f"{gap} ; statut {c.status}, solveur {c.solver} ; "
-        f"VM par hôte {num(c.vms_per_host_before)} → {num(c.vms_per_host_after)}"
+        f"[bold]Consolidation[/bold] sur {target} : {c.n_hosts_before} hôtes aujourd'hui → {c.n_hosts_after} "
+        f"en cible de consolidation (tous les hôtes achetés d'un coup, dont {c.n_ha_reserve_hosts} en réserve HA) ; "
+        f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {c.status}, solveur {c.solver} ; "
+        f"VM par hôte {num(c.vms_per_host_before)} aujourd'hui → {num(c.vms_per_host_after)} en cible de consolidation"
     )
     _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
     _count_line(
@@ -129,10 +131,46 @@ def _print_replacement(console: Console, r: Replacement) -> None:
     console.print(f"Ce qui explique le ratio : {escape(render(d.message()))}")
 
 
+def _print_end_state(console: Console, doc: PlanDocument) -> None:
+    """The three figures every surface shows alike: hosts at the end, investment, savings."""
+    r = doc.replacement
+    if r is None:
+        return
+    c = doc.consolidation
+    console.print(
+        f"{hosts_at_end_label(r.years[-1])} : {doc.n_hosts_at_end} ; {HOSTS_TARGET.lower()} : {c.n_hosts_after} ; "
+        f"investissement du plan (TTC) : {euros(r.investment_eur)} ; "
+        f"économies sur l'horizon (TTC) : {euros(r.totals.savings_eur)}"
+    )
+
+
+def _print_sensitivity(console: Console, doc: PlanDocument) -> None:
+    r = doc.replacement
+    if not doc.tornado or r is None:
+        return
+    table = Table(title="Sensibilité des économies du plan (chaque hypothèse à −20 % et +20 %)")
+    for column in ("Hypothèse", "Valeur du plan", "Économies à −20 %", "Économies à +20 %", "Écart"):
+        table.add_column(column, justify="left" if column == "Hypothèse" else "right")
+    for bar in doc.tornado:
+        table.add_row(
+            escape(bar_label(bar.name)),
+            num(bar.base_value, 2),
+            euros(bar.savings_low_eur),
+            euros(bar.savings_high_eur),
+            euros(bar.swing_eur),
+        )
+    console.print(table)
+    console.print(
+        f"Économies du plan {euros(r.totals.savings_eur)}, dont hors licences {euros(doc.saving_without_licences_eur)}"
+    )
+
+
 def _print_summary(console: Console, doc: PlanDocument) -> None:
     _print_consolidation(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
+        _print_end_state(console, doc)
+        _print_sensitivity(console, doc)
 
 
 def plan(
@@ -190,6 +228,7 @@ def plan(
         method=method,  # type: ignore[arg-type]
         time_limit_s=time_limit,
         overrides=dict(_parse_override(s) for s in (set_ or [])),
+        with_sensitivity=True,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
@@ -223,11 +262,25 @@ def report(
     scenario: Annotated[
         str | None, typer.Option(help="A saved scenario (default: a plan with default settings).")
     ] = None,
+    authority_type: Annotated[
+        str, typer.Option(help="commune, epci, departement or region (decides the compulsory amortisation).")
+    ] = "commune",
+    population: Annotated[
+        int | None,
+        typer.Option(min=0, help="Inhabitants: communes and EPCI under 3 500 need not amortise (unknown: amortise)."),
+    ] = None,
 ) -> None:
-    """Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement."""
+    """Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.
+
+    The budget lines carry their M57 chapter and account (HT, TVA, TTC), with the amortisation the
+    authority must record, the AP/CP and the sensitivity of the plan's saving.
+    """
     settings: Settings = ctx.obj
     if xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
+    if authority_type not in AUTHORITY_KINDS:
+        raise typer.BadParameter(f"attendu : {', '.join(AUTHORITY_KINDS)}", param_hint="--authority-type")
+    authority = Authority(kind=authority_type, population=population)
     _check_writable_folder(xlsx)
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
@@ -241,12 +294,13 @@ def report(
             document, title = saved.document, scenario
         else:
             try:
-                document = run_plan(load_estate(session), PlanRequest(), today=date.today()).document()
+                request = PlanRequest(with_sensitivity=True)
+                document = run_plan(load_estate(session), request, today=date.today()).document()
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
     try:
-        write_workbook(document, xlsx, title=title)
+        write_workbook(document, xlsx, title=title, authority=authority)
     except OSError as err:
         _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
     typer.echo(f"Classeur écrit : {xlsx}")

@@ -9,16 +9,21 @@ electricity price is derived from the plan's kWh (energy is linear in the price)
 nothing.
 """
 
+import dataclasses
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, pct, plain, t
+from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook import workbook_bytes
+from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
 
 DEFAULTS = Assumptions()
 POLICY = Policy()
@@ -195,6 +200,7 @@ st.plotly_chart(
 
 st.subheader(t("finances.budget"))
 replacement = plan.replacement
+detailed = plan  # the plan with its tornado, once computed (the workbook then has its Sensibilité sheet)
 if not replacement:
     st.info(t("finances.no_replacement"))
 else:
@@ -222,10 +228,50 @@ else:
     budget = budget.rename(columns={"total": t("col.total")})
     st.dataframe(budget.map(eur), width="stretch")
     st.caption(t("finances.budget_note"))
+    ends = st.columns(3)
+    ends[0].metric(
+        t("finances.hosts_end", year=replacement.years[-1]),
+        num(plan.n_hosts_at_end),
+        help=t("finances.hosts_end.help", target=num(plan.consolidation.n_hosts_after)),
+    )
+    ends[1].metric(t("col.plan_investment"), eur(replacement.investment_eur))
+    ends[2].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
     figures = st.columns(3)
-    figures[0].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
-    figures[1].metric(t("col.payback"), str(replacement.payback_year or "—"))
-    figures[2].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
+    figures[0].metric(t("col.payback"), str(replacement.payback_year or "—"))
+    figures[1].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
+
+    st.subheader(t("finances.tornado"))
+    if not plan.tornado and not fixed:
+        if st.button(t("finances.tornado.compute"), key="fin_tornado", help=t("finances.tornado.help")):
+            st.session_state["fin_tornado_for"] = request
+        if st.session_state.get("fin_tornado_for") == request:
+            with st.spinner(t("finances.tornado.spinner")):
+                detailed = plans.plan(ctx.url, ctx.snapshot, dataclasses.replace(request, with_sensitivity=True))
+    if detailed.tornado:
+        bars = pd.DataFrame([bar.model_dump() for bar in detailed.tornado])
+        bars["label"] = [bar_label(name, current_language()) for name in bars["name"]]
+        st.plotly_chart(
+            charts.tornado(
+                bars,
+                base_eur=float(replacement.totals.savings_eur or 0.0),
+                labels={
+                    "title": t("chart.tornado.title"),
+                    "x": t("col.plan_savings"),
+                    "low": t("chart.tornado.low"),
+                    "high": t("chart.tornado.high"),
+                },
+            ),
+            width="stretch",
+        )
+        st.caption(
+            t(
+                "finances.tornado.note",
+                saving=eur(replacement.totals.savings_eur),
+                without=eur(detailed.saving_without_licences_eur),
+            )
+        )
+    elif fixed:
+        st.info(t("finances.tornado.missing"))
 
 st.subheader(t("finances.sensitivity"))
 wide = plan_frames.sensitivity_frame(plan)
@@ -246,10 +292,28 @@ else:
     st.caption(t("finances.sensitivity_note"))
 
 st.subheader(t("finances.download"))
+who = st.columns(2)
+kind = who[0].selectbox(
+    t("finances.authority"),
+    AUTHORITY_KINDS,
+    key="fin_authority",
+    format_func=lambda v: t(f"finances.authority.{v}"),
+)
+population = who[1].number_input(
+    t("finances.population"),
+    min_value=0,
+    max_value=20_000_000,
+    value=10_000,
+    step=500,
+    key="fin_population",
+    help=t("finances.population.help"),
+)
 if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.help")):
     st.download_button(
         t("finances.download"),
-        data=workbook_bytes(plan, title=source or "Parcimonie"),
+        data=workbook_bytes(
+            detailed, title=source or "Parcimonie", authority=Authority(kind=kind, population=int(population))
+        ),
         file_name="parcimonie-budget.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="fin_download",

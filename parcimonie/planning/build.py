@@ -295,6 +295,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         time_limit_s=r.time_limit_s,
         with_replacement=r.with_replacement,
         overrides=dict(r.overrides),
+        with_sensitivity=r.with_sensitivity,
     )
 
 

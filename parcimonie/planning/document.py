@@ -43,6 +43,7 @@ class RequestEcho(_Frozen):
     time_limit_s: float = 10.0
     with_replacement: bool = True
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
+    with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
 
 
 class EstateSummary(_Frozen):
@@ -133,6 +134,21 @@ class SensitivityPoint(_Frozen):
 
     price_eur_per_kwh: float
     tco_eur_by_option: dict[str, float | None]
+
+
+class TornadoBar(_Frozen):
+    """The replacement plan's saving with one assumption moved down and up (EUR TTC over the horizon).
+
+    ``name`` is an assumption's name, or ``offer_price_eur_ttc`` for the price of the offer bought.
+    """
+
+    name: str
+    base_value: float
+    low_value: float
+    high_value: float
+    savings_low_eur: float | None
+    savings_high_eur: float | None
+    swing_eur: float  # |savings_high - savings_low|: the bars are ranked on it, widest first
 
 
 class BudgetRow(_Frozen):
@@ -250,6 +266,12 @@ class PlanDocument(_Frozen):
     sensitivity: list[SensitivityPoint]
     replacement: Replacement | None
     warnings: list[Message]
+    #: The five assumptions that move the replacement plan's saving most (±20 %), widest first;
+    #: computed only when asked (``PlanRequest.with_sensitivity``), empty otherwise.
+    tornado: list[TornadoBar] = Field(default_factory=list)
+    #: The replacement plan's saving leaving the licence lines (subscriptions, assurance, perpetual
+    #: licences) out, EUR TTC; computed with the tornado.
+    saving_without_licences_eur: float | None = None
 
     @property
     def horizon_years(self) -> int:

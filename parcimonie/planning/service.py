@@ -31,6 +31,7 @@ from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
+from parcimonie.planning.sensitivity import with_sensitivity
 
 EXISTING = "existing"
 KEEP_NAME = "Conserver le parc"
@@ -83,6 +84,7 @@ class PlanRequest:
     time_limit_s: float = 10.0
     with_replacement: bool = True  # False: consolidation and options only (fast, for interactive review)
     overrides: dict[str, Any] = field(default_factory=dict)
+    with_sensitivity: bool = False  # True: the tornado too (16 more costings: CLI plan/report, on demand)
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +110,11 @@ class PlanOutcome:
 
     def document(self) -> PlanDocument:
         """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
-        return build_document(self)
+        document = build_document(self)
+        if not self.request.with_sensitivity:
+            return document
+        day = date(self.assumptions.reference_year, 1, 1)  # the reruns pin the year through overrides
+        return with_sensitivity(document, self, lambda inputs, request: run_plan(inputs, request, today=day))
 
 
 def build_assumptions(request: PlanRequest, *, today: date) -> Assumptions:

@@ -1,8 +1,9 @@
 """The Excel workbook for the budget file, written from a plan document (a run or a saved scenario).
 
-Sheets: Synthèse, Budget annuel (investissement / fonctionnement per year, scenario and baseline),
-TCO vs TCA (per option), Placement (VM → host), Hôtes à retirer, Hypothèses. Amounts are EUR TTC
-with a French number format, so the finance office can paste them into its budget documents.
+Sheets: Synthèse, Budget M57 (every line with its chapter and account, HT / TVA / TTC per year,
+amortisation; ``workbook_budget``), AP-CP, Sensibilité (when the plan has its tornado), TCO vs TCA
+(per option), Placement (VM → host), Hôtes à retirer, Hypothèses. Amounts are numbers with a French
+number format, so the finance office can paste them into its budget documents.
 """
 
 from io import BytesIO
@@ -15,25 +16,22 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parcimonie.planning.document import BudgetRow, OptionCost, PlanDocument
+from parcimonie.planning.document import OptionCost, PlanDocument
 from parcimonie.planning.messages import label, render, text, value_text
+from parcimonie.planning.sensitivity import bar_label
+from parcimonie.planning.workbook_budget import Authority, ap_cp_sheet, budget_sheet
 
 EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+#: What each host count counts: the same words in the CLI, the workbook and the dashboard.
+HOSTS_TARGET = "Hôtes, cible de consolidation (tous les hôtes achetés d'un coup, réserve HA incluse)"
 
-_BUDGET_COLUMNS = (
-    ("year", "Année"),
-    ("investissement_eur", "Investissement (TTC)"),
-    ("investissement_licences_eur", "dont licences perpétuelles (2051)"),
-    ("fctva_eur", "FCTVA reçu"),
-    ("energy_eur", "Énergie"),
-    ("maintenance_eur", "Maintenance"),
-    ("licences_eur", "Licences (abonnements, SA)"),
-    ("staff_eur", "Personnel"),
-    ("rack_eur", "Hébergement (baies)"),
-    ("fonctionnement_eur", "Total fonctionnement"),
-    ("net_eur", "Net (invest. − FCTVA + fonct.)"),
-)
+
+def hosts_at_end_label(year: int) -> str:
+    """The plan's end state, named with its year."""
+    return f"Hôtes en fin de plan {year} (réserve HA incluse)"
+
+
 _OPTION_COLUMNS = (
     ("name", "Option"),
     ("n_hosts", "Hôtes"),
@@ -81,14 +79,14 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         ("Scénario", title),
         ("Première année budgétaire", plan.start_year),
         ("Hôtes aujourd'hui", c.n_hosts_before),
-        ("Hôtes après consolidation (réserve HA incluse)", c.n_hosts_after),
+        (HOSTS_TARGET, c.n_hosts_after),
         ("Borne inférieure prouvée", c.lower_bound),
         ("Écart à la borne (hôtes)", c.gap_hosts),
         ("Offre retenue", c.offer or "hôtes existants"),
         ("Option la moins chère sur l'horizon", _best_option(plan)),
         ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
-        ("VM par hôte avant", c.vms_per_host_before),
-        ("VM par hôte après", c.vms_per_host_after),
+        ("VM par hôte aujourd'hui", c.vms_per_host_before),
+        ("VM par hôte, cible de consolidation", c.vms_per_host_after),
         ("VM non placées", len(c.unplaced)),
     ]
     r = plan.replacement
@@ -100,6 +98,9 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
                 "hôtes remplacés au fil de leur âge, par de nouveaux hôtes du même périmètre et avec la même "
                 "réserve HA que la consolidation (le placement détaillé est celui de la consolidation)",
             ),
+            (hosts_at_end_label(r.years[-1]), plan.n_hosts_at_end),
+            (f"VM par hôte, fin du plan {r.years[-1]}", r.drivers.vms_per_host_after),
+            ("Investissement du plan (TTC)", r.investment_eur),
             ("Coût cumulé, parc conservé (TTC)", r.totals.baseline_eur),
             ("Coût cumulé, plan de renouvellement (TTC)", r.totals.scenario_eur),
             ("Économies sur l'horizon (TTC)", r.totals.savings_eur),
@@ -108,12 +109,14 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
             ("Année de retour carbone", r.carbon_payback_year or beyond),
         ]
         rows += [(f"Économies : {label('line', k)}", v) for k, v in r.savings_by_category_eur.items()]
+        if plan.saving_without_licences_eur is not None:
+            rows.append(("Économies hors licences (TTC)", plan.saving_without_licences_eur))
         rows.append(("Ce qui explique le ratio", render(r.drivers.message())))
     rows += [("Avertissement", render(w)) for w in plan.warnings]
     _header(sheet, ["Indicateur", "Valeur"])
     for name, value in rows:
         _append(sheet, [name, value])
-        if isinstance(value, float) and ("TTC" in name or "Économies" in name or "VAN" in name):
+        if isinstance(value, (int, float)) and ("TTC" in name or "Économies" in name or "VAN" in name):
             sheet.cell(row=sheet.max_row, column=2).number_format = EUR
     _widths(sheet, width=40, first=48)
 
@@ -143,25 +146,43 @@ def _append(sheet: Worksheet, values: list[Any]) -> None:
             cell.data_type = "s"
 
 
-def _budget_row(row: BudgetRow) -> list[Any]:
-    return [getattr(row, k) for k, _ in _BUDGET_COLUMNS]
-
-
-def _budget(book: Workbook, plan: PlanDocument) -> None:
-    r = plan.replacement
-    if not r:
+def _sensitivity(book: Workbook, plan: PlanDocument) -> None:
+    """The tornado as a table: each assumption ±20 % and the plan's saving at each end."""
+    if not plan.tornado or not plan.replacement:
         return
-    sheet = book.create_sheet("Budget annuel")
-    for name, rows in (("Plan de renouvellement", r.budget_scenario), ("Parc conservé", r.budget_baseline)):
-        _append(sheet, [name])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=12)
-        _header(sheet, [lbl for _, lbl in _BUDGET_COLUMNS])
-        for row in rows:
-            _append(sheet, _budget_row(row))
-        _append(sheet, [])
-    sheet.freeze_panes = None
-    _money(sheet, range(2, len(_BUDGET_COLUMNS) + 1))
-    _widths(sheet, first=12)
+    sheet = book.create_sheet("Sensibilité")
+    _header(
+        sheet,
+        [
+            "Hypothèse",
+            "Valeur du plan",
+            "Valeur basse (−20 %)",
+            "Valeur haute (+20 %)",
+            "Économies à −20 % (TTC)",
+            "Économies à +20 % (TTC)",
+            "Écart (TTC)",
+        ],
+    )
+    for bar in plan.tornado:
+        _append(
+            sheet,
+            [
+                bar_label(bar.name),
+                bar.base_value,
+                bar.low_value,
+                bar.high_value,
+                bar.savings_low_eur,
+                bar.savings_high_eur,
+                bar.swing_eur,
+            ],
+        )
+    _money(sheet, range(5, 8))
+    _append(sheet, [])
+    _append(sheet, ["Économies du plan sur l'horizon (TTC)", plan.replacement.totals.savings_eur])
+    _append(sheet, ["Économies hors licences (TTC)", plan.saving_without_licences_eur])
+    for row in sheet.iter_rows(min_row=sheet.max_row - 1, max_col=2):
+        row[1].number_format = EUR
+    _widths(sheet, width=20, first=48)
 
 
 def _option_row(option: OptionCost) -> list[Any]:
@@ -228,11 +249,15 @@ def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     _widths(sheet, width=30, first=40)
 
 
-def write_workbook(plan: PlanDocument, target: Path | BytesIO, *, title: str = "Plan") -> None:
-    """Write the budget workbook of ``plan`` to a path or a buffer."""
+def write_workbook(
+    plan: PlanDocument, target: Path | BytesIO, *, title: str = "Plan", authority: Authority | None = None
+) -> None:
+    """Write the budget workbook of ``plan`` to a path or a buffer (amortisation per ``authority``)."""
     book = Workbook()
     _summary(book, plan, title)
-    _budget(book, plan)
+    budget_sheet(book, plan, authority or Authority())
+    ap_cp_sheet(book, plan)
+    _sensitivity(book, plan)
     _options(book, plan)
     _placement(book, plan)
     _retirements(book, plan)
@@ -240,8 +265,8 @@ def write_workbook(plan: PlanDocument, target: Path | BytesIO, *, title: str = "
     book.save(target)
 
 
-def workbook_bytes(plan: PlanDocument, *, title: str = "Plan") -> bytes:
+def workbook_bytes(plan: PlanDocument, *, title: str = "Plan", authority: Authority | None = None) -> bytes:
     """The workbook as bytes (for a download button)."""
     buffer = BytesIO()
-    write_workbook(plan, buffer, title=title)
+    write_workbook(plan, buffer, title=title, authority=authority)
     return buffer.getvalue()

@@ -140,9 +140,9 @@ def test_overview_reads_right(served: str, browser: object) -> None:
 
 
 def test_consolidation_reads_right(served: str, browser: object) -> None:
-    text = _page_text(browser, served, "consolidation", "Hôtes après")
+    text = _page_text(browser, served, "consolidation", "Hôtes, cible de consolidation")
     assert "Consolidation" in text
-    for label in ("Hôtes avant", "Hôtes après", "Borne inférieure", "Plafond d'utilisation"):
+    for label in ("Hôtes avant", "Hôtes, cible de consolidation", "Borne inférieure", "Plafond d'utilisation"):
         assert label in text
     assert "Traceback" not in text
     browser.save_screenshot(str(SCREENSHOTS / "parcimonie-consolidation.png"))  # type: ignore[attr-defined]

@@ -14,15 +14,15 @@ def test_consolidation_controls_change_the_proposal(run_page: RunPage, demo_url:
     offers = at.multiselect(key="cons_offers")
     offers.set_value(offers.options[:1]).run()  # one offer: host counts compare (the cheapest may change)
     before = int(_metric(at, "Hôtes avant"))
-    after = int(_metric(at, "Hôtes après"))
+    after = int(_metric(at, "Hôtes, cible de consolidation"))
     assert after < before and int(_metric(at, "Borne inférieure")) <= after
     at.button(key="cons_preset").click().run()  # the sources' 40 % ceiling
     assert at.number_input(key="cons_ceiling").value == 40
-    cautious = int(_metric(at, "Hôtes après"))
+    cautious = int(_metric(at, "Hôtes, cible de consolidation"))
     assert cautious >= after
     at.number_input(key="cons_ha").set_value(0).run()
     at.radio(key="cons_scope").set_value("estate").run()
-    pooled = int(_metric(at, "Hôtes après"))
+    pooled = int(_metric(at, "Hôtes, cible de consolidation"))
     assert pooled < cautious
     assert not at.exception
 
@@ -31,7 +31,7 @@ def test_consolidation_review_host_by_host(run_page: RunPage, demo_url: str) -> 
     at = run_page("consolidation", demo_url)
     targets = at.dataframe[0].value if len(at.dataframe) and "host" in at.dataframe[0].value else None
     hosts = at.selectbox(key="cons_review").options
-    assert len(hosts) == int(_metric(at, "Hôtes après"))
+    assert len(hosts) == int(_metric(at, "Hôtes, cible de consolidation"))
     at.selectbox(key="cons_review").set_value(hosts[1]).run()
     assert f"placées sur {hosts[1]}" in texts(at)
     del targets
@@ -50,13 +50,13 @@ def test_consolidation_repack_and_empty_offer_choice(run_page: RunPage, demo_url
 
 def test_out_of_range_values_are_refused_by_the_controls(run_page: RunPage, demo_url: str) -> None:
     at = run_page("consolidation", demo_url)
-    after = _metric(at, "Hôtes après")
+    after = _metric(at, "Hôtes, cible de consolidation")
     at.number_input(key="cons_ha").set_value(-3).run()
     at.number_input(key="cons_ceiling").set_value(0).run()
     assert not at.exception
     assert at.number_input(key="cons_ha").value == 1
     assert 5 <= at.number_input(key="cons_ceiling").value <= 100
-    assert int(_metric(at, "Hôtes après")) >= int(after)
+    assert int(_metric(at, "Hôtes, cible de consolidation")) >= int(after)
 
 
 def test_optimizer_refusal_is_a_message(run_page: RunPage, empty_url: str) -> None:
