@@ -65,7 +65,13 @@ def test_optimizer_refusal_is_a_message(run_page: RunPage, empty_url: str) -> No
     hosts_only = Snapshot(
         hosts=[
             HostRecord(
-                external_id="h1", name="esx1", n_sockets=2, n_cores_per_socket=8, cpu_mhz=2100.0, memory_mib=131072.0
+                external_id="h1",
+                name="esx1",
+                n_sockets=2,
+                n_cores_per_socket=8,
+                cpu_mhz=2100.0,
+                memory_mib=131072.0,
+                hypervisor_version="VMware ESXi 7.0.3",  # a hypervisor carrying no VM yet
             )
         ]
     )
