@@ -181,9 +181,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.rack_eur": ("hébergement", "rack space"),
     "line.investissement_eur": ("investissement", "investment"),
     "line.fctva_eur": ("FCTVA", "FCTVA"),
+    "line.transition_eur": ("transition (rebut, migration, formation)", "transition (disposal, migration, training)"),
+    "line.residual_value_eur": ("valeur résiduelle", "residual value"),
     # --- assumptions (the workbook's Hypothèses sheet, the dashboard's panel) ------------------
     "assumption.horizon_years": ("Horizon (années)", "Horizon (years)"),
     "assumption.discount_rate": ("Taux d'actualisation", "Discount rate"),
+    "assumption.energy_price_escalation_per_year": (
+        "Hausse annuelle réelle du prix de l'électricité",
+        "Real yearly rise of the electricity price",
+    ),
+    "assumption.residual_value_share": (
+        "Valeur résiduelle (part de la valeur nette comptable)",
+        "Residual value (share of net book value)",
+    ),
+    "assumption.residual_value_in_savings": (
+        "Valeur résiduelle comptée dans les économies",
+        "Residual value counted in the savings",
+    ),
+    "assumption.disposal_eur_per_host": (
+        "Mise au rebut par hôte : effacement et collecte DEEE (€ HT)",
+        "Disposal per host: erasure and WEEE collection (€ excl. VAT)",
+    ),
+    "assumption.migration_hours_per_vm": ("Migration (heures par VM déplacée)", "Migration (hours per VM moved)"),
+    "assumption.training_eur": ("Formation, une fois (€ HT)", "Training, once (€ excl. VAT)"),
+    "assumption.staff_savings_are_cash": (
+        "Heures libérées comptées comme économies budgétaires",
+        "Freed staff hours counted as cash savings",
+    ),
+    "assumption.rack_savings_are_cash": (
+        "Unités de baie libérées comptées comme économies budgétaires",
+        "Freed rack units counted as cash savings",
+    ),
     "assumption.depreciation_years": ("Durée d'amortissement du matériel (années)", "Hardware depreciation (years)"),
     "assumption.vat_rate": ("Taux de TVA", "VAT rate"),
     "assumption.fctva_enabled": ("FCTVA récupéré", "FCTVA recovered"),
