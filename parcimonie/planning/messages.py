@@ -75,6 +75,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "En {year}, le plan compte plus d'hôtes ({scenario:n0}) que le parc actuel ({baseline:n0}).",
         "In {year}, the plan has more hosts ({scenario:n0}) than the current estate ({baseline:n0}).",
     ),
+    "warning.plan_costs_more_than_renewal": (
+        "Le plan de renouvellement coûte {extra_eur:eur} de plus que renouveler le parc à l'identique sur l'horizon.",
+        "The replacement plan costs {extra_eur:eur} more than renewing the estate like for like over the horizon.",
+    ),
+    "warning.keep_out_of_support": (
+        "Conserver le parc en {year} : {n_warranty:n0} hôte(s) hors garantie et {n_age:n0} au-delà de l'âge "
+        "de remplacement.",
+        "Keeping the estate in {year}: {n_warranty:n0} host(s) out of warranty and {n_age:n0} past the "
+        "replacement age.",
+    ),
     # --- refused requests (PlanError) ----------------------------------------------------------
     "error.empty_inventory": (
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
