@@ -18,6 +18,7 @@ from optimizer.finance import (
     budget_from_option,
     build_budget,
     compare_budgets,
+    with_end_of_horizon,
 )
 from optimizer.fleet import (
     OfferComparison,
@@ -29,10 +30,11 @@ from optimizer.fleet import (
     offer_fleet_tco,
     repack_tco,
 )
-from optimizer.ledger import NewFleet
+from optimizer.ledger import Capacity, NewFleet
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import CAUTIOUS_CEILING, Policy
 from optimizer.reasons import Reason, ReasonCode
+from optimizer.renewal import pick_renewal_offers
 from optimizer.replacement import ReplacementPlan, plan_replacement
 from optimizer.tco import (
     FleetHardware,
@@ -63,6 +65,7 @@ __all__ = [
     "HostTable",
     "LowerBound",
     "MainDriver",
+    "Capacity",
     "NewFleet",
     "Offer",
     "OfferComparison",
@@ -82,6 +85,7 @@ __all__ = [
     "budget_from_option",
     "build_budget",
     "compare_budgets",
+    "with_end_of_horizon",
     "compare_offers",
     "compare_options",
     "complete_host_estimates",
@@ -104,6 +108,7 @@ __all__ = [
     "pack_vectors",
     "pack_vectors_exact",
     "plan_consolidation",
+    "pick_renewal_offers",
     "plan_replacement",
     "repack_tco",
     "vsphere_licensed_cores",

@@ -42,12 +42,22 @@ class Assumptions:
 
     # --- horizon and finance -------------------------------------------------------------------
     horizon_years: int = 5  # depreciation 5 y default (M57, 3-5 y common for IT; docs/assumptions.md)
-    discount_rate: float = 0.07  # Azure Migrate business case default discount rate (docs/assumptions.md)
+    #: Real rate (prices constant): France Strategie, Quinet report 2013, 4.5 % for public
+    #: investment (2.5 % risk-free + 2 % risk premium; docs/assumptions.md).
+    discount_rate: float = 0.045
+    #: Real yearly rise of the electricity price, applied to the energy lines from the second year
+    #: (0: constant prices, consistent with the real discount rate).
+    energy_price_escalation_per_year: float = 0.0
     depreciation_years: int = 5  # M57/M14 linear amortissement, duration voted by the assembly
     vat_rate: float = 0.20  # French standard VAT rate (docs/assumptions.md)
     fctva_enabled: bool = True  # FCTVA recovery on eligible investment spending
     fctva_rate: float = 0.16404  # FCTVA rate on TTC amounts through 2024 (docs/assumptions.md; 2025 bill: 14.85 %)
     fctva_delay_years: int = 1  # FCTVA paid in year N, N+1 or N+2 depending on regime (docs/assumptions.md)
+    #: Share of the net book value (linear over `depreciation_years`) of the hardware still owned at
+    #: the end of the horizon counted as its residual value (1: the net book value; lower: a resale
+    #: estimate). Reported apart; in the cash saving only with `residual_value_in_savings`.
+    residual_value_share: float = 1.0
+    residual_value_in_savings: bool = False  # count the residual value as a receipt of the last year
 
     # --- energy and carbon ---------------------------------------------------------------------
     electricity_eur_per_kwh: float = 0.20  # TTC all-in, to check (regulated ~0.239 TTC 2025; docs/assumptions.md)
@@ -96,11 +106,20 @@ class Assumptions:
     #: Months both fleets run side by side after commissioning (migration, tests): the old hosts
     #: are paid that much longer in the transition year.
     parallel_run_months: int = 0
+    #: HT per retired host: certified data erasure and WEEE collection (fonctionnement, the year
+    #: it is retired; to check).
+    disposal_eur_per_host: float = 80.0
+    migration_hours_per_vm: float = 0.5  # labour per VM moved, at `staff_eur_per_hour` (to check)
+    training_eur: float = 3000.0  # HT one-off training on the new hosts, the year of the first purchase (to check)
 
     # --- staff and space -----------------------------------------------------------------------
     staff_hours_per_host_per_year: float = 20.0  # patching, firmware, incidents (to check)
     staff_eur_per_hour: float = 45.0  # loaded hourly cost of a territorial technician (to check)
     rack_eur_per_u_per_year: float = 100.0  # floor, cooling share outside PUE, cabling (to check)
+    #: Freed staff hours are capacity (chapter 012 is paid anyway): they lower the staff line only
+    #: when True. Freed rack units lower the rack line only when True (e.g. colocation billed per U).
+    staff_savings_are_cash: bool = False
+    rack_savings_are_cash: bool = False
 
     # --- demand estimates (the ceiling and HA reserve are `optimizer.policy.Policy`) ----------
     #: Azure Migrate applies 1.3 on top of P95. Default 1.0 here because the policy's ceiling
@@ -193,6 +212,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "vat_rate": (0.0, 1.0),
     "fctva_rate": (0.0, 1.0),
     "discount_rate": (0.0, 1.0),
+    "energy_price_escalation_per_year": (0.0, 1.0),
+    "residual_value_share": (0.0, 1.0),
+    "migration_hours_per_vm": (0.0, 100.0),
     "support_rate_per_year": (0.0, 1.0),
     "support_rate_increase_per_year": (0.0, 1.0),
     "windows_software_assurance_rate": (0.0, 1.0),

@@ -5,14 +5,19 @@
   share of the TTC amount of the hardware, paid 0-2 years later) is shown as a separate receipt
   line. Licences are kept out of the FCTVA base (a documented simplification: Parcimonie does not
   assume software purchases are eligible);
-* fonctionnement: energy, maintenance, licences, staff and rack space, TTC.
+* fonctionnement: energy, maintenance, licences, staff and rack space, and the transition (disposal
+  of retired hosts, migration labour, training), TTC.
 
-All totals are sums of the yearly lines, undiscounted and discounted (NPV at `discount_rate`,
-year 0 = first year of the horizon, not discounted). FCTVA due after the horizon is reported apart.
+All totals are sums of the yearly lines, undiscounted and discounted (NPV at the real
+`discount_rate`, prices constant, year 0 = first year of the horizon, not discounted). The energy
+lines rise by `energy_price_escalation_per_year` from the second year. FCTVA due after the horizon
+and the residual value of the hardware at the end of the horizon are reported apart (the residual
+value enters the net of the last year only with `residual_value_in_savings`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +32,7 @@ __all__ = [
     "budget_from_option",
     "build_budget",
     "compare_budgets",
+    "with_end_of_horizon",
 ]
 
 F64 = NDArray[np.float64]
@@ -44,6 +50,9 @@ class BudgetPlan:
             (account 2051, outside the FCTVA base); None (read as 0) when built directly.
         fctva_after_horizon_eur: FCTVA due after the last year (not in the totals).
         energy_eur ... rack_eur: fonctionnement lines.
+        transition_eur: fonctionnement, disposal + migration + training; None (read as 0).
+        residual_value_eur: value of the hardware owned at the end of the horizon (>= 0).
+        residual_value_counted: the residual value is a receipt of the last year in `net_eur`.
     """
 
     name: str
@@ -58,16 +67,33 @@ class BudgetPlan:
     staff_eur: F64
     rack_eur: F64
     investissement_licences_eur: F64 | None = field(default=None)
+    transition_eur: F64 | None = field(default=None)
+    residual_value_eur: float = 0.0
+    residual_value_counted: bool = False
+
+    @property
+    def transition_line_eur(self) -> F64:
+        """The transition line per year (zeros when not given)."""
+        return np.zeros(len(self.years)) if self.transition_eur is None else self.transition_eur
 
     @property
     def fonctionnement_eur(self) -> F64:
         """Operating total per year."""
-        return self.energy_eur + self.maintenance_eur + self.licences_eur + self.staff_eur + self.rack_eur
+        opex = self.energy_eur + self.maintenance_eur + self.licences_eur + self.staff_eur + self.rack_eur
+        return np.asarray(opex + self.transition_line_eur, dtype=float)
+
+    @property
+    def residual_receipt_eur(self) -> F64:
+        """The residual value as a receipt of the last year when counted, else zeros."""
+        out = np.zeros(len(self.years))
+        if self.residual_value_counted:
+            out[-1] = self.residual_value_eur
+        return out
 
     @property
     def net_eur(self) -> F64:
-        """Net yearly spending: investissement - FCTVA + fonctionnement."""
-        return self.investissement_eur - self.fctva_eur + self.fonctionnement_eur
+        """Net yearly spending: investissement - FCTVA + fonctionnement (- residual value if counted)."""
+        return self.investissement_eur - self.fctva_eur + self.fonctionnement_eur - self.residual_receipt_eur
 
     @property
     def discount_factors(self) -> F64:
@@ -111,7 +137,9 @@ def build_budget(
 
     `investissement_licences_eur` (shape (h,), default 0) is the part of `investissement_eur`
     spent on perpetual licences. FCTVA = `fctva_rate` x (investissement - licences) TTC, received
-    `fctva_delay_years` later, if enabled.
+    `fctva_delay_years` later, if enabled. `energy_eur` is at first-year prices: year t is
+    multiplied by (1 + `energy_price_escalation_per_year`)^t. The transition line and the
+    residual value are added by `with_end_of_horizon`.
     """
     h = len(years)
     if h == 0:
@@ -126,6 +154,7 @@ def build_budget(
         raise ValueError("investissement_licences_eur must be >= 0 and <= investissement_eur each year")
     fctva = np.zeros(h)
     after = 0.0
+    escalation = (1.0 + assumptions.energy_price_escalation_per_year) ** np.arange(h)
     if assumptions.fctva_enabled:
         due = (inv - lic) * assumptions.fctva_rate
         d = assumptions.fctva_delay_years
@@ -138,13 +167,25 @@ def build_budget(
         investissement_eur=inv,
         fctva_eur=fctva,
         fctva_after_horizon_eur=after,
-        energy_eur=_check_line(energy_eur, h, "energy_eur"),
+        energy_eur=_check_line(energy_eur, h, "energy_eur") * escalation,
         maintenance_eur=_check_line(maintenance_eur, h, "maintenance_eur"),
         licences_eur=_check_line(licences_eur, h, "licences_eur"),
         staff_eur=_check_line(staff_eur, h, "staff_eur"),
         rack_eur=_check_line(rack_eur, h, "rack_eur"),
         investissement_licences_eur=lic,
+        transition_eur=np.zeros(h),
+        residual_value_counted=assumptions.residual_value_in_savings,
     )
+
+
+def with_end_of_horizon(plan: BudgetPlan, *, transition_eur: F64 | None, residual_value_eur: float) -> BudgetPlan:
+    """`plan` with its transition line (shape (h,), EUR TTC, fonctionnement; None: zeros) and the
+    residual value of its hardware at the end of the horizon (EUR, >= 0)."""
+    h = len(plan.years)
+    line = np.zeros(h) if transition_eur is None else _check_line(transition_eur, h, "transition_eur")
+    if residual_value_eur < 0 or not np.isfinite(residual_value_eur):
+        raise ValueError("residual_value_eur must be finite and >= 0")
+    return dataclasses.replace(plan, transition_eur=line, residual_value_eur=float(residual_value_eur))
 
 
 def budget_from_option(*, option: OptionTco, assumptions: Assumptions) -> BudgetPlan:
@@ -171,8 +212,11 @@ class BudgetComparison:
         savings_eur: baseline net - scenario net, per year.
         cumulative_savings_eur: running sum of `savings_eur`.
         savings_by_line: per budget line (investissement and FCTVA included, signed as savings).
-        payback_year: first year from which cumulative savings stay >= 0, or None.
+        payback_year: first year from which cumulative savings stay >= 0; None when they end
+            negative, or when the two budgets do not differ (nothing to pay back).
         total_savings_eur / npv_savings_eur: undiscounted and discounted sums.
+        residual_value_savings_eur: scenario's residual value - baseline's (reported apart; in
+            `savings_eur` only when the budgets count it).
     """
 
     scenario: BudgetPlan
@@ -183,6 +227,7 @@ class BudgetComparison:
     payback_year: int | None
     total_savings_eur: float
     npv_savings_eur: float
+    residual_value_savings_eur: float = 0.0
 
 
 def compare_budgets(*, scenario: BudgetPlan, baseline: BudgetPlan) -> BudgetComparison:
@@ -190,13 +235,16 @@ def compare_budgets(*, scenario: BudgetPlan, baseline: BudgetPlan) -> BudgetComp
     if scenario.years != baseline.years:
         raise ValueError("scenario and baseline must cover the same years")
     by_line = {k: getattr(baseline, k) - getattr(scenario, k) for k in OPEX_LINES}
+    by_line["transition_eur"] = baseline.transition_line_eur - scenario.transition_line_eur
     by_line["investissement_eur"] = baseline.investissement_eur - scenario.investissement_eur
     by_line["fctva_eur"] = scenario.fctva_eur - baseline.fctva_eur
+    if scenario.residual_value_counted or baseline.residual_value_counted:
+        by_line["residual_value_eur"] = scenario.residual_receipt_eur - baseline.residual_receipt_eur
     savings = baseline.net_eur - scenario.net_eur
     cumulative = np.cumsum(savings)
     payback: int | None = None
     negative = np.flatnonzero(cumulative < -1e-6)
-    if cumulative.size and cumulative[-1] >= -1e-6:
+    if cumulative.size and cumulative[-1] >= -1e-6 and np.abs(savings).max() > 1e-6:
         first = 0 if negative.size == 0 else int(negative[-1]) + 1
         payback = scenario.years[first] if first < len(scenario.years) else None
     return BudgetComparison(
@@ -208,4 +256,5 @@ def compare_budgets(*, scenario: BudgetPlan, baseline: BudgetPlan) -> BudgetComp
         payback_year=payback,
         total_savings_eur=float(savings.sum()),
         npv_savings_eur=float((savings * scenario.discount_factors).sum()),
+        residual_value_savings_eur=scenario.residual_value_eur - baseline.residual_value_eur,
     )

@@ -8,6 +8,7 @@ paid every year after (fonctionnement). Existing hosts' licences are owned: Soft
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,15 +19,55 @@ from optimizer.assumptions import Assumptions
 from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
 from optimizer.estate import HostTable, Offer, VmTable
-from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets
+from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets, with_end_of_horizon
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
-from optimizer.tco import FleetHardware, host_yearly_costs, windows_licence_eur_ht
+from optimizer.renewal import Renewal, renew_like_for_like
+from optimizer.tco import FleetHardware, windows_licence_eur_ht
+from optimizer.yearly import (
+    COST_KEYS,
+    TransitionCosts,
+    cost_fleet_year,
+    net_book_value_eur,
+    transition_costs,
+    transition_weights,
+)
 
-__all__ = ["Moves", "NewFleet", "ReplacementInputs", "ReplacementPlan", "account_replacement", "offer_licence_eur_ht"]
+__all__ = [
+    "Capacity",
+    "Moves",
+    "NewFleet",
+    "ReplacementInputs",
+    "ReplacementPlan",
+    "account_replacement",
+    "offer_licence_eur_ht",
+]
 
 F64 = NDArray[np.float64]
 _LINES = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
+
+
+@dataclass(frozen=True, eq=False)
+class Capacity:
+    """Staff hours and rack units used per year, shape (h,): capacity, apart from the cash lines.
+
+    Freed = baseline - scenario (negative when the plan needs more).
+    """
+
+    staff_hours_scenario: F64
+    staff_hours_baseline: F64
+    rack_u_scenario: F64
+    rack_u_baseline: F64
+
+    @property
+    def staff_hours_freed(self) -> F64:
+        """Hours of administration freed each year."""
+        return np.asarray(self.staff_hours_baseline - self.staff_hours_scenario, dtype=float)
+
+    @property
+    def rack_u_freed(self) -> F64:
+        """Rack units freed each year."""
+        return np.asarray(self.rack_u_baseline - self.rack_u_scenario, dtype=float)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,6 +97,15 @@ class ReplacementPlan:
         hosts_with_estimates: hosts whose perf or power came from the generation catalogue.
         unplaced: (vm index, reason) for VMs that could not move.
         policy, yearly_investment_cap_eur, assumptions: echo of the inputs that made the plan.
+        like_for_like, like_for_like_comparison: the "renew like for like" baseline (each host
+            renewed at `replacement_age_years` with the cheapest offer covering its cores and
+            memory, `optimizer.renewal`) and the plan's savings against it (`comparison` is
+            against keeping the estate).
+        like_for_like_renew_year: shape (n,), renewal year of each host there (NaN: not renewed).
+        like_for_like_offer: shape (n,), offer each host would be renewed with.
+        capacity: staff hours and rack units of the scenario and the keep baseline per year.
+        transition: the scenario's disposal, migration and training lines.
+        warranty_end_year, replacement_due_year: shape (n,), for the keep baseline's flags.
     """
 
     status: str
@@ -89,6 +139,14 @@ class ReplacementPlan:
     policy: Policy = field(default_factory=Policy)
     yearly_investment_cap_eur: float | None = None
     assumptions: dict[str, Any] = field(default_factory=dict)
+    like_for_like: BudgetPlan | None = None
+    like_for_like_comparison: BudgetComparison | None = None
+    like_for_like_renew_year: F64 = field(default_factory=lambda: np.zeros(0))
+    like_for_like_offer: tuple[str, ...] = ()
+    capacity: Capacity | None = None
+    transition: TransitionCosts | None = None
+    warranty_end_year: F64 = field(default_factory=lambda: np.zeros(0))
+    replacement_due_year: F64 = field(default_factory=lambda: np.zeros(0))
 
 
 def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
@@ -157,6 +215,7 @@ class ReplacementInputs:
         hosts: existing hosts, estimates completed; `estimated` flags them (shape (n,)).
         sizes: shape (p, 2) demand; src: shape (p,) source host; vm_index: shape (p,) row in vms.
         raw_new: shape (2,), raw capacity of one new host; unit_eur_ttc: one host + install.
+        renewal_offers: the catalogue of the like-for-like baseline (empty: the plan's offer).
     """
 
     hosts: HostTable
@@ -173,6 +232,7 @@ class ReplacementInputs:
     vm_index: NDArray[np.int64]
     raw_new: F64
     unit_eur_ttc: float
+    renewal_offers: tuple[Offer, ...] = ()
 
 
 def _new_fleet_by_year(*, h: int, inputs: ReplacementInputs, moves: Moves) -> tuple[F64, NDArray[np.bool_]]:
@@ -206,53 +266,106 @@ def _payback(years: tuple[int, ...], yearly: F64) -> int | None:
 
 @dataclass(frozen=True, eq=False)
 class _Lines:
-    """Yearly lines (shape (h,)) of the scenario and the baseline, and the licences bought."""
+    """Yearly figures (shape (h,), `COST_KEYS`) of the scenario and the baseline, and the licences bought."""
 
     scenario: dict[str, F64]
     baseline: dict[str, F64]
     n_scenario: NDArray[np.int64]
     licence_invest_eur_ttc: F64
+    old_windows: NDArray[np.bool_]
+
+
+def _old_windows(inputs: ReplacementInputs) -> NDArray[np.bool_]:
+    """Shape (n,): existing hosts carrying a Windows VM (their licences are owned)."""
+    vms = inputs.vms
+    old_win = np.zeros(inputs.hosts.n_hosts, dtype=bool)
+    on = vms.is_windows & (vms.host >= 0) & ~vms.is_template
+    old_win[vms.host[on]] = True
+    return old_win
+
+
+def _licences_bought(*, a: Assumptions, inputs: ReplacementInputs, wins: NDArray[np.bool_]) -> F64:
+    """Datacenter licences TTC bought each year: a new host's, the first year it carries Windows."""
+    h = len(inputs.years)
+    licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if wins.shape[1] else np.zeros(0, np.int64)
+    bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
+    return np.asarray(bought * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate), dtype=float)
 
 
 def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> _Lines:
-    """Cost the scenario (hosts kept + new hosts bought so far) and the baseline, year by year."""
-    hosts, vms, years = inputs.hosts, inputs.vms, inputs.years
+    """Cost the scenario (hosts kept + new hosts bought so far) and the baseline, year by year.
+
+    The transition year is paid pro rata (`optimizer.yearly.transition_weights`).
+    """
+    hosts, years = inputs.hosts, inputs.years
     h, fleet = len(years), moves.fleet
-    old_win = np.zeros(hosts.n_hosts, dtype=bool)
-    on = vms.is_windows & (vms.host >= 0) & ~vms.is_template
-    old_win[vms.host[on]] = True
+    old_win = _old_windows(inputs)
     loads, wins = _new_fleet_by_year(h=h, inputs=inputs, moves=moves)
-    # Year index in which each new host first carries Windows: its licence is bought then.
-    licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if fleet.n_hosts else np.zeros(0, np.int64)
-    licences_bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
-    licence_invest = licences_bought * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate)
     old_hw = FleetHardware.of_hosts(hosts)
     new_hw = FleetHardware.of_offer(inputs.offer, fleet.purchase_year)
-    keys = _LINES + ("energy_kwh", "operational_kgco2e")
-    scen = {k: np.zeros(h) for k in keys}
-    base = {k: np.zeros(h) for k in keys}
+    scen = {k: np.zeros(h) for k in COST_KEYS}
+    base = {k: np.zeros(h) for k in COST_KEYS}
     n_scen = np.zeros(h, dtype=np.int64)
-    # The transition year is paid pro rata: new hosts from their commissioning month, the hosts they
-    # replace until then (and through the parallel run).
-    new_share = (13 - a.commissioning_month) / 12
-    old_share = min(1.0, (a.commissioning_month - 1 + a.parallel_run_months) / 12)
     for t, year in enumerate(years):
-        old = host_yearly_costs(
-            fleet=old_hw, cpu_utilisation=inputs.util_old, carries_windows=old_win, year=year, assumptions=a
-        )
         util_new = loads[t][:, 0] / inputs.raw_new[0] if fleet.n_hosts else np.zeros(0)
-        new = host_yearly_costs(
-            fleet=new_hw, cpu_utilisation=util_new, carries_windows=wins[t], year=year, assumptions=a
+        w_old, w_new = transition_weights(
+            retire_year=moves.retire_year, purchase_year=new_hw.purchase_year, year=year, a=a
         )
+        parts = (
+            (old_hw, inputs.util_old, old_win, w_old, scen),
+            (new_hw, util_new, wins[t], w_new, scen),
+            (old_hw, inputs.util_old, old_win, np.ones(hosts.n_hosts), base),
+        )
+        for hw, util, win, weight, out in parts:
+            for k, v in cost_fleet_year(
+                fleet=hw, cpu_utilisation=util, carries_windows=win, weight=weight, year=year, a=a
+            ).items():
+                out[k][t] += v
         alive = np.isnan(moves.retire_year) | (moves.retire_year > year)
-        bought = fleet.purchase_year <= year
-        old_weight = np.where(alive, 1.0, np.where(moves.retire_year == year, old_share, 0.0))
-        new_weight = np.where(fleet.purchase_year < year, 1.0, np.where(bought, new_share, 0.0))
-        for key, line in scen.items():
-            base[key][t] = getattr(old, key).sum()
-            line[t] = (getattr(old, key) * old_weight).sum() + (getattr(new, key) * new_weight).sum()
-        n_scen[t] = int(alive.sum() + bought.sum())
-    return _Lines(scen, base, n_scen, licence_invest)
+        n_scen[t] = int(alive.sum() + (fleet.purchase_year <= year).sum())
+    return _Lines(scen, base, n_scen, _licences_bought(a=a, inputs=inputs, wins=wins), old_win)
+
+
+def _cash(lines: dict[str, F64], keep: dict[str, F64], a: Assumptions) -> dict[str, F64]:
+    """The money lines of a budget: staff and rack as in the keep baseline unless they are cash
+    (`staff_savings_are_cash`, `rack_savings_are_cash`): freed hours and U are capacity."""
+    out = {k: lines[k] for k in _LINES}
+    if not a.staff_savings_are_cash:
+        out["staff_eur"] = keep["staff_eur"].copy()
+    if not a.rack_savings_are_cash:
+        out["rack_eur"] = keep["rack_eur"].copy()
+    return out
+
+
+def _scenario_transition(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> TransitionCosts:
+    """Disposal of the hosts retired, migration of the VMs moved, training with the first purchase."""
+    h = len(inputs.years)
+    retired = np.array([(moves.retire_year == y).sum() for y in inputs.years], dtype=float)
+    moved = moves.moved_year_index[moves.moved_year_index >= 0]
+    return transition_costs(
+        retired_per_year=retired,
+        vms_moved_per_year=np.bincount(moved, minlength=h)[:h].astype(float),
+        bought_per_year=moves.new_per_year.astype(float),
+        trains=True,
+        a=a,
+    )
+
+
+def _residual_values(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> tuple[float, float]:
+    """Residual value at the end of the horizon: (scenario: hosts kept + new hosts, baseline: all hosts)."""
+    hosts, last = inputs.hosts, inputs.years[-1]
+    kept = np.isnan(moves.retire_year)
+    fleet = moves.fleet
+    scenario = net_book_value_eur(
+        price_eur_ttc=np.concatenate([hosts.purchase_price_eur_ttc[kept], np.full(fleet.n_hosts, inputs.unit_eur_ttc)]),
+        purchase_year=np.concatenate([hosts.purchase_year[kept], fleet.purchase_year.astype(float)]),
+        last_year=last,
+        a=a,
+    )
+    baseline = net_book_value_eur(
+        price_eur_ttc=hosts.purchase_price_eur_ttc, purchase_year=hosts.purchase_year, last_year=last, a=a
+    )
+    return scenario, baseline
 
 
 def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
@@ -288,30 +401,104 @@ def _carbon(*, a: Assumptions, offer: Offer, new_per_year: NDArray[np.int64]) ->
     return purchased, amortised
 
 
-def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> ReplacementPlan:
-    """Cost the scenario and the baseline year by year, and assemble the plan."""
-    years, offer, h = inputs.years, inputs.offer, len(inputs.years)
-    lines = _yearly_lines(a=a, inputs=inputs, moves=moves)
+@dataclass(frozen=True, eq=False)
+class _Budgets:
+    """The three budgets of a plan and the comparisons against both baselines."""
+
+    scenario: BudgetPlan
+    baseline: BudgetPlan
+    comparison: BudgetComparison
+    like_for_like: BudgetPlan
+    like_for_like_comparison: BudgetComparison
+
+
+def _no_purchase_no_payback(comparison: BudgetComparison, bought: bool) -> BudgetComparison:
+    """A plan that buys nothing pays nothing back: its payback year is None."""
+    return comparison if bought else dataclasses.replace(comparison, payback_year=None)
+
+
+def _budgets(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves, lines: _Lines, renewal: Renewal) -> _Budgets:
+    """Scenario, keep and like-for-like budgets (staff and rack as cash only when said so)."""
+    years = inputs.years
     invest = np.asarray(moves.new_per_year * inputs.unit_eur_ttc, dtype=float) + lines.licence_invest_eur_ttc
+    residual_scenario, residual_keep = _residual_values(a=a, inputs=inputs, moves=moves)
     scenario = build_budget(
-        name=f"replace with {offer.name}",
+        name=f"replace with {inputs.offer.name}",
         years=years,
         investissement_eur=invest,
         investissement_licences_eur=lines.licence_invest_eur_ttc,
         assumptions=a,
-        **{k: lines.scenario[k] for k in _LINES},
+        **_cash(lines.scenario, lines.baseline, a),
+    )
+    scenario = with_end_of_horizon(
+        scenario,
+        transition_eur=_scenario_transition(a=a, inputs=inputs, moves=moves).total_eur,
+        residual_value_eur=residual_scenario,
     )
     baseline = build_budget(
         name="keep estate",
         years=years,
-        investissement_eur=np.zeros(h),
+        investissement_eur=np.zeros(len(years)),
         assumptions=a,
         **{k: lines.baseline[k] for k in _LINES},
     )
-    comparison = compare_budgets(scenario=scenario, baseline=baseline)
+    baseline = with_end_of_horizon(baseline, transition_eur=None, residual_value_eur=residual_keep)
+    like = build_budget(
+        name="renew like for like",
+        years=years,
+        investissement_eur=renewal.investissement_eur,
+        investissement_licences_eur=renewal.investissement_licences_eur,
+        assumptions=a,
+        **_cash(renewal.lines, lines.baseline, a),
+    )
+    like = with_end_of_horizon(
+        like, transition_eur=renewal.transition.total_eur, residual_value_eur=renewal.residual_value_eur
+    )
+    bought = bool(moves.new_per_year.sum() > 0)
+    return _Budgets(
+        scenario=scenario,
+        baseline=baseline,
+        comparison=_no_purchase_no_payback(compare_budgets(scenario=scenario, baseline=baseline), bought),
+        like_for_like=like,
+        like_for_like_comparison=_no_purchase_no_payback(compare_budgets(scenario=scenario, baseline=like), bought),
+    )
+
+
+def _renewal(*, a: Assumptions, inputs: ReplacementInputs, old_windows: NDArray[np.bool_]) -> Renewal:
+    """The like-for-like baseline of the plan's hosts, with the renewal offers (default: the plan's)."""
+    ok = inputs.src >= 0
+    return renew_like_for_like(
+        hosts=inputs.hosts,
+        offers=inputs.renewal_offers or (inputs.offer,),
+        util_old=inputs.util_old,
+        old_windows=old_windows,
+        vms_per_host=np.bincount(inputs.src[ok], minlength=inputs.hosts.n_hosts).astype(np.int64),
+        years=inputs.years,
+        a=a,
+    )
+
+
+def _keep_flags(*, a: Assumptions, hosts: HostTable) -> tuple[F64, F64]:
+    """Shape (n,) each: end of warranty (fractional year; unknown: purchase + default warranty;
+    NaN if both unknown) and year the replacement age is reached (NaN if purchase year unknown)."""
+    warranty = np.where(
+        np.isnan(hosts.warranty_end_year), hosts.purchase_year + a.default_warranty_years, hosts.warranty_end_year
+    )
+    return np.asarray(warranty, dtype=float), np.asarray(hosts.purchase_year + a.replacement_age_years, dtype=float)
+
+
+def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) -> ReplacementPlan:
+    """Cost the scenario and both baselines year by year, and assemble the plan."""
+    years, offer, h = inputs.years, inputs.offer, len(inputs.years)
+    lines = _yearly_lines(a=a, inputs=inputs, moves=moves)
+    renewal = _renewal(a=a, inputs=inputs, old_windows=lines.old_windows)
+    budgets = _budgets(a=a, inputs=inputs, moves=moves, lines=lines, renewal=renewal)
+    comparison = budgets.comparison
     purchased, amortised = _carbon(a=a, offer=offer, new_per_year=moves.new_per_year)
     carbon = lines.baseline["operational_kgco2e"] - lines.scenario["operational_kgco2e"] - purchased
     fleet = moves.fleet
+    offers = inputs.renewal_offers or (inputs.offer,)
+    warranty_end, due = _keep_flags(a=a, hosts=inputs.hosts)
     return ReplacementPlan(
         status="PARTIAL" if moves.unplaced else "OK",
         offer_name=offer.name,
@@ -325,8 +512,8 @@ def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Mov
         placement=moves.placement,
         n_hosts_scenario=lines.n_scenario,
         n_hosts_baseline=np.full(h, inputs.hosts.n_hosts, dtype=np.int64),
-        scenario=scenario,
-        baseline=baseline,
+        scenario=budgets.scenario,
+        baseline=budgets.baseline,
         comparison=comparison,
         savings_by_category=dict(comparison.savings_by_line),
         energy_kwh_scenario=lines.scenario["energy_kwh"],
@@ -344,4 +531,17 @@ def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Mov
         policy=inputs.policy,
         yearly_investment_cap_eur=inputs.yearly_investment_cap_eur,
         assumptions=a.to_dict(),
+        like_for_like=budgets.like_for_like,
+        like_for_like_comparison=budgets.like_for_like_comparison,
+        like_for_like_renew_year=renewal.renew_year,
+        like_for_like_offer=tuple(offers[k].name for k in renewal.offer_index.tolist()),
+        capacity=Capacity(
+            staff_hours_scenario=lines.scenario["staff_hours"],
+            staff_hours_baseline=lines.baseline["staff_hours"],
+            rack_u_scenario=lines.scenario["rack_u"],
+            rack_u_baseline=lines.baseline["rack_u"],
+        ),
+        transition=_scenario_transition(a=a, inputs=inputs, moves=moves),
+        warranty_end_year=warranty_end,
+        replacement_due_year=due,
     )

@@ -13,9 +13,12 @@ Policy (documented simplifications):
   first purchase, and cluster boundaries are not kept; with `scope="cluster"` each cluster (a VM's
   own, else its host's; VMs without either form one group) is packed onto new hosts of its own,
   and buys its own reserve with its first purchase, as `plan_consolidation` does.
-* Changes happen at the start of a year: a retired host costs nothing that year, a new one costs a
-  full year. A host carrying a VM that fits no new host is kept (reported in `unplaced`).
-* The baseline keeps every host, with support costs rising as they age.
+* The transition year is paid pro rata from the commissioning month (`optimizer.yearly`). A host
+  carrying a VM that fits no new host is kept (reported in `unplaced`).
+* Two baselines: keep every host, with support costs rising as they age; and renew each host like
+  for like when it reaches `replacement_age_years` (`optimizer.renewal`).
+* Cash versus capacity: staff hours and rack units freed are reported apart (`Capacity`) and lower
+  the staff and rack lines only with `staff_savings_are_cash` / `rack_savings_are_cash`.
 """
 
 from __future__ import annotations
@@ -221,8 +224,10 @@ def plan_replacement(
     start_year: int | None = None,
     horizon_years: int | None = None,
     yearly_investment_cap_eur: float | None = None,
+    renewal_offers: Sequence[Offer] | None = None,
 ) -> ReplacementPlan:
-    """Plan host retirements and purchases year by year, against keeping the estate as is.
+    """Plan host retirements and purchases year by year, against keeping the estate as is and
+    against renewing it like for like.
 
     Args:
         hosts: the existing hosts, shape (n,).
@@ -235,6 +240,7 @@ def plan_replacement(
         start_year: first budget year (None: `assumptions.reference_year`).
         horizon_years: years planned (None: `assumptions.horizon_years`).
         yearly_investment_cap_eur: TTC ceiling on purchases per year (None: no cap).
+        renewal_offers: the current offers of the like-for-like baseline (None: `offers`).
 
     Raises:
         PlanInputError: "no_offer", "empty_estate", "bad_investment_cap".
@@ -253,7 +259,14 @@ def plan_replacement(
         )
         offer = offer_list[pick.best]
     step, moves = _prepare(
-        hosts=hosts, vms=vms, offer=offer, a=a, policy=pol, year0=year0, cap=yearly_investment_cap_eur
+        hosts=hosts,
+        vms=vms,
+        offer=offer,
+        a=a,
+        policy=pol,
+        year0=year0,
+        cap=yearly_investment_cap_eur,
+        renewal_offers=tuple(offer_list if renewal_offers is None else renewal_offers) or (offer,),
     )
     for t, year in enumerate(step.inputs.years):
         _replace_year(step, moves, t=t, year=year)
@@ -261,7 +274,15 @@ def plan_replacement(
 
 
 def _prepare(
-    *, hosts: HostTable, vms: VmTable, offer: Offer, a: Assumptions, policy: Policy, year0: int, cap: float | None
+    *,
+    hosts: HostTable,
+    vms: VmTable,
+    offer: Offer,
+    a: Assumptions,
+    policy: Policy,
+    year0: int,
+    cap: float | None,
+    renewal_offers: tuple[Offer, ...],
 ) -> tuple[_Step, Moves]:
     """Demand, priorities and due years; VMs too large for the new model pin their host."""
     done, estimated = complete_host_estimates(hosts=hosts)
@@ -298,6 +319,7 @@ def _prepare(
         vm_index=demand.vm_index,
         raw_new=offer_capacity(offer=offer, ceiling=1.0),
         unit_eur_ttc=offer_unit_eur_ht(offer=offer, assumptions=a) * (1 + a.vat_rate),
+        renewal_offers=renewal_offers,
     )
     scoped = policy.scope == "cluster"
     step = _Step(

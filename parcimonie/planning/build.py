@@ -9,18 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from optimizer import BudgetPlan, ConsolidationResult, OptionTco, Reason, ReplacementPlan, energy_price_sensitivity
+from optimizer import (
+    BudgetComparison,
+    BudgetPlan,
+    ConsolidationResult,
+    OptionTco,
+    Reason,
+    ReplacementPlan,
+    energy_price_sensitivity,
+)
 from parcimonie.planning.document import (
+    BaselineComparison,
     BudgetRow,
+    CapacityFreed,
     Consolidation,
     Drivers,
     EstateSummary,
+    KeepFlags,
     Move,
     OptionCost,
     PlanDocument,
     PolicyEcho,
     Replacement,
     RequestEcho,
+    ResidualValue,
     Retirement,
     SensitivityPoint,
     Target,
@@ -155,9 +167,27 @@ def _budget_rows(plan: BudgetPlan) -> list[BudgetRow]:
             **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
             fonctionnement_eur=_num(plan.fonctionnement_eur[t]),
             net_eur=_num(plan.net_eur[t]),
+            transition_eur=_num(plan.transition_line_eur[t]),
         )
         for t, year in enumerate(plan.years)
     ]
+
+
+def _yearly_extra(plan: ReplacementPlan, t: int) -> dict[str, float | None]:
+    """The like-for-like savings, the capacity freed and the transition lines of year index t."""
+    extra: dict[str, float | None] = {}
+    like = plan.like_for_like_comparison
+    if like is not None:
+        extra["savings_vs_like_for_like_eur"] = _num(like.savings_eur[t])
+        extra["cumulative_savings_vs_like_for_like_eur"] = _num(like.cumulative_savings_eur[t])
+    if plan.capacity is not None:
+        extra["staff_hours_freed"] = _num(plan.capacity.staff_hours_freed[t])
+        extra["rack_u_freed"] = _num(plan.capacity.rack_u_freed[t])
+    if plan.transition is not None:
+        extra["disposal_eur"] = _num(plan.transition.disposal_eur[t])
+        extra["migration_eur"] = _num(plan.transition.migration_eur[t])
+        extra["training_eur"] = _num(plan.transition.training_eur[t])
+    return extra
 
 
 def _yearly(plan: ReplacementPlan) -> list[YearRow]:
@@ -176,6 +206,7 @@ def _yearly(plan: ReplacementPlan) -> list[YearRow]:
             operational_kgco2e_baseline=_num(plan.operational_kgco2e_baseline[t]),
             embodied_kgco2e_purchased=_num(plan.embodied_kgco2e_purchased[t]),
             carbon_savings_kgco2e=_num(plan.carbon_savings_kgco2e[t]),
+            **_yearly_extra(plan, t),
         )
         for t, year in enumerate(plan.years)
     ]
@@ -197,6 +228,67 @@ def _drivers(plan: ReplacementPlan) -> Drivers:
         binding_resource=d.binding_resource,  # type: ignore[arg-type]
         main_driver=str(d.main_driver),  # type: ignore[arg-type]
     )
+
+
+def _comparison(name: str, c: BudgetComparison) -> BaselineComparison:
+    return BaselineComparison(
+        baseline=name,  # type: ignore[arg-type]
+        baseline_eur=_num(c.baseline.total_eur),
+        savings_eur=_num(c.total_savings_eur),
+        npv_savings_eur=_num(c.npv_savings_eur),
+        payback_year=c.payback_year,
+        residual_value_savings_eur=_num(c.residual_value_savings_eur),
+    )
+
+
+def _keep_flags(plan: ReplacementPlan, names: tuple[str, ...]) -> KeepFlags | None:
+    """Hosts out of warranty (ended by 1 January) and past the replacement age, first and last year."""
+    if plan.warranty_end_year.size != len(names) or not plan.years:
+        return None
+    first, last = plan.years[0], plan.years[-1]
+
+    def named(mask: np.ndarray[Any, Any]) -> list[str]:
+        return [names[i] for i in np.flatnonzero(mask).tolist()]
+
+    with np.errstate(invalid="ignore"):
+        return KeepFlags(
+            first_year=first,
+            last_year=last,
+            out_of_warranty_first_year=named(plan.warranty_end_year <= first),
+            out_of_warranty_by_last_year=named(plan.warranty_end_year <= last),
+            past_replacement_age_first_year=named(plan.replacement_due_year <= first),
+            past_replacement_age_by_last_year=named(plan.replacement_due_year <= last),
+        )
+
+
+def _replacement_extra(plan: ReplacementPlan, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of issue #8: both baselines, residual value, capacity freed, keep's flags."""
+    a = plan.assumptions
+    extra: dict[str, Any] = {
+        "comparisons": [_comparison("keep", plan.comparison)],
+        "keep_flags": _keep_flags(plan, names),
+    }
+    like, like_c = plan.like_for_like, plan.like_for_like_comparison
+    if like is not None and like_c is not None:
+        extra["comparisons"].append(_comparison("like_for_like", like_c))
+        extra["budget_like_for_like"] = _budget_rows(like)
+        extra["like_for_like_renewals"] = {
+            names[i]: int(y) for i, y in enumerate(plan.like_for_like_renew_year.tolist()) if np.isfinite(y)
+        }
+    extra["residual_value"] = ResidualValue(
+        scenario_eur=_num(plan.scenario.residual_value_eur),
+        keep_eur=_num(plan.baseline.residual_value_eur),
+        like_for_like_eur=None if like is None else _num(like.residual_value_eur),
+        counted_in_savings=bool(a.get("residual_value_in_savings", False)),
+    )
+    if plan.capacity is not None:
+        extra["capacity"] = CapacityFreed(
+            staff_hours_freed_total=_num(plan.capacity.staff_hours_freed.sum()),
+            rack_u_freed_at_end=_num(plan.capacity.rack_u_freed[-1]),
+            staff_savings_are_cash=bool(a.get("staff_savings_are_cash", False)),
+            rack_savings_are_cash=bool(a.get("rack_savings_are_cash", False)),
+        )
+    return extra
 
 
 def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
@@ -232,6 +324,7 @@ def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
         retirements=retirements,
         unplaced=[Unplaced(vm=outcome.inputs.vms.names[i], reason=_message(r)) for i, r in plan.unplaced],
         drivers=_drivers(plan),
+        **_replacement_extra(plan, hosts.names),
     )
 
 
@@ -250,12 +343,34 @@ def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> 
     if savings is not None and savings < 0:
         code = "warning.plan_costs_more_capped" if request.yearly_investment_cap_eur else "warning.plan_costs_more"
         warnings.append(Message(code=code, params={"extra_eur": -savings}))
+    warnings += _baseline_warnings(r)
     last = r.yearly[-1]
     if last.n_hosts_scenario > last.n_hosts_baseline:
         warnings.append(
             Message(
                 code="warning.more_hosts_at_end",
                 params={"year": last.year, "scenario": last.n_hosts_scenario, "baseline": last.n_hosts_baseline},
+            )
+        )
+    return warnings
+
+
+def _baseline_warnings(r: Replacement) -> list[Message]:
+    """The plan costs more than renewing like for like; keeping the estate runs hosts out of warranty."""
+    warnings: list[Message] = []
+    like = next((c for c in r.comparisons if c.baseline == "like_for_like"), None)
+    if like is not None and like.savings_eur is not None and like.savings_eur < 0:
+        warnings.append(Message(code="warning.plan_costs_more_than_renewal", params={"extra_eur": -like.savings_eur}))
+    flags = r.keep_flags
+    if flags is not None and (flags.out_of_warranty_first_year or flags.past_replacement_age_first_year):
+        warnings.append(
+            Message(
+                code="warning.keep_out_of_support",
+                params={
+                    "year": flags.first_year,
+                    "n_warranty": len(flags.out_of_warranty_first_year),
+                    "n_age": len(flags.past_replacement_age_first_year),
+                },
             )
         )
     return warnings

@@ -165,6 +165,7 @@ class BudgetRow(_Frozen):
     rack_eur: float | None
     fonctionnement_eur: float | None
     net_eur: float | None
+    transition_eur: float | None = None  # disposal + migration + training (part of fonctionnement_eur)
 
 
 class YearRow(_Frozen):
@@ -182,6 +183,13 @@ class YearRow(_Frozen):
     operational_kgco2e_baseline: float | None
     embodied_kgco2e_purchased: float | None
     carbon_savings_kgco2e: float | None
+    savings_vs_like_for_like_eur: float | None = None  # like-for-like net - scenario net
+    cumulative_savings_vs_like_for_like_eur: float | None = None
+    staff_hours_freed: float | None = None  # capacity: keep's hours - the plan's (not cash by default)
+    rack_u_freed: float | None = None  # capacity: keep's rack units - the plan's (not cash by default)
+    disposal_eur: float | None = None  # transition line, scenario: retired hosts
+    migration_eur: float | None = None  # transition line, scenario: VMs moved
+    training_eur: float | None = None  # transition line, scenario: with the first purchase
 
 
 class Retirement(_Frozen):
@@ -194,13 +202,62 @@ class Retirement(_Frozen):
 
 
 class Totals(_Frozen):
-    """The replacement plan over the horizon (EUR TTC)."""
+    """The replacement plan over the horizon against keeping the estate (EUR TTC); against renewing
+    like for like: ``Replacement.comparisons``."""
 
     scenario_eur: float | None
     baseline_eur: float | None
     savings_eur: float | None
     npv_savings_eur: float | None
     fctva_after_horizon_eur: float | None
+
+
+class BaselineComparison(_Frozen):
+    """The plan against one baseline (EUR TTC): "keep" the estate as it is, or renew it "like_for_like"
+    (each host at the replacement age, with the cheapest offer covering its cores and memory)."""
+
+    baseline: Literal["keep", "like_for_like"]
+    baseline_eur: float | None
+    savings_eur: float | None
+    npv_savings_eur: float | None
+    payback_year: int | None
+    residual_value_savings_eur: float | None  # plan's residual value - the baseline's (reported apart)
+
+
+class ResidualValue(_Frozen):
+    """Value of the hardware still owned at the end of the horizon (net book value x share, EUR)."""
+
+    scenario_eur: float | None
+    keep_eur: float | None
+    like_for_like_eur: float | None
+    counted_in_savings: bool = False
+
+
+class CapacityFreed(_Frozen):
+    """Staff hours and rack units the plan frees against keeping the estate (capacity, not cash
+    unless the switches say so)."""
+
+    staff_hours_freed_total: float | None
+    rack_u_freed_at_end: float | None  # in the last year
+    staff_savings_are_cash: bool = False
+    rack_savings_are_cash: bool = False
+
+
+class KeepFlags(_Frozen):
+    """Keeping the estate as it is: hosts out of warranty and past the replacement age, in the
+    first year and by the last year of the horizon (names)."""
+
+    first_year: int
+    last_year: int
+    out_of_warranty_first_year: list[str] = Field(default_factory=list)
+    out_of_warranty_by_last_year: list[str] = Field(default_factory=list)
+    past_replacement_age_first_year: list[str] = Field(default_factory=list)
+    past_replacement_age_by_last_year: list[str] = Field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many hosts in each list."""
+        return {k: len(v) for k, v in self.model_dump().items() if isinstance(v, list)}
 
 
 class Drivers(_Frozen):
@@ -244,6 +301,12 @@ class Replacement(_Frozen):
     retirements: list[Retirement]
     unplaced: list[Unplaced]
     drivers: Drivers
+    comparisons: list[BaselineComparison] = Field(default_factory=list)  # against "keep" and "like_for_like"
+    budget_like_for_like: list[BudgetRow] = Field(default_factory=list)
+    like_for_like_renewals: dict[str, int] = Field(default_factory=dict)  # host -> year renewed there
+    residual_value: ResidualValue | None = None
+    capacity: CapacityFreed | None = None
+    keep_flags: KeepFlags | None = None
 
     @property
     def investment_eur(self) -> float:

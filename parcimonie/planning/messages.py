@@ -75,6 +75,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "En {year}, le plan compte plus d'hôtes ({scenario:n0}) que le parc actuel ({baseline:n0}).",
         "In {year}, the plan has more hosts ({scenario:n0}) than the current estate ({baseline:n0}).",
     ),
+    "warning.plan_costs_more_than_renewal": (
+        "Le plan de renouvellement coûte {extra_eur:eur} de plus que renouveler le parc à l'identique sur l'horizon.",
+        "The replacement plan costs {extra_eur:eur} more than renewing the estate like for like over the horizon.",
+    ),
+    "warning.keep_out_of_support": (
+        "Conserver le parc en {year} : {n_warranty:n0} hôte(s) hors garantie et {n_age:n0} au-delà de l'âge "
+        "de remplacement.",
+        "Keeping the estate in {year}: {n_warranty:n0} host(s) out of warranty and {n_age:n0} past the "
+        "replacement age.",
+    ),
     # --- refused requests (PlanError) ----------------------------------------------------------
     "error.empty_inventory": (
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
@@ -187,9 +197,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "line.rack_eur": ("hébergement", "rack space"),
     "line.investissement_eur": ("investissement", "investment"),
     "line.fctva_eur": ("FCTVA", "FCTVA"),
+    "line.transition_eur": ("transition (rebut, migration, formation)", "transition (disposal, migration, training)"),
+    "line.residual_value_eur": ("valeur résiduelle", "residual value"),
     # --- assumptions (the workbook's Hypothèses sheet, the dashboard's panel) ------------------
     "assumption.horizon_years": ("Horizon (années)", "Horizon (years)"),
     "assumption.discount_rate": ("Taux d'actualisation", "Discount rate"),
+    "assumption.energy_price_escalation_per_year": (
+        "Hausse annuelle réelle du prix de l'électricité",
+        "Real yearly rise of the electricity price",
+    ),
+    "assumption.residual_value_share": (
+        "Valeur résiduelle (part de la valeur nette comptable)",
+        "Residual value (share of net book value)",
+    ),
+    "assumption.residual_value_in_savings": (
+        "Valeur résiduelle comptée dans les économies",
+        "Residual value counted in the savings",
+    ),
+    "assumption.disposal_eur_per_host": (
+        "Mise au rebut par hôte : effacement et collecte DEEE (€ HT)",
+        "Disposal per host: erasure and WEEE collection (€ excl. VAT)",
+    ),
+    "assumption.migration_hours_per_vm": ("Migration (heures par VM déplacée)", "Migration (hours per VM moved)"),
+    "assumption.training_eur": ("Formation, une fois (€ HT)", "Training, once (€ excl. VAT)"),
+    "assumption.staff_savings_are_cash": (
+        "Heures libérées comptées comme économies budgétaires",
+        "Freed staff hours counted as cash savings",
+    ),
+    "assumption.rack_savings_are_cash": (
+        "Unités de baie libérées comptées comme économies budgétaires",
+        "Freed rack units counted as cash savings",
+    ),
     "assumption.depreciation_years": ("Durée d'amortissement du matériel (années)", "Hardware depreciation (years)"),
     "assumption.vat_rate": ("Taux de TVA", "VAT rate"),
     "assumption.fctva_enabled": ("FCTVA récupéré", "FCTVA recovered"),

@@ -217,6 +217,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                     policy=policy,
                     start_year=start,
                     yearly_investment_cap_eur=request.yearly_investment_cap_eur,
+                    renewal_offers=inputs.offers or offers,  # like for like: the nearest offer of the catalogue
                 )
     except ValueError as err:
         raise _refused(err) from err

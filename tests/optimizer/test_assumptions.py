@@ -13,7 +13,7 @@ from optimizer import (
 
 def test_defaults_match_domain_notes() -> None:
     a = Assumptions()
-    assert a.horizon_years == 5 and a.pue == 1.8 and a.discount_rate == 0.07
+    assert a.horizon_years == 5 and a.pue == 1.8 and a.discount_rate == 0.045  # real rate, Quinet 2013
     assert a.electricity_eur_per_kwh == 0.20 and a.grid_kgco2e_per_kwh == 0.052
     assert a.fctva_rate == pytest.approx(0.16404) and a.vat_rate == 0.20
     assert a.vsphere_min_cores_per_cpu == 16 and a.windows_min_cores_per_server == 16

@@ -138,3 +138,45 @@ def test_licences_bought_are_investment_outside_the_fctva_base() -> None:
     assert b.investissement_licences_eur[0] == pytest.approx(64 * 380 * 1.2)
     hardware_ttc = 2 * (18000 + 600) * 1.2
     assert b.fctva_eur[0] == pytest.approx(hardware_ttc * a.fctva_rate)
+
+
+def test_default_discount_rate_is_real_4_5_percent() -> None:
+    """Quinet 2013 real rate 4,5 %: 110 a year for 4 years is worth
+    110 x (1 + 1/1.045 + 1/1.045^2 + 1/1.045^3) = 110 x (1 + 0.956938 + 0.915730 + 0.876297)
+    = 110 x 3.748965 = 412.386 today."""
+    b = _budget([0, 0, 0, 0], 110.0, Assumptions(fctva_enabled=False))
+    assert b.npv_eur == pytest.approx(412.386, abs=0.01)
+
+
+def test_energy_escalates_from_the_second_year() -> None:
+    """5 % a year on 100: 100, 105, 110.25, 115.7625 (first year at today's price)."""
+    b = _budget([0, 0, 0, 0], 100.0, Assumptions(energy_price_escalation_per_year=0.05))
+    assert b.energy_eur.tolist() == pytest.approx([100.0, 105.0, 110.25, 115.7625])
+
+
+def test_equal_budgets_have_no_payback() -> None:
+    """Savings 0 every year: nothing to pay back, payback None (not the first year)."""
+    a = Assumptions()
+    c = compare_budgets(scenario=_budget([0, 0, 0, 0], 50.0, a), baseline=_budget([0, 0, 0, 0], 50.0, a))
+    assert c.total_savings_eur == 0 and c.payback_year is None
+
+
+def test_transition_line_and_residual_value() -> None:
+    """Transition 372 in 2026 is fonctionnement: net 2026 = 0 + 10 + 372 = 382. Residual 1 000
+    (scenario) vs 400 (baseline): +600 reported apart, out of the savings unless counted; counted,
+    it is a receipt of 2029: net 2029 = 10 - 1 000 = -990."""
+    from optimizer import with_end_of_horizon
+
+    a = Assumptions(fctva_enabled=False)
+    line = np.array([372.0, 0, 0, 0])
+    scenario = with_end_of_horizon(_budget([0, 0, 0, 0], 10.0, a), transition_eur=line, residual_value_eur=1000.0)
+    baseline = with_end_of_horizon(_budget([0, 0, 0, 0], 10.0, a), transition_eur=None, residual_value_eur=400.0)
+    assert scenario.net_eur.tolist() == pytest.approx([382.0, 10.0, 10.0, 10.0])
+    c = compare_budgets(scenario=scenario, baseline=baseline)
+    assert c.total_savings_eur == pytest.approx(-372.0) and c.residual_value_savings_eur == pytest.approx(600.0)
+    assert c.savings_by_line["transition_eur"].tolist() == pytest.approx([-372.0, 0, 0, 0])
+    counted = Assumptions(fctva_enabled=False, residual_value_in_savings=True)
+    s2 = with_end_of_horizon(_budget([0, 0, 0, 0], 10.0, counted), transition_eur=line, residual_value_eur=1000.0)
+    b2 = with_end_of_horizon(_budget([0, 0, 0, 0], 10.0, counted), transition_eur=None, residual_value_eur=400.0)
+    assert s2.net_eur[-1] == pytest.approx(-990.0)
+    assert compare_budgets(scenario=s2, baseline=b2).total_savings_eur == pytest.approx(-372.0 + 600.0)

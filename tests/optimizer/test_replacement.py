@@ -39,11 +39,14 @@ def test_reproduces_sources_1000_old_hosts_to_about_200() -> None:
     assert d.vms_per_host_before == 7 and d.vms_per_host_after > 30
     assert d.memory_utilisation_after > d.memory_utilisation_before
     assert d.binding_resource == "memory" and d.main_driver in tuple(MainDriver)
-    # Per-core licences shrink far less than per-host costs (docs/assumptions.md).
+    # Per-core licences shrink far less than per-host figures (docs/assumptions.md). Freed staff
+    # hours are capacity, not cash, by default: the staff line does not move.
     s = plan.savings_by_category
-    staff_cut = s["staff_eur"][1] / plan.baseline.staff_eur[1]
+    assert plan.capacity is not None
+    staff_cut = plan.capacity.staff_hours_freed[1] / plan.capacity.staff_hours_baseline[1]
     lic_cut = s["licences_eur"][1] / plan.baseline.licences_eur[1]
     assert staff_cut > 0.75 and lic_cut < staff_cut
+    assert np.allclose(s["staff_eur"], 0.0) and np.allclose(s["rack_eur"], 0.0)
     assert plan.payback_year is not None
 
 
@@ -60,6 +63,7 @@ def test_totals_equal_sum_of_yearly_lines(scope: str) -> None:
             + budget.licences_eur
             + budget.staff_eur
             + budget.rack_eur
+            + budget.transition_line_eur
         )
         assert budget.total_eur == pytest.approx(lines.sum())
     c = plan.comparison
@@ -366,7 +370,7 @@ def test_transition_year_is_paid_pro_rata_from_the_commissioning_month() -> None
             offers=make_offer(),
             start_year=2026,
             policy=policy,
-            assumptions=Assumptions(**overrides),
+            assumptions=Assumptions(staff_savings_are_cash=True, **overrides),
         )
 
     january, july, parallel = plan(commissioning_month=1), plan(), plan(parallel_run_months=2)
@@ -377,5 +381,7 @@ def test_transition_year_is_paid_pro_rata_from_the_commissioning_month() -> None
     assert july.scenario.staff_eur[0] == pytest.approx(n_old * staff * 6 / 12 + n_new * staff * 6 / 12)
     assert parallel.scenario.staff_eur[0] == pytest.approx(n_old * staff * 8 / 12 + n_new * staff * 6 / 12)
     assert july.scenario.staff_eur[1] == pytest.approx(n_new * staff)  # full years after
+    assert july.capacity is not None  # the same hours, counted as capacity
+    assert july.capacity.staff_hours_scenario[0] == pytest.approx(20.0 * (n_old * 6 / 12 + n_new * 6 / 12))
     # The transition year saves less, so the plan pays back later than with a 1 January swap.
     assert july.comparison.savings_eur[0] < january.comparison.savings_eur[0]

@@ -283,3 +283,124 @@ def test_cli_inventory_json_with_impossible_stored_values(tmp_path: Path) -> Non
     result = runner.invoke(app, ["plan", "--json"], env=env)
     assert result.exit_code == 0, result.output
     json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the plan"))
+
+
+def test_plan_document_reports_both_baselines_and_capacity(demo_inputs: EstateInputs) -> None:
+    """Issue #8: savings against keeping and against renewing like for like, each named; residual
+    value, capacity and transition lines; the keep baseline's flags."""
+    plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).document()
+    r = plan.replacement
+    assert r is not None
+    keep, like = r.comparisons
+    assert (keep.baseline, like.baseline) == ("keep", "like_for_like")
+    assert keep.savings_eur == r.totals.savings_eur and keep.payback_year == r.payback_year
+    like_total = sum(row.net_eur or 0 for row in r.budget_like_for_like)
+    assert like.baseline_eur == pytest.approx(like_total, abs=0.1)
+    assert like.savings_eur == pytest.approx(like_total - (r.totals.scenario_eur or 0), abs=0.1)
+    assert sum(y.savings_vs_like_for_like_eur or 0 for y in r.yearly) == pytest.approx(like.savings_eur, abs=0.1)
+    assert set(r.like_for_like_renewals) <= set(demo_inputs.hosts.names)
+    # Staff and rack are capacity by default: the same lines as keeping the estate.
+    assert r.capacity is not None and not r.capacity.staff_savings_are_cash
+    assert r.savings_by_category_eur["staff_eur"] == 0 and r.savings_by_category_eur["rack_eur"] == 0
+    assert r.capacity.staff_hours_freed_total == pytest.approx(sum(y.staff_hours_freed or 0 for y in r.yearly))
+    # Transition lines add up to the budget's transition line; residual value apart.
+    for y, b in zip(r.yearly, r.budget_scenario, strict=True):
+        assert (y.disposal_eur or 0) + (y.migration_eur or 0) + (y.training_eur or 0) == pytest.approx(
+            b.transition_eur or 0, abs=0.02
+        )
+    assert r.residual_value is not None and not r.residual_value.counted_in_savings
+    flags = r.keep_flags
+    assert flags is not None and set(flags.out_of_warranty_first_year) <= set(flags.out_of_warranty_by_last_year)
+    if flags.out_of_warranty_first_year or flags.past_replacement_age_first_year:
+        assert any(w.code == "warning.keep_out_of_support" for w in plan.warnings)
+
+
+def test_a_cap_too_low_to_buy_has_no_payback(demo_inputs: EstateInputs) -> None:
+    """`--cap 1`: nothing bought, nothing retired: savings 0, payback None ("au-delà de l'horizon")."""
+    plan = run_plan(demo_inputs, PlanRequest(yearly_investment_cap_eur=1.0), today=TODAY).document()
+    r = plan.replacement
+    assert r is not None and sum(y.new_hosts for y in r.yearly) == 0
+    assert r.totals.savings_eur == 0 and r.payback_year is None
+    assert all(c.payback_year is None for c in r.comparisons)
+
+
+def test_a_cap_that_leaves_more_hosts_warns() -> None:
+    """A cap that buys a host and its HA reserve but retires one old host: 2 old + 2 new = 3 + 1
+    hosts at the end, more than the 3 of today -> warning.more_hosts_at_end (the warning reads the
+    last year of the document)."""
+    from parcimonie.planning.build import _warnings
+    from parcimonie.planning.document import Consolidation, Replacement, RequestEcho
+
+    row = {
+        "n_hosts_baseline": 3,
+        "new_hosts": 0,
+        "savings_eur": -10.0,
+        "cumulative_savings_eur": -10.0,
+        **dict.fromkeys(
+            (
+                "energy_kwh_scenario",
+                "energy_kwh_baseline",
+                "operational_kgco2e_scenario",
+                "operational_kgco2e_baseline",
+                "embodied_kgco2e_purchased",
+                "carbon_savings_kgco2e",
+            ),
+            0.0,
+        ),
+    }
+    drivers = {
+        "n_hosts_replaced": 1,
+        "n_hosts_new": 2,
+        "n_hosts_reserve": 1,
+        "binding_resource": "cpu",
+        "main_driver": "utilisation",
+        **dict.fromkeys(
+            (
+                "ratio",
+                "vms_per_host_before",
+                "vms_per_host_after",
+                "cpu_utilisation_before",
+                "cpu_utilisation_after",
+                "per_core_perf_gain",
+                "core_count_gain",
+            ),
+            None,
+        ),
+    }
+    r = Replacement.model_validate(
+        {
+            "status": "OK",
+            "offer": "x",
+            "years": [2027],
+            "yearly": [{"year": 2027, "n_hosts_scenario": 4, **row}],
+            "budget_scenario": [],
+            "budget_baseline": [],
+            "totals": dict.fromkeys(
+                ("scenario_eur", "baseline_eur", "savings_eur", "npv_savings_eur", "fctva_after_horizon_eur"), 0.0
+            ),
+            "savings_by_category_eur": {},
+            "payback_year": None,
+            "carbon_payback_year": None,
+            "retirements": [],
+            "unplaced": [],
+            "drivers": drivers,
+        }
+    )
+    c = Consolidation.model_construct(unplaced=[], targets=[], n_ha_reserve_hosts=0)
+    echo = RequestEcho.model_validate(
+        {"policy": {"ceiling": 0.8, "ha_reserve_hosts": 0}, "yearly_investment_cap_eur": 1e4}
+    )
+    codes = [w.code for w in _warnings(c, r, echo)]
+    assert "warning.more_hosts_at_end" in codes
+
+
+@pytest.mark.parametrize("cap", [1.0, 70_000.0, 80_000.0, 90_000.0, 120_000.0])
+def test_real_caps_warn_when_they_leave_more_hosts(demo_inputs: EstateInputs, cap: float) -> None:
+    """On the demo estate: whenever a capped plan ends with more hosts than today, it says so."""
+    plan = run_plan(demo_inputs, PlanRequest(yearly_investment_cap_eur=cap), today=TODAY).document()
+    r = plan.replacement
+    assert r is not None
+    more = r.yearly[-1].n_hosts_scenario > r.yearly[-1].n_hosts_baseline
+    assert more == any(w.code == "warning.more_hosts_at_end" for w in plan.warnings)
+    if sum(y.new_hosts for y in r.yearly) == 0:
+        assert r.payback_year is None
