@@ -85,6 +85,17 @@ LICENCES = Account(
 )
 STAFF = Account("staff_eur", "fonctionnement", False, "012", "64111", "Personnel (heures d'exploitation)", False)
 RACK = Account("rack_eur", "fonctionnement", False, "011", "6132", "Locations immobilières (baies)", True)
+#: Disposal of retired hosts (DEEE), migration labour and training: services and internal hours
+#: mixed in one line, so shown TTC without a VAT split.
+TRANSITION = Account(
+    "transition_eur",
+    "fonctionnement",
+    False,
+    "011",
+    "6288",
+    "Autres services extérieurs : mise au rebut (DEEE), migration, formation (TTC, TVA non ventilée)",
+    False,
+)
 DOTATIONS = Account(
     "dotations", "fonctionnement", False, "042", "6811", "Dotations aux amortissements des immobilisations", False
 )
@@ -94,7 +105,7 @@ AMORT_HARDWARE = Account(
 AMORT_SOFTWARE = Account(
     "amort_software", "investissement", True, "040", "28051", "Amortissement des logiciels (droits)", False
 )
-REAL_ACCOUNTS = (HARDWARE, SOFTWARE, FCTVA, ENERGY, MAINTENANCE, LICENCES, STAFF, RACK)
+REAL_ACCOUNTS = (HARDWARE, SOFTWARE, FCTVA, ENERGY, MAINTENANCE, LICENCES, STAFF, RACK, TRANSITION)
 ORDER_ACCOUNTS = (DOTATIONS, AMORT_HARDWARE, AMORT_SOFTWARE)
 
 
@@ -240,7 +251,7 @@ def _block(sheet: Worksheet, title: str, rows: list[BudgetRow], vat_rate: float)
     inv = written((HARDWARE, SOFTWARE))
     spend_inv = _sum_row(sheet, "Total dépenses réelles d'investissement", inv, layout)
     fctva = _sum_row(sheet, "Total recettes réelles d'investissement (FCTVA)", written((FCTVA,)), layout)
-    fonct = written((ENERGY, MAINTENANCE, LICENCES, STAFF, RACK))
+    fonct = written((ENERGY, MAINTENANCE, LICENCES, STAFF, RACK, TRANSITION))
     spend_fonct = _sum_row(sheet, "Total dépenses réelles de fonctionnement", fonct, layout)
     _net_row(sheet, spend_inv, fctva, spend_fonct, layout)
     sheet.append([])
