@@ -21,9 +21,25 @@ from optimizer.estate import HostTable, Offer, VmTable
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
-from optimizer.tco import FleetHardware, host_yearly_costs, windows_licence_eur_ht
+from optimizer.tco import (
+    FleetHardware,
+    host_yearly_costs,
+    licences_to_buy,
+    vsphere_estate_extra_eur,
+    windows_licence_eur_ht,
+    windows_licensed_cores,
+)
 
-__all__ = ["Moves", "NewFleet", "ReplacementInputs", "ReplacementPlan", "account_replacement", "offer_licence_eur_ht"]
+__all__ = [
+    "Moves",
+    "NewFleet",
+    "ReplacementInputs",
+    "ReplacementPlan",
+    "account_replacement",
+    "offer_licence_eur_ht",
+    "owned_host_licences",
+    "savings_without_licences_eur",
+]
 
 F64 = NDArray[np.float64]
 _LINES = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
@@ -90,6 +106,38 @@ class ReplacementPlan:
     yearly_investment_cap_eur: float | None = None
     assumptions: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def yearly_savings_without_licences_eur(self) -> F64:
+        """Savings per year (shape (h,)) with the licence lines zeroed in both budgets: the
+        sensitivity of the saving to the licences (`savings_without_licences_eur`)."""
+        return savings_without_licences_eur(self.comparison)
+
+    @property
+    def savings_without_licences_eur(self) -> float:
+        """Total of `yearly_savings_without_licences_eur` over the horizon (undiscounted)."""
+        return float(self.yearly_savings_without_licences_eur.sum())
+
+    @property
+    def npv_savings_without_licences_eur(self) -> float:
+        """Discounted total of `yearly_savings_without_licences_eur`."""
+        return float((self.yearly_savings_without_licences_eur * self.scenario.discount_factors).sum())
+
+
+def savings_without_licences_eur(comparison: BudgetComparison) -> F64:
+    """Yearly savings (shape (h,), EUR TTC) of `comparison` had neither budget any licence line:
+    `licences_eur` (subscriptions, Software Assurance) and `investissement_licences_eur` (perpetual
+    licences bought) zeroed in the scenario and the baseline.
+
+    The licences bought are outside the FCTVA base, so the FCTVA is unchanged: the saving less the
+    licence lines' own savings, `savings - (base - scen)[licences] - (base - scen)[licences bought]`.
+    """
+    scen, base = comparison.scenario, comparison.baseline
+    h = len(scen.years)
+    scen_inv = np.zeros(h) if scen.investissement_licences_eur is None else scen.investissement_licences_eur
+    base_inv = np.zeros(h) if base.investissement_licences_eur is None else base.investissement_licences_eur
+    licences = (base.licences_eur - scen.licences_eur) + (base_inv - scen_inv)
+    return np.asarray(comparison.savings_eur - licences, dtype=float)
+
 
 def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
     """Windows Server Datacenter licence price HT of one host of `offer` (0 if Windows disabled)."""
@@ -97,6 +145,15 @@ def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
         n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
     )
     return float(one[0])
+
+
+def owned_host_licences(*, offer: Offer, a: Assumptions) -> float:
+    """How many hosts of `offer` the `windows_licences_owned_cores` license (may be fractional:
+    the rest of a host's cores is then bought). 128 owned cores, 64-core hosts: 2."""
+    one = windows_licensed_cores(
+        n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
+    )
+    return a.windows_licences_owned_cores / float(one[0])
 
 
 @dataclass
@@ -225,7 +282,8 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
     # Year index in which each new host first carries Windows: its licence is bought then.
     licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if fleet.n_hosts else np.zeros(0, np.int64)
     licences_bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
-    licence_invest = licences_bought * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate)
+    to_buy = licences_to_buy(needed=licences_bought, owned=owned_host_licences(offer=inputs.offer, a=a))
+    licence_invest = to_buy * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate)
     old_hw = FleetHardware.of_hosts(hosts)
     new_hw = FleetHardware.of_offer(inputs.offer, fleet.purchase_year)
     keys = _LINES + ("energy_kwh", "operational_kgco2e")
@@ -252,6 +310,13 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
             base[key][t] = getattr(old, key).sum()
             line[t] = (getattr(old, key) * old_weight).sum() + (getattr(new, key) * new_weight).sum()
         n_scen[t] = int(alive.sum() + bought.sum())
+        vs_scen = (old.vsphere_eur * old_weight).sum() + (new.vsphere_eur * new_weight).sum()
+        scen["licences_eur"][t] += vsphere_estate_extra_eur(
+            hosts_eur_ttc=vs_scen, n_hosts=n_scen[t], year=year, assumptions=a
+        )
+        base["licences_eur"][t] += vsphere_estate_extra_eur(
+            hosts_eur_ttc=old.vsphere_eur.sum(), n_hosts=hosts.n_hosts, year=year, assumptions=a
+        )
     return _Lines(scen, base, n_scen, licence_invest)
 
 
