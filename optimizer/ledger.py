@@ -2,8 +2,12 @@
 
 Each year the new hosts carry only the VMs moved so far (their energy follows that load), and a
 new host needs its Windows Server Datacenter licence from the first year it carries a Windows VM:
-the licence is then bought (investissement TTC, outside the FCTVA base) and its Software Assurance
-paid every year after (fonctionnement). Existing hosts' licences are owned: Software Assurance only.
+the licence is then bought (investissement TTC, outside the FCTVA base) once the
+`windows_licences_owned_cores` reassigned to new hosts are used up, and its Software Assurance paid
+every year after (fonctionnement). Existing hosts' licences are owned: Software Assurance only.
+vSphere's estate-wide terms (72-core order minimum, a contract) apply each year to the hosts
+running in the scenario and in the baseline. `savings_without_licences_eur` gives the saving with
+every licence line zeroed.
 """
 
 from __future__ import annotations

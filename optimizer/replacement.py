@@ -140,7 +140,7 @@ def _pack_prefix(
 
 def _spend(step: _Step, fleet: NewFleet, packs: list[_GroupPack]) -> float:
     """Investment TTC of a `_pack_prefix` result: new hosts, and a Datacenter licence for each host
-    that carries Windows for the first time."""
+    that carries Windows for the first time, less those the owned transferable cores still cover."""
     total, n_lic_all = 0.0, 0
     ha = step.inputs.policy.ha_reserve_hosts
     for gp in packs:
