@@ -4,7 +4,7 @@ Pure functions over frozen dataclasses and numpy arrays; imports only numpy, the
 and (in `optimizer.exact` only) OR-Tools. No database, no I/O.
 """
 
-from optimizer.assumptions import GENERATION_CATALOGUE, Assumptions, estimate_generation_figures
+from optimizer.assumptions import GENERATION_CATALOGUE, VSPHERE_MODELS, Assumptions, estimate_generation_figures
 from optimizer.bounds import LowerBound, lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation import ConsolidationResult, plan_consolidation
 from optimizer.demand import VmDemand, compute_demand, host_capacity, offer_capacity
@@ -30,7 +30,7 @@ from optimizer.fleet import (
     offer_fleet_tco,
     repack_tco,
 )
-from optimizer.ledger import Capacity, NewFleet
+from optimizer.ledger import Capacity, NewFleet, savings_without_licences_eur
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import CAUTIOUS_CEILING, Policy
 from optimizer.reasons import Reason, ReasonCode
@@ -43,10 +43,14 @@ from optimizer.tco import (
     energy_price_sensitivity,
     host_power_w,
     host_yearly_costs,
+    licences_to_buy,
     maintenance_eur_ht,
     offer_unit_eur_ht,
     option_tco,
+    vsphere_estate_extra_eur,
+    vsphere_host_eur_ht,
     vsphere_licensed_cores,
+    vsphere_model_in_force,
     windows_licence_eur_ht,
     windows_licensed_cores,
     yearly_energy_kwh,
@@ -55,6 +59,7 @@ from optimizer.tco import (
 __all__ = [
     "CAUTIOUS_CEILING",
     "GENERATION_CATALOGUE",
+    "VSPHERE_MODELS",
     "AssumptionError",
     "Assumptions",
     "BudgetComparison",
@@ -98,6 +103,7 @@ __all__ = [
     "host_power_w",
     "host_yearly_costs",
     "keep_estate_tco",
+    "licences_to_buy",
     "lower_bound_heterogeneous",
     "lower_bound_identical",
     "maintenance_eur_ht",
@@ -111,7 +117,11 @@ __all__ = [
     "pick_renewal_offers",
     "plan_replacement",
     "repack_tco",
+    "savings_without_licences_eur",
+    "vsphere_estate_extra_eur",
+    "vsphere_host_eur_ht",
     "vsphere_licensed_cores",
+    "vsphere_model_in_force",
     "windows_licence_eur_ht",
     "windows_licensed_cores",
     "yearly_energy_kwh",

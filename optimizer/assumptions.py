@@ -27,9 +27,17 @@ from optimizer.errors import AssumptionError
 
 __all__ = [
     "GENERATION_CATALOGUE",
+    "VSPHERE_MODELS",
     "Assumptions",
     "estimate_generation_figures",
 ]
+
+
+#: The values of `Assumptions.vsphere_model`.
+VSPHERE_MODELS = ("per_core", "per_host", "per_socket", "contract", "none")
+
+#: The text assumptions and their accepted values.
+_CHOICES: dict[str, tuple[str, ...]] = {"vsphere_model": VSPHERE_MODELS}
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,25 @@ class Assumptions:
     support_rate_increase_per_year: float = 0.02  # added to the rate per further year of age (to check)
 
     # --- licences ------------------------------------------------------------------------------
+    #: False is the model "none" whatever `vsphere_model` says (kept so `vsphere_enabled=false` works).
     vsphere_enabled: bool = True
-    vsphere_eur_per_core_per_year: float = 150.0  # HT subscription, Broadcom per-core model (to check)
+    #: How the authority pays vSphere (`VSPHERE_MODELS`, docs/assumptions.md): "per_core" (Broadcom
+    #: subscription since 2024), "per_host", "per_socket", "contract" (a yearly amount for the whole
+    #: estate until `vsphere_contract_end_year`, per core after it), "none" (another hypervisor).
+    vsphere_model: str = "per_core"
+    #: HT subscription per core, the price of the edition subscribed (VVF or VCF; to check).
+    vsphere_eur_per_core_per_year: float = 150.0
     vsphere_min_cores_per_cpu: int = 16  # Broadcom: minimum 16 cores counted per CPU (docs/assumptions.md)
+    vsphere_min_cores_per_order: int = 72  # Broadcom, April 2025: at least 72 cores per order (whole estate)
+    #: HT per host per year ("per_host"): default 2 x 16 x 150, the per-core price of a host of two
+    #: CPUs of at most 16 cores (to check).
+    vsphere_eur_per_host_per_year: float = 4800.0
+    #: HT per CPU socket per year ("per_socket"): default 16 x 150, see above (to check).
+    vsphere_eur_per_socket_per_year: float = 2400.0
+    #: HT per year for the whole estate ("contract"), whatever the hosts, through the end year
+    #: below; required (> 0) with that model.
+    vsphere_contract_eur_per_year: float = 0.0
+    vsphere_contract_end_year: int = 2100  # last year the contract covers; per core from the next one
     windows_enabled: bool = True
     #: HT perpetual list price per core. Bought with a new host that carries Windows VMs:
     #: investissement (account 2051, M57), not eligible to FCTVA here; licences of existing
@@ -97,6 +121,9 @@ class Assumptions:
     #: Yearly Software Assurance on every host licensed for Windows Server Datacenter, as a share
     #: of the licence price, HT (fonctionnement, TTC in the budget). Usual order 25 %/y (to check).
     windows_software_assurance_rate: float = 0.25
+    #: Cores of Datacenter licences the authority already owns and may reassign to new hosts
+    #: (volume licences, not OEM): new hosts use them before any purchase (to confirm per authority).
+    windows_licences_owned_cores: int = 0
 
     # --- transition ----------------------------------------------------------------------------
     #: Month (1-12) new hosts go into service in their purchase year: they cost (13 - m) / 12 of
@@ -134,6 +161,7 @@ class Assumptions:
     def __post_init__(self) -> None:
         _check_assumptions(self)
         _check_calendar(self)
+        _check_licences(self)
 
     def with_overrides(self, **overrides: Any) -> Assumptions:
         """Return a copy with some figures replaced.
@@ -161,6 +189,10 @@ def _check_types(a: Assumptions) -> None:
     for f in dataclasses.fields(a):
         value = getattr(a, f.name)
         kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        if kind == "str":
+            if not isinstance(value, str) or value not in _CHOICES[f.name]:
+                raise AssumptionError("not_choice", f.name, value, choices=_CHOICES[f.name])
+            continue
         if kind == "bool":
             if not isinstance(value, (bool, np.bool_)):
                 raise AssumptionError("not_bool", f.name, value)
@@ -182,7 +214,7 @@ def _check_assumptions(a: Assumptions) -> None:
     _check_types(a)
     for f in dataclasses.fields(a):
         value = getattr(a, f.name)
-        if isinstance(value, bool):
+        if isinstance(value, (bool, str)):
             continue
         if value < 0:
             raise AssumptionError("negative", f.name, value)
@@ -230,7 +262,15 @@ _RANGES: dict[str, tuple[float, float]] = {
     "default_warranty_years": (0, 15),
     "cpu_comfort_factor": (0.0, 5.0),
     "reference_year": (2000, 2100),
+    "vsphere_contract_end_year": (2000, 2100),
 }
+
+
+def _check_licences(a: Assumptions) -> None:
+    """A vSphere contract needs its yearly amount (0 would make vSphere free)."""
+    if a.vsphere_model == "contract" and a.vsphere_contract_eur_per_year <= 0:
+        value = a.vsphere_contract_eur_per_year
+        raise AssumptionError("out_of_range", "vsphere_contract_eur_per_year", value, low=0.0, low_open=True)
 
 
 def _check_calendar(a: Assumptions) -> None:

@@ -12,8 +12,8 @@ class AssumptionError(ValueError):
     """A bad assumption name or value.
 
     `code` is one of "unknown", "not_bool", "not_finite", "not_integer", "negative",
-    "out_of_range"; `low`/`high` bound the accepted range when the code is "out_of_range"
-    (`low_open`/`high_open`: the bound itself is excluded).
+    "not_choice" (`choices`: the accepted texts), "out_of_range"; `low`/`high` bound the accepted
+    range when the code is "out_of_range" (`low_open`/`high_open`: the bound itself is excluded).
     """
 
     def __init__(
@@ -26,8 +26,10 @@ class AssumptionError(ValueError):
         high: float | None = None,
         low_open: bool = False,
         high_open: bool = False,
+        choices: tuple[str, ...] = (),
     ) -> None:
         self.code, self.name, self.value = code, name, value
+        self.choices = choices
         self.low, self.high, self.low_open, self.high_open = low, high, low_open, high_open
         super().__init__(self._text())
 
@@ -39,6 +41,7 @@ class AssumptionError(ValueError):
             "not_finite": f"{what} must be a finite number, got {self.value!r}",
             "not_integer": f"{what} must be a whole number, got {self.value!r}",
             "negative": f"{what} must be >= 0, got {self.value!r}",
+            "not_choice": f"{what} must be one of {', '.join(self.choices)}, got {self.value!r}",
         }
         if self.code in texts:
             return texts[self.code]

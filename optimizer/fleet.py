@@ -97,7 +97,8 @@ def offer_fleet_tco(
     """TCO of n new hosts of `offer` bought in `start_year` (arrays shape (n,): one per host).
 
     Each host pays purchase + install (HT in the TCA), plus its Windows Server Datacenter licence
-    when it carries Windows VMs; warranty `offer.warranty_years` from purchase.
+    when it carries Windows VMs, once the `windows_licences_owned_cores` reassigned to the new hosts
+    are used up; warranty `offer.warranty_years` from purchase.
     """
     n = int(np.asarray(cpu_utilisation).shape[0])
     a = assumptions
@@ -258,6 +259,12 @@ class OptionComparison:
     tca_difference_eur: float
     operational_kgco2e_savings: float
     embodied_kgco2e_added: float
+
+    @property
+    def tco_savings_without_licences_eur(self) -> float:
+        """`tco_savings_eur` with every licence line zeroed in both options (yearly licences and
+        licences bought): how much of the saving the licences make."""
+        return self.keep.tco_without_licences_eur - self.consolidated.tco_without_licences_eur
 
 
 def compare_options(

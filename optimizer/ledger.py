@@ -2,8 +2,12 @@
 
 Each year the new hosts carry only the VMs moved so far (their energy follows that load), and a
 new host needs its Windows Server Datacenter licence from the first year it carries a Windows VM:
-the licence is then bought (investissement TTC, outside the FCTVA base) and its Software Assurance
-paid every year after (fonctionnement). Existing hosts' licences are owned: Software Assurance only.
+the licence is then bought (investissement TTC, outside the FCTVA base) once the
+`windows_licences_owned_cores` reassigned to new hosts are used up, and its Software Assurance paid
+every year after (fonctionnement). Existing hosts' licences are owned: Software Assurance only.
+vSphere's estate-wide terms (72-core order minimum, a contract) apply each year to the hosts
+running in the scenario and in the baseline. `savings_without_licences_eur` gives the saving with
+every licence line zeroed.
 """
 
 from __future__ import annotations
@@ -23,11 +27,16 @@ from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compar
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.renewal import Renewal, renew_like_for_like
-from optimizer.tco import FleetHardware, windows_licence_eur_ht
+from optimizer.tco import (
+    FleetHardware,
+    licences_to_buy,
+    windows_licence_eur_ht,
+    windows_licensed_cores,
+)
 from optimizer.yearly import (
     COST_KEYS,
     TransitionCosts,
-    cost_fleet_year,
+    add_fleets_year,
     net_book_value_eur,
     transition_costs,
     transition_weights,
@@ -41,6 +50,8 @@ __all__ = [
     "ReplacementPlan",
     "account_replacement",
     "offer_licence_eur_ht",
+    "owned_host_licences",
+    "savings_without_licences_eur",
 ]
 
 F64 = NDArray[np.float64]
@@ -148,6 +159,38 @@ class ReplacementPlan:
     warranty_end_year: F64 = field(default_factory=lambda: np.zeros(0))
     replacement_due_year: F64 = field(default_factory=lambda: np.zeros(0))
 
+    @property
+    def yearly_savings_without_licences_eur(self) -> F64:
+        """Savings per year (shape (h,)) with the licence lines zeroed in both budgets: the
+        sensitivity of the saving to the licences (`savings_without_licences_eur`)."""
+        return savings_without_licences_eur(self.comparison)
+
+    @property
+    def savings_without_licences_eur(self) -> float:
+        """Total of `yearly_savings_without_licences_eur` over the horizon (undiscounted)."""
+        return float(self.yearly_savings_without_licences_eur.sum())
+
+    @property
+    def npv_savings_without_licences_eur(self) -> float:
+        """Discounted total of `yearly_savings_without_licences_eur`."""
+        return float((self.yearly_savings_without_licences_eur * self.scenario.discount_factors).sum())
+
+
+def savings_without_licences_eur(comparison: BudgetComparison) -> F64:
+    """Yearly savings (shape (h,), EUR TTC) of `comparison` had neither budget any licence line:
+    `licences_eur` (subscriptions, Software Assurance) and `investissement_licences_eur` (perpetual
+    licences bought) zeroed in the scenario and the baseline.
+
+    The licences bought are outside the FCTVA base, so the FCTVA is unchanged: the saving less the
+    licence lines' own savings, `savings - (base - scen)[licences] - (base - scen)[licences bought]`.
+    """
+    scen, base = comparison.scenario, comparison.baseline
+    h = len(scen.years)
+    scen_inv = np.zeros(h) if scen.investissement_licences_eur is None else scen.investissement_licences_eur
+    base_inv = np.zeros(h) if base.investissement_licences_eur is None else base.investissement_licences_eur
+    licences = (base.licences_eur - scen.licences_eur) + (base_inv - scen_inv)
+    return np.asarray(comparison.savings_eur - licences, dtype=float)
+
 
 def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
     """Windows Server Datacenter licence price HT of one host of `offer` (0 if Windows disabled)."""
@@ -155,6 +198,15 @@ def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
         n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
     )
     return float(one[0])
+
+
+def owned_host_licences(*, offer: Offer, a: Assumptions) -> float:
+    """How many hosts of `offer` the `windows_licences_owned_cores` license (may be fractional:
+    the rest of a host's cores is then bought). 128 owned cores, 64-core hosts: 2."""
+    one = windows_licensed_cores(
+        n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
+    )
+    return a.windows_licences_owned_cores / float(one[0])
 
 
 @dataclass
@@ -288,7 +340,9 @@ def _licences_bought(*, a: Assumptions, inputs: ReplacementInputs, wins: NDArray
     """Datacenter licences TTC bought each year: a new host's, the first year it carries Windows."""
     h = len(inputs.years)
     licence_t = np.where(wins.any(axis=0), wins.argmax(axis=0), -1) if wins.shape[1] else np.zeros(0, np.int64)
-    bought = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
+    needed = np.bincount(licence_t[licence_t >= 0], minlength=h)[:h].astype(float)
+    # Licences the authority already owns (and may transfer) cover the first hosts: only the rest is bought.
+    bought = licences_to_buy(needed=needed, owned=owned_host_licences(offer=inputs.offer, a=a))
     return np.asarray(bought * offer_licence_eur_ht(offer=inputs.offer, a=a) * (1 + a.vat_rate), dtype=float)
 
 
@@ -311,16 +365,10 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
         w_old, w_new = transition_weights(
             retire_year=moves.retire_year, purchase_year=new_hw.purchase_year, year=year, a=a
         )
-        parts = (
-            (old_hw, inputs.util_old, old_win, w_old, scen),
-            (new_hw, util_new, wins[t], w_new, scen),
-            (old_hw, inputs.util_old, old_win, np.ones(hosts.n_hosts), base),
+        add_fleets_year(
+            scen, t, [(old_hw, inputs.util_old, old_win, w_old), (new_hw, util_new, wins[t], w_new)], year=year, a=a
         )
-        for hw, util, win, weight, out in parts:
-            for k, v in cost_fleet_year(
-                fleet=hw, cpu_utilisation=util, carries_windows=win, weight=weight, year=year, a=a
-            ).items():
-                out[k][t] += v
+        add_fleets_year(base, t, [(old_hw, inputs.util_old, old_win, np.ones(hosts.n_hosts))], year=year, a=a)
         alive = np.isnan(moves.retire_year) | (moves.retire_year > year)
         n_scen[t] = int(alive.sum() + (fleet.purchase_year <= year).sum())
     return _Lines(scen, base, n_scen, _licences_bought(a=a, inputs=inputs, wins=wins), old_win)

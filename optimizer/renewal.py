@@ -24,7 +24,7 @@ from optimizer.tco import FleetHardware, offer_unit_eur_ht, windows_licence_eur_
 from optimizer.yearly import (
     COST_KEYS,
     TransitionCosts,
-    cost_fleet_year,
+    add_fleets_year,
     net_book_value_eur,
     transition_costs,
     transition_weights,
@@ -117,14 +117,13 @@ def renew_like_for_like(
     lines = {k: np.zeros(h) for k in COST_KEYS}
     for t, year in enumerate(years):
         w_old, w_new = transition_weights(retire_year=renew_year, purchase_year=new_hw.purchase_year, year=year, a=a)
-        for fleet, util, win, w in (
-            (old_hw, util_old, old_windows, w_old),
-            (new_hw, util_new, old_windows[idx], w_new),
-        ):
-            for k, v in cost_fleet_year(
-                fleet=fleet, cpu_utilisation=util, carries_windows=win, weight=w, year=year, a=a
-            ).items():
-                lines[k][t] += v
+        add_fleets_year(
+            lines,
+            t,
+            [(old_hw, util_old, old_windows, w_old), (new_hw, util_new, old_windows[idx], w_new)],
+            year=year,
+            a=a,
+        )
     t_of = (renew_year[idx] - years[0]).astype(np.int64)
     unit = np.array([offer_unit_eur_ht(offer=offers[k], assumptions=a) * vat for k in pick[idx].tolist()])
     lic = windows_licence_eur_ht(n_sockets=new_hw.n_sockets, n_cores=new_hw.n_cores, assumptions=a) * vat

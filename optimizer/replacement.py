@@ -42,11 +42,12 @@ from optimizer.ledger import (
     ReplacementPlan,
     account_replacement,
     offer_licence_eur_ht,
+    owned_host_licences,
 )
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
-from optimizer.tco import host_power_w, maintenance_eur_ht, offer_unit_eur_ht
+from optimizer.tco import host_power_w, licences_to_buy, maintenance_eur_ht, offer_unit_eur_ht
 
 __all__ = ["ReplacementPlan", "plan_replacement"]
 
@@ -95,7 +96,8 @@ class _Step:
     Attributes:
         vm_group: shape (p,), group of each VM (-1 for all in estate scope, else its cluster).
         is_win: shape (p,), Windows VMs. cap_new: shape (2,), usable capacity of one new host.
-        licence_eur_ttc: Datacenter licence of one new host. due: shape (n,), year each host is
+        licence_eur_ttc: Datacenter licence of one new host; owned_licences: how many new hosts the
+            owned transferable cores license before any purchase. due: shape (n,), year each host is
             due. pinned: shape (n,), hosts kept because they carry a VM too large to move.
         pos_by_host: host -> positions of its VMs to move; orphans: VMs on no host (moved first).
     """
@@ -109,6 +111,7 @@ class _Step:
     pinned: NDArray[np.bool_]
     pos_by_host: dict[int, NDArray[np.int64]]
     orphans: NDArray[np.int64]
+    owned_licences: float = 0.0  # host licences the owned transferable cores cover, used first
 
 
 def _pack_prefix(
@@ -140,8 +143,8 @@ def _pack_prefix(
 
 def _spend(step: _Step, fleet: NewFleet, packs: list[_GroupPack]) -> float:
     """Investment TTC of a `_pack_prefix` result: new hosts, and a Datacenter licence for each host
-    that carries Windows for the first time."""
-    total = 0.0
+    that carries Windows for the first time, less those the owned transferable cores still cover."""
+    total, n_lic_all = 0.0, 0
     ha = step.inputs.policy.ha_reserve_hosts
     for gp in packs:
         licensed = fleet.has_windows[gp.serving]
@@ -150,8 +153,11 @@ def _spend(step: _Step, fleet: NewFleet, packs: list[_GroupPack]) -> float:
         n_lic = int((bins >= licensed.size).sum() + (~licensed[pre]).sum())
         if bins.size and not fleet.has_windows[fleet.group == gp.group].any():
             n_lic += ha  # the group's first Windows VM: its reserve hosts are licensed too
-        total += gp.bought * step.inputs.unit_eur_ttc + n_lic * step.licence_eur_ttc
-    return total
+        total += gp.bought * step.inputs.unit_eur_ttc
+        n_lic_all += n_lic
+    already = float(fleet.has_windows.sum())
+    to_buy = licences_to_buy(needed=np.array([already, n_lic_all]), owned=step.owned_licences)[1]
+    return total + float(to_buy) * step.licence_eur_ttc
 
 
 def _replace_year(step: _Step, moves: Moves, *, t: int, year: int) -> None:
@@ -334,6 +340,7 @@ def _prepare(
         # Datacenter licence TTC, bought when a new host first carries a Windows VM.
         licence_eur_ttc=offer_licence_eur_ht(offer=offer, a=a) * (1 + a.vat_rate),
         due=np.where(np.isnan(done.purchase_year), year0, done.purchase_year + a.replacement_age_years),
+        owned_licences=owned_host_licences(offer=offer, a=a),
         pinned=pinned,
         pos_by_host={int(k): np.flatnonzero((src == k) & ~too_big) for k in np.unique(src)},
         orphans=np.flatnonzero((src < 0) & ~too_big),  # VMs on no known host: moved in year 0

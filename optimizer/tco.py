@@ -5,11 +5,16 @@ Cost lines per host and year (all TTC EUR; see `optimizer.assumptions` for conve
 * energy: `P(u) = P_idle + (P_max - P_idle) * u`, `kWh = P * 8760 / 1000 * PUE`, times the price;
 * maintenance: 0 under warranty; then the host's known support cost, or a share of its purchase
   price rising with each year after warranty; VAT added (not recovered on operating spending);
-* licences: vSphere per core (minimum per CPU) every year; on hosts carrying Windows VMs, the
-  yearly Software Assurance of their Windows Server Datacenter licence (per core, minimums per CPU
-  and per server, `windows_software_assurance_rate` of the price). The perpetual licence itself
-  is investissement (account 2051): bought with a *new* host (in its TCA, `option_tco(...,
-  buys_windows_licences=True)`), already owned (sunk) on an existing host;
+* licences: vSphere every year as the authority pays it (`vsphere_model`): per core (minimum per
+  CPU, and at least `vsphere_min_cores_per_order` cores for the whole estate), per host, per
+  socket, a yearly contract for the whole estate (whatever the hosts) until its end year then per
+  core, or none; on hosts carrying Windows VMs, the yearly Software Assurance of their Windows
+  Server Datacenter licence (per core, minimums per CPU and per server,
+  `windows_software_assurance_rate` of the price). The perpetual licence itself is investissement
+  (account 2051): bought with a *new* host (in its TCA, `option_tco(..., buys_windows_licences=True)`)
+  once the `windows_licences_owned_cores` the authority can reassign are used up, already owned
+  (sunk) on an existing host. The estate-wide vSphere terms (order minimum, contract) are added
+  to the fleet's yearly total (`vsphere_estate_extra_eur`), not to a host;
 * staff: hours per host times hourly cost; rack: units times cost per U.
 
 TCA = (purchase + install + Windows licences of new hosts) HT, and TTC. TCO over a horizon = TCA TTC
@@ -36,6 +41,10 @@ __all__ = [
     "OptionTco",
     "YearlyCosts",
     "host_power_w",
+    "licences_to_buy",
+    "vsphere_estate_extra_eur",
+    "vsphere_host_eur_ht",
+    "vsphere_model_in_force",
     "host_yearly_costs",
     "energy_price_sensitivity",
     "maintenance_eur_ht",
@@ -72,6 +81,72 @@ def vsphere_licensed_cores(
     sockets = np.asarray(n_sockets, dtype=np.int64)
     per_cpu = -(-np.asarray(n_cores, dtype=np.int64) // sockets)
     return np.asarray(sockets * np.maximum(per_cpu, min_cores_per_cpu), dtype=np.int64)
+
+
+def vsphere_model_in_force(*, year: int, assumptions: Assumptions) -> str:
+    """The vSphere model paid in calendar `year`: "none" when `vsphere_enabled` is False; a
+    contract after `vsphere_contract_end_year` becomes "per_core"."""
+    a = assumptions
+    if not a.vsphere_enabled:
+        return "none"
+    if a.vsphere_model == "contract" and year > a.vsphere_contract_end_year:
+        return "per_core"
+    return a.vsphere_model
+
+
+def vsphere_host_eur_ht(
+    *, n_sockets: NDArray[np.int64], n_cores: NDArray[np.int64], year: int, assumptions: Assumptions
+) -> F64:
+    """Each host's own vSphere cost HT in `year`, shape (n,).
+
+    Per core: licensed cores (16 minimum per CPU) x price; per host: the host price; per socket:
+    sockets x the socket price; 0 under a contract in force (the estate pays it whole, see
+    `vsphere_estate_extra_eur`) and with "none".
+    """
+    a = assumptions
+    model = vsphere_model_in_force(year=year, assumptions=a)
+    sockets = np.asarray(n_sockets, dtype=np.int64)
+    if model == "per_core":
+        cores = vsphere_licensed_cores(
+            n_sockets=sockets, n_cores=n_cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu
+        )
+        return np.asarray(cores * a.vsphere_eur_per_core_per_year, dtype=float)
+    if model == "per_host":
+        return np.full(sockets.shape, a.vsphere_eur_per_host_per_year, dtype=float)
+    if model == "per_socket":
+        return np.asarray(sockets * a.vsphere_eur_per_socket_per_year, dtype=float)
+    return np.zeros(sockets.shape, dtype=float)
+
+
+def vsphere_estate_extra_eur(*, hosts_eur_ttc: float, n_hosts: float, year: int, assumptions: Assumptions) -> float:
+    """What the whole estate pays for vSphere in `year` on top of its hosts' own costs, TTC.
+
+    `hosts_eur_ttc` is the sum of the hosts' `YearlyCosts.vsphere_eur` (weighted by their share of
+    the year if some run part of it), `n_hosts` the hosts running (0: nothing to license, 0 due).
+    A contract in force: its yearly amount; per core: the top-up to the order minimum,
+    max(0, `vsphere_min_cores_per_order` x price x (1 + VAT) - `hosts_eur_ttc`); otherwise 0.
+    """
+    a = assumptions
+    model = vsphere_model_in_force(year=year, assumptions=a)
+    vat = 1.0 + a.vat_rate
+    if n_hosts <= 0:
+        return 0.0
+    if model == "contract":
+        return a.vsphere_contract_eur_per_year * vat
+    if model == "per_core":
+        return max(0.0, a.vsphere_min_cores_per_order * a.vsphere_eur_per_core_per_year * vat - hosts_eur_ttc)
+    return 0.0
+
+
+def licences_to_buy(*, needed: F64, owned: float) -> F64:
+    """Licences to buy for successive needs (shape (k,), in order of purchase) when `owned`
+    licences already held are used first, shape (k,). Any unit (cores, host licences).
+
+    needed (64, 64, 64, 64) with 128 owned: cumulative (64, 128, 192, 256), minus 128 and
+    floored at 0: (0, 0, 64, 128), so (0, 0, 64, 64) bought.
+    """
+    cumulative = np.cumsum(np.asarray(needed, dtype=float))
+    return np.diff(np.maximum(cumulative - owned, 0.0), prepend=0.0)
 
 
 def windows_licensed_cores(
@@ -208,6 +283,7 @@ class YearlyCosts:
     staff_eur: F64
     rack_eur: F64
     operational_kgco2e: F64
+    vsphere_eur: F64  # the hosts' own vSphere part of `licences_eur` (estate-wide terms apart)
 
     @property
     def total_eur(self) -> F64:
@@ -239,11 +315,10 @@ def host_yearly_costs(
     )
     kwh = yearly_energy_kwh(power_w=power, pue=a.pue)
     sockets, cores = fleet.n_sockets, fleet.n_cores
-    vs = vsphere_licensed_cores(n_sockets=sockets, n_cores=cores, min_cores_per_cpu=a.vsphere_min_cores_per_cpu)
-    licences = vs * a.vsphere_eur_per_core_per_year * float(a.vsphere_enabled)
+    vsphere = vsphere_host_eur_ht(n_sockets=sockets, n_cores=cores, year=year, assumptions=a)
     # Software Assurance of the (perpetual, already bought or sunk) Datacenter licence.
     sa = windows_licence_eur_ht(n_sockets=sockets, n_cores=cores, assumptions=a) * a.windows_software_assurance_rate
-    licences = licences + np.where(np.asarray(carries_windows, bool), sa, 0.0)
+    licences = vsphere + np.where(np.asarray(carries_windows, bool), sa, 0.0)
     return YearlyCosts(
         energy_kwh=kwh,
         energy_eur=kwh * a.electricity_eur_per_kwh,
@@ -252,6 +327,7 @@ def host_yearly_costs(
         staff_eur=np.full(fleet.n_hosts, a.staff_hours_per_host_per_year * a.staff_eur_per_hour),
         rack_eur=np.asarray(fleet.rack_units, dtype=float) * a.rack_eur_per_u_per_year,
         operational_kgco2e=kwh * a.grid_kgco2e_per_kwh,
+        vsphere_eur=np.asarray(vsphere * vat, dtype=float),
     )
 
 
@@ -304,6 +380,11 @@ class OptionTco:
         return float(self.tca_eur_ttc + self.opex_eur.sum())
 
     @property
+    def tco_without_licences_eur(self) -> float:
+        """`tco_eur` with the licence lines zeroed: yearly licences and the licences bought."""
+        return float(self.tco_eur - self.licences_eur.sum() - self.licence_purchase_eur_ttc)
+
+    @property
     def tco_depreciated_eur(self) -> float:
         """Depreciation within the horizon + sum of operating lines."""
         return float(self.depreciation_eur + self.opex_eur.sum())
@@ -325,8 +406,10 @@ def option_tco(
 
     The fleet is constant over the horizon; maintenance is recomputed each year as hosts age.
     `tca_eur_ht` is the hardware (purchase + install). With `buys_windows_licences` (new hosts)
-    the Datacenter licences of the hosts carrying Windows are added to the TCA; otherwise they
-    are taken as already owned. Software Assurance is a yearly licence line either way.
+    the Datacenter licences of the hosts carrying Windows are added to the TCA, less the
+    `windows_licences_owned_cores` the authority reassigns to them; otherwise they are taken as
+    already owned. Software Assurance is a yearly licence line either way. The fleet is the whole
+    estate: the estate-wide vSphere terms (order minimum, contract) apply to it.
     """
     a = assumptions
     years = tuple(range(start_year, start_year + a.horizon_years))
@@ -346,10 +429,14 @@ def option_tco(
         )
         for key, values in lines.items():
             values.append(float(getattr(costs, key).sum()))
+        lines["licences_eur"][-1] += vsphere_estate_extra_eur(
+            hosts_eur_ttc=float(costs.vsphere_eur.sum()), n_hosts=fleet.n_hosts, year=year, assumptions=a
+        )
     lic_ht = 0.0
-    if buys_windows_licences:
-        lic = windows_licence_eur_ht(n_sockets=fleet.n_sockets, n_cores=fleet.n_cores, assumptions=a)
-        lic_ht = float(lic[np.asarray(carries_windows, bool)].sum())
+    if buys_windows_licences:  # the owned transferable cores first, then purchases
+        cores = windows_licensed_cores(n_sockets=fleet.n_sockets, n_cores=fleet.n_cores, assumptions=a)
+        bought = licences_to_buy(needed=cores[np.asarray(carries_windows, bool)], owned=a.windows_licences_owned_cores)
+        lic_ht = float(bought.sum()) * a.windows_datacenter_eur_per_core * float(a.windows_enabled)
     vat = 1.0 + a.vat_rate
     share_hw = min(1.0, a.horizon_years / a.depreciation_years)
     share_lic = min(1.0, a.horizon_years / a.windows_amortisation_years)

@@ -17,19 +17,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
-from optimizer.tco import FleetHardware, host_yearly_costs
+from optimizer.tco import FleetHardware, host_yearly_costs, vsphere_estate_extra_eur
 
 __all__ = [
     "COST_KEYS",
     "TransitionCosts",
-    "cost_fleet_year",
+    "add_fleets_year",
     "net_book_value_eur",
     "transition_costs",
     "transition_weights",
 ]
 
 F64 = NDArray[np.float64]
-#: Per-year figures `cost_fleet_year` returns: the money lines, energy and carbon, and capacity.
+#: Per-year figures `add_fleets_year` adds up: the money lines, energy and carbon, and capacity.
 COST_KEYS = (
     "energy_eur",
     "maintenance_eur",
@@ -58,23 +58,29 @@ def transition_weights(*, retire_year: F64, purchase_year: F64, year: int, a: As
     return np.asarray(old, dtype=float), np.asarray(new, dtype=float)
 
 
-def cost_fleet_year(
+def add_fleets_year(
+    lines: dict[str, F64],
+    t: int,
+    parts: list[tuple[FleetHardware, F64, NDArray[np.bool_], F64]],
     *,
-    fleet: FleetHardware,
-    cpu_utilisation: F64,
-    carries_windows: NDArray[np.bool_],
-    weight: F64,
     year: int,
     a: Assumptions,
-) -> dict[str, float]:
-    """Every `COST_KEYS` figure of `fleet` in `year`, each host counted for `weight` of the year."""
-    costs = host_yearly_costs(
-        fleet=fleet, cpu_utilisation=cpu_utilisation, carries_windows=carries_windows, year=year, assumptions=a
+) -> None:
+    """Add to year `t` of `lines` the costs of the fleets `parts` (fleet, CPU utilisation, Windows
+    flags, share of the year), plus what the estate they form pays for vSphere on top of its
+    hosts: a contract's yearly amount, or the top-up to the per-order core minimum."""
+    vsphere, running = 0.0, 0.0
+    for fleet, util, windows, weight in parts:
+        costs = host_yearly_costs(fleet=fleet, cpu_utilisation=util, carries_windows=windows, year=year, assumptions=a)
+        for k in COST_KEYS[:7]:
+            lines[k][t] += float((getattr(costs, k) * weight).sum())
+        lines["staff_hours"][t] += float(weight.sum() * a.staff_hours_per_host_per_year)
+        lines["rack_u"][t] += float((np.asarray(fleet.rack_units, dtype=float) * weight).sum())
+        vsphere += float((costs.vsphere_eur * weight).sum())
+        running += float(weight.sum())
+    lines["licences_eur"][t] += vsphere_estate_extra_eur(
+        hosts_eur_ttc=vsphere, n_hosts=running, year=year, assumptions=a
     )
-    out = {k: float((getattr(costs, k) * weight).sum()) for k in COST_KEYS[:7]}
-    out["staff_hours"] = float(weight.sum() * a.staff_hours_per_host_per_year)
-    out["rack_u"] = float((np.asarray(fleet.rack_units, dtype=float) * weight).sum())
-    return out
 
 
 def net_book_value_eur(*, price_eur_ttc: F64, purchase_year: F64, last_year: int, a: Assumptions) -> float:

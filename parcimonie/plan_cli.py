@@ -40,7 +40,7 @@ def _parse_override(text: str) -> tuple[str, Any]:
     try:
         number = float(raw.replace(",", "."))
     except ValueError:
-        raise typer.BadParameter(f"'{text}' : la valeur doit être un nombre ou true/false") from None
+        return key, raw  # a text assumption (vsphere_model=contract); the plan checks its value
     return key, int(number) if number.is_integer() and "." not in raw and "," not in raw else number
 
 

@@ -321,7 +321,7 @@ class PlanDocument(_Frozen):
     snapshot_key: str
     start_year: int
     request: RequestEcho
-    assumptions: dict[str, float | int | bool]
+    assumptions: dict[str, float | int | bool | str]
     estate: EstateSummary
     consolidation: Consolidation
     options: list[OptionCost]  # keep the estate first, then the repack (when computed), then each offer

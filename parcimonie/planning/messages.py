@@ -130,6 +130,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "hypothèses invalides : {name:code} doit être positif ou nul, reçu {value}",
         "invalid assumptions: {name:code} must be zero or more, got {value}",
     ),
+    "error.assumption.not_choice": (
+        "hypothèses invalides : {name:code} attend l'une des valeurs {choices}, reçu {value}",
+        "invalid assumptions: {name:code} expects one of {choices}, got {value}",
+    ),
     "error.assumption.out_of_range": (
         "hypothèses invalides : {name:code} doit être dans {range}, reçu {value}",
         "invalid assumptions: {name:code} must lie in {range}, got {value}",
@@ -262,6 +266,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "assumption.support_rate_increase_per_year": ("Hausse annuelle du taux de support", "Yearly support rate increase"),
     "assumption.vsphere_enabled": ("Abonnement vSphere compté", "vSphere subscription counted"),
+    "assumption.vsphere_model": (
+        "vSphere : mode de licence (per_core, per_host, per_socket, contract, none)",
+        "vSphere: licensing model (per_core, per_host, per_socket, contract, none)",
+    ),
+    "assumption.vsphere_min_cores_per_order": (
+        "vSphere : cœurs minimum par commande (parc entier)",
+        "vSphere: minimum cores per order (whole estate)",
+    ),
+    "assumption.vsphere_eur_per_host_per_year": (
+        "vSphere (€ HT par hôte et par an)",
+        "vSphere (€ excl. VAT per host per year)",
+    ),
+    "assumption.vsphere_eur_per_socket_per_year": (
+        "vSphere (€ HT par processeur et par an)",
+        "vSphere (€ excl. VAT per CPU socket per year)",
+    ),
+    "assumption.vsphere_contract_eur_per_year": (
+        "vSphere : montant annuel du contrat en cours (€ HT, tout le parc)",
+        "vSphere: yearly amount of the current contract (€ excl. VAT, whole estate)",
+    ),
+    "assumption.vsphere_contract_end_year": (
+        "vSphere : dernière année couverte par le contrat",
+        "vSphere: last year covered by the contract",
+    ),
+    "assumption.windows_licences_owned_cores": (
+        "Windows : cœurs Datacenter déjà détenus et transférables",
+        "Windows: Datacenter cores already owned and transferable",
+    ),
     "assumption.vsphere_eur_per_core_per_year": (
         "vSphere (€ HT par cœur et par an)",
         "vSphere (€ excl. VAT per core per year)",

@@ -63,6 +63,7 @@ def _refused(err: ValueError) -> PlanError:
             field=err.name,
             value=str(err.value),
             range=bounds,
+            choices=", ".join(err.choices),
         )
     if isinstance(err, PolicyError):
         return PlanError(f"error.policy.{err.code}", name=f"policy.{err.name}", value=str(err.value))
