@@ -129,6 +129,28 @@ def _print_replacement(console: Console, r: Replacement) -> None:
         f"Retour sur investissement : {r.payback_year or beyond} ; retour carbone : {r.carbon_payback_year or beyond}"
     )
     console.print(f"Ce qui explique le ratio : {escape(render(d.message()))}")
+    _print_baselines(console, r)
+
+
+def _print_baselines(console: Console, r: Replacement) -> None:
+    """Savings against each baseline, what stays apart from the cash (residual value, capacity)."""
+    names = {"keep": "conserver le parc", "like_for_like": "renouveler à l'identique"}
+    beyond = text("value.beyond_horizon")
+    for c in r.comparisons:
+        console.print(
+            f"Face à « {names[c.baseline]} » : économies {euros(c.savings_eur)} "
+            f"(actualisées {euros(c.npv_savings_eur)}), retour {c.payback_year or beyond}"
+        )
+    if r.residual_value is not None:
+        counted = "comptée dans les économies" if r.residual_value.counted_in_savings else "hors économies"
+        console.print(
+            f"Valeur résiduelle du matériel en fin d'horizon : {euros(r.residual_value.scenario_eur)} ({counted})"
+        )
+    if r.capacity is not None:
+        console.print(
+            f"Capacité libérée, hors budget sauf choix contraire : {num(r.capacity.staff_hours_freed_total, 0)} heures "
+            f"d'exploitation sur l'horizon, {num(r.capacity.rack_u_freed_at_end, 0)} U de baie en fin de plan"
+        )
 
 
 def _print_end_state(console: Console, doc: PlanDocument) -> None:

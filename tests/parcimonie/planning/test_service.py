@@ -140,6 +140,7 @@ def test_cli_plan_scenario_and_report(tmp_path: Path) -> None:
     assert plan["format"] == 2 and plan["request"]["policy"]["ceiling"] == 0.4
     result = runner.invoke(app, ["plan", "--set", "electricity_eur_per_kwh=0,30"], env=env)
     assert result.exit_code == 0 and "TCO vs TCA" in result.output
+    assert "Face à « renouveler à l'identique »" in result.output and "Capacité libérée" in result.output
     assert "Prudent 40 %" in runner.invoke(app, ["scenarios"], env=env).output
     with Session(make_engine(env["PARCIMONIE_DATABASE_URL"])) as session:
         saved = get_scenario(session, "Prudent 40 %")
