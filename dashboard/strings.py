@@ -464,6 +464,23 @@ STRINGS: dict[str, tuple[str, str]] = {
         "licences (2051); FCTVA received per regime. Operating: energy (60612), maintenance (6156), "
         "yearly licences, staff, rack. Incl. VAT.",
     ),
+    "finances.residual": ("Valeur résiduelle en fin d'horizon", "Residual value at the end of the horizon"),
+    "finances.residual.help": (
+        "Valeur nette comptable du matériel encore détenu à la fin de l'horizon ; hors économies sauf choix contraire.",
+        "Net book value of the hardware still owned at the end of the horizon; outside the savings unless chosen.",
+    ),
+    "finances.baseline": ("Base de comparaison", "Baseline"),
+    "finances.baseline.keep": ("Conserver le parc tel quel", "Keep the estate as it is"),
+    "finances.baseline.like_for_like": (
+        "Renouveler à l'identique (chaque hôte à l'âge de remplacement)",
+        "Renew like for like (each host at the replacement age)",
+    ),
+    "finances.npv": ("Économies actualisées (VAN)", "Discounted savings (NPV)"),
+    "finances.capacity": (
+        "Capacité libérée, hors budget : {hours} heures d'exploitation sur l'horizon, "
+        "{units} U de baie en fin de plan.",
+        "Capacity freed, outside the budget: {hours} operating hours over the horizon, {units} rack units at the end.",
+    ),
     "finances.repack": ("Consolider sur les hôtes existants", "Repack onto the existing hosts"),
     "finances.sensitivity_missing": (
         "Scénario enregistré par une version précédente : recalculez-le pour voir la sensibilité au prix de l'énergie.",

@@ -239,6 +239,31 @@ else:
     figures = st.columns(3)
     figures[0].metric(t("col.payback"), str(replacement.payback_year or "—"))
     figures[1].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
+    if replacement.residual_value is not None:
+        figures[2].metric(
+            t("finances.residual"), eur(replacement.residual_value.scenario_eur), help=t("finances.residual.help")
+        )
+    if replacement.comparisons:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("finances.baseline"): [t(f"finances.baseline.{c.baseline}") for c in replacement.comparisons],
+                    t("col.plan_savings"): [eur(c.savings_eur) for c in replacement.comparisons],
+                    t("finances.npv"): [eur(c.npv_savings_eur) for c in replacement.comparisons],
+                    t("col.payback"): [str(c.payback_year or "—") for c in replacement.comparisons],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if replacement.capacity is not None:
+        st.caption(
+            t(
+                "finances.capacity",
+                hours=num(replacement.capacity.staff_hours_freed_total),
+                units=num(replacement.capacity.rack_u_freed_at_end),
+            )
+        )
 
     st.subheader(t("finances.tornado"))
     if not plan.tornado and not fixed:

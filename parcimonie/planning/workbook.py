@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from parcimonie.planning.document import OptionCost, PlanDocument
+from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook_budget import Authority, ap_cp_sheet, budget_sheet
@@ -70,6 +70,28 @@ def _money(sheet: Worksheet, columns: range, start_row: int = 2) -> None:
                 cell.number_format = EUR
 
 
+_BASELINES = {"keep": "conserver le parc", "like_for_like": "renouveler à l'identique"}
+
+
+def _baseline_rows(r: Replacement) -> list[tuple[str, Any]]:
+    """Savings against each baseline, and what stays apart from the cash (residual value, capacity)."""
+    rows: list[tuple[str, Any]] = []
+    for c in r.comparisons:
+        name = _BASELINES[c.baseline]
+        rows += [
+            (f"Économies face à « {name} » (TTC)", c.savings_eur),
+            (f"Économies actualisées face à « {name} » (VAN)", c.npv_savings_eur),
+        ]
+    if r.residual_value is not None:
+        rows.append(("Valeur résiduelle du matériel en fin d'horizon (TTC)", r.residual_value.scenario_eur))
+    if r.capacity is not None:
+        rows += [
+            ("Heures d'exploitation libérées sur l'horizon (hors budget)", r.capacity.staff_hours_freed_total),
+            ("U de baie libérés en fin de plan (hors budget)", r.capacity.rack_u_freed_at_end),
+        ]
+    return rows
+
+
 def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     sheet = book.active
     assert sheet is not None
@@ -111,6 +133,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         rows += [(f"Économies : {label('line', k)}", v) for k, v in r.savings_by_category_eur.items()]
         if plan.saving_without_licences_eur is not None:
             rows.append(("Économies hors licences (TTC)", plan.saving_without_licences_eur))
+        rows += _baseline_rows(r)
         rows.append(("Ce qui explique le ratio", render(r.drivers.message())))
     rows += [("Avertissement", render(w)) for w in plan.warnings]
     _header(sheet, ["Indicateur", "Valeur"])

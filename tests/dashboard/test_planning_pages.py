@@ -348,3 +348,15 @@ def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage,
     assert f"VM 1 à {len(shown)} sur {len(shown)}" in texts(at)
     at.text_input(key="cons_search").input("nothing-matches-this").run()
     assert "Aucune VM ne correspond." in texts(at) and len(placement()) == 0
+
+
+def test_finances_shows_both_baselines_and_capacity(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("finances", demo_url)
+    assert not at.exception
+    baselines = next(d.value for d in at.dataframe if "Base de comparaison" in d.value.columns)
+    assert list(baselines["Base de comparaison"]) == [
+        "Conserver le parc tel quel",
+        "Renouveler à l'identique (chaque hôte à l'âge de remplacement)",
+    ]
+    assert any("Capacité libérée, hors budget" in c.value for c in at.caption)
+    assert any(m.label == "Valeur résiduelle en fin d'horizon" for m in at.metric)

@@ -231,6 +231,13 @@ def test_workbook_assumptions_are_numbers_and_name_the_cheapest_option(
     assert rows["Taux d'actualisation"] == 0.04 and rows["Plafond d'utilisation"] == 0.8
     assert rows["Horizon (années)"] == 5 and rows["FCTVA récupéré"] == "oui"
     summary = {row[0]: row[1] for row in book["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert plan.replacement is not None
+    like = next(c for c in plan.replacement.comparisons if c.baseline == "like_for_like")
+    assert summary["Économies face à « renouveler à l'identique » (TTC)"] == like.savings_eur
+    assert plan.replacement.capacity is not None
+    assert summary["Heures d'exploitation libérées sur l'horizon (hors budget)"] == (
+        plan.replacement.capacity.staff_hours_freed_total
+    )
     best = plan.best_option
     assert summary["Option la moins chère sur l'horizon"] == (
         "Consolider sur les hôtes existants" if best == "existing" else best
