@@ -344,12 +344,13 @@ def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> 
         code = "warning.plan_costs_more_capped" if request.yearly_investment_cap_eur else "warning.plan_costs_more"
         warnings.append(Message(code=code, params={"extra_eur": -savings}))
     warnings += _baseline_warnings(r)
-    last = r.yearly[-1]
-    if last.n_hosts_scenario > last.n_hosts_baseline:
+    # A capped plan can run both fleets for years: say so for the first year with more hosts than today.
+    more = next((y for y in r.yearly if y.n_hosts_scenario > y.n_hosts_baseline), None)
+    if more is not None:
         warnings.append(
             Message(
                 code="warning.more_hosts_at_end",
-                params={"year": last.year, "scenario": last.n_hosts_scenario, "baseline": last.n_hosts_baseline},
+                params={"year": more.year, "scenario": more.n_hosts_scenario, "baseline": more.n_hosts_baseline},
             )
         )
     return warnings

@@ -37,8 +37,9 @@ def test_partial_plan_keeps_its_reasons_and_warnings_word_for_word() -> None:
     assert render(first.reason, "en") == (
         "its demand (19,608 reference MHz, 32,768 MiB) exceeds the usable capacity of every target host"
     )
-    # The warnings are derived again from the figures: the same sentences the first release printed.
-    assert [_plain(render(w)) for w in doc.warnings] == [_plain(w) for w in raw["warnings"]]
+    # The warnings are derived again from the figures: the sentences the first release printed, and
+    # those of rules added since (a year with more hosts than today, not only the last one).
+    assert {_plain(w) for w in raw["warnings"]} <= {_plain(render(w)) for w in doc.warnings}
 
 
 def test_policy_moves_from_assumptions_and_request_to_one_place() -> None:
