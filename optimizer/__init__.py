@@ -30,12 +30,13 @@ from optimizer.fleet import (
     offer_fleet_tco,
     repack_tco,
 )
-from optimizer.ledger import Capacity, NewFleet, savings_without_licences_eur
+from optimizer.new_fleet import NewFleet
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import CAUTIOUS_CEILING, Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.renewal import pick_renewal_offers
-from optimizer.replacement import ReplacementPlan, plan_replacement
+from optimizer.replacement import plan_replacement
+from optimizer.replacement_plan import Capacity, ReplacementPlan, savings_without_licences_eur
 from optimizer.tco import (
     FleetHardware,
     OptionTco,

@@ -13,8 +13,7 @@ every licence line zeroed.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,16 +21,14 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
-from optimizer.estate import HostTable, Offer, VmTable
+from optimizer.estate import HostTable, Offer
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets, with_end_of_horizon
-from optimizer.policy import Policy
-from optimizer.reasons import Reason
+from optimizer.new_fleet import Moves, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.renewal import Renewal, renew_like_for_like
+from optimizer.replacement_plan import Capacity, ReplacementPlan
 from optimizer.tco import (
     FleetHardware,
     licences_to_buy,
-    windows_licence_eur_ht,
-    windows_licensed_cores,
 )
 from optimizer.yearly import (
     COST_KEYS,
@@ -42,249 +39,10 @@ from optimizer.yearly import (
     transition_weights,
 )
 
-__all__ = [
-    "Capacity",
-    "Moves",
-    "NewFleet",
-    "ReplacementInputs",
-    "ReplacementPlan",
-    "account_replacement",
-    "offer_licence_eur_ht",
-    "owned_host_licences",
-    "savings_without_licences_eur",
-]
+__all__ = ["account_replacement"]
 
 F64 = NDArray[np.float64]
 _LINES = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
-
-
-@dataclass(frozen=True, eq=False)
-class Capacity:
-    """Staff hours and rack units used per year, shape (h,): capacity, apart from the cash lines.
-
-    Freed = baseline - scenario (negative when the plan needs more).
-    """
-
-    staff_hours_scenario: F64
-    staff_hours_baseline: F64
-    rack_u_scenario: F64
-    rack_u_baseline: F64
-
-    @property
-    def staff_hours_freed(self) -> F64:
-        """Hours of administration freed each year."""
-        return np.asarray(self.staff_hours_baseline - self.staff_hours_scenario, dtype=float)
-
-    @property
-    def rack_u_freed(self) -> F64:
-        """Rack units freed each year."""
-        return np.asarray(self.rack_u_baseline - self.rack_u_scenario, dtype=float)
-
-
-@dataclass(frozen=True, eq=False)
-class ReplacementPlan:
-    """Outcome of `plan_replacement`. Yearly arrays have shape (h,), host arrays (n,), VM (m,).
-
-    Attributes:
-        status: "OK", or "PARTIAL" when some VMs could not move (see `unplaced`).
-        offer_name: the server model bought.
-        retire_year: year each host is retired, NaN if kept over the horizon.
-        priority: retirement priority score (higher first).
-        new_hosts_per_year: new hosts bought each year (HA reserve included).
-        new_host_year: shape (t,), purchase year of each new host.
-        new_host_cluster: shape (t,), cluster each new host serves (-1: the whole estate, or VMs
-            without cluster, in cluster scope).
-        new_host_is_reserve: shape (t,), True for the HA reserve hosts (they carry no VM).
-        placement: new host index of each moved VM, -1 if it stays (or is excluded).
-        n_hosts_scenario, n_hosts_baseline: hosts running each year.
-        scenario, baseline, comparison: budgets (investissement/fonctionnement) and savings.
-        savings_by_category: energy, maintenance, licences, staff, rack, investissement, fctva.
-        energy_kwh_*, operational_kgco2e_*: yearly energy and operational carbon.
-        embodied_kgco2e_purchased: embodied carbon of hosts bought each year (full amount).
-        embodied_kgco2e_amortised: the same spread over `embodied_lifetime_years`.
-        carbon_savings_kgco2e: baseline operational - scenario operational - purchased embodied.
-        carbon_payback_year / payback_year: first year from which cumulative savings stay >= 0.
-        drivers: what explains the hosts ratio.
-        hosts_with_estimates: hosts whose perf or power came from the generation catalogue.
-        unplaced: (vm index, reason) for VMs that could not move.
-        policy, yearly_investment_cap_eur, assumptions: echo of the inputs that made the plan.
-        like_for_like, like_for_like_comparison: the "renew like for like" baseline (each host
-            renewed at `replacement_age_years` with the cheapest offer covering its cores and
-            memory, `optimizer.renewal`) and the plan's savings against it (`comparison` is
-            against keeping the estate).
-        like_for_like_renew_year: shape (n,), renewal year of each host there (NaN: not renewed).
-        like_for_like_offer: shape (n,), offer each host would be renewed with.
-        capacity: staff hours and rack units of the scenario and the keep baseline per year.
-        transition: the scenario's disposal, migration and training lines.
-        warranty_end_year, replacement_due_year: shape (n,), for the keep baseline's flags.
-    """
-
-    status: str
-    offer_name: str
-    years: tuple[int, ...]
-    retire_year: F64
-    priority: F64
-    new_hosts_per_year: NDArray[np.int64]
-    new_host_year: NDArray[np.int64]
-    new_host_cluster: NDArray[np.int64]
-    new_host_is_reserve: NDArray[np.bool_]
-    placement: NDArray[np.int64]
-    n_hosts_scenario: NDArray[np.int64]
-    n_hosts_baseline: NDArray[np.int64]
-    scenario: BudgetPlan
-    baseline: BudgetPlan
-    comparison: BudgetComparison
-    savings_by_category: dict[str, F64]
-    energy_kwh_scenario: F64
-    energy_kwh_baseline: F64
-    operational_kgco2e_scenario: F64
-    operational_kgco2e_baseline: F64
-    embodied_kgco2e_purchased: F64
-    embodied_kgco2e_amortised: F64
-    carbon_savings_kgco2e: F64
-    carbon_payback_year: int | None
-    payback_year: int | None
-    drivers: RatioDrivers
-    hosts_with_estimates: NDArray[np.int64]
-    unplaced: tuple[tuple[int, Reason], ...]
-    policy: Policy = field(default_factory=Policy)
-    yearly_investment_cap_eur: float | None = None
-    assumptions: dict[str, Any] = field(default_factory=dict)
-    like_for_like: BudgetPlan | None = None
-    like_for_like_comparison: BudgetComparison | None = None
-    like_for_like_renew_year: F64 = field(default_factory=lambda: np.zeros(0))
-    like_for_like_offer: tuple[str, ...] = ()
-    capacity: Capacity | None = None
-    transition: TransitionCosts | None = None
-    warranty_end_year: F64 = field(default_factory=lambda: np.zeros(0))
-    replacement_due_year: F64 = field(default_factory=lambda: np.zeros(0))
-
-    @property
-    def yearly_savings_without_licences_eur(self) -> F64:
-        """Savings per year (shape (h,)) with the licence lines zeroed in both budgets: the
-        sensitivity of the saving to the licences (`savings_without_licences_eur`)."""
-        return savings_without_licences_eur(self.comparison)
-
-    @property
-    def savings_without_licences_eur(self) -> float:
-        """Total of `yearly_savings_without_licences_eur` over the horizon (undiscounted)."""
-        return float(self.yearly_savings_without_licences_eur.sum())
-
-    @property
-    def npv_savings_without_licences_eur(self) -> float:
-        """Discounted total of `yearly_savings_without_licences_eur`."""
-        return float((self.yearly_savings_without_licences_eur * self.scenario.discount_factors).sum())
-
-
-def savings_without_licences_eur(comparison: BudgetComparison) -> F64:
-    """Yearly savings (shape (h,), EUR TTC) of `comparison` had neither budget any licence line:
-    `licences_eur` (subscriptions, Software Assurance) and `investissement_licences_eur` (perpetual
-    licences bought) zeroed in the scenario and the baseline.
-
-    The licences bought are outside the FCTVA base, so the FCTVA is unchanged: the saving less the
-    licence lines' own savings, `savings - (base - scen)[licences] - (base - scen)[licences bought]`.
-    """
-    scen, base = comparison.scenario, comparison.baseline
-    h = len(scen.years)
-    scen_inv = np.zeros(h) if scen.investissement_licences_eur is None else scen.investissement_licences_eur
-    base_inv = np.zeros(h) if base.investissement_licences_eur is None else base.investissement_licences_eur
-    licences = (base.licences_eur - scen.licences_eur) + (base_inv - scen_inv)
-    return np.asarray(comparison.savings_eur - licences, dtype=float)
-
-
-def offer_licence_eur_ht(*, offer: Offer, a: Assumptions) -> float:
-    """Windows Server Datacenter licence price HT of one host of `offer` (0 if Windows disabled)."""
-    one = windows_licence_eur_ht(
-        n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
-    )
-    return float(one[0])
-
-
-def owned_host_licences(*, offer: Offer, a: Assumptions) -> float:
-    """How many hosts of `offer` the `windows_licences_owned_cores` license (may be fractional:
-    the rest of a host's cores is then bought). 128 owned cores, 64-core hosts: 2."""
-    one = windows_licensed_cores(
-        n_sockets=np.array([offer.n_sockets]), n_cores=np.array([offer.n_cores]), assumptions=a
-    )
-    return a.windows_licences_owned_cores / float(one[0])
-
-
-@dataclass
-class NewFleet:
-    """The new hosts bought so far (t entries), grown year by year by the replacement planner.
-
-    Attributes:
-        load_ref_mhz_mib: shape (t, 2), demand placed on each (reference MHz, MiB).
-        is_reserve: shape (t,), HA reserve hosts (they stay empty).
-        group: shape (t,), group served (cluster, or -1 in estate scope).
-        has_windows: shape (t,), already licensed for Windows Server Datacenter.
-        purchase_year: shape (t,).
-    """
-
-    load_ref_mhz_mib: F64 = field(default_factory=lambda: np.zeros((0, 2)))
-    is_reserve: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    group: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    has_windows: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    purchase_year: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    @property
-    def n_hosts(self) -> int:
-        """Number of new hosts t."""
-        return int(self.is_reserve.size)
-
-    def buy(self, *, n_serving: int, n_reserve: int, group: int, year: int) -> int:
-        """Add `n_serving` hosts then `n_reserve` reserve hosts; returns the index of the first."""
-        first, n = self.n_hosts, n_serving + n_reserve
-        self.load_ref_mhz_mib = np.vstack([self.load_ref_mhz_mib, np.zeros((n, 2))])
-        self.is_reserve = np.concatenate([self.is_reserve, np.zeros(n_serving, bool), np.ones(n_reserve, bool)])
-        self.group = np.concatenate([self.group, np.full(n, group, dtype=np.int64)])
-        self.has_windows = np.concatenate([self.has_windows, np.zeros(n, bool)])
-        self.purchase_year = np.concatenate([self.purchase_year, np.full(n, year, dtype=np.int64)])
-        return first
-
-
-@dataclass
-class Moves:
-    """The decisions of the yearly loop: retirements, VM moves and purchases.
-
-    `moved_year_index` (shape (p,), aligned on the VMs to place) is the index in the years of the
-    move of each VM, -1 if it stays; `placement` (shape (m,)) its new host.
-    """
-
-    fleet: NewFleet
-    retire_year: F64
-    placement: NDArray[np.int64]
-    moved_year_index: NDArray[np.int64]
-    new_per_year: NDArray[np.int64]
-    unplaced: list[tuple[int, Reason]]
-
-
-@dataclass(frozen=True, eq=False)
-class ReplacementInputs:
-    """What the accounts need besides the moves; VM arrays aligned on the p VMs to place.
-
-    Attributes:
-        hosts: existing hosts, estimates completed; `estimated` flags them (shape (n,)).
-        sizes: shape (p, 2) demand; src: shape (p,) source host; vm_index: shape (p,) row in vms.
-        raw_new: shape (2,), raw capacity of one new host; unit_eur_ttc: one host + install.
-        renewal_offers: the catalogue of the like-for-like baseline (empty: the plan's offer).
-    """
-
-    hosts: HostTable
-    estimated: NDArray[np.bool_]
-    vms: VmTable
-    offer: Offer
-    policy: Policy
-    yearly_investment_cap_eur: float | None
-    years: tuple[int, ...]
-    priority: F64
-    util_old: F64
-    sizes: F64
-    src: NDArray[np.int64]
-    vm_index: NDArray[np.int64]
-    raw_new: F64
-    unit_eur_ttc: float
-    renewal_offers: tuple[Offer, ...] = ()
 
 
 def _new_fleet_by_year(*, h: int, inputs: ReplacementInputs, moves: Moves) -> tuple[F64, NDArray[np.bool_]]:

@@ -21,7 +21,7 @@ from optimizer import (
     plan_replacement,
 )
 from optimizer.fleet import OptionComparison, offer_fleet_tco
-from optimizer.ledger import savings_without_licences_eur
+from optimizer.replacement_plan import savings_without_licences_eur
 from optimizer.tco import OptionTco, licences_to_buy, vsphere_host_eur_ht
 from tests.optimizer.estates import GIB, make_estate, make_offer
 
