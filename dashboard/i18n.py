@@ -1,7 +1,8 @@
 """Interface language: French first, English switchable in the sidebar.
 
 ``t("key", **values)`` returns the current language's string (``str.format``-ed with ``values``).
-The language is the sidebar's choice, else ``PARCIMONIE_LANGUAGE`` (fr by default). The helpers
+The language is the sidebar's choice (kept in the address as ``?lang=``), else ``PARCIMONIE_LANGUAGE``
+(fr by default). The helpers
 ``num``, ``eur``, ``pct``, ``qty`` and ``day`` format figures in the current language.
 """
 
@@ -17,6 +18,7 @@ from parcimonie import formatting
 LANGUAGES = ("fr", "en")
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 _STATE_KEY = "language"
+_QUERY_KEY = "lang"  # ?lang=en in the address
 
 
 def default_language() -> str:
@@ -58,15 +60,19 @@ def plain(value: object) -> str:
 
 def language_selector() -> str:
     """The sidebar's language switch; returns the chosen language."""
-    if _STATE_KEY not in st.session_state:
-        st.session_state[_STATE_KEY] = default_language()
+    if _STATE_KEY not in st.session_state:  # a new session (a reload): the address's ?lang= first
+        asked = st.query_params.get(_QUERY_KEY, "")
+        st.session_state[_STATE_KEY] = asked if asked in LANGUAGES else default_language()
     st.sidebar.selectbox(
         "Langue / Language",
         options=list(LANGUAGES),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=_STATE_KEY,
     )
-    return current_language()
+    language = current_language()
+    if st.query_params.get(_QUERY_KEY) != language:
+        st.query_params[_QUERY_KEY] = language  # kept in the address, so a reload keeps the choice
+    return language
 
 
 def num(value: float | int | None, decimals: int = 0) -> str:

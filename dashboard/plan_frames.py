@@ -336,3 +336,19 @@ def best_scenario(scenarios: Sequence[SavedPlan]) -> BestScenario | None:
         n_hosts_before=c.n_hosts_before,
         n_hosts_after=c.n_hosts_after,
     )
+
+
+def yearly_comparison(plan: PlanDocument) -> pd.DataFrame:
+    """Per budget year: the current estate's net budget, the plan's, their difference and its running
+    total (EUR TTC; the difference is the plan's saving that year). Empty without a replacement plan."""
+    columns = ["year", "baseline_eur", "scenario_eur", "difference_eur", "cumulative_eur"]
+    r = plan.replacement
+    if r is None:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(
+        [
+            (y.year, b.net_eur, s.net_eur, y.savings_eur, y.cumulative_savings_eur)
+            for y, s, b in zip(r.yearly, r.budget_scenario, r.budget_baseline, strict=True)
+        ],
+        columns=columns,
+    )

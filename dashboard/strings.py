@@ -604,4 +604,65 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Calcule le plan complet de la couche de planification, puis propose le fichier .xlsx.",
         "Runs the planning layer's full plan, then offers the .xlsx file.",
     ),
+    # Committee (issue #12): the recommended plan on the first screen, the note, trust fixes.
+    "overview.plan": ("Plan recommandé", "Recommended plan"),
+    "overview.plan.caption": (
+        "Calculé sur le dernier inventaire avec les hypothèses par défaut, sans rien enregistrer. Option la moins "
+        "chère : {best} ; plan de renouvellement sur « {offer} », de {first} à {last}.",
+        "Computed on the latest inventory with the default assumptions, nothing saved. Cheapest option: {best}; "
+        'replacement plan on "{offer}", {first} to {last}.',
+    ),
+    "overview.plan.existing": ("les hôtes existants, reconditionnés", "the existing hosts, repacked"),
+    "overview.plan.saving": ("Économie sur {horizon} ans (trésorerie)", "Saving over {horizon} years (cash)"),
+    "overview.plan.payback": ("Retour sur investissement", "Payback year"),
+    "overview.plan.npv": ("Économies actualisées (VAN)", "Discounted savings (NPV)"),
+    "overview.plan.hosts": ("Hôtes aujourd'hui → fin du plan", "Hosts today → end of plan"),
+    "overview.plan.carbon": ("Carbone évité sur l'horizon", "Carbon avoided over the horizon"),
+    "overview.plan.spinner": (
+        "Calcul des hypothèses qui font le plus varier l'économie…",
+        "Finding the assumptions that move the saving most…",
+    ),
+    "overview.plan.drivers": (
+        "Les trois hypothèses qui font le plus varier l'économie (chacune à −20 % et +20 %) : {items}.",
+        "The three assumptions that move the saving most (each at −20% and +20%): {items}.",
+    ),
+    "overview.plan.driver": ("{name} (de {low} à {high})", "{name} ({low} to {high})"),
+    "overview.plan.link": ("Détail du plan et budget par année : Finances", "Plan detail and yearly budget: Finances"),
+    "overview.plan.none": (
+        "Pas de plan de renouvellement calculable sur ce parc avec les hypothèses par défaut.",
+        "No replacement plan can be computed on this estate with the default assumptions.",
+    ),
+    "overview.failed_run": (
+        "La dernière collecte de « {source} » a échoué le {when} : les chiffres viennent de la dernière collecte "
+        "réussie. Voir la page Collecte. {error}",
+        'The latest collection of "{source}" failed on {when}: the figures come from the latest successful '
+        "collection. See the Collection page. {error}",
+    ),
+    "carbon.negative": (
+        "Carbone évité négatif : le carbone de fabrication des nouveaux hôtes dépasse les économies d'exploitation "
+        "sur l'horizon.",
+        "Negative carbon avoided: the embodied carbon of the new hosts outweighs the operational savings over the "
+        "horizon.",
+    ),
+    "finances.years": (
+        "Budget net par année : parc actuel, plan et différence",
+        "Net budget per year: estate, plan, difference",
+    ),
+    "col.current_estate": ("Parc actuel (net)", "Current estate (net)"),
+    "col.scenario_net": ("Plan (net)", "Plan (net)"),
+    "col.difference": ("Différence (économie)", "Difference (saving)"),
+    "col.cumulative": ("Cumul", "Cumulative"),
+    "finances.years.note": (
+        "Net : investissement et fonctionnement, FCTVA déduit (TTC). Différence positive : le plan coûte moins que "
+        "le parc actuel cette année-là.",
+        "Net: investment and operating costs, FCTVA deducted (incl. VAT). A positive difference: the plan costs "
+        "less than the current estate that year.",
+    ),
+    "finances.note": ("Note au comité (PDF)", "Committee note (PDF)"),
+    "finances.note.prepare": (
+        "Préparer la note au comité (PDF, en français)",
+        "Prepare the committee note (PDF, in French)",
+    ),
+    "finances.note.download": ("Télécharger la note au comité", "Download the committee note"),
+    "overview.estate": ("Le parc", "The estate"),
 }

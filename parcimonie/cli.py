@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": (
         "parcimonie.plan_cli",
         "report",
-        "Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.",
+        "Write the budget workbook (--xlsx) and/or the committee note (--pdf) of a plan.",
     ),
     "scenarios": ("parcimonie.plan_cli", "scenarios", "Saved scenarios with their headline figures."),
 }

@@ -19,6 +19,7 @@ from parcimonie.formatting import format_date
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
+from parcimonie.planning.note import average_host_age_years, note_pdf
 from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
@@ -280,7 +281,10 @@ def _fail(message: str) -> NoReturn:
 
 def report(
     ctx: typer.Context,
-    xlsx: Annotated[Path, typer.Option("--xlsx", help="Workbook to write (.xlsx).", dir_okay=False)],
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Workbook to write (.xlsx).", dir_okay=False)] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Committee note to write (.pdf, French, 2-4 pages).", dir_okay=False)
+    ] = None,
     scenario: Annotated[
         str | None, typer.Option(help="A saved scenario (default: a plan with default settings).")
     ] = None,
@@ -292,20 +296,31 @@ def report(
         typer.Option(min=0, help="Inhabitants: communes and EPCI under 3 500 need not amortise (unknown: amortise)."),
     ] = None,
 ) -> None:
-    """Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.
+    """Write the budget workbook (--xlsx) and/or the committee note (--pdf) of a plan.
 
-    The budget lines carry their M57 chapter and account (HT, TVA, TTC), with the amortisation the
-    authority must record, the AP/CP and the sensitivity of the plan's saving.
+    The workbook: summary, yearly investissement/fonctionnement with their M57 chapter and account
+    (HT, TVA, TTC), the amortisation the authority must record, the AP/CP, the sensitivity of the
+    plan's saving, TCO vs TCA, placement. The note: a short French PDF for elected officials.
     """
     settings: Settings = ctx.obj
-    if xlsx.suffix.lower() != ".xlsx":
+    if xlsx is None and pdf is None:
+        raise typer.BadParameter("indiquez --xlsx FICHIER et/ou --pdf FICHIER", param_hint="--xlsx / --pdf")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
         raise typer.BadParameter("le classeur doit finir par .xlsx", param_hint="--xlsx")
+    if pdf is not None and pdf.suffix.lower() != ".pdf":
+        raise typer.BadParameter("la note doit finir par .pdf", param_hint="--pdf")
     if authority_type not in AUTHORITY_KINDS:
         raise typer.BadParameter(f"attendu : {', '.join(AUTHORITY_KINDS)}", param_hint="--authority-type")
     authority = Authority(kind=authority_type, population=population)
-    _check_writable_folder(xlsx)
+    for target, option in ((xlsx, "--xlsx"), (pdf, "--pdf")):
+        if target is not None:
+            _check_writable_folder(target, option)
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
+        try:
+            estate = load_estate(session)
+        except PlanError as err:
+            _fail(render(err.message))
         if scenario:
             try:
                 saved = saved_plan(session, scenario)
@@ -317,26 +332,34 @@ def report(
         else:
             try:
                 request = PlanRequest(with_sensitivity=True)
-                document = run_plan(load_estate(session), request, today=date.today()).document()
+                document = run_plan(estate, request, today=date.today()).document()
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
-    try:
-        write_workbook(document, xlsx, title=title, authority=authority)
-    except OSError as err:
-        _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
-    typer.echo(f"Classeur écrit : {xlsx}")
+    if xlsx is not None:
+        try:
+            write_workbook(document, xlsx, title=title, authority=authority)
+        except OSError as err:
+            _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
+        typer.echo(f"Classeur écrit : {xlsx}")
+    if pdf is not None:
+        age = average_host_age_years(estate, date.today())
+        try:
+            pdf.write_bytes(note_pdf(document, title=title, today=date.today(), average_host_age_years=age))
+        except OSError as err:
+            _fail(f"impossible d'écrire la note {pdf} : {err.strerror or err}")
+        typer.echo(f"Note écrite : {pdf}")
 
 
-def _check_writable_folder(target: Path) -> None:
+def _check_writable_folder(target: Path, option: str = "--xlsx") -> None:
     """Refuse, before any computation, a workbook whose folder is missing or not writable."""
     folder = target.expanduser().absolute().parent
     if folder.exists() and not folder.is_dir():
-        _fail(f"{folder} n'est pas un dossier : choisissez un autre chemin pour --xlsx")
+        _fail(f"{folder} n'est pas un dossier : choisissez un autre chemin pour {option}")
     if not folder.is_dir():
-        _fail(f"le dossier {folder} n'existe pas : créez-le ou choisissez un autre chemin pour --xlsx")
+        _fail(f"le dossier {folder} n'existe pas : créez-le ou choisissez un autre chemin pour {option}")
     if not os.access(folder, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        _fail(f"impossible d'écrire dans {target} : droits insuffisants (choisissez un autre chemin pour --xlsx)")
+        _fail(f"impossible d'écrire dans {target} : droits insuffisants (choisissez un autre chemin pour {option})")
 
 
 def scenarios(ctx: typer.Context) -> None:

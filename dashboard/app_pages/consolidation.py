@@ -14,11 +14,12 @@ import streamlit as st
 
 from dashboard import charts, data, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import eur, num, pct, plain, t
+from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.note import solver_name
 
 DEFAULTS = Policy()
 ALL = ""  # the target-host filter's "every host"
@@ -305,7 +306,7 @@ with tab_unplaced:
 st.caption(
     t(
         "consolidation.echo",
-        solver=c.solver,
+        solver=solver_name(c.solver, current_language()),
         n_vms=num(len(view.placement)),
         n_hosts=num(c.n_hosts_after),
         bound=num(c.lower_bound),

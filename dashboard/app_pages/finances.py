@@ -14,13 +14,14 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, plan_frames, plans, tables
+from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error
 from optimizer import Assumptions, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.note import note_pdf
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook import workbook_bytes
 from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
@@ -228,6 +229,23 @@ else:
     budget = budget.rename(columns={"total": t("col.total")})
     st.dataframe(budget.map(eur), width="stretch")
     st.caption(t("finances.budget_note"))
+    st.markdown(f"**{t('finances.years')}**")
+    yearly = plan_frames.yearly_comparison(plan)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.year"): [str(y) for y in yearly["year"]],
+                t("col.current_estate"): [eur(v) for v in yearly["baseline_eur"]],
+                t("col.scenario_net"): [eur(v) for v in yearly["scenario_eur"]],
+                t("col.difference"): [eur(v) for v in yearly["difference_eur"]],
+                t("col.cumulative"): [eur(v) for v in yearly["cumulative_eur"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="fin_years",
+    )
+    st.caption(t("finances.years.note"))
     ends = st.columns(3)
     ends[0].metric(
         t("finances.hosts_end", year=replacement.years[-1]),
@@ -236,11 +254,12 @@ else:
     )
     ends[1].metric(t("col.plan_investment"), eur(replacement.investment_eur))
     ends[2].metric(t("col.plan_savings"), eur(replacement.totals.savings_eur))
-    figures = st.columns(3)
+    figures = st.columns(4)
     figures[0].metric(t("col.payback"), str(replacement.payback_year or "—"))
-    figures[1].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
+    figures[1].metric(t("finances.npv"), eur(replacement.totals.npv_savings_eur))
+    figures[2].metric(t("finances.carbon_payback"), str(replacement.carbon_payback_year or "—"))
     if replacement.residual_value is not None:
-        figures[2].metric(
+        figures[3].metric(
             t("finances.residual"), eur(replacement.residual_value.scenario_eur), help=t("finances.residual.help")
         )
     if replacement.comparisons:
@@ -342,4 +361,14 @@ if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.
         file_name="parcimonie-budget.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="fin_download",
+    )
+st.subheader(t("finances.note"))
+if st.toggle(t("finances.note.prepare"), key="fin_note_prepare"):
+    age = data.load_summary(ctx.url, ctx.snapshot, data.today()).average_host_age_years
+    st.download_button(
+        t("finances.note.download"),
+        data=note_pdf(detailed, title=source or "Plan par défaut", today=data.today(), average_host_age_years=age),
+        file_name="parcimonie-note-comite.pdf",
+        mime="application/pdf",
+        key="fin_note_download",
     )

@@ -1,16 +1,97 @@
-"""Vue d'ensemble: the estate's key figures, its utilisation and the best saved scenario's saving."""
+"""Vue d'ensemble: a failed collection, the recommended plan (nothing saved), the estate's key figures,
+its utilisation and the best saved scenario's saving."""
+
+import dataclasses
 
 import streamlit as st
 
 from dashboard import charts, data, plan_frames, plans
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import current_language, eur, num, pct, plain, qty, t
-from parcimonie.planning.messages import label, value_text
+from dashboard.i18n import current_language, day, eur, num, pct, plain, qty, t
+from dashboard.messages import plan_error
+from parcimonie.planning import PlanRequest
+from parcimonie.planning.document import PlanDocument
+from parcimonie.planning.messages import label, text, value_text
+from parcimonie.planning.sensitivity import bar_label
+
+#: The recommended plan: default assumptions and policy, the fast packing (the Finances page's method).
+RECOMMENDED = PlanRequest(method="heuristic")
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
 as_of = data.today()
+
+runs = data.load_runs(ctx.url, data.runs_key(ctx.url))
+for _, run in runs.drop_duplicates("source").iterrows():  # newest first: each source's latest run
+    if run["status"] == "failed":
+        st.warning(
+            t(
+                "overview.failed_run",
+                source=plain(run["source"]),
+                when=day(run["started_at"], with_time=True),
+                error=plain(run["error"] or ""),
+            )
+        )
+
+st.subheader(t("overview.plan"))
+recommended: PlanDocument | None
+try:
+    recommended = plans.plan(ctx.url, ctx.snapshot, RECOMMENDED)
+except ValueError as err:
+    st.warning(plan_error(err))
+    recommended = None
+replacement = recommended.replacement if recommended else None
+if recommended is None or replacement is None:
+    if recommended is not None:
+        st.info(t("overview.plan.none"))
+else:
+    cheapest = recommended.best_option
+    st.caption(
+        t(
+            "overview.plan.caption",
+            best=t("overview.plan.existing") if cheapest == "existing" else plain(cheapest or "—"),
+            offer=plain(replacement.offer),
+            first=replacement.years[0],
+            last=replacement.years[-1],
+        )
+    )
+    carbon_kg = sum(y.carbon_savings_kgco2e or 0.0 for y in replacement.yearly)
+    figures = st.columns(5)
+    figures[0].metric(
+        t("overview.plan.saving", horizon=num(recommended.horizon_years)), eur(replacement.totals.savings_eur)
+    )
+    figures[1].metric(
+        t("overview.plan.payback"), str(replacement.payback_year or text("value.beyond_horizon", current_language()))
+    )
+    figures[2].metric(t("overview.plan.npv"), eur(replacement.totals.npv_savings_eur))
+    figures[3].metric(
+        t("overview.plan.hosts"), f"{num(recommended.consolidation.n_hosts_before)} → {num(recommended.n_hosts_at_end)}"
+    )
+    figures[4].metric(t("overview.plan.carbon"), qty(carbon_kg / 1000, "tCO2e", 1))
+    if carbon_kg < 0:
+        st.caption(t("carbon.negative"))
+    with st.spinner(t("overview.plan.spinner")):
+        detailed = plans.plan(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
+    if detailed.tornado:
+        language = current_language()
+        st.markdown(
+            t(
+                "overview.plan.drivers",
+                items="; ".join(
+                    t(
+                        "overview.plan.driver",
+                        name=plain(bar_label(bar.name, language)),
+                        low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                        high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                    )
+                    for bar in detailed.tornado[:3]
+                ),
+            )
+        )
+    st.page_link("app_pages/finances.py", label=t("overview.plan.link"), icon=":material/euro:")
+
+st.subheader(t("overview.estate"))
 summary = data.load_summary(ctx.url, ctx.snapshot, as_of)
 hosts = data.load_hosts(ctx.url, ctx.snapshot, as_of)
 

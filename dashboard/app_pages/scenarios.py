@@ -161,3 +161,5 @@ st.dataframe(
         )
     },
 )
+if (summary["carbon_saved_kgco2e"].dropna() < 0).any():
+    st.caption(t("carbon.negative"))
