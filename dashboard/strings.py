@@ -638,10 +638,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Sizing policy: set on the Consolidation and Finances pages.",
     ),
     "hyp.catalogue": ("Catalogue d'offres", "Offer catalogue"),
-    "hyp.catalogue.no_database": (
-        "Base non initialisée : lancez `parcimonie init`.",
-        "Database not initialised: run `parcimonie init`.",
-    ),
     "hyp.offer.add_title": (
         "**Ajouter une offre** (un devis fournisseur, prix TTC)",
         "**Add an offer** (a supplier's quote, prices incl. VAT)",

@@ -11,8 +11,10 @@ The offer catalogue is edited here too, as ``parcimonie offers add`` and ``remov
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data, plans
+from dashboard.components import show_empty_state
 from dashboard.i18n import current_language, eur, num, plain, t
 from dashboard.messages import plan_error
 from inventory import OfferError, is_initialised
@@ -104,8 +106,13 @@ for group in GROUPS:
 # --- the offer catalogue --------------------------------------------------------------------------
 st.subheader(t("hyp.catalogue"))
 url = data.database_url()
-if not is_initialised(data.engine_for(url)):
-    st.info(t("hyp.catalogue.no_database"))
+try:
+    ready = is_initialised(data.engine_for(url))
+except SQLAlchemyError as err:
+    st.error(t("error.database", url=plain(data.display_url(url)), kind=type(err).__name__))
+    st.stop()
+if not ready:
+    show_empty_state(url)
     st.stop()
 offers = data.load_offers(url)
 if done := st.session_state.pop(DONE_KEY, None):
