@@ -46,6 +46,9 @@ navigation = st.navigation(
         ),
         st.Page(PAGES_DIR / "scenarios.py", title=t("nav.scenarios"), icon=":material/compare:", url_path="scenarios"),
         st.Page(PAGES_DIR / "finances.py", title=t("nav.finances"), icon=":material/euro:", url_path="finances"),
+        st.Page(
+            PAGES_DIR / "assumptions.py", title=t("nav.assumptions"), icon=":material/tune:", url_path="assumptions"
+        ),
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
     ]
 )

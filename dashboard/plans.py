@@ -18,11 +18,15 @@ import streamlit as st
 from sqlmodel import Session
 
 from dashboard import plan_frames
-from dashboard.data import SnapshotKey, engine_for, load_hosts, load_vms, today
+from dashboard.data import SnapshotKey, engine_for, load_hosts, load_offers, load_vms, today
+from inventory import add_offer as add_catalogue_offer
+from inventory import remove_offer as remove_catalogue_offer
 from inventory import session_scope
+from inventory.models import HostModel
 from inventory.queries import scenarios_version
 from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, estate_cost, load_estate, run_plan
 from parcimonie.planning.document import PlanDocument
+from parcimonie.planning.footprint import fill_offer_footprints
 from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_plans
 from parcimonie.planning.scenarios import save_plan as save_document
 
@@ -131,3 +135,66 @@ def load_scenarios(url: str, key: tuple[int, datetime | None]) -> list[SavedPlan
         return []
     with Session(engine_for(url)) as session:
         return saved_plans(session)
+
+
+# --- the session's assumptions (page Hypothèses) and the offer catalogue -----------------------
+
+#: Session-state key of the assumptions the user changed: name → value (never a widget's key, so the
+#: values survive a visit to other pages).
+OVERRIDES_KEY = "assumption_overrides"
+
+
+def current_overrides() -> dict[str, Any]:
+    """The assumptions changed on the Hypothèses page in this session (name → value), for ``PlanRequest``."""
+    value = st.session_state.get(OVERRIDES_KEY)
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def set_override(name: str, value: Any) -> None:
+    """Use ``value`` for assumption ``name`` in this session's plans (back to the default: forgotten).
+
+    Raises ``parcimonie.planning.PlanError`` (a ValueError) for a value the optimizer refuses; nothing
+    changes then.
+    """
+    overrides = current_overrides()
+    if value == default_assumptions()[name]:
+        overrides.pop(name, None)
+    else:
+        overrides[name] = value
+    build_assumptions(PlanRequest(overrides=overrides), today=today())  # refuses bad values
+    st.session_state[OVERRIDES_KEY] = overrides
+
+
+def reset_overrides(*names: str) -> None:
+    """Back to the defaults: ``names``, or every assumption when none is given."""
+    overrides = current_overrides()
+    for name in names or tuple(overrides):
+        overrides.pop(name, None)
+    st.session_state[OVERRIDES_KEY] = overrides
+
+
+def _catalogue_changed() -> None:
+    """Forget what was read from the catalogue: the offers, the optimizer's inputs, the plans."""
+    load_offers.clear()
+    estate_inputs.clear()
+    plan.clear()
+    consolidation_view.clear()
+
+
+def add_offer(url: str, offer: HostModel) -> None:
+    """Add ``offer`` to the catalogue with its embodied footprint (Boavizta), as ``parcimonie offers add``.
+
+    Raises ``inventory.OfferError`` (a ValueError naming the field) for an offer refused.
+    """
+    with session_scope(engine_for(url)) as session:
+        add_catalogue_offer(session, offer)
+        fill_offer_footprints(session)
+    _catalogue_changed()
+
+
+def remove_offer(url: str, name: str) -> bool:
+    """Remove the offer ``name`` from the catalogue, as ``parcimonie offers remove``; False when absent."""
+    with session_scope(engine_for(url)) as session:
+        removed = remove_catalogue_offer(session, name)
+    _catalogue_changed()
+    return removed

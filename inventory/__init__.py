@@ -3,7 +3,15 @@
 Nothing here imports collectors, optimizer or dashboard: they all depend on the inventory.
 """
 
-from inventory.catalogue import DEFAULT_OFFERS, ensure_default_catalogue, list_offers
+from inventory.catalogue import (
+    DEFAULT_OFFERS,
+    OfferError,
+    add_offer,
+    check_offer,
+    ensure_default_catalogue,
+    list_offers,
+    remove_offer,
+)
 from inventory.database import (
     downgrade_database,
     is_initialised,
@@ -125,6 +133,10 @@ __all__ = [
     "delete_scenario",
     "downgrade_database",
     "ensure_default_catalogue",
+    "add_offer",
+    "check_offer",
+    "remove_offer",
+    "OfferError",
     "estate_summary",
     "finish_run",
     "get_scenario",

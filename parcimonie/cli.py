@@ -18,6 +18,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from parcimonie.collect_cli import collect_app, import_app, schedule_app
 from parcimonie.console import error_text, escape, make_console
+from parcimonie.offers_cli import offers_app
 
 if TYPE_CHECKING:
     from parcimonie.settings import Settings
@@ -212,36 +213,6 @@ def inventory(
 
 
 @app.command()
-def offers(ctx: typer.Context) -> None:
-    """The catalogue of server offers that plans can buy (prices TTC)."""
-    from rich.table import Table
-    from sqlmodel import Session
-
-    from inventory import list_offers
-    from parcimonie.context import open_engine
-
-    engine = open_engine(settings_of(ctx), must_exist=True)
-    with Session(engine) as session:
-        models = list_offers(session)
-    if not models:
-        console.print("Catalogue vide : lancez `parcimonie init`.")
-        return
-    table = Table(title="Catalogue d'offres serveurs")
-    for column in ("Offre", "Cœurs", "Mémoire", "Prix TTC", "Puissance repos/max", "Carbone fabrication"):
-        table.add_column(column)
-    for m in models:
-        table.add_row(
-            escape(m.name),
-            _fmt(m.n_sockets * m.n_cores_per_socket),
-            _fmt(m.memory_mib / 1024, " Gio"),
-            _fmt(m.price_eur, " €"),
-            f"{_fmt(m.power_idle_w)} / {_fmt(m.power_max_w, ' W')}",
-            _fmt(m.embodied_kgco2e, " kgCO2e"),
-        )
-    console.print(table)
-
-
-@app.command()
 def dashboard(
     ctx: typer.Context,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on (1-65535).")] = None,
@@ -256,6 +227,7 @@ def dashboard(
     raise typer.Exit(serve_dashboard(settings, port=port, address=address))
 
 
+app.add_typer(offers_app, name="offers")
 app.add_typer(collect_app, name="collect")
 app.add_typer(import_app, name="import")
 app.add_typer(schedule_app, name="schedule")

@@ -111,6 +111,7 @@ request = PlanRequest(
     ),
     method="heuristic",
     with_replacement=False,
+    overrides=plans.current_overrides(),
 )
 try:
     with st.spinner(t("spinner.consolidation")):

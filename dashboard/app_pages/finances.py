@@ -46,7 +46,7 @@ with st.container(border=True):
 # values survive a look at a scenario); otherwise the form, applied on demand.
 saved_plan = saved[source].document if fixed else None
 shown_policy = saved_plan.request.policy if saved_plan else POLICY
-shown_assumptions = saved_plan.assumptions if saved_plan else {}
+shown_assumptions = saved_plan.assumptions if saved_plan else plans.current_overrides()
 prefix = f"fin_saved_{abs(hash(source))}_" if fixed else "fin_"
 with st.form("fin_parameters", border=True, enter_to_submit=False):
     cols = st.columns(4)
@@ -118,7 +118,7 @@ else:
     request = PlanRequest(
         policy=Policy(ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope),
         method="heuristic",
-        overrides={"electricity_eur_per_kwh": float(price)},
+        overrides={**plans.current_overrides(), "electricity_eur_per_kwh": float(price)},
     )
     try:
         with st.spinner(t("spinner.finance")):

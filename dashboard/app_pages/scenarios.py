@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
 from dashboard.components import require_snapshot
-from dashboard.i18n import day, eur, num, t
+from dashboard.i18n import current_language, day, eur, num, plain, t
+from parcimonie.planning.messages import label, value_text
 
 
 def _year(value: float | None) -> str:
@@ -163,3 +164,18 @@ st.dataframe(
 )
 if (summary["carbon_saved_kgco2e"].dropna() < 0).any():
     st.caption(t("carbon.negative"))
+
+st.subheader(t("scenarios.overrides"))
+defaults = plans.default_assumptions()
+for s in chosen:
+    changed = [
+        t(
+            "scenarios.overrides.row",
+            name=label("assumption", name, current_language()),
+            value=value_text(value, current_language()),
+            default=value_text(defaults.get(name), current_language()),
+        )
+        for name, value in sorted(s.document.request.overrides.items())
+        if name != "reference_year" and value != defaults.get(name)
+    ]
+    st.markdown(f"**{plain(s.name)}** — " + (plain("; ".join(changed)) if changed else t("scenarios.overrides.none")))
