@@ -61,7 +61,8 @@ def _pairwise_slopes(t: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[
     i, j = np.triu_indices(len(t), k=1)
     dt = t[j] - t[i]
     keep = dt != 0
-    return (y[j][keep] - y[i][keep]) / dt[keep]
+    slopes: NDArray[np.float64] = (y[j][keep] - y[i][keep]) / dt[keep]
+    return slopes
 
 
 def theil_sen(t_years: Sequence[float], values: Sequence[float], *, last: date | None = None) -> Trend:
