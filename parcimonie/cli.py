@@ -39,6 +39,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write the budget workbook: summary, yearly investissement/fonctionnement, TCO vs TCA, placement.",
     ),
     "scenarios": ("parcimonie.plan_cli", "scenarios", "Saved scenarios with their headline figures."),
+    "capacity": (
+        "parcimonie.capacity_cli",
+        "capacity",
+        "Capacity over time: growth per year, time left before the ceiling, hosts needed each year.",
+    ),
 }
 
 
