@@ -47,6 +47,7 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "scenarios.py", title=t("nav.scenarios"), icon=":material/compare:", url_path="scenarios"),
         st.Page(PAGES_DIR / "finances.py", title=t("nav.finances"), icon=":material/euro:", url_path="finances"),
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
+        st.Page(PAGES_DIR / "capacity.py", title=t("nav.capacity"), icon=":material/trending_up:", url_path="capacity"),
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))
