@@ -6,6 +6,7 @@ unexpected error (a bug) is logged with its traceback and recorded as an interna
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,13 +92,20 @@ def _failing(err: CollectionError) -> Callable[[], Snapshot]:
 
 
 def run_rvtools(
-    engine: Engine, path: Path, *, source: str | None = None, decimal: str = ".", allow_shrink: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    source: str | None = None,
+    decimal: str = ".",
+    allow_shrink: bool = False,
+    as_of: date | None = None,
 ) -> tuple[CollectionRun, "RvtoolsImport | None"]:
     """Import an RVTools export; a file that cannot be read is recorded as a failed run.
 
     An export with empty main tabs, or that would mark most of the source missing, is refused
     (``collectors.imports.guard``) unless ``allow_shrink``. An unexpected error (a bug) is recorded
-    as a failed run too, then raised.
+    as a failed run too, then raised. ``as_of`` dates the run's capacity history (default: the
+    file's modification date).
     """
     from collectors.imports import ParseOptions, import_rvtools
     from collectors.imports.guard import refuse_shrink
@@ -118,5 +126,6 @@ def run_rvtools(
         )
         return result.snapshot
 
-    run = record_run(engine, source=result.source, kind="rvtools", collect=collect)
+    day = as_of or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+    run = record_run(engine, source=result.source, kind="rvtools", collect=collect, as_of=day)
     return run, (result if run.status == RunStatus.SUCCEEDED else None)

@@ -50,6 +50,7 @@ navigation = st.navigation(
             PAGES_DIR / "assumptions.py", title=t("nav.assumptions"), icon=":material/tune:", url_path="assumptions"
         ),
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
+        st.Page(PAGES_DIR / "capacity.py", title=t("nav.capacity"), icon=":material/trending_up:", url_path="capacity"),
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))

@@ -35,8 +35,10 @@ from inventory.errors import (
     SourceAuthFailed,
     SourceUnavailable,
 )
+from inventory.history import capacity_history, record_capacity
 from inventory.limits import RANGES, check_record
 from inventory.models import (
+    CapacityHistory,
     Cluster,
     CollectionRun,
     Datastore,
@@ -81,6 +83,9 @@ from inventory.schedule_store import SCHEDULER_JOBS_TABLE, next_run_times
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "CapacityHistory",
+    "capacity_history",
+    "record_capacity",
     "RANGES",
     "check_record",
     "close_abandoned_runs",

@@ -229,3 +229,31 @@ class SchedulerLock(SQLModel, table=True):
     holder: str = Field(max_length=300, description="hostname:pid of the running scheduler")
     acquired_at: datetime | None = _ts(nullable=False)
     heartbeat_at: datetime | None = _ts(nullable=False)
+
+
+class CapacityHistory(SQLModel, table=True):
+    """Capacity and demand as they stood after one successful collection run, per cluster.
+
+    One row per run and present cluster, plus one row with ``cluster`` NULL for the whole estate.
+    ``as_of`` is the day the figures describe: the run's end, or the export's own date. Demand
+    sums what is known (VMs without a P95 add nothing), so it is a floor.
+    """
+
+    __tablename__ = "capacity_history"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="collection_run.id", index=True)
+    as_of: date = Field(index=True)
+    source: str = Field(max_length=200, description="Source of the run that wrote the row")
+    cluster: str | None = Field(default=None, max_length=200, description="Cluster name; NULL: the whole estate")
+    n_hosts: int = 0
+    n_cores: int = 0
+    cpu_capacity_mhz: float = Field(default=0.0, description="Sum of cores x nominal MHz")
+    memory_mib: float = 0.0
+    max_host_cpu_mhz: float = Field(default=0.0, description="Largest host's cores x MHz (HA reserve)")
+    max_host_memory_mib: float = Field(default=0.0, description="Largest host's memory (HA reserve)")
+    n_vms: int = 0
+    n_vcpus: int = 0
+    memory_allocated_mib: float = 0.0
+    cpu_p95_mhz: float = Field(default=0.0, description="Sum of VM CPU P95 where known")
+    memory_p95_mib: float = Field(default=0.0, description="Sum of VM memory P95 where known")
+    storage_used_gib: float = 0.0

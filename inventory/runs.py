@@ -6,7 +6,7 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 from inventory.database import is_locked_error, session_scope, source_write_scope
 from inventory.enums import RunStatus
 from inventory.errors import CollectionError, ImportInProgress
+from inventory.history import record_capacity
 from inventory.limits import KIND_LENGTH, check_source
 from inventory.models import CollectionRun, utcnow
 from inventory.records import Snapshot
@@ -162,8 +163,12 @@ def record_run(
     kind: str,
     collect: Callable[[], Snapshot],
     now: datetime | None = None,
+    as_of: date | None = None,
 ) -> CollectionRun:
     """Run ``collect`` and write its snapshot in one transaction, recording the run either way.
+
+    The same transaction adds the run's rows to the capacity history (``inventory.history``), dated
+    ``as_of`` (an export's own date) or else the day of the write (UTC).
 
     Collection happens before any write: a source that drops mid-run leaves the inventory as it was.
     The write holds the source's lock (``source_write_scope``): concurrent runs of one source are
@@ -174,6 +179,8 @@ def record_run(
         snapshot = collect()
         with source_write_scope(engine, source) as session:
             report = upsert_observations(session=session, source=source, snapshot=snapshot, now=now)
+            day = as_of or (now or utcnow()).date()
+            record_capacity(session, run_id=recorder.run_id, source=source, as_of=day)
         recorder.counts = dict(
             n_sites=len(snapshot.sites),
             n_clusters=len(snapshot.clusters),

@@ -40,6 +40,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write the budget workbook (--xlsx) and/or the committee note (--pdf) of a plan.",
     ),
     "scenarios": ("parcimonie.plan_cli", "scenarios", "Saved scenarios with their headline figures."),
+    "capacity": (
+        "parcimonie.capacity_cli",
+        "capacity",
+        "Capacity over time: growth per year, time left before the ceiling, hosts needed each year.",
+    ),
 }
 
 

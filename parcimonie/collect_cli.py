@@ -10,6 +10,7 @@ Numbers are printed the French way: decimal comma, narrow no-break space between
 """
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -201,6 +202,12 @@ def import_rvtools_command(
             help="Accept an export with empty vInfo/vHost tabs or that marks more than half of the source missing."
         ),
     ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Date of the export, YYYY-MM-DD (default: the file's date)."
+        ),
+    ] = None,
 ) -> None:
     """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
 
@@ -213,7 +220,14 @@ def import_rvtools_command(
         raise _fail(f"{path} : fichier ou dossier introuvable.")
     engine = open_engine(_settings(ctx))
     with console.status(f"Import de {path.name}…"):
-        run, result = run_rvtools(engine, path, source=source, decimal=decimal, allow_shrink=allow_shrink)
+        run, result = run_rvtools(
+            engine,
+            path,
+            source=source,
+            decimal=decimal,
+            allow_shrink=allow_shrink,
+            as_of=as_of.date() if as_of else None,
+        )
     if result is not None:
         console.print(f"Onglets importés : {', '.join(result.present_tabs)}")
         if result.missing_tabs:

@@ -14,7 +14,7 @@ from inventory import ensure_default_catalogue, make_engine, record_run, session
 from tests.conftest import TODAY
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ("overview", "inventory", "consolidation", "scenarios", "finances", "collection", "assumptions")
+PAGES = ("overview", "inventory", "consolidation", "scenarios", "finances", "collection", "assumptions", "capacity")
 DEMO_VMS = 300
 
 

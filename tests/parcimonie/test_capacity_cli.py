@@ -1,0 +1,68 @@
+"""`parcimonie capacity`: three dated RVTools exports give the growth `capacity --json` reports."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from parcimonie.cli import app
+from tests.collectors.imports.test_rvtools import VCLUSTER, VHOST, VINFO, workbook
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+
+
+def _export(path: Path, n_vms: int) -> Path:
+    """``n_vms`` powered-on VMs of 4 GiB on CL-PROD (the two hosts of the RVTools tests)."""
+    template = VINFO[1][0]
+    rows: list[list[Any]] = []
+    for k in range(n_vms):
+        row = list(template)
+        row[0], row[12], row[13] = f"vm{k:02d}", f"4210-{k:04d}", f"5010-{k:04d}"
+        rows.append(row)
+    return workbook(path, {"vInfo": (VINFO[0], rows), "vHost": VHOST, "vCluster": VCLUSTER})
+
+
+def test_three_dated_exports_give_the_growth(env: dict[str, str], tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    # 2, 4 then 6 VMs of 4 096 MiB on days 0, 182 and 365
+    for n, day in ((2, "2025-01-01"), (4, "2025-07-02"), (6, "2026-01-01")):
+        result = runner.invoke(
+            app, ["import", "rvtools", str(_export(tmp_path / f"e{n}.xlsx", n)), "--as-of", day], env=env
+        )
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["capacity", "--json", "--horizon", "2"], env=env)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["as_of"] == "2026-01-01" and [g["cluster"] for g in report["groups"]] == ["CL-PROD", None]
+    prod = report["groups"][0]
+    assert prod["n_runs"] == 3 and [p["as_of"] for p in prod["history"]] == ["2025-01-01", "2025-07-02", "2026-01-01"]
+    # pairwise slopes (MiB/year): 8 192 / (182/365.25), 16 384 / (365/365.25), 8 192 / (183/365.25);
+    # the median is the middle one, 16 384 x 365.25 / 365 = 16 395.2; band P10-P90 between the others
+    memory = prod["memory"]
+    assert memory["growth_per_year"] == pytest.approx(16384 * 365.25 / 365, abs=1e-3)
+    assert memory["growth_low_per_year"] > 8192 * 365.25 / 183 - 1e-3
+    assert memory["growth_high_per_year"] < 8192 * 365.25 / 182 + 1e-3
+    assert memory["demand"] == 6 * 4096
+    # hosts 256 GiB + 384 GiB: usable 640 GiB x 0.8 - 384 GiB = 128 GiB = 131 072 MiB
+    assert memory["usable"] == pytest.approx(655360 * 0.8 - 393216)
+    assert memory["years_remaining"] == pytest.approx((131072 - memory["level"]) / memory["growth_per_year"], rel=1e-3)
+    assert prod["cpu"]["growth_per_year"] == 0  # RVTools gives no CPU usage
+    assert [y["year"] for y in prod["hosts_by_year"]] == [2026, 2027, 2028]
+    # 24 576 MiB over the average host's 327 680 MiB x 0.8: 1 host, plus 1 for HA
+    assert prod["hosts_by_year"][0]["hosts"] == 2
+    text = runner.invoke(app, ["capacity"], env=env)
+    assert text.exit_code == 0 and "CL-PROD" in text.output
+
+
+def test_capacity_without_history(env: dict[str, str]) -> None:
+    runner.invoke(app, ["init"], env=env)
+    result = runner.invoke(app, ["capacity"], env=env)
+    assert result.exit_code == 0 and "Aucun historique" in result.output
+    assert json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)["groups"] == []
