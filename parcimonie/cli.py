@@ -16,9 +16,10 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from parcimonie.collect_cli import collect_app, import_app, schedule_app
+from parcimonie.collect_cli import collect_app, import_app
 from parcimonie.console import error_text, escape, make_console
 from parcimonie.offers_cli import offers_app
+from parcimonie.schedule_cli import schedule_app
 
 if TYPE_CHECKING:
     from parcimonie.settings import Settings
