@@ -49,7 +49,7 @@ class Scheduler:
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8")
 
-    def wait(self, timeout: float = 30) -> int:
+    def wait(self, timeout: float = 90) -> int:
         return self.proc.wait(timeout=timeout)
 
 
@@ -119,7 +119,7 @@ def test_a_run_missed_while_killed_runs_once_after_the_restart(
     fire = (datetime.now(UTC) + timedelta(seconds=8)).replace(microsecond=0)
     args = ["--cron", _cron_at(fire), "--timezone", "UTC", *HEARTBEAT]
     first = spawn(*args)
-    _until(lambda: _started(database_url, first), 20, "the first scheduler's start")
+    _until(lambda: _started(database_url, first), 60, "the first scheduler's start")
     assert datetime.now(UTC) < fire - timedelta(seconds=1), "the scheduler took too long to start"
     first.proc.send_signal(signal.SIGKILL)  # no cleanup: the lock stays, with its last heartbeat
     first.wait()
@@ -147,7 +147,7 @@ def test_a_second_scheduler_refuses_to_start_then_the_lock_is_free_or_taken_over
 ) -> None:
     args = ["--cron", "0 2 * * *", *HEARTBEAT]
     first = spawn(*args)
-    _until(lambda: _started(database_url, first), 20, "the first scheduler's start")
+    _until(lambda: _started(database_url, first), 60, "the first scheduler's start")
     second = spawn(*args)
     assert second.wait() == 2
     refused = second.output()
@@ -155,10 +155,10 @@ def test_a_second_scheduler_refuses_to_start_then_the_lock_is_free_or_taken_over
     assert "--wait" in refused and "Traceback" not in refused
     # A waiting one takes over as soon as the first stops cleanly.
     waiting = spawn(*args, "--wait")
-    _until(lambda: "attente de son arrêt" in waiting.output(), 20, "the waiting message")
+    _until(lambda: "attente de son arrêt" in waiting.output(), 60, "the waiting message")
     first.proc.send_signal(signal.SIGINT)
     assert first.wait() == 0 and "verrou libéré" in first.output()
-    _until(lambda: _started(database_url, waiting), 20, "the waiting scheduler's start")
+    _until(lambda: _started(database_url, waiting), 60, "the waiting scheduler's start")
     waiting.proc.send_signal(signal.SIGTERM)
     assert waiting.wait() == 0
     assert read_lock(make_engine(database_url)) is None
@@ -166,7 +166,7 @@ def test_a_second_scheduler_refuses_to_start_then_the_lock_is_free_or_taken_over
     old = datetime.now(UTC) - timedelta(hours=1)
     assert acquire_lock(make_engine(database_url), holder="ailleurs:4242", stale_after_s=3, now=old).acquired
     third = spawn(*args)
-    _until(lambda: _started(database_url, third), 20, "the stale lock taken over")
+    _until(lambda: _started(database_url, third), 60, "the stale lock taken over")
     third.proc.send_signal(signal.SIGTERM)
     assert third.wait() == 0
     assert "Verrou abandonné de ailleurs:4242 repris" in third.output()
