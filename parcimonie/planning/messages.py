@@ -339,6 +339,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demande CPU d'une VM sans mesure (part de l'allocation)",
         "CPU demand of an unmeasured VM (share of allocation)",
     ),
+    "assumption.demand_growth_per_year": (
+        "Croissance annuelle de la demande (part par an)",
+        "Yearly demand growth (share per year)",
+    ),
     "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
     "assumption.reference_year": ("Année de référence", "Reference year"),
     "assumption.commissioning_month": (
