@@ -223,6 +223,13 @@ def plan(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable).")
     ] = None,
+    growth_from_history: Annotated[
+        bool,
+        typer.Option(
+            "--growth-from-history",
+            help="Grow demand by the measured growth (parcimonie capacity) unless --set demand_growth_per_year.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
@@ -252,6 +259,7 @@ def plan(
         time_limit_s=time_limit,
         overrides=dict(_parse_override(s) for s in (set_ or [])),
         with_sensitivity=True,
+        growth_from_history=growth_from_history,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
