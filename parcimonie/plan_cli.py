@@ -17,6 +17,7 @@ from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
+from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
@@ -344,9 +345,10 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
+        capacity = estate_capacity(session) if xlsx is not None else None
     if xlsx is not None:
         try:
-            write_workbook(document, xlsx, title=title, authority=authority)
+            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")

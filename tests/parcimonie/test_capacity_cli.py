@@ -95,3 +95,47 @@ def test_plan_grows_with_the_measured_growth(env: dict[str, str], tmp_path: Path
     assert "warning.demand_growth" not in [w["code"] for w in doc["warnings"]]
     flat = json.loads(runner.invoke(app, ["plan", "--method", "heuristic", "--json"], env=env).stdout)
     assert flat["assumptions"]["demand_growth_per_year"] == 0
+
+
+def test_workbook_capacity_sheet_has_the_figures_of_capacity_json(env: dict[str, str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from parcimonie.planning.workbook import CAPACITY_COLUMNS
+
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    book_path = tmp_path / "plan.xlsx"
+    for n, day in ((2, "2025-01-01"), (4, "2025-07-02"), (6, "2026-01-01")):
+        path = _export(tmp_path / f"e{n}.xlsx", n)
+        assert runner.invoke(app, ["import", "rvtools", str(path), "--as-of", day], env=env).exit_code == 0
+    report = json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)
+    result = runner.invoke(app, ["report", "--xlsx", str(book_path)], env=env)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(book_path)["Capacité"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][1:] == [head for head, _ in CAPACITY_COLUMNS]
+    groups = report["groups"]
+    assert [r[0] for r in rows[1 : 1 + len(groups)]] == ["CL-PROD", "Parc entier"]
+    for row, group in zip(rows[1:], groups, strict=False):
+        for cell, (_, path) in zip(row[1:], CAPACITY_COLUMNS, strict=True):
+            expected: Any = group
+            for key in path:
+                expected = expected[key]
+            assert cell == expected, (path, cell, expected)
+    memory_growth = [head for head, _ in CAPACITY_COLUMNS].index("Croissance par an mémoire (Mio)") + 1
+    assert rows[1][memory_growth] == pytest.approx(16384 * 365.25 / 365, abs=1e-3)  # by hand, as above
+    hosts_header = 1 + len(groups) + 1
+    assert rows[hosts_header][1:7] == [y["year"] for y in groups[0]["hosts_by_year"]]
+    for row, group in zip(rows[hosts_header + 1 :], groups, strict=False):
+        assert row[1:7] == [y["hosts"] for y in group["hosts_by_year"]]
+
+
+def test_workbook_without_history_has_no_capacity_sheet() -> None:
+    from openpyxl import Workbook
+
+    from parcimonie.planning.capacity import capacity_report
+    from parcimonie.planning.workbook import _capacity
+
+    book = Workbook()
+    _capacity(book, capacity_report([]))
+    _capacity(book, None)
+    assert "Capacité" not in book.sheetnames
