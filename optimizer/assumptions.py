@@ -155,6 +155,9 @@ class Assumptions:
     #: When a VM has no CPU P95, its demand is this share of its allocation (vCPUs x host core MHz).
     #: Sources say servers are mostly idle; 0.5 stays conservative (to check with real estates).
     cpu_unknown_fraction: float = 0.5
+    #: Demand growth per year (share): in year t of the horizon a VM needs its demand x (1 + g)^t.
+    #: Measured by `parcimonie capacity` (Theil-Sen) or set by the user; 0 without history.
+    demand_growth_per_year: float = 0.0
     replacement_age_years: int = 5  # hosts older than this are due for replacement (= depreciation)
     reference_year: int = 2026  # year used to estimate missing figures and ages
 
@@ -216,7 +219,7 @@ def _check_assumptions(a: Assumptions) -> None:
         value = getattr(a, f.name)
         if isinstance(value, (bool, str)):
             continue
-        if value < 0:
+        if value < 0 and f.name not in _MAY_BE_NEGATIVE:
             raise AssumptionError("negative", f.name, value)
     if a.pue < 1:
         raise AssumptionError("out_of_range", "pue", a.pue, low=1.0)
@@ -238,6 +241,9 @@ def _check_assumptions(a: Assumptions) -> None:
             raise AssumptionError("out_of_range", name, value, low=low, high=high)
 
 
+#: Fields that may be below 0 (a shrinking demand); their bounds are in `_RANGES`.
+_MAY_BE_NEGATIVE = frozenset({"demand_growth_per_year"})
+
 #: Bounds beyond which a figure is a typing mistake (``vat_rate=20`` for 20 %, a year of 99999),
 #: not a choice: rates are shares in [0, 1]; other bounds are generous upper limits.
 _RANGES: dict[str, tuple[float, float]] = {
@@ -251,6 +257,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "support_rate_increase_per_year": (0.0, 1.0),
     "windows_software_assurance_rate": (0.0, 1.0),
     "cpu_unknown_fraction": (0.0, 1.0),
+    "demand_growth_per_year": (-0.5, 1.0),
     "electricity_eur_per_kwh": (0.0, 5.0),
     "pue": (1.0, 3.0),
     "grid_kgco2e_per_kwh": (0.0, 2.0),

@@ -333,6 +333,7 @@ def account_replacement(*, a: Assumptions, inputs: ReplacementInputs, moves: Mov
         payback_year=comparison.payback_year,
         drivers=_drivers(inputs=inputs, moves=moves),
         hosts_with_estimates=np.flatnonzero(inputs.estimated).astype(np.int64),
+        growth_hosts=moves.growth_bought,
         unplaced=tuple(sorted(moves.unplaced, key=lambda u: u[0])),
         policy=inputs.policy,
         yearly_investment_cap_eur=inputs.yearly_investment_cap_eur,

@@ -87,6 +87,7 @@ class Moves:
     moved_year_index: NDArray[np.int64]
     new_per_year: NDArray[np.int64]
     unplaced: list[tuple[int, Reason]]
+    growth_bought: int = 0  # new hosts bought because the demand of VMs already moved grew
 
 
 @dataclass(frozen=True, eq=False)

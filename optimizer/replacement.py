@@ -106,10 +106,16 @@ class _Step:
     pos_by_host: dict[int, NDArray[np.int64]]
     orphans: NDArray[np.int64]
     owned_licences: float = 0.0  # host licences the owned transferable cores cover, used first
+    growth: float = 0.0  # demand growth per year: in year t a VM needs its size x (1 + growth)^t
+
+    def cap_at(self, t: int) -> F64:
+        """Usable capacity of one new host in year t, in year-0 demand units (sizes stay those of
+        year 0; dividing the capacity by (1 + g)^t is the same test as growing the sizes)."""
+        return np.asarray(self.cap_new / (1.0 + self.growth) ** t, dtype=float)
 
 
 def _pack_prefix(
-    step: _Step, fleet: NewFleet, *, k: int, extra: NDArray[np.int64], cands: NDArray[np.int64]
+    step: _Step, fleet: NewFleet, *, k: int, extra: NDArray[np.int64], cands: NDArray[np.int64], t: int = 0
 ) -> list[_GroupPack]:
     """Pack the VMs of the first k candidate hosts (and `extra` VM positions) onto new hosts.
 
@@ -120,7 +126,7 @@ def _pack_prefix(
     empty = np.zeros(0, np.int64)
     pos_all = np.concatenate([extra] + [step.pos_by_host.get(int(c), empty) for c in cands[:k]]).astype(np.int64)
     labels = step.vm_group[pos_all]
-    cap_new, ha = step.cap_new, step.inputs.policy.ha_reserve_hosts
+    cap_new, ha = step.cap_at(t), step.inputs.policy.ha_reserve_hosts
     out = []
     for g in np.unique(labels).tolist():
         pos = pos_all[labels == g]
@@ -157,28 +163,61 @@ def _spend(step: _Step, fleet: NewFleet, packs: list[_GroupPack]) -> float:
 def _replace_year(step: _Step, moves: Moves, *, t: int, year: int) -> None:
     """Retire the due hosts of `year` (priority first, within the investment cap) and move their
     VMs onto new hosts, updating `moves` in place."""
+    _regrow(step, moves, t=t, year=year)
     alive = np.isnan(moves.retire_year) & ~step.pinned
     cands = np.flatnonzero(alive & (step.due <= year))
     cands = cands[np.argsort(-step.inputs.priority[cands], kind="stable")]
     extra = step.orphans if t == 0 else np.zeros(0, np.int64)
     fleet, cap = moves.fleet, step.inputs.yearly_investment_cap_eur
     k = cands.size
-    packs = _pack_prefix(step, fleet, k=k, extra=extra, cands=cands)
+    packs = _pack_prefix(step, fleet, k=k, extra=extra, cands=cands, t=t)
     if cap is not None and _spend(step, fleet, packs) > cap:
         lo, hi = 0, k  # largest priority prefix whose purchases fit the cap
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if _spend(step, fleet, _pack_prefix(step, fleet, k=mid, extra=extra, cands=cands)) <= cap:
+            if _spend(step, fleet, _pack_prefix(step, fleet, k=mid, extra=extra, cands=cands, t=t)) <= cap:
                 lo = mid
             else:
                 hi = mid - 1
         k = lo
-        packs = _pack_prefix(step, fleet, k=k, extra=extra, cands=cands)
+        packs = _pack_prefix(step, fleet, k=k, extra=extra, cands=cands, t=t)
     if not packs and k == 0:
         return
     moves.retire_year[cands[:k]] = year
     for gp in packs:
         _apply_group(step, moves, gp, t=t, year=year)
+
+
+def _regrow(step: _Step, moves: Moves, *, t: int, year: int) -> None:
+    """Growing demand: in each group whose VMs already on new hosts no longer fit them in year t,
+    re-pack those VMs at their grown size onto the group's serving hosts and buy the hosts it
+    lacks (growth hosts: outside the investment cap). A VM too large once grown stays put."""
+    fleet, inputs = moves.fleet, step.inputs
+    if step.growth == 0 or t == 0 or fleet.n_hosts == 0:
+        return
+    cap = step.cap_at(t)
+    for g in np.unique(fleet.group).tolist():
+        serving = np.flatnonzero((fleet.group == g) & ~fleet.is_reserve)
+        if (fleet.load_ref_mhz_mib[serving] <= cap * (1 + 1e-12)).all():
+            continue
+        pos = np.flatnonzero(np.isin(moves.placement[inputs.vm_index], serving) & (moves.moved_year_index >= 0))
+        res = pack_vectors(
+            sizes=inputs.sizes[pos], bin_capacities=np.tile(cap, (serving.size + pos.size, 1)), n_preopened=serving.size
+        )
+        used_fresh = res.bins_used[res.bins_used >= serving.size]
+        remap = np.full(res.load.shape[0], -1, dtype=np.int64)
+        remap[: serving.size] = serving
+        remap[used_fresh] = fleet.buy(n_serving=used_fresh.size, n_reserve=0, group=int(g), year=year) + np.arange(
+            used_fresh.size
+        )
+        ok = res.assignment >= 0
+        moved, target = pos[ok], remap[res.assignment[ok]]
+        np.subtract.at(fleet.load_ref_mhz_mib, moves.placement[inputs.vm_index[moved]], inputs.sizes[moved])
+        np.add.at(fleet.load_ref_mhz_mib, target, inputs.sizes[moved])
+        moves.placement[inputs.vm_index[moved]] = target
+        fleet.has_windows[target[step.is_win[moved]]] = True
+        moves.new_per_year[t] += used_fresh.size
+        moves.growth_bought += int(used_fresh.size)
 
 
 def _apply_group(step: _Step, moves: Moves, gp: _GroupPack, *, t: int, year: int) -> None:
@@ -338,6 +377,7 @@ def _prepare(
         pinned=pinned,
         pos_by_host={int(k): np.flatnonzero((src == k) & ~too_big) for k in np.unique(src)},
         orphans=np.flatnonzero((src < 0) & ~too_big),  # VMs on no known host: moved in year 0
+        growth=a.demand_growth_per_year,
     )
     moves = Moves(
         fleet=NewFleet(),

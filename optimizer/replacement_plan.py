@@ -83,6 +83,8 @@ class ReplacementPlan:
         capacity: staff hours and rack units of the scenario and the keep baseline per year.
         transition: the scenario's disposal, migration and training lines.
         warranty_end_year, replacement_due_year: shape (n,), for the keep baseline's flags.
+        growth_hosts: new hosts bought (within `new_hosts_per_year`) because the demand of VMs
+            already moved grew (`demand_growth_per_year`).
     """
 
     status: str
@@ -124,6 +126,7 @@ class ReplacementPlan:
     transition: TransitionCosts | None = None
     warranty_end_year: F64 = field(default_factory=lambda: np.zeros(0))
     replacement_due_year: F64 = field(default_factory=lambda: np.zeros(0))
+    growth_hosts: int = 0
 
     @property
     def yearly_savings_without_licences_eur(self) -> F64:

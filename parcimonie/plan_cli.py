@@ -17,6 +17,7 @@ from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
+from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
@@ -223,6 +224,13 @@ def plan(
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable).")
     ] = None,
+    growth_from_history: Annotated[
+        bool,
+        typer.Option(
+            "--growth-from-history",
+            help="Grow demand by the measured growth (parcimonie capacity) unless --set demand_growth_per_year.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
@@ -252,6 +260,7 @@ def plan(
         time_limit_s=time_limit,
         overrides=dict(_parse_override(s) for s in (set_ or [])),
         with_sensitivity=True,
+        growth_from_history=growth_from_history,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
@@ -336,9 +345,10 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
+        capacity = estate_capacity(session) if xlsx is not None else None
     if xlsx is not None:
         try:
-            write_workbook(document, xlsx, title=title, authority=authority)
+            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")

@@ -216,6 +216,11 @@ ASSUMPTION_INFO: dict[str, AssumptionInfo] = {
         "share of allocation",
         "Parcimonie default, to confirm per authority (the source texts say servers are mostly idle)",
     ),
+    "demand_growth_per_year": AssumptionInfo(
+        "sizing",
+        "share per year",
+        "measured by `parcimonie capacity` (Theil–Sen), or set by the user; 0 without history",
+    ),
     "replacement_age_years": AssumptionInfo(
         "sizing", "years", "Parcimonie default, to confirm per authority (= depreciation duration)"
     ),

@@ -324,6 +324,8 @@ def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
         retirements=retirements,
         unplaced=[Unplaced(vm=outcome.inputs.vms.names[i], reason=_message(r)) for i, r in plan.unplaced],
         drivers=_drivers(plan),
+        demand_growth_per_year=float(plan.assumptions.get("demand_growth_per_year", 0.0)),
+        growth_hosts=int(plan.growth_hosts),
         **_replacement_extra(plan, hosts.names),
     )
 
@@ -344,6 +346,13 @@ def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> 
         code = "warning.plan_costs_more_capped" if request.yearly_investment_cap_eur else "warning.plan_costs_more"
         warnings.append(Message(code=code, params={"extra_eur": -savings}))
     warnings += _baseline_warnings(r)
+    if r.demand_growth_per_year != 0:
+        warnings.append(
+            Message(
+                code="warning.demand_growth",
+                params={"growth": r.demand_growth_per_year, "n": r.growth_hosts},
+            )
+        )
     # A capped plan can run both fleets for years: say so for the first year with more hosts than today.
     more = next((y for y in r.yearly if y.n_hosts_scenario > y.n_hosts_baseline), None)
     if more is not None:

@@ -28,6 +28,7 @@ __all__ = [
     "YearHosts",
     "capacity_report",
     "estate_capacity",
+    "measured_growth",
 ]
 
 DEFAULT_HORIZON_YEARS = 5
@@ -221,3 +222,26 @@ def estate_capacity(
 ) -> CapacityReport:
     """``capacity_report`` of the stored history."""
     return capacity_report(capacity_history(session), policy=policy, horizon_years=horizon_years)
+
+
+#: The range of ``Assumptions.demand_growth_per_year``: a measured growth is clipped to it.
+GROWTH_RANGE = (-0.5, 1.0)
+
+
+def relative_growth(report: CapacityReport) -> float:
+    """The estate's demand growth per year as a share of its current demand: the CPU or memory
+    slope over the last run's demand, the larger of the two (0 without history or demand),
+    clipped to ``GROWTH_RANGE``."""
+    estate = next((g for g in report.groups if g.cluster is None), None)
+    if estate is None:
+        return 0.0
+    shares = [r.growth_per_year / r.demand for r in (estate.cpu, estate.memory) if r.demand > 0]
+    if not shares:
+        return 0.0
+    low, high = GROWTH_RANGE
+    return min(max(max(shares), low), high)
+
+
+def measured_growth(rows: Sequence[CapacityHistory], policy: Policy | None = None) -> float:
+    """``relative_growth`` of the history ``rows`` (memory as the ``policy`` sizes it)."""
+    return relative_growth(capacity_report(rows, policy=policy))

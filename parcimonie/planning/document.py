@@ -307,6 +307,10 @@ class Replacement(_Frozen):
     residual_value: ResidualValue | None = None
     capacity: CapacityFreed | None = None
     keep_flags: KeepFlags | None = None
+    # Demand assumed to grow by this share a year (`demand_growth_per_year`); new hosts bought
+    # because VMs already moved outgrew theirs.
+    demand_growth_per_year: float = 0.0
+    growth_hosts: int = 0
 
     @property
     def investment_eur(self) -> float:

@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session
 
-from inventory import PowerState, list_offers
+from inventory import PowerState, capacity_history, list_offers
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
 from inventory.limits import number_problem
-from optimizer import HostTable, Offer, VmTable
+from optimizer import HostTable, Offer, Policy, VmTable
+from parcimonie.planning.capacity import measured_growth
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
 HYPERVISOR = re.compile(r"esx|vmware|hyper-?v|proxmox|kvm|xen|nutanix|ahv|ovirt|qemu", re.IGNORECASE)
@@ -43,6 +44,9 @@ class EstateInputs:
     invalid_vms: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     snapshot_key: str = ""
     snapshot_at: datetime | None = None  # end of the latest successful collection the tables reflect
+    # The estate's measured demand growth per year (share; ``capacity.measured_growth``), memory as
+    # allocated then as P95, for ``PlanRequest.growth_from_history``; 0 without history.
+    measured_growth: tuple[float, float] = (0.0, 0.0)
 
 
 def _year(value: date | None) -> float:
@@ -182,7 +186,12 @@ def load_estate(session: Session) -> EstateInputs:
         is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
     )
     latest = latest_success(session)
+    history = capacity_history(session)
     return EstateInputs(
+        measured_growth=(
+            measured_growth(history, Policy(use_memory_p95=False)),
+            measured_growth(history, Policy(use_memory_p95=True)),
+        ),
         hosts=hosts,
         vms=vms,
         offers=load_offers(session),

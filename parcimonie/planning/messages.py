@@ -85,6 +85,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Keeping the estate in {year}: {n_warranty:n0} host(s) out of warranty and {n_age:n0} past the "
         "replacement age.",
     ),
+    "warning.demand_growth": (
+        "Demande supposée croître de {growth:pct} par an : {n:n0} hôte(s) acheté(s) en plus pour la croissance "
+        "(le maintien du parc est seulement chiffré, sans nouveau placement).",
+        "Demand assumed to grow by {growth:pct} a year: {n:n0} host(s) bought on top for the growth "
+        "(keeping the estate is only costed, not re-packed).",
+    ),
     # --- refused requests (PlanError) ----------------------------------------------------------
     "error.empty_inventory": (
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
@@ -338,6 +344,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assumption.cpu_unknown_fraction": (
         "Demande CPU d'une VM sans mesure (part de l'allocation)",
         "CPU demand of an unmeasured VM (share of allocation)",
+    ),
+    "assumption.demand_growth_per_year": (
+        "Croissance annuelle de la demande (part par an)",
+        "Yearly demand growth (share per year)",
     ),
     "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
     "assumption.reference_year": ("Année de référence", "Reference year"),

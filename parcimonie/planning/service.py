@@ -7,7 +7,7 @@ and the multi-year replacement plan with its budget split into investissement / 
 The CLI (`parcimonie plan`, `parcimonie report`) and the dashboard both go through here.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -86,6 +86,9 @@ class PlanRequest:
     with_replacement: bool = True  # False: consolidation and options only (fast, for interactive review)
     overrides: dict[str, Any] = field(default_factory=dict)
     with_sensitivity: bool = False  # True: the tornado too (16 more costings: CLI plan/report, on demand)
+    # True: unless overridden, `demand_growth_per_year` is the estate's measured growth
+    # (``EstateInputs.measured_growth``, from `parcimonie capacity`).
+    growth_from_history: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +163,15 @@ def estate_cost(inputs: EstateInputs, request: PlanRequest, *, today: date | Non
         raise _refused(err) from err
 
 
+def with_measured_growth(inputs: EstateInputs, request: PlanRequest) -> PlanRequest:
+    """The request with the estate's measured growth as `demand_growth_per_year`, when it asks for
+    it (``growth_from_history``) and sets no value of its own."""
+    if not request.growth_from_history or "demand_growth_per_year" in request.overrides:
+        return request
+    growth = inputs.measured_growth[1 if request.policy.use_memory_p95 else 0]
+    return replace(request, overrides={**request.overrides, "demand_growth_per_year": round(growth, 4)})
+
+
 def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> PlanOutcome:
     """Consolidate, cost every option over the horizon and plan replacements, for one request."""
     day = today or date.today()
@@ -169,6 +181,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         raise PlanError("error.only_physical", n=len(inputs.physical_hosts), example=inputs.physical_hosts[0])
     if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
         raise PlanError("error.empty_inventory")
+    request = with_measured_growth(inputs, request)
     a = build_assumptions(request, today=day)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parcimonie.planning.capacity import CapacityReport
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.sensitivity import bar_label
@@ -272,10 +273,75 @@ def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     _widths(sheet, width=30, first=40)
 
 
+#: The "Capacité" sheet's columns: (header, path in ``CapacityReport.to_dict()``'s group).
+CAPACITY_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Date du dernier relevé", ("as_of",)),
+    ("Relevés (jours)", ("n_runs",)),
+    ("Hôtes", ("n_hosts",)),
+    *(
+        (f"{head} {name}", (resource, key))
+        for resource, name in (("cpu", "CPU (MHz)"), ("memory", "mémoire (Mio)"))
+        for head, key in (
+            ("Demande actuelle", "demand"),
+            ("Capacité utile", "usable"),
+            ("Croissance par an", "growth_per_year"),
+            ("Croissance par an, bas de la fourchette (P10)", "growth_low_per_year"),
+            ("Croissance par an, haut de la fourchette (P90)", "growth_high_per_year"),
+            ("Années restantes", "years_remaining"),
+            ("Années restantes au plus tôt", "years_soonest"),
+            ("Années restantes au plus tard", "years_latest"),
+        )
+    ),
+)
+
+
+def _capacity_value(group: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = group
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _capacity(book: Workbook, capacity: CapacityReport | None) -> None:
+    """The figures of `parcimonie capacity` per cluster and for the estate (docs/capacity.md):
+    demand, usable capacity, growth and its band, years remaining, then the hosts needed per year.
+    Written only when the history has a row; empty cells: no band, or never at this trend."""
+    if capacity is None or not capacity.groups:
+        return
+    data = capacity.to_dict()
+    sheet = book.create_sheet("Capacité")
+    _header(sheet, ["Cluster", *(head for head, _ in CAPACITY_COLUMNS)])
+    for group in data["groups"]:
+        name = group["cluster"] if group["cluster"] is not None else "Parc entier"
+        _append(sheet, [name, *(_capacity_value(group, path) for _, path in CAPACITY_COLUMNS)])
+    _append(sheet, [])
+    years = [y["year"] for y in data["groups"][0]["hosts_by_year"]]
+    _header(sheet, ["Hôtes nécessaires par an", *years])
+    sheet.freeze_panes = "B2"
+    for group in data["groups"]:
+        name = group["cluster"] if group["cluster"] is not None else "Parc entier"
+        _append(sheet, [name, *(y["hosts"] for y in group["hosts_by_year"])])
+    _append(sheet, [])
+    _append(
+        sheet,
+        [
+            f"Plafond d'utilisation {data['ceiling']}, réserve HA {data['ha_reserve_hosts']} hôte(s), "
+            f"mémoire {data['memory_basis']} ; voir docs/capacity.md"
+        ],
+    )
+    _widths(sheet, width=16, first=28)
+
+
 def write_workbook(
-    plan: PlanDocument, target: Path | BytesIO, *, title: str = "Plan", authority: Authority | None = None
+    plan: PlanDocument,
+    target: Path | BytesIO,
+    *,
+    title: str = "Plan",
+    authority: Authority | None = None,
+    capacity: CapacityReport | None = None,
 ) -> None:
-    """Write the budget workbook of ``plan`` to a path or a buffer (amortisation per ``authority``)."""
+    """Write the budget workbook of ``plan`` to a path or a buffer (amortisation per ``authority``),
+    with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group."""
     book = Workbook()
     _summary(book, plan, title)
     budget_sheet(book, plan, authority or Authority())
@@ -285,6 +351,7 @@ def write_workbook(
     _placement(book, plan)
     _retirements(book, plan)
     _assumptions(book, plan)
+    _capacity(book, capacity)
     book.save(target)
 
 

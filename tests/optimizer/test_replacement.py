@@ -385,3 +385,71 @@ def test_transition_year_is_paid_pro_rata_from_the_commissioning_month() -> None
     assert july.capacity.staff_hours_scenario[0] == pytest.approx(20.0 * (n_old * 6 / 12 + n_new * 6 / 12))
     # The transition year saves less, so the plan pays back later than with a 1 January swap.
     assert july.comparison.savings_eur[0] < january.comparison.savings_eur[0]
+
+
+def _half_host_estate(n_new: int) -> tuple[HostTable, VmTable, float]:
+    """2 x n_new VMs of exactly half a new host's usable memory (tiny CPU), on old hosts all due
+    at once: at g = 0 they fill n_new new hosts exactly."""
+    from optimizer.demand import offer_capacity
+
+    usable = offer_capacity(offer=make_offer(), ceiling=Policy().ceiling)
+    m = 2 * n_new
+    hosts = HostTable.build(
+        n_cores=np.full(m, 32),
+        cpu_mhz=np.full(m, 2400.0),
+        memory_mib=np.full(m, 1024 * GIB),
+        purchase_year=np.full(m, 2015.0),
+        purchase_price_eur_ttc=np.full(m, 10800.0),
+    )
+    vms = VmTable.build(
+        n_vcpus=np.ones(m, dtype=int),
+        memory_mib=np.full(m, float(usable[1]) / 2),
+        host=np.arange(m),
+        cpu_p95_mhz=np.full(m, 100.0),
+    )
+    return hosts, vms, float(usable[1])
+
+
+def test_growing_demand_buys_hosts_for_the_grown_vms_by_hand() -> None:
+    # By hand: 8 VMs of half a host fill 4 new hosts (+ 1 HA reserve) in 2026. At 10 % a year,
+    # in 2027 each VM needs 0.55 of a host, so only one fits per host: 8 serving hosts, 4 more
+    # bought in 2027 for the growth; 1.1^4 = 1.46 < 2, so one per host still fits until 2030.
+    hosts, vms, _ = _half_host_estate(4)
+    flat = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, policy=ESTATE)
+    assert flat.new_hosts_per_year.tolist() == [5, 0, 0, 0, 0]
+    assert flat.growth_hosts == 0
+    a = Assumptions(demand_growth_per_year=0.10)
+    grown = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), assumptions=a, start_year=2026, policy=ESTATE)
+    assert grown.new_hosts_per_year.tolist() == [5, 4, 0, 0, 0]
+    assert grown.growth_hosts == 4
+    assert grown.status == "OK"
+    serving = ~grown.new_host_is_reserve
+    assert np.bincount(grown.placement[grown.placement >= 0], minlength=serving.size)[serving].tolist() == [1] * 8
+    # The keep-the-estate baseline is only costed: it does not change with growth.
+    assert np.allclose(grown.baseline.total_eur, flat.baseline.total_eur)
+
+
+def test_growing_demand_in_cluster_scope_and_shrinking_demand() -> None:
+    hosts, vms = make_estate(n_hosts=12, vms_per_host=5, purchase_year=2018, n_clusters=3)
+    base = plan_replacement(hosts=hosts, vms=vms, offers=make_offer(), start_year=2026)
+    up = plan_replacement(
+        hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, assumptions=Assumptions(demand_growth_per_year=0.5)
+    )
+    down = plan_replacement(
+        hosts=hosts, vms=vms, offers=make_offer(), start_year=2026, assumptions=Assumptions(demand_growth_per_year=-0.2)
+    )
+    assert up.new_hosts_per_year.sum() >= base.new_hosts_per_year.sum()
+    assert down.new_hosts_per_year.sum() == base.new_hosts_per_year.sum()  # shrinking never buys
+    assert down.growth_hosts == 0
+    placed = up.placement[up.placement >= 0]
+    assert (up.new_host_cluster[placed] == vms.cluster[up.placement >= 0]).all()
+
+
+def test_demand_growth_range() -> None:
+    from optimizer import AssumptionError
+
+    Assumptions(demand_growth_per_year=-0.5)
+    with pytest.raises(AssumptionError):
+        Assumptions(demand_growth_per_year=-0.6)
+    with pytest.raises(AssumptionError):
+        Assumptions(demand_growth_per_year=1.5)

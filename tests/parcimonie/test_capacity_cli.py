@@ -66,3 +66,76 @@ def test_capacity_without_history(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["capacity"], env=env)
     assert result.exit_code == 0 and "Aucun historique" in result.output
     assert json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)["groups"] == []
+
+
+def test_plan_grows_with_the_measured_growth(env: dict[str, str], tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    for n, day in ((2, "2025-01-01"), (4, "2025-07-02"), (6, "2026-01-01")):
+        path = _export(tmp_path / f"e{n}.xlsx", n)
+        assert runner.invoke(app, ["import", "rvtools", str(path), "--as-of", day], env=env).exit_code == 0
+    report = json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)
+    estate = report["groups"][-1]
+    # memory grows by 16 395 MiB a year over 24 576 MiB today (CPU: 0): 0.6671 a year
+    expected = estate["memory"]["growth_per_year"] / estate["memory"]["demand"]
+    assert expected == pytest.approx(16384 * 365.25 / 365 / 24576, rel=1e-3)
+    result = runner.invoke(app, ["plan", "--growth-from-history", "--method", "heuristic", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["assumptions"]["demand_growth_per_year"] == pytest.approx(expected, abs=1e-4)
+    assert doc["replacement"]["demand_growth_per_year"] == pytest.approx(expected, abs=1e-4)
+    assert "warning.demand_growth" in [w["code"] for w in doc["warnings"]]
+    # an explicit value wins over the history
+    result = runner.invoke(
+        app,
+        ["plan", "--growth-from-history", "--set", "demand_growth_per_year=0", "--method", "heuristic", "--json"],
+        env=env,
+    )
+    doc = json.loads(result.stdout)
+    assert doc["assumptions"]["demand_growth_per_year"] == 0
+    assert "warning.demand_growth" not in [w["code"] for w in doc["warnings"]]
+    flat = json.loads(runner.invoke(app, ["plan", "--method", "heuristic", "--json"], env=env).stdout)
+    assert flat["assumptions"]["demand_growth_per_year"] == 0
+
+
+def test_workbook_capacity_sheet_has_the_figures_of_capacity_json(env: dict[str, str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from parcimonie.planning.workbook import CAPACITY_COLUMNS
+
+    assert runner.invoke(app, ["init"], env=env).exit_code == 0
+    book_path = tmp_path / "plan.xlsx"
+    for n, day in ((2, "2025-01-01"), (4, "2025-07-02"), (6, "2026-01-01")):
+        path = _export(tmp_path / f"e{n}.xlsx", n)
+        assert runner.invoke(app, ["import", "rvtools", str(path), "--as-of", day], env=env).exit_code == 0
+    report = json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)
+    result = runner.invoke(app, ["report", "--xlsx", str(book_path)], env=env)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(book_path)["Capacité"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][1:] == [head for head, _ in CAPACITY_COLUMNS]
+    groups = report["groups"]
+    assert [r[0] for r in rows[1 : 1 + len(groups)]] == ["CL-PROD", "Parc entier"]
+    for row, group in zip(rows[1:], groups, strict=False):
+        for cell, (_, path) in zip(row[1:], CAPACITY_COLUMNS, strict=True):
+            expected: Any = group
+            for key in path:
+                expected = expected[key]
+            assert cell == expected, (path, cell, expected)
+    memory_growth = [head for head, _ in CAPACITY_COLUMNS].index("Croissance par an mémoire (Mio)") + 1
+    assert rows[1][memory_growth] == pytest.approx(16384 * 365.25 / 365, abs=1e-3)  # by hand, as above
+    hosts_header = 1 + len(groups) + 1
+    assert rows[hosts_header][1:7] == [y["year"] for y in groups[0]["hosts_by_year"]]
+    for row, group in zip(rows[hosts_header + 1 :], groups, strict=False):
+        assert row[1:7] == [y["hosts"] for y in group["hosts_by_year"]]
+
+
+def test_workbook_without_history_has_no_capacity_sheet() -> None:
+    from openpyxl import Workbook
+
+    from parcimonie.planning.capacity import capacity_report
+    from parcimonie.planning.workbook import _capacity
+
+    book = Workbook()
+    _capacity(book, capacity_report([]))
+    _capacity(book, None)
+    assert "Capacité" not in book.sheetnames
