@@ -765,4 +765,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "capacity.col.memory_growth": ("Croissance mémoire / an", "Memory growth / year"),
     "capacity.col.memory_left": ("Mémoire : temps restant", "Memory: time left"),
     "capacity.col.hosts_end": ("Hôtes nécessaires en {year}", "Hosts needed in {year}"),
+    # Issue #12: per-cluster before/after, VM sizes, saving from Finances, comparing two scenarios.
+    "consolidation.tab.clusters": ("Par cluster ({n})", "By cluster ({n})"),
+    "col.cpu_after": ("CPU après", "CPU after"),
+    "col.memory_after": ("Mémoire après", "Memory after"),
+    "col.limit": ("Ressource limitante", "Limiting resource"),
+    "consolidation.clusters.caption": (
+        "Hôtes avant : ceux que le plan reprend. Utilisation après : moyenne des hôtes qui portent des VM "
+        "(réserve HA exclue). Ressource limitante : celle dont l'utilisation est la plus haute, qui borne "
+        "l'empilement dans ce cluster.",
+        "Hosts before: those the plan takes in. Utilisation after: mean of the hosts carrying VMs (HA "
+        "reserve left out). Limiting resource: the one with the higher utilisation, which bounds the "
+        "packing in that cluster.",
+    ),
 }

@@ -3,6 +3,8 @@
 from inventory import HostRecord, Snapshot, make_engine, record_run, upgrade_database
 from tests.dashboard.conftest import RunPage, texts, unescape_markdown
 
+PLACEMENT_COLUMNS = ["vm", "from_host", "cluster", "to_host", "n_vcpus", "memory_gib", "cpu_p95_mhz"]
+
 
 def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
     return next(m.value for m in at.metric if m.label == label)
@@ -330,7 +332,7 @@ def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage,
     monkeypatch.setattr("dashboard.tables.PAGE_ROWS", 100)
 
     def placement():  # type: ignore[no-untyped-def]
-        return [d.value for d in at.dataframe if list(d.value.columns) == ["vm", "from_host", "cluster", "to_host"]][-1]
+        return [d.value for d in at.dataframe if list(d.value.columns) == PLACEMENT_COLUMNS][-1]
 
     at = run_page("consolidation", demo_url)
     assert not at.exception

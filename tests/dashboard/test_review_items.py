@@ -1,0 +1,70 @@
+"""Issue #12: per-cluster before/after and VM sizes (Consolidation), hardware search (Inventaire),
+saving from Finances, comparing two scenarios year by year (Scénarios)."""
+
+import math
+
+import pandas as pd
+
+from dashboard.plan_frames import cluster_before_after
+from tests.dashboard.conftest import RunPage, texts
+
+
+def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _frame(at, column: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The table holding ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_cluster_before_after_names_the_limiting_resource() -> None:
+    targets = pd.DataFrame(
+        {
+            "host": ["a", "b", "c", "d"],
+            "cluster": ["X", "X", "X", "Y"],
+            "kind": ["new", "new", "ha", "existing"],
+            "n_vms": [10, 6, 0, 3],
+            "cpu_utilisation": [0.6, 0.4, 0.0, None],
+            "memory_utilisation": [0.7, 0.5, 0.0, 0.2],
+        }
+    )
+    frame = cluster_before_after(targets, {"X": 5, "Z": 2})
+    by = frame.set_index("cluster")
+    assert list(by.index) == ["X", "Y", "Z"]
+    assert by.loc["X", "n_hosts_before"] == 5 and by.loc["X", "n_hosts_after"] == 3 and by.loc["X", "n_vms"] == 16
+    assert math.isclose(by.loc["X", "cpu_utilisation"], 0.5) and math.isclose(by.loc["X", "memory_utilisation"], 0.6)
+    assert by.loc["X", "limit"] == "memory"  # the HA reserve host is not in the means
+    assert by.loc["Y", "limit"] == "memory" and by.loc["Y", "n_hosts_before"] == 0
+    assert by.loc["Z", "n_hosts_after"] == 0 and by.loc["Z", "limit"] is None
+
+
+def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)
+    assert not at.exception
+    clusters = _frame(at, "limit")
+    assert clusters["n_hosts_before"].sum() == int(_metric(at, "Hôtes avant"))
+    assert clusters["n_hosts_after"].sum() == int(_metric(at, "Hôtes, cible de consolidation"))
+    assert set(clusters["limit"]) <= {"CPU", "Mémoire", "—"}
+    loaded = clusters[clusters["n_vms"] > 0]
+    higher = [
+        "CPU" if c >= m else "Mémoire"
+        for c, m in zip(loaded["cpu_utilisation"], loaded["memory_utilisation"], strict=True)
+    ]
+    assert list(loaded["limit"]) == higher
+    assert any(tab.label.startswith("Par cluster (") for tab in at.tabs)
+    assert "Ressource limitante" in texts(at) or any("ressource limitante" in c.value.lower() for c in at.caption)
+    placement = [d.value for d in at.dataframe if "cpu_p95_mhz" in d.value.columns][-1]
+    assert {"n_vcpus", "memory_gib", "cpu_p95_mhz"} <= set(placement.columns)
+    assert placement["n_vcpus"].notna().all() and (placement["n_vcpus"] > 0).all()
+    assert (placement["memory_gib"] > 0).all()
+    at.radio(key="cons_scope").set_value("estate").run()
+    assert not at.exception
+    assert _frame(at, "limit")["n_hosts_before"].sum() == int(_metric(at, "Hôtes avant"))
+
+
+def test_consolidation_per_cluster_in_english(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url, language="en")
+    assert not at.exception
+    assert any(tab.label.startswith("By cluster (") for tab in at.tabs)
+    assert set(_frame(at, "limit")["limit"]) <= {"CPU", "Memory", "—"}
