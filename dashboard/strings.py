@@ -778,4 +778,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "reserve left out). Limiting resource: the one with the higher utilisation, which bounds the "
         "packing in that cluster.",
     ),
+    "inventory.search.placeholder": ("nom, constructeur, modèle, CPU, système…", "name, vendor, model, CPU, OS…"),
+    "inventory.search.help": (
+        "Cherche dans le nom des hôtes et des VM, le constructeur, le modèle et le processeur des hôtes, et le "
+        "système des VM ; les VM d'un hôte trouvé par son matériel sont montrées aussi.",
+        "Searches host and VM names, the hosts' vendor, model and CPU, and the VMs' OS; the VMs of a host found "
+        "by its hardware are shown too.",
+    ),
 }

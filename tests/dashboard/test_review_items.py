@@ -4,8 +4,10 @@ saving from Finances, comparing two scenarios year by year (Scénarios)."""
 import math
 
 import pandas as pd
+from sqlmodel import Session, select
 
 from dashboard.plan_frames import cluster_before_after
+from inventory import Host, make_engine
 from tests.dashboard.conftest import RunPage, texts
 
 
@@ -68,3 +70,28 @@ def test_consolidation_per_cluster_in_english(run_page: RunPage, demo_url: str) 
     assert not at.exception
     assert any(tab.label.startswith("By cluster (") for tab in at.tabs)
     assert set(_frame(at, "limit")["limit"]) <= {"CPU", "Memory", "—"}
+
+
+def test_inventory_search_matches_vendor_model_and_cpu(run_page: RunPage, demo_url: str) -> None:
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        hosts = [(h.name, h.vendor, h.model, h.cpu_model) for h in session.exec(select(Host)).all()]
+    engine.dispose()
+    name, vendor, model, cpu = hosts[0]
+    assert vendor and model and cpu
+    at = run_page("inventory", demo_url)
+    at.text_input(key="inv_search").input(vendor.lower()).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert len(shown) == sum(1 for h in hosts if vendor.lower() in f"{h[1]} {h[2]} {h[3]}".lower())
+    assert name in set(shown["name"])
+    vms = at.dataframe[1].value
+    assert len(vms) > 0 and set(vms["host"]) <= set(shown["name"])  # the VMs of the hosts found
+    at.text_input(key="inv_search").input(f"{vendor} {model}").run()
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and set(shown["model"]) == {f"{vendor} {model}"}
+    at.text_input(key="inv_search").input(cpu).run()
+    shown = at.dataframe[0].value
+    assert name in set(shown["name"]) and len(shown) == sum(1 for h in hosts if cpu.lower() in (h[3] or "").lower())
+    at.text_input(key="inv_search").input(name).run()  # names still match
+    assert list(at.dataframe[0].value["name"]) == [name]
