@@ -785,4 +785,22 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Searches host and VM names, the hosts' vendor, model and CPU, and the VMs' OS; the VMs of a host found "
         "by its hardware are shown too.",
     ),
+    "finances.save.default": (
+        "Finances — {price} €/kWh, plafond {ceiling} %, HA {ha}",
+        "Finances — {price} €/kWh, ceiling {ceiling}%, HA {ha}",
+    ),
+    "finances.save.help": (
+        "Enregistre le plan affiché (paramètres appliqués, plan de renouvellement compris) comme scénario, "
+        "comme la page Consolidation et « parcimonie plan --scenario ».",
+        "Saves the plan shown (parameters applied, replacement plan included) as a scenario, as the "
+        "Consolidation page and “parcimonie plan --scenario” do.",
+    ),
+    "finances.save.empty": (
+        "Enregistrement refusé : le scénario doit avoir un nom.",
+        "Not saved: the scenario needs a name.",
+    ),
+    "finances.save.exists": (
+        "Enregistrement refusé : un scénario « {name} » existe déjà ; choisissez un autre nom.",
+        'Not saved: a scenario named "{name}" already exists; choose another name.',
+    ),
 }

@@ -95,3 +95,31 @@ def test_inventory_search_matches_vendor_model_and_cpu(run_page: RunPage, demo_u
     assert name in set(shown["name"]) and len(shown) == sum(1 for h in hosts if cpu.lower() in (h[3] or "").lower())
     at.text_input(key="inv_search").input(name).run()  # names still match
     assert list(at.dataframe[0].value["name"]) == [name]
+
+
+def _save_name(at):  # type: ignore[no-untyped-def]
+    return next(w for w in at.text_input if str(w.key).startswith("fin_save_name"))
+
+
+def test_finances_saves_the_plan_shown(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("finances", demo_url)
+    assert not at.exception
+    assert len(at.selectbox(key="fin_source").options) == 1  # nothing saved yet
+    name = _save_name(at).value
+    assert name.startswith("Finances — ")
+    at.button(key="fin_save").click().run()
+    assert not at.exception and not at.error
+    assert f"Scénario « {name} » enregistré." in texts(at)
+    assert name in at.selectbox(key="fin_source").options  # the page lists it at once
+    at.button(key="fin_save").click().run()  # the same name again: refused
+    assert any("existe déjà" in e.value for e in at.error)
+    _save_name(at).input("   ").run()
+    at.button(key="fin_save").click().run()
+    assert any("doit avoir un nom" in e.value for e in at.error)
+    _save_name(at).input("Budget 2027").run()
+    at.button(key="fin_save").click().run()
+    assert not at.error and "Budget 2027" in texts(at)
+    at.selectbox(key="fin_source").set_value("Budget 2027").run()  # a saved scenario: nothing to save
+    assert not at.exception and not [b for b in at.button if b.key == "fin_save"]
+    scenarios = run_page("scenarios", demo_url)
+    assert set(scenarios.dataframe[0].value["scenario"]) == {name, "Budget 2027"}
