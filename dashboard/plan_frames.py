@@ -415,3 +415,24 @@ def yearly_comparison(plan: PlanDocument) -> pd.DataFrame:
         ],
         columns=columns,
     )
+
+
+def pair_comparison(first: SavedPlan, second: SavedPlan) -> pd.DataFrame:
+    """Year by year, the net budget (EUR TTC) of two scenarios' replacement plans and their difference.
+
+    Columns year, first_eur, second_eur, difference_eur (second − first: positive when the second costs
+    more). Years of either plan, in order; a year only one plan covers leaves the other and the
+    difference empty (None). Empty when neither has a replacement plan.
+    """
+    columns = ["year", "first_eur", "second_eur", "difference_eur"]
+
+    def net(s: SavedPlan) -> dict[int, float]:
+        r = s.document.replacement
+        return {int(row.year): float(row.net_eur or 0.0) for row in r.budget_scenario} if r else {}
+
+    a, b = net(first), net(second)
+    rows = [
+        (year, a.get(year), b.get(year), b[year] - a[year] if year in a and year in b else None)
+        for year in sorted({*a, *b})
+    ]
+    return pd.DataFrame(rows, columns=columns).astype(object)

@@ -803,4 +803,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enregistrement refusé : un scénario « {name} » existe déjà ; choisissez un autre nom.",
         'Not saved: a scenario named "{name}" already exists; choose another name.',
     ),
+    "scenarios.compare": ("Comparer deux scénarios, année par année", "Compare two scenarios, year by year"),
+    "scenarios.compare.first": ("Scénario A", "Scenario A"),
+    "scenarios.compare.second": ("Scénario B", "Scenario B"),
+    "scenarios.compare.too_few": (
+        "Il faut au moins deux scénarios avec un plan de renouvellement pour les comparer.",
+        "At least two scenarios with a replacement plan are needed to compare them.",
+    ),
+    "scenarios.compare.same": ("Choisissez deux scénarios différents.", "Pick two different scenarios."),
+    "scenarios.compare.net": ("Budget net : {name}", "Net budget: {name}"),
+    "scenarios.compare.difference": ("Écart ({second} − {first})", "Difference ({second} − {first})"),
+    "scenarios.compare.note": (
+        "Budget net de chaque plan (investissement − FCTVA + fonctionnement, € TTC). Un écart positif : "
+        "« {second} » coûte plus que « {first} » cette année-là ; « — » : une année qu'un seul plan couvre.",
+        "Net budget of each plan (investment − FCTVA + operating, EUR incl. VAT). A positive difference: "
+        "“{second}” costs more than “{first}” that year; “—”: a year only one plan covers.",
+    ),
+    "scenarios.compare.chart": ("Budget net par année", "Net budget per year"),
 }

@@ -221,7 +221,7 @@ def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: s
     assert repack["total_savings_eur"] == "—" and int(repack["n_hosts_freed"]) > 0
     assert repack["plan_n_hosts"] == "—"
     assert "None" not in summary.to_string()
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # cumulative, savings split, two scenarios year by year
     at.multiselect(key="scen_pick").set_value([costed["scenario"].iloc[0]]).run()
     assert len(at.dataframe[0].value) == 1
     at.switch_page("app_pages/overview.py").run()

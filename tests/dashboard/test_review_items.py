@@ -123,3 +123,51 @@ def test_finances_saves_the_plan_shown(run_page: RunPage, demo_url: str) -> None
     assert not at.exception and not [b for b in at.button if b.key == "fin_save"]
     scenarios = run_page("scenarios", demo_url)
     assert set(scenarios.dataframe[0].value["scenario"]) == {name, "Budget 2027"}
+
+
+def _amount(text: str) -> float:
+    return float(text.replace("\u202f", "").replace("\u00a0€", "").replace(",", ".").replace("−", "-"))
+
+
+def _save_two_plans(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("finances", demo_url)
+    _save_name(at).input("A 80").run()
+    at.button(key="fin_save").click().run()
+    at.number_input(key="fin_ceiling").set_value(50)
+    at.button(key="fin_apply").click().run()
+    _save_name(at).input("B 50").run()
+    at.button(key="fin_save").click().run()
+    assert not at.exception and not at.error
+
+
+def test_scenarios_compare_two_year_by_year(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("scenarios", demo_url)
+    assert not at.exception  # nothing saved: the page says so
+    _save_two_plans(run_page, demo_url)
+    at = run_page("consolidation", demo_url)
+    at.radio(key="cons_target").set_value("existing").run()  # a repack: no budget to compare
+    at.button(key="cons_save").click().run()
+    at = run_page("scenarios", demo_url)
+    assert not at.exception
+    first, second = at.selectbox(key="scen_first"), at.selectbox(key="scen_second")
+    assert set(first.options) == {"A 80", "B 50"} and first.value != second.value
+    first.set_value("A 80").run()
+    at.selectbox(key="scen_second").set_value("B 50").run()
+    table = _frame(at, "Budget net : A 80")
+    assert list(table.columns) == ["Année", "Budget net : A 80", "Budget net : B 50", "Écart (B 50 − A 80)"]
+    assert len(table) >= 1 and all(y.isdigit() for y in table["Année"])
+    for _, row in table.iterrows():
+        a, b = _amount(row["Budget net : A 80"]), _amount(row["Budget net : B 50"])
+        assert abs(_amount(row["Écart (B 50 − A 80)"]) - (b - a)) <= 1
+    charts = [c for c in at.get("plotly_chart") if "Budget net par ann" in str(c.proto)]
+    assert len(charts) == 1
+    at.selectbox(key="scen_second").set_value("A 80").run()
+    assert not at.exception and "Choisissez deux scénarios différents." in texts(at)
+
+
+def test_scenarios_compare_in_english(run_page: RunPage, demo_url: str) -> None:
+    _save_two_plans(run_page, demo_url)
+    at = run_page("scenarios", demo_url, language="en")
+    assert not at.exception
+    assert "Compare two scenarios, year by year" in texts(at)
+    assert any(c.startswith("Difference (") for d in at.dataframe for c in d.value.columns)
