@@ -42,6 +42,7 @@ CLUSTER_COLUMNS = (
     "memory_utilisation",
     "limit",
 )
+ESTATE_ROW = "*"  # the one row of ``clusters`` when the plan pools the whole estate (scope "estate")
 VM_SIZE_COLUMNS = ("n_vcpus", "memory_gib", "cpu_p95_mhz")
 SAVING_LINES = (
     "energy_eur",
@@ -123,6 +124,13 @@ def cluster_before_after(targets: pd.DataFrame, hosts_before: Mapping[str, int])
         for c, m in zip(cpu.tolist(), memory.tolist(), strict=True)
     ]
     return frame[list(CLUSTER_COLUMNS)]
+
+
+def _clusters(plan: PlanDocument, targets: pd.DataFrame, hosts_before: Mapping[str, int]) -> pd.DataFrame:
+    """Per cluster before and after; one row, ``ESTATE_ROW``, when the plan pools the whole estate."""
+    if plan.request.policy.scope == "estate":
+        return cluster_before_after(targets.assign(cluster=ESTATE_ROW), {ESTATE_ROW: sum(hosts_before.values())})
+    return cluster_before_after(targets, hosts_before)
 
 
 def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +220,7 @@ def consolidation_frames(
         unplaced=unplaced,
         excluded=excluded,
         n_kept_by_unplaced=len(kept),
-        clusters=cluster_before_after(targets, hosts_before or {}),
+        clusters=_clusters(plan, targets, hosts_before or {}),
     )
 
 

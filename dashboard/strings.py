@@ -820,4 +820,5 @@ STRINGS: dict[str, tuple[str, str]] = {
         "“{second}” costs more than “{first}” that year; “—”: a year only one plan covers.",
     ),
     "scenarios.compare.chart": ("Budget net par année", "Net budget per year"),
+    "consolidation.clusters.estate": ("Parc entier (périmètre parc)", "Whole estate (estate scope)"),
 }

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, plans, tables
+from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
@@ -312,6 +312,7 @@ with tab_clusters:
     limits = {"cpu": t("label.cpu"), "memory": t("label.memory")}
     st.dataframe(
         view.clusters.assign(
+            cluster=view.clusters["cluster"].replace({plan_frames.ESTATE_ROW: t("consolidation.clusters.estate")}),
             cpu_utilisation=view.clusters["cpu_utilisation"] * 100,
             memory_utilisation=view.clusters["memory_utilisation"] * 100,
             limit=view.clusters["limit"].map(lambda v: limits.get(v, "—")),

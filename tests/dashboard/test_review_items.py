@@ -60,9 +60,12 @@ def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str
     assert {"n_vcpus", "memory_gib", "cpu_p95_mhz"} <= set(placement.columns)
     assert placement["n_vcpus"].notna().all() and (placement["n_vcpus"] > 0).all()
     assert (placement["memory_gib"] > 0).all()
-    at.radio(key="cons_scope").set_value("estate").run()
+    at.radio(key="cons_scope").set_value("estate").run()  # pooled: one row for the whole estate
     assert not at.exception
-    assert _frame(at, "limit")["n_hosts_before"].sum() == int(_metric(at, "Hôtes avant"))
+    pooled = _frame(at, "limit")
+    assert list(pooled["cluster"]) == ["Parc entier (périmètre parc)"]
+    assert pooled["n_hosts_before"].iloc[0] == int(_metric(at, "Hôtes avant"))
+    assert pooled["n_hosts_after"].iloc[0] == int(_metric(at, "Hôtes, cible de consolidation"))
 
 
 def test_consolidation_per_cluster_in_english(run_page: RunPage, demo_url: str) -> None:
