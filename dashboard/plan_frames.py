@@ -6,8 +6,9 @@ The same JSON comes from an interactive plan or from a saved scenario, whether t
 """
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,17 @@ BUDGET_LINES = (
     "fonctionnement_eur",
     "net_eur",
 )
+CLUSTER_COLUMNS = (
+    "cluster",
+    "n_hosts_before",
+    "n_hosts_after",
+    "n_vms",
+    "cpu_utilisation",
+    "memory_utilisation",
+    "limit",
+)
+ESTATE_ROW = "*"  # the one row of ``clusters`` when the plan pools the whole estate (scope "estate")
+VM_SIZE_COLUMNS = ("n_vcpus", "memory_gib", "cpu_p95_mhz")
 SAVING_LINES = (
     "energy_eur",
     "licences_eur",
@@ -49,11 +61,13 @@ class ConsolidationFrames:
     """A consolidation for review.
 
     ``targets``: one row per host after (host, cluster, kind new/existing/ha, n_vms, cpu and memory
-    utilisation as shares); ``placement``: one row per placed VM (vm, from_host, cluster, to_host);
+    utilisation as shares); ``placement``: one row per placed VM (vm, from_host, cluster, to_host,
+    and the VM's size from the inventory: n_vcpus, memory_gib, cpu_p95_mhz);
     ``freed``: existing hosts no longer needed (not those still carrying an unplaced VM);
     ``unplaced``: VMs that fit on no target (vm, host, reason: a ``Message``); ``excluded``: VMs the
     policy left out (vm, host, reason: ``Message`` "reason.template" or "reason.powered_off");
-    ``n_kept_by_unplaced``: hosts the optimizer freed that still carry an unplaced VM.
+    ``n_kept_by_unplaced``: hosts the optimizer freed that still carry an unplaced VM;
+    ``clusters``: per cluster before and after (``cluster_before_after``).
     """
 
     targets: pd.DataFrame
@@ -62,6 +76,7 @@ class ConsolidationFrames:
     unplaced: pd.DataFrame
     excluded: pd.DataFrame
     n_kept_by_unplaced: int = 0
+    clusters: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CLUSTER_COLUMNS)))
 
 
 def cluster_names(inputs: EstateInputs, hosts: pd.DataFrame) -> dict[int, str]:
@@ -72,6 +87,50 @@ def cluster_names(inputs: EstateInputs, hosts: pd.DataFrame) -> dict[int, str]:
         if index >= 0:
             names.setdefault(int(index), str(by_id.get(row_id, NO_CLUSTER)))
     return names
+
+
+def hosts_per_cluster(inputs: EstateInputs, clusters: Mapping[int, str]) -> dict[str, int]:
+    """How many of the plan's hosts (the optimizer's inputs) each cluster holds before, by cluster name."""
+    return dict(Counter(clusters.get(int(k), NO_CLUSTER) for k in inputs.hosts.cluster.tolist()))
+
+
+def cluster_before_after(targets: pd.DataFrame, hosts_before: Mapping[str, int]) -> pd.DataFrame:
+    """One row per cluster: hosts before and after, VMs placed, utilisation after and the limiting resource.
+
+    ``cpu_utilisation`` and ``memory_utilisation`` are the mean shares of the hosts carrying VMs after
+    (HA reserve hosts left out; a host with unknown usage left out of the mean); ``limit`` is "cpu" or
+    "memory", the resource with the higher utilisation (the one the packing runs out of first), None
+    when neither is known. Clusters sorted by name.
+    """
+    loaded = targets[targets["kind"] != "ha"]
+    after = targets.groupby("cluster").size()
+    grouped = loaded.groupby("cluster").agg(
+        n_vms=("n_vms", "sum"), cpu=("cpu_utilisation", "mean"), memory=("memory_utilisation", "mean")
+    )
+    names = sorted({*hosts_before, *after.index})
+    frame = pd.DataFrame(
+        {
+            "cluster": names,
+            "n_hosts_before": [int(hosts_before.get(n, 0)) for n in names],
+            "n_hosts_after": [int(after.get(n, 0)) for n in names],
+            "n_vms": [int(grouped["n_vms"].get(n, 0)) for n in names],
+            "cpu_utilisation": [float(grouped["cpu"].get(n, np.nan)) for n in names],
+            "memory_utilisation": [float(grouped["memory"].get(n, np.nan)) for n in names],
+        }
+    )
+    cpu, memory = frame["cpu_utilisation"], frame["memory_utilisation"]
+    frame["limit"] = [
+        None if c != c and m != m else ("cpu" if m != m or (c == c and c >= m) else "memory")
+        for c, m in zip(cpu.tolist(), memory.tolist(), strict=True)
+    ]
+    return frame[list(CLUSTER_COLUMNS)]
+
+
+def _clusters(plan: PlanDocument, targets: pd.DataFrame, hosts_before: Mapping[str, int]) -> pd.DataFrame:
+    """Per cluster before and after; one row, ``ESTATE_ROW``, when the plan pools the whole estate."""
+    if plan.request.policy.scope == "estate":
+        return cluster_before_after(targets.assign(cluster=ESTATE_ROW), {ESTATE_ROW: sum(hosts_before.values())})
+    return cluster_before_after(targets, hosts_before)
 
 
 def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
@@ -95,9 +154,17 @@ def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
 
 
 def consolidation_frames(
-    plan: PlanDocument, *, hosts: pd.DataFrame, clusters: dict[int, str], vms: pd.DataFrame | None = None
+    plan: PlanDocument,
+    *,
+    hosts: pd.DataFrame,
+    clusters: dict[int, str],
+    vms: pd.DataFrame | None = None,
+    hosts_before: Mapping[str, int] | None = None,
 ) -> ConsolidationFrames:
-    """The consolidation of ``plan`` as tables; ``hosts`` and ``vms`` are the inventory's frames (by name)."""
+    """The consolidation of ``plan`` as tables; ``hosts`` and ``vms`` are the inventory's frames (by name).
+
+    ``hosts_before``: the plan's hosts per cluster name before (``hosts_per_cluster``), for ``clusters``.
+    """
     c = plan.consolidation
     host_cluster = dict(zip(hosts["name"], hosts["cluster"].fillna(NO_CLUSTER), strict=True))
     targets = pd.DataFrame(
@@ -125,6 +192,9 @@ def consolidation_frames(
         }
     )
     placement.insert(2, "cluster", placement["from_host"].map(host_cluster).fillna(NO_CLUSTER))
+    sizes = vms.drop_duplicates("name").set_index("name") if vms is not None else pd.DataFrame()
+    for column in VM_SIZE_COLUMNS:  # a VM frame without sizes leaves them unknown
+        placement[column] = placement["vm"].map(sizes[column].astype(float)) if column in sizes else np.nan
     vm_host = dict(zip(vms["name"], vms["host"], strict=True)) if vms is not None else {}
     unplaced = pd.DataFrame(
         {"vm": [u.vm for u in c.unplaced], "reason": pd.Series([u.reason for u in c.unplaced], dtype=object)}
@@ -150,6 +220,7 @@ def consolidation_frames(
         unplaced=unplaced,
         excluded=excluded,
         n_kept_by_unplaced=len(kept),
+        clusters=_clusters(plan, targets, hosts_before or {}),
     )
 
 
@@ -352,3 +423,24 @@ def yearly_comparison(plan: PlanDocument) -> pd.DataFrame:
         ],
         columns=columns,
     )
+
+
+def pair_comparison(first: SavedPlan, second: SavedPlan) -> pd.DataFrame:
+    """Year by year, the net budget (EUR TTC) of two scenarios' replacement plans and their difference.
+
+    Columns year, first_eur, second_eur, difference_eur (second − first: positive when the second costs
+    more). Years of either plan, in order; a year only one plan covers leaves the other and the
+    difference empty (None). Empty when neither has a replacement plan.
+    """
+    columns = ["year", "first_eur", "second_eur", "difference_eur"]
+
+    def net(s: SavedPlan) -> dict[int, float]:
+        r = s.document.replacement
+        return {int(row.year): float(row.net_eur or 0.0) for row in r.budget_scenario} if r else {}
+
+    a, b = net(first), net(second)
+    rows = [
+        (year, a.get(year), b.get(year), b[year] - a[year] if year in a and year in b else None)
+        for year in sorted({*a, *b})
+    ]
+    return pd.DataFrame(rows, columns=columns).astype(object)

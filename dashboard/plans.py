@@ -100,11 +100,14 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     """
     result = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
     hosts = load_hosts(url, snapshot, today())
+    inputs = estate_inputs(url, snapshot)
+    clusters = plan_frames.cluster_names(inputs, hosts)
     frames = plan_frames.consolidation_frames(
         result,
         hosts=hosts,
-        clusters=plan_frames.cluster_names(estate_inputs(url, snapshot), hosts),
+        clusters=clusters,
         vms=load_vms(url, snapshot),
+        hosts_before=plan_frames.hosts_per_cluster(inputs, clusters),
     )
     summary = result.consolidation.model_copy(update={"placement": []})
     return ConsolidationView(plan=result.model_copy(update={"consolidation": summary}), frames=frames)

@@ -765,4 +765,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     "capacity.col.memory_growth": ("Croissance mémoire / an", "Memory growth / year"),
     "capacity.col.memory_left": ("Mémoire : temps restant", "Memory: time left"),
     "capacity.col.hosts_end": ("Hôtes nécessaires en {year}", "Hosts needed in {year}"),
+    # Issue #12: per-cluster before/after, VM sizes, saving from Finances, comparing two scenarios.
+    "consolidation.tab.clusters": ("Par cluster ({n})", "By cluster ({n})"),
+    "col.cpu_after": ("CPU après", "CPU after"),
+    "col.memory_after": ("Mémoire après", "Memory after"),
+    "col.limit": ("Ressource limitante", "Limiting resource"),
+    "consolidation.clusters.caption": (
+        "Hôtes avant : ceux que le plan reprend. Utilisation après : moyenne des hôtes qui portent des VM "
+        "(réserve HA exclue). Ressource limitante : celle dont l'utilisation est la plus haute, qui borne "
+        "l'empilement dans ce cluster.",
+        "Hosts before: those the plan takes in. Utilisation after: mean of the hosts carrying VMs (HA "
+        "reserve left out). Limiting resource: the one with the higher utilisation, which bounds the "
+        "packing in that cluster.",
+    ),
+    "inventory.search.placeholder": ("nom, constructeur, modèle, CPU, système…", "name, vendor, model, CPU, OS…"),
+    "inventory.search.help": (
+        "Cherche dans le nom des hôtes et des VM, le constructeur, le modèle et le processeur des hôtes, et le "
+        "système des VM ; les VM d'un hôte trouvé par son matériel sont montrées aussi.",
+        "Searches host and VM names, the hosts' vendor, model and CPU, and the VMs' OS; the VMs of a host found "
+        "by its hardware are shown too.",
+    ),
+    "finances.save.default": (
+        "Finances — {price} €/kWh, plafond {ceiling} %, HA {ha}",
+        "Finances — {price} €/kWh, ceiling {ceiling}%, HA {ha}",
+    ),
+    "finances.save.help": (
+        "Enregistre le plan affiché (paramètres appliqués, plan de renouvellement compris) comme scénario, "
+        "comme la page Consolidation et « parcimonie plan --scenario ».",
+        "Saves the plan shown (parameters applied, replacement plan included) as a scenario, as the "
+        "Consolidation page and “parcimonie plan --scenario” do.",
+    ),
+    "finances.save.empty": (
+        "Enregistrement refusé : le scénario doit avoir un nom.",
+        "Not saved: the scenario needs a name.",
+    ),
+    "finances.save.exists": (
+        "Enregistrement refusé : un scénario « {name} » existe déjà ; choisissez un autre nom.",
+        'Not saved: a scenario named "{name}" already exists; choose another name.',
+    ),
+    "scenarios.compare": ("Comparer deux scénarios, année par année", "Compare two scenarios, year by year"),
+    "scenarios.compare.first": ("Scénario A", "Scenario A"),
+    "scenarios.compare.second": ("Scénario B", "Scenario B"),
+    "scenarios.compare.too_few": (
+        "Il faut au moins deux scénarios avec un plan de renouvellement pour les comparer.",
+        "At least two scenarios with a replacement plan are needed to compare them.",
+    ),
+    "scenarios.compare.same": ("Choisissez deux scénarios différents.", "Pick two different scenarios."),
+    "scenarios.compare.net": ("Budget net : {name}", "Net budget: {name}"),
+    "scenarios.compare.difference": ("Écart ({second} − {first})", "Difference ({second} − {first})"),
+    "scenarios.compare.note": (
+        "Budget net de chaque plan (investissement − FCTVA + fonctionnement, € TTC). Un écart positif : "
+        "« {second} » coûte plus que « {first} » cette année-là ; « — » : une année qu'un seul plan couvre.",
+        "Net budget of each plan (investment − FCTVA + operating, EUR incl. VAT). A positive difference: "
+        "“{second}” costs more than “{first}” that year; “—”: a year only one plan covers.",
+    ),
+    "scenarios.compare.chart": ("Budget net par année", "Net budget per year"),
+    "consolidation.clusters.estate": ("Parc entier (périmètre parc)", "Whole estate (estate scope)"),
 }

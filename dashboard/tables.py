@@ -38,6 +38,14 @@ def filter_frame(
     return frame[mask]
 
 
+HARDWARE_COLUMNS = ("vendor", "model", "cpu_model", "hardware")  # what the inventory search reads besides names
+
+
+def hardware(hosts: pd.DataFrame) -> pd.Series:
+    """Vendor and model in one text, as the hosts table shows them ("Dell PowerEdge R650")."""
+    return (hosts["vendor"].fillna("").astype(str) + " " + hosts["model"].fillna("").astype(str)).str.strip()
+
+
 def number_column(label: str, *, decimals: int = 0) -> Any:
     """A sortable number column in the reader's locale (``1 234,5`` in a French browser).
 
@@ -74,7 +82,7 @@ def host_table(hosts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
             "name": hosts["name"],
             "cluster": hosts["cluster"].fillna(NO_CLUSTER),
             "site": hosts["site"],
-            "model": (hosts["vendor"].fillna("") + " " + hosts["model"].fillna("")).str.strip(),
+            "model": hardware(hosts),
             "n_cores": hosts["n_cores"],
             "memory_gib": hosts["memory_gib"].round(0),
             "n_vms": hosts["n_vms"],

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, plans, tables
+from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
@@ -200,12 +200,13 @@ st.plotly_chart(
 )
 
 col = st.column_config
-tab_after, tab_placement, tab_freed, tab_unplaced = st.tabs(
+tab_after, tab_placement, tab_freed, tab_unplaced, tab_clusters = st.tabs(
     [
         t("consolidation.tab.after", n=num(c.n_hosts_after)),
         t("consolidation.tab.placement", n=num(len(view.placement))),
         t("consolidation.tab.freed", n=num(len(view.freed))),
         t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
+        t("consolidation.tab.clusters", n=num(len(view.clusters))),
     ]
 )
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
@@ -214,6 +215,9 @@ placement_config = {
     "from_host": col.TextColumn(t("col.from_host")),
     "cluster": col.TextColumn(t("col.cluster")),
     "to_host": col.TextColumn(t("col.to_host")),
+    "n_vcpus": col.NumberColumn(t("col.vcpus"), format="%d"),
+    "memory_gib": tables.number_column(t("col.memory_gib"), decimals=1),
+    "cpu_p95_mhz": tables.number_column(t("col.cpu_p95_mhz")),
 }
 with tab_after:
     st.dataframe(
@@ -304,6 +308,33 @@ with tab_unplaced:
             "reason": col.TextColumn(t("col.reason")),
         },
     )
+with tab_clusters:
+    limits = {"cpu": t("label.cpu"), "memory": t("label.memory")}
+    st.dataframe(
+        view.clusters.assign(
+            cluster=view.clusters["cluster"].replace({plan_frames.ESTATE_ROW: t("consolidation.clusters.estate")}),
+            cpu_utilisation=view.clusters["cpu_utilisation"] * 100,
+            memory_utilisation=view.clusters["memory_utilisation"] * 100,
+            limit=view.clusters["limit"].map(lambda v: limits.get(v, "—")),
+        ),
+        hide_index=True,
+        width="stretch",
+        key="cons_clusters",
+        column_config={
+            "cluster": col.TextColumn(t("col.cluster")),
+            "n_hosts_before": col.NumberColumn(t("consolidation.hosts_before"), format="%d"),
+            "n_hosts_after": col.NumberColumn(t("col.hosts_after"), format="%d"),
+            "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
+            "cpu_utilisation": col.ProgressColumn(
+                t("col.cpu_after"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
+            "memory_utilisation": col.ProgressColumn(
+                t("col.memory_after"), format=tables.percent_format(), min_value=0, max_value=100
+            ),
+            "limit": col.TextColumn(t("col.limit")),
+        },
+    )
+    st.caption(t("consolidation.clusters.caption"))
 st.caption(
     t(
         "consolidation.echo",

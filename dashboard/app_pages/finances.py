@@ -127,6 +127,30 @@ else:
         st.error(plan_error(err))
         st.stop()
     st.caption(t("finances.applied", price=num(price, 2), ceiling=pct(ceiling_pct / 100), ha=num(ha)))
+    # Save the plan shown, as Consolidation does (plans.save_plan: the same cached plan, no recompute).
+    with st.container(border=True):
+        left, right = st.columns([3, 1])
+        default_name = t("finances.save.default", price=num(price, 2), ceiling=num(ceiling_pct), ha=num(ha))
+        name = left.text_input(
+            t("consolidation.save.name"),
+            value=default_name,
+            key=f"fin_save_name_{abs(hash(default_name))}",
+            help=t("finances.save.help"),
+        )
+        right.write("")
+        if right.button(t("consolidation.save"), key="fin_save"):
+            try:
+                with st.spinner(t("spinner.plan")):
+                    plans.save_plan(ctx.url, ctx.snapshot, name=name, request=request)
+            except plans.ScenarioNameError as err:
+                st.error(t(f"finances.save.{err.reason}", name=plain(err.name)))
+            except ValueError as err:
+                st.error(plan_error(err))
+            else:  # rerun so the page's list of plans shows the new scenario; the message survives it
+                st.session_state["fin_saved"] = name.strip()
+                st.rerun()
+        if saved_name := st.session_state.pop("fin_saved", None):
+            st.success(t("consolidation.saved", name=plain(saved_name)))
 unplaced = plan.consolidation.unplaced
 if plan.consolidation.status == "PARTIAL" or unplaced:
     st.warning(t("finances.partial", n=num(len(unplaced))))

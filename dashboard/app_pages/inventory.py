@@ -15,7 +15,9 @@ vms = data.load_vms(ctx.url, ctx.snapshot)
 
 cluster_options = sorted(hosts["cluster"].fillna(tables.NO_CLUSTER).unique())
 filters = st.columns([2, 2, 1])
-search = filters[0].text_input(t("filter.search"), key="inv_search", placeholder=t("filter.search.placeholder"))
+search = filters[0].text_input(
+    t("filter.search"), key="inv_search", placeholder=t("inventory.search.placeholder"), help=t("inventory.search.help")
+)
 clusters = filters[1].multiselect(
     t("filter.clusters"), cluster_options, key="inv_clusters", placeholder=t("filter.clusters.placeholder")
 )
@@ -27,14 +29,20 @@ statuses = filters[2].multiselect(
     placeholder=t("filter.status.placeholder"),
 )
 
+searchable = hosts.assign(hardware=tables.hardware(hosts))  # "Dell PowerEdge R650" matches as shown
 shown_hosts = tables.filter_frame(
-    hosts,
+    searchable,
     search=search,
-    search_columns=("name", "model", "cpu_model"),
+    search_columns=("name", *tables.HARDWARE_COLUMNS),
     clusters=clusters,
     column_values={"status": statuses},
 )
-shown_vms = tables.filter_frame(vms, search=search, search_columns=("name", "host", "guest_os"), clusters=clusters)
+# A VM matches by its own name, host or system, or when its host's vendor, model or CPU matches.
+by_hardware = tables.filter_frame(searchable, search=search, search_columns=tables.HARDWARE_COLUMNS)
+shown_vms = tables.filter_frame(vms, clusters=clusters)
+if search.strip():
+    own = tables.filter_frame(shown_vms, search=search, search_columns=("name", "host", "guest_os"))
+    shown_vms = shown_vms[shown_vms.index.isin(own.index) | shown_vms["host_id"].isin(by_hardware["id"])]
 if statuses:
     shown_vms = shown_vms[shown_vms["host_id"].isin(shown_hosts["id"])]
 # The toggle sits in the VM tab, drawn after the tab labels: its state (this run's value) sets the count.

@@ -3,6 +3,7 @@
 Reads the planning layer's JSON, so plans saved here and by `parcimonie plan --scenario` look alike.
 """
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
@@ -125,6 +126,46 @@ st.plotly_chart(
     ),
     width="stretch",
 )
+
+st.subheader(t("scenarios.compare"))
+planned = [s.name for s in saved if s.document.replacement is not None]
+if len(planned) < 2:
+    st.info(t("scenarios.compare.too_few"))
+else:
+    pair = st.columns(2)
+    first = pair[0].selectbox(t("scenarios.compare.first"), planned, index=0, key="scen_first")
+    second = pair[1].selectbox(t("scenarios.compare.second"), planned, index=1, key="scen_second")
+    if first == second:
+        st.info(t("scenarios.compare.same"))
+    else:
+        by_name = {s.name: s for s in saved}
+        both = plan_frames.pair_comparison(by_name[first], by_name[second])
+        net_first, net_second = t("scenarios.compare.net", name=first), t("scenarios.compare.net", name=second)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("col.year"): [str(y) for y in both["year"]],
+                    net_first: [eur(v) for v in both["first_eur"]],
+                    net_second: [eur(v) for v in both["second_eur"]],
+                    t("scenarios.compare.difference", first=first, second=second): [
+                        eur(v) for v in both["difference_eur"]
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(t("scenarios.compare.note", first=plain(first), second=plain(second)))
+        st.plotly_chart(
+            charts.line_chart(
+                both.assign(first_eur=both["first_eur"].astype(float), second_eur=both["second_eur"].astype(float)),
+                x="year",
+                lines={"first_eur": first, "second_eur": second},
+                money_y=True,
+                labels={"title": t("scenarios.compare.chart"), "x": t("col.year"), "y": t("chart.eur")},
+            ),
+            width="stretch",
+        )
 
 st.subheader(t("scenarios.carbon"))
 carbon = tables.as_text(

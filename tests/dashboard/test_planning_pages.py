@@ -3,6 +3,8 @@
 from inventory import HostRecord, Snapshot, make_engine, record_run, upgrade_database
 from tests.dashboard.conftest import RunPage, texts, unescape_markdown
 
+PLACEMENT_COLUMNS = ["vm", "from_host", "cluster", "to_host", "n_vcpus", "memory_gib", "cpu_p95_mhz"]
+
 
 def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
     return next(m.value for m in at.metric if m.label == label)
@@ -219,7 +221,7 @@ def test_save_then_compare_scenarios_and_headline(run_page: RunPage, demo_url: s
     assert repack["total_savings_eur"] == "—" and int(repack["n_hosts_freed"]) > 0
     assert repack["plan_n_hosts"] == "—"
     assert "None" not in summary.to_string()
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3  # cumulative, savings split, two scenarios year by year
     at.multiselect(key="scen_pick").set_value([costed["scenario"].iloc[0]]).run()
     assert len(at.dataframe[0].value) == 1
     at.switch_page("app_pages/overview.py").run()
@@ -330,7 +332,7 @@ def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage,
     monkeypatch.setattr("dashboard.tables.PAGE_ROWS", 100)
 
     def placement():  # type: ignore[no-untyped-def]
-        return [d.value for d in at.dataframe if list(d.value.columns) == ["vm", "from_host", "cluster", "to_host"]][-1]
+        return [d.value for d in at.dataframe if list(d.value.columns) == PLACEMENT_COLUMNS][-1]
 
     at = run_page("consolidation", demo_url)
     assert not at.exception
