@@ -65,6 +65,17 @@ def as_text(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> pd
     )
 
 
+def show_text_table(frame: pd.DataFrame, columns: dict[str, str]) -> None:
+    """Show ``columns`` of ``frame`` (already text, see ``as_text``), in that order, each titled by
+    the string ``columns[name]`` of the current language."""
+    st.dataframe(
+        frame[list(columns)],
+        hide_index=True,
+        width="stretch",
+        column_config={name: st.column_config.TextColumn(t(key)) for name, key in columns.items()},
+    )
+
+
 def percent_format() -> str:
     """printf-style format of a percentage (values already × 100)."""
     return "%.0f %%" if current_language() == "fr" else "%.0f%%"

@@ -163,7 +163,6 @@ options["label"] = [
 ]
 horizon = plan.horizon_years
 st.subheader(t("finances.tco_vs_tca", horizon=num(horizon)))
-col = st.column_config
 shown = tables.as_text(
     options,
     {
@@ -176,33 +175,17 @@ shown = tables.as_text(
         "n_hosts": num,
     },
 )
-st.dataframe(
-    shown[
-        [
-            "label",
-            "n_hosts",
-            "tca_eur_ttc",
-            "licence_purchase_eur_ttc",
-            "opex_eur",
-            "tco_eur",
-            "tco_gap_eur",
-            "carbon_kgco2e",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        name: col.TextColumn(t(key))
-        for name, key in (
-            ("label", "col.option"),
-            ("n_hosts", "col.n_hosts"),
-            ("tca_eur_ttc", "col.tca"),
-            ("licence_purchase_eur_ttc", "col.licence_purchase"),
-            ("opex_eur", "col.opex"),
-            ("tco_eur", "col.tco"),
-            ("tco_gap_eur", "col.tco_gap"),
-            ("carbon_kgco2e", "col.carbon_t"),
-        )
+tables.show_text_table(
+    shown,
+    {
+        "label": "col.option",
+        "n_hosts": "col.n_hosts",
+        "tca_eur_ttc": "col.tca",
+        "licence_purchase_eur_ttc": "col.licence_purchase",
+        "opex_eur": "col.opex",
+        "tco_eur": "col.tco",
+        "tco_gap_eur": "col.tco_gap",
+        "carbon_kgco2e": "col.carbon_t",
     },
 )
 st.caption(t("finances.tco_note"))

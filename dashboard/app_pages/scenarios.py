@@ -34,7 +34,6 @@ if not chosen:
 summary = plan_frames.scenario_summary(chosen)
 curves = plan_frames.cumulative_costs(chosen)
 split = plan_frames.savings_split(chosen)
-col = st.column_config
 
 st.subheader(t("scenarios.summary"))
 summary = summary.assign(offer=summary["offer"].map(lambda o: o or t("consolidation.target.existing")))
@@ -53,41 +52,21 @@ shown = tables.as_text(
         "updated_at": day,
     },
 )
-st.dataframe(
-    shown[
-        [
-            "scenario",
-            "offer",
-            "n_hosts_before",
-            "n_hosts_after",
-            "n_hosts_freed",
-            "tca_eur_ttc",
-            "tco_eur",
-            "plan_n_hosts",
-            "plan_investment_eur",
-            "total_savings_eur",
-            "payback_year",
-            "updated_at",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        name: col.TextColumn(t(key))
-        for name, key in (
-            ("scenario", "col.scenario"),
-            ("offer", "col.offer"),
-            ("n_hosts_before", "consolidation.hosts_before"),
-            ("n_hosts_after", "col.hosts_after_now"),
-            ("n_hosts_freed", "col.hosts_freed"),
-            ("tca_eur_ttc", "col.tca_now"),
-            ("tco_eur", "col.tco_now"),
-            ("plan_n_hosts", "col.plan_hosts"),
-            ("plan_investment_eur", "col.plan_investment"),
-            ("total_savings_eur", "col.plan_savings"),
-            ("payback_year", "col.payback"),
-            ("updated_at", "col.updated_at"),
-        )
+tables.show_text_table(
+    shown,
+    {
+        "scenario": "col.scenario",
+        "offer": "col.offer",
+        "n_hosts_before": "consolidation.hosts_before",
+        "n_hosts_after": "col.hosts_after_now",
+        "n_hosts_freed": "col.hosts_freed",
+        "tca_eur_ttc": "col.tca_now",
+        "tco_eur": "col.tco_now",
+        "plan_n_hosts": "col.plan_hosts",
+        "plan_investment_eur": "col.plan_investment",
+        "total_savings_eur": "col.plan_savings",
+        "payback_year": "col.payback",
+        "updated_at": "col.updated_at",
     },
 )
 st.caption(t("scenarios.summary_note"))
@@ -178,29 +157,15 @@ carbon = tables.as_text(
         "payback_year": _year,
     },
 )
-st.dataframe(
-    carbon[
-        [
-            "scenario",
-            "operational_kgco2e",
-            "embodied_kgco2e",
-            "carbon_saved_kgco2e",
-            "carbon_payback_year",
-            "payback_year",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        name: col.TextColumn(t(key))
-        for name, key in (
-            ("scenario", "col.scenario"),
-            ("operational_kgco2e", "col.operational"),
-            ("embodied_kgco2e", "col.embodied"),
-            ("carbon_saved_kgco2e", "col.carbon_saved"),
-            ("carbon_payback_year", "col.carbon_payback"),
-            ("payback_year", "col.payback"),
-        )
+tables.show_text_table(
+    carbon,
+    {
+        "scenario": "col.scenario",
+        "operational_kgco2e": "col.operational",
+        "embodied_kgco2e": "col.embodied",
+        "carbon_saved_kgco2e": "col.carbon_saved",
+        "carbon_payback_year": "col.carbon_payback",
+        "payback_year": "col.payback",
     },
 )
 if (summary["carbon_saved_kgco2e"].dropna() < 0).any():
