@@ -34,7 +34,6 @@ class EstateInputs:
     vms: VmTable
     offers: tuple[Offer, ...]
     host_row_ids: tuple[int, ...]
-    vm_row_ids: tuple[int, ...]
     skipped_hosts: tuple[str, ...] = field(default_factory=tuple)  # hypervisors without capacity figures
     physical_hosts: tuple[str, ...] = field(default_factory=tuple)  # servers running no hypervisor: out of plans
     unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
@@ -196,7 +195,6 @@ def load_estate(session: Session) -> EstateInputs:
         vms=vms,
         offers=load_offers(session),
         host_row_ids=tuple(r.id for r in kept),
-        vm_row_ids=tuple(r.id for r in vm_rows),
         skipped_hosts=skipped,
         physical_hosts=physical,
         unsized_vms=unsized,

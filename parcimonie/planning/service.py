@@ -107,11 +107,6 @@ class PlanOutcome:
     replacement: ReplacementPlan | None
     best_option: str | None  # the cheapest option that places every VM: an offer, EXISTING, or None
 
-    @property
-    def offers_by_name(self) -> dict[str, OptionTco]:
-        """The offers' options by offer name."""
-        return {o.name: o for o in self.options}
-
     def document(self) -> PlanDocument:
         """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
         document = build_document(self)
