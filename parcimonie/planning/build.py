@@ -330,7 +330,8 @@ def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
     )
 
 
-def _warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> list[Message]:
+def plan_warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> list[Message]:
+    """What a reader must not miss, from the figures (also used to upgrade older documents)."""
     warnings: list[Message] = []
     if c.unplaced:
         warnings.append(Message(code="warning.partial_plan", params={"n": len(c.unplaced)}))
@@ -450,5 +451,5 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         best_option=outcome.best_option,
         sensitivity=_sensitivity(options, outcome.assumptions.electricity_eur_per_kwh),
         replacement=replacement,
-        warnings=_warnings(consolidation, replacement, request) + _repack_warning(costs, outcome.best_option),
+        warnings=plan_warnings(consolidation, replacement, request) + _repack_warning(costs, outcome.best_option),
     )

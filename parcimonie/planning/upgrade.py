@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from inventory import list_scenarios, save_scenario
-from parcimonie.planning.build import _warnings
+from parcimonie.planning.build import plan_warnings
 from parcimonie.planning.document import PLAN_FORMAT, Consolidation, PlanDocument, Replacement, RequestEcho
 from parcimonie.planning.messages import Message
 
@@ -92,7 +92,7 @@ def _v1_to_v2(plan: dict[str, Any]) -> dict[str, Any]:
         "best_option": c.offer if len(options) > 1 else None,
         "sensitivity": [],  # not stored in format 1: recompute the scenario to see it
         "replacement": replacement,
-        "warnings": [w.model_dump() for w in _warnings(c, r, echo)],
+        "warnings": [w.model_dump() for w in plan_warnings(c, r, echo)],
     }
 
 

@@ -1,6 +1,6 @@
 """Wording of plan figures, reasons and warnings, from the one message table."""
 
-from parcimonie.planning.build import _warnings
+from parcimonie.planning.build import plan_warnings
 from parcimonie.planning.document import Consolidation, PolicyEcho, Replacement, RequestEcho, Target
 from parcimonie.planning.messages import Message, euros, num, render, value_text
 
@@ -41,9 +41,9 @@ def test_plan_warnings_flag_what_must_not_be_missed() -> None:
         totals=type("T", (), {"savings_eur": -1000.0})(),
         yearly=[type("Y", (), {"year": 2031, "n_hosts_scenario": 12, "n_hosts_baseline": 10})()],
     )
-    text = " ".join(render(w) for w in _warnings(consolidation, replacement, request))
+    text = " ".join(render(w) for w in plan_warnings(consolidation, replacement, request))
     # 2 clusters × 1 reserve host asked for, 1 found.
     assert "1 VM ne tiennent" in text and "Réserve HA incomplète : 1 hôte(s) sur 2" in text
     assert "coûte 1\u202f000\u00a0€ de plus" in text and "plafond" in text and "En 2031" in text
     complete = consolidation.model_copy(update={"unplaced": [], "n_ha_reserve_hosts": 2})
-    assert _warnings(complete, None, request) == []
+    assert plan_warnings(complete, None, request) == []

@@ -336,7 +336,7 @@ def test_a_cap_that_leaves_more_hosts_warns() -> None:
     """A cap that buys a host and its HA reserve but retires one old host: 2 old + 2 new = 3 + 1
     hosts at the end, more than the 3 of today -> warning.more_hosts_at_end (the warning reads the
     last year of the document)."""
-    from parcimonie.planning.build import _warnings
+    from parcimonie.planning.build import plan_warnings
     from parcimonie.planning.document import Consolidation, Replacement, RequestEcho
 
     row = {
@@ -398,7 +398,7 @@ def test_a_cap_that_leaves_more_hosts_warns() -> None:
     echo = RequestEcho.model_validate(
         {"policy": {"ceiling": 0.8, "ha_reserve_hosts": 0}, "yearly_investment_cap_eur": 1e4}
     )
-    codes = [w.code for w in _warnings(c, r, echo)]
+    codes = [w.code for w in plan_warnings(c, r, echo)]
     assert "warning.more_hosts_at_end" in codes
 
 
