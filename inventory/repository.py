@@ -22,6 +22,7 @@ from inventory.models import (
     VirtualMachine,
     utcnow,
 )
+from inventory.enums import PowerState
 from inventory.records import Snapshot
 
 _BATCH = 5_000
@@ -179,4 +180,23 @@ def upsert_observations(
             id_maps=id_maps,
             mark_missing=snapshot.complete,
         )
+    _track_powered_off(session, source, at)
     return report
+
+
+def _track_powered_off(session: Session, source: str, now: datetime) -> None:
+    """Date the VMs of ``source`` seen now: ``powered_off_since`` set when first seen off, kept
+    while off, cleared when seen on (an unknown or suspended state keeps what was known)."""
+    seen = (VirtualMachine.source == source, VirtualMachine.last_seen_at == now)
+    session.execute(
+        update(VirtualMachine)
+        .where(*seen, VirtualMachine.power_state == PowerState.OFF, VirtualMachine.powered_off_since.is_(None))  # type: ignore[union-attr]
+        .values(powered_off_since=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(VirtualMachine)
+        .where(*seen, VirtualMachine.power_state == PowerState.ON, VirtualMachine.powered_off_since.is_not(None))  # type: ignore[union-attr]
+        .values(powered_off_since=None)
+        .execution_options(synchronize_session=False)
+    )
