@@ -349,6 +349,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Croissance annuelle de la demande (part par an)",
         "Yearly demand growth (share per year)",
     ),
+    "assumption.reclaim_powered_off_days": (
+        "VM zombie : éteinte depuis au moins (jours)",
+        "Zombie VM: powered off for at least (days)",
+    ),
+    "assumption.idle_cpu_share": (
+        "VM inactive : CPU P95 sous (part de l'allocation)",
+        "Idle VM: CPU P95 under (share of allocation)",
+    ),
+    "assumption.idle_cpu_mhz": ("VM inactive : CPU P95 sous (MHz)", "Idle VM: CPU P95 under (MHz)"),
+    "assumption.idle_memory_share": (
+        "VM inactive : mémoire active sous (part de l'allocation)",
+        "Idle VM: active memory under (share of allocation)",
+    ),
+    "assumption.rightsize_headroom": ("Marge du redimensionnement (sur le P95)", "Right-sizing headroom (on P95)"),
+    "assumption.vm_licence_eur_per_vcpu_per_year": (
+        "Licences par vCPU (€ HT par vCPU et par an)",
+        "Per-vCPU licences (€ HT per vCPU per year)",
+    ),
     "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
     "assumption.reference_year": ("Année de référence", "Reference year"),
     "assumption.commissioning_month": (
