@@ -190,6 +190,17 @@ def _print_sensitivity(console: Console, doc: PlanDocument) -> None:
 
 
 def _print_summary(console: Console, doc: PlanDocument) -> None:
+    if doc.reclaimed is not None:
+        r = doc.reclaimed
+        console.print(
+            text(
+                "reclaim.applied",
+                removed=r.n_vms_removed,
+                resized=r.n_vms_resized,
+                vcpus=r.vcpus_removed,
+                memory_gib=r.memory_mib_removed / 1024,
+            )
+        )
     _print_consolidation(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
@@ -231,6 +242,10 @@ def plan(
             help="Grow demand by the measured growth (parcimonie capacity) unless --set demand_growth_per_year.",
         ),
     ] = False,
+    after_reclaim: Annotated[
+        bool,
+        typer.Option("--after-reclaim", help="Remove zombie and idle VMs, right-size oversized ones first."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
@@ -261,6 +276,7 @@ def plan(
         overrides=dict(_parse_override(s) for s in (set_ or [])),
         with_sensitivity=True,
         growth_from_history=growth_from_history,
+        after_reclaim=after_reclaim,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
