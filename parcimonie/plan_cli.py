@@ -26,6 +26,7 @@ from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label, write_workbook
 from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
+from parcimonie.planning.workbook_reclaim import plan_reclaim_report, reclaim_writer
 from parcimonie.settings import Settings
 
 #: Budget years a plan may start at: last year (a late vote) to ten years ahead.
@@ -364,7 +365,8 @@ def report(
         capacity = estate_capacity(session) if xlsx is not None else None
     if xlsx is not None:
         try:
-            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity)
+            extra = [reclaim_writer(plan_reclaim_report(estate, document))]
+            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity, extra_sheets=extra)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")
