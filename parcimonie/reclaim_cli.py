@@ -19,7 +19,7 @@ from parcimonie.formatting import format_date
 from parcimonie.plan_cli import _parse_override
 from parcimonie.planning import PlanError, PlanRequest, build_assumptions, load_estate
 from parcimonie.planning.messages import euros, num, render, text
-from parcimonie.planning.reclaim import ReclaimReport, reclaim_report
+from parcimonie.planning.reclaim import ReclaimReport, headline, reclaim_report
 from parcimonie.settings import Settings
 
 
@@ -28,26 +28,9 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def total_line(report: ReclaimReport, language: str = "fr") -> str:
-    """The headline: how many VMs, what they free, euros and kgCO2e a year (CLI and dashboard)."""
-    t = report.totals
-    if not t.n_vms:
-        return text("reclaim.none", language, n=report.n_vms)
-    return text(
-        "reclaim.total",
-        language,
-        n=t.n_vms,
-        vcpus=t.vcpus_freed,
-        memory_gib=t.memory_mib_freed / 1024,
-        hosts=t.host_share,
-        eur=t.eur_per_year,
-        kgco2e=t.kgco2e_per_year,
-    )
-
-
 def _print(report: ReclaimReport, limit: int) -> None:
     console = make_console()
-    console.print(f"[bold]Récupération au {format_date(report.as_of)}[/bold] : {escape(total_line(report))}")
+    console.print(f"[bold]Récupération au {format_date(report.as_of)}[/bold] : {escape(headline(report))}")
     if not report.vms:
         return
     for name, t in report.by_category.items():

@@ -18,7 +18,7 @@ from optimizer import Assumptions, Policy
 from optimizer.reclaim import IDLE, OVERSIZED, ZOMBIE, ReclaimResult, VmSignals, after_reclaim, find_reclaimable
 from parcimonie.planning.document import ReclaimApplied
 from parcimonie.planning.estate_inputs import EstateInputs
-from parcimonie.planning.messages import Message
+from parcimonie.planning.messages import Message, text
 
 __all__ = [
     "CATEGORIES",
@@ -27,6 +27,7 @@ __all__ = [
     "ReclaimTotals",
     "ReclaimVm",
     "apply_reclaim",
+    "headline",
     "reclaim_report",
 ]
 
@@ -222,3 +223,20 @@ def apply_reclaim(inputs: EstateInputs, *, assumptions: Assumptions, policy: Pol
         memory_active_mib=signals.memory_active_mib[keep],
     )
     return replace(inputs, vms=left, vm_signals=kept_signals, reclaimed=applied)
+
+
+def headline(report: ReclaimReport, language: str = "fr") -> str:
+    """How many VMs, what they free, euros and kgCO2e a year: the first line of every surface."""
+    t = report.totals
+    if not t.n_vms:
+        return text("reclaim.none", language, n=report.n_vms)
+    return text(
+        "reclaim.total",
+        language,
+        n=t.n_vms,
+        vcpus=t.vcpus_freed,
+        memory_gib=t.memory_mib_freed / 1024,
+        hosts=t.host_share,
+        eur=t.eur_per_year,
+        kgco2e=t.kgco2e_per_year,
+    )
