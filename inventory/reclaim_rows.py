@@ -1,8 +1,10 @@
-"""What reclamation reads beyond the plan's rows: how long each present VM has been powered off."""
+"""What reclamation reads beyond the plan's rows: how long present VMs have been off, and the VMs
+missing from their source (never in a plan, listed as zombies to clean up)."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session, col
 
 from inventory.models import VirtualMachine
@@ -18,3 +20,20 @@ def powered_off_spans(session: Session) -> dict[int, tuple[datetime, datetime]]:
         col(VirtualMachine.last_seen_at).is_not(None),
     )
     return {row_id: (since, seen) for row_id, since, seen in session.execute(statement)}
+
+
+def missing_vm_rows(session: Session) -> list[Row[Any]]:
+    """VMs their source no longer reports, with their allocation: id, name, vCPUs, memory, guest OS."""
+    columns = [
+        VirtualMachine.id,
+        VirtualMachine.name,
+        VirtualMachine.n_vcpus,
+        VirtualMachine.memory_mib,
+        VirtualMachine.guest_os,
+    ]
+    statement = (
+        select(*[col(c) for c in columns])
+        .where(col(VirtualMachine.missing_since).is_not(None), col(VirtualMachine.is_template).is_(False))
+        .order_by(col(VirtualMachine.id))
+    )
+    return list(session.execute(statement).all())

@@ -218,7 +218,8 @@ def find_reclaimable(
     """Classify every VM and say what reclaiming it frees (see the module docstring).
 
     The demand freed is the demand the plan would reserve under `policy` (a VM the policy leaves
-    out, e.g. powered off with `include_powered_off=False`, frees allocation but no demand).
+    out, e.g. powered off with `include_powered_off=False`, or missing from its source, frees
+    allocation but no demand).
     """
     validate_hosts(hosts)
     validate_vms(vms, hosts)
@@ -238,6 +239,7 @@ def find_reclaimable(
     plan_cpu, plan_memory = np.zeros(vms.n_vms), np.zeros(vms.n_vms)
     plan_cpu[demand.vm_index] = demand.cpu_ref_mhz
     plan_memory[demand.vm_index] = demand.memory_mib
+    plan_cpu[signals.missing], plan_memory[signals.missing] = 0.0, 0.0  # gone from the source: in no plan
     cpu_freed = np.where(gone, plan_cpu, 0.0)
     memory_demand_freed = plan_memory - np.minimum(plan_memory, rec_memory)
     with np.errstate(divide="ignore", invalid="ignore"):

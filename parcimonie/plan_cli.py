@@ -363,9 +363,10 @@ def report(
                 _fail(render(err.message))
             title = "Plan par défaut"
         capacity = estate_capacity(session) if xlsx is not None else None
+        reclaim = plan_reclaim_report(session, estate, document) if xlsx is not None else None
     if xlsx is not None:
         try:
-            extra = [reclaim_writer(plan_reclaim_report(estate, document))]
+            extra = [reclaim_writer(reclaim)] if reclaim is not None else []
             write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity, extra_sheets=extra)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")

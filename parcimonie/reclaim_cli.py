@@ -17,9 +17,9 @@ from parcimonie.console import escape, make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
 from parcimonie.plan_cli import _parse_override
-from parcimonie.planning import PlanError, PlanRequest, build_assumptions, load_estate
+from parcimonie.planning import PlanError, PlanRequest, build_assumptions
 from parcimonie.planning.messages import euros, num, render, text
-from parcimonie.planning.reclaim import ReclaimReport, headline, reclaim_report
+from parcimonie.planning.reclaim import ReclaimReport, headline, load_reclaim_inputs, reclaim_report
 from parcimonie.settings import Settings
 
 
@@ -83,7 +83,7 @@ def reclaim(
     with Session(engine) as session:
         try:
             assumptions = build_assumptions(request, today=date.today())
-            report = reclaim_report(load_estate(session), assumptions=assumptions, policy=policy)
+            report = reclaim_report(load_reclaim_inputs(session), assumptions=assumptions, policy=policy)
         except PlanError as err:
             _fail(render(err.message))
     if as_json:

@@ -14,8 +14,8 @@ from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import say
 from dashboard.tables import as_text, show_text_table
 from optimizer import Policy
-from parcimonie.planning import PlanRequest, build_assumptions, load_estate
-from parcimonie.planning.reclaim import ReclaimReport, headline, reclaim_report
+from parcimonie.planning import PlanRequest, build_assumptions
+from parcimonie.planning.reclaim import ReclaimReport, headline, load_reclaim_inputs, reclaim_report
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -24,7 +24,7 @@ def load_reclaim(url: str, snapshot: data.SnapshotKey, ceiling: float, include_p
     policy = Policy(ceiling=ceiling, include_powered_off=include_powered_off)
     assumptions = build_assumptions(PlanRequest(policy=policy), today=data.today())
     with Session(data.engine_for(url)) as session:
-        return reclaim_report(load_estate(session), assumptions=assumptions, policy=policy)
+        return reclaim_report(load_reclaim_inputs(session), assumptions=assumptions, policy=policy)
 
 
 def _frame(report: ReclaimReport) -> pd.DataFrame:

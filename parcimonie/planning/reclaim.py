@@ -13,12 +13,14 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session
 
 from optimizer import Assumptions, Policy
 from optimizer.reclaim import IDLE, OVERSIZED, ZOMBIE, ReclaimResult, VmSignals, after_reclaim, find_reclaimable
 from parcimonie.planning.document import ReclaimApplied
-from parcimonie.planning.estate_inputs import EstateInputs
+from parcimonie.planning.estate_inputs import EstateInputs, load_estate
 from parcimonie.planning.messages import Message, text
+from parcimonie.planning.reclaim_inputs import with_missing_vms
 
 __all__ = [
     "CATEGORIES",
@@ -28,6 +30,7 @@ __all__ = [
     "ReclaimVm",
     "apply_reclaim",
     "headline",
+    "load_reclaim_inputs",
     "reclaim_report",
 ]
 
@@ -179,6 +182,11 @@ def _notes(inputs: EstateInputs) -> list[Message]:
     if not np.isfinite(signals.memory_active_mib).any() and not signals.memory_pressure.any():
         notes.append(Message(code="reclaim.note.memory_signals"))
     return notes
+
+
+def load_reclaim_inputs(session: Session) -> EstateInputs:
+    """The plan's inputs plus the VMs missing from their source (zombies no plan holds)."""
+    return with_missing_vms(session, load_estate(session))
 
 
 def reclaim_report(inputs: EstateInputs, *, assumptions: Assumptions, policy: Policy) -> ReclaimReport:

@@ -9,12 +9,14 @@ from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
+from sqlmodel import Session
 
 from optimizer import Assumptions, Policy
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import render, text
 from parcimonie.planning.reclaim import ReclaimReport, ReclaimTotals, reclaim_report
+from parcimonie.planning.reclaim_inputs import with_missing_vms
 from parcimonie.planning.workbook import EUR, SheetWriter, append_row, header_row, set_widths
 
 SHEET = "Récupération"
@@ -84,9 +86,9 @@ def reclaim_writer(report: ReclaimReport) -> SheetWriter:
     return partial(reclaim_sheet, report=report)
 
 
-def plan_reclaim_report(inputs: EstateInputs, plan: PlanDocument) -> ReclaimReport:
-    """The reclamation report of ``inputs`` under the plan's own assumptions and policy (the default
-    plan's are `parcimonie reclaim`'s defaults, so both show the same figures)."""
+def plan_reclaim_report(session: Session, inputs: EstateInputs, plan: PlanDocument) -> ReclaimReport:
+    """The reclamation report of ``inputs`` (and the VMs missing from their source) under the plan's
+    own assumptions and policy (the default plan's are `parcimonie reclaim`'s, so both agree)."""
     p = plan.request.policy
     policy = Policy(
         ceiling=p.ceiling,
@@ -98,4 +100,4 @@ def plan_reclaim_report(inputs: EstateInputs, plan: PlanDocument) -> ReclaimRepo
     )
     known = set(Assumptions().to_dict())  # a plan saved before an assumption existed lacks it
     assumptions = Assumptions().with_overrides(**{k: v for k, v in plan.assumptions.items() if k in known})
-    return reclaim_report(inputs, assumptions=assumptions, policy=policy)
+    return reclaim_report(with_missing_vms(session, inputs), assumptions=assumptions, policy=policy)

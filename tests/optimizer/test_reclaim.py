@@ -74,6 +74,13 @@ def test_each_rule_and_the_precedence() -> None:
     assert r.missing.tolist() == [False] * 6 + [True, False, False]  # zombie before idle
 
 
+def test_a_missing_vm_is_in_no_plan_so_frees_allocation_and_licences_only() -> None:
+    _, r = _result()
+    assert r.cpu_ref_mhz_freed[6] == 0.0 and r.memory_demand_mib_freed[6] == 0.0 and r.host_share[6] == 0.0
+    assert (r.vcpus_freed[6], r.memory_mib_freed[6]) == (2, 4096.0)
+    assert r.eur_per_year[6] == pytest.approx(2 * 120.0)
+
+
 def test_zombie_frees_what_the_plan_reserves_for_it() -> None:
     _, r = _result()
     # Unmeasured powered-off VM placed by the default policy: 4 x 2 000 x 0.5 = 4 000 MHz, 8 192 MiB.

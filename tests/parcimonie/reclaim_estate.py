@@ -70,3 +70,10 @@ def write_reclaim_estate(engine: Engine) -> None:
     """The two runs, 40 days apart."""
     for at, second in ((T0, False), (T1, True)):
         record_run(engine, source="vsphere:vc1", kind="vsphere", collect=lambda s=second: _snapshot(s), now=at)
+
+
+def write_run_without(engine: Engine, name: str) -> None:
+    """A third run (a day after the second) in which the source no longer reports VM ``name``."""
+    snapshot = _snapshot(True)
+    snapshot.vms = [vm for vm in snapshot.vms if vm.external_id != name]
+    record_run(engine, source="vsphere:vc1", kind="vsphere", collect=lambda: snapshot, now=T1 + timedelta(days=1))

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from inventory import make_engine
 from parcimonie.cli import app
 from parcimonie.formatting import format_eur
-from tests.parcimonie.reclaim_estate import EXPECTED, TOTAL_EUR, write_reclaim_estate
+from tests.parcimonie.reclaim_estate import EXPECTED, TOTAL_EUR, write_reclaim_estate, write_run_without
 
 runner = CliRunner()
 
@@ -90,3 +90,18 @@ def test_plan_after_reclaim_records_what_it_removed(estate: dict[str, str]) -> N
     assert after["estate"]["n_vms"] == before["estate"]["n_vms"] - 2
     text = runner.invoke(app, ["plan", "--offer", "existing", "--after-reclaim"], env=estate)
     assert "Plan après récupération : 2 VM retirées" in text.output
+
+
+def test_a_vm_gone_from_its_source_is_a_zombie_that_frees_no_demand(estate: dict[str, str]) -> None:
+    engine = make_engine(estate["PARCIMONIE_DATABASE_URL"])
+    write_run_without(engine, "busy")
+    engine.dispose()
+    args = ["reclaim", "--json", "--set", "vm_licence_eur_per_vcpu_per_year=100"]
+    result = runner.invoke(app, args, env=estate)
+    assert result.exit_code == 0, result.output
+    rows = {v["name"]: v for v in json.loads(result.output)["vms"]}
+    busy = rows["busy"]
+    assert busy["category"] == "zombie" and busy["reason"]["code"] == "reclaim.reason.missing"
+    # in no plan: no demand, no share of host; its 2 vCPUs x 100 EUR HT x 1.2 of per-vCPU licences
+    assert busy["host_share"] == 0 and busy["cpu_mhz_freed"] == 0 and busy["eur_per_year"] == 240.0
+    assert busy["vcpus_freed"] == 2 and busy["memory_mib_freed"] == 4096.0
