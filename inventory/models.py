@@ -127,6 +127,9 @@ class VirtualMachine(VirtualMachineBase, ObservedMixin, table=True):
     id: int | None = Field(default=None, primary_key=True)
     host_id: int | None = Field(default=None, foreign_key="host.id", index=True)
     cluster_id: int | None = Field(default=None, foreign_key="cluster.id", index=True)
+    #: When the write path first saw the VM powered off (kept while off, cleared when on): how long
+    #: a VM has been off, for reclamation. Set by ``upsert_observations``, never by a source.
+    powered_off_since: datetime | None = _ts()
 
 
 class Datastore(ObservedMixin, table=True):

@@ -422,6 +422,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         with_replacement=r.with_replacement,
         overrides=dict(r.overrides),
         with_sensitivity=r.with_sensitivity,
+        after_reclaim=r.after_reclaim,
     )
 
 
@@ -452,4 +453,5 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         sensitivity=_sensitivity(options, outcome.assumptions.electricity_eur_per_kwh),
         replacement=replacement,
         warnings=plan_warnings(consolidation, replacement, request) + _repack_warning(costs, outcome.best_option),
+        reclaimed=inputs.reclaimed,
     )

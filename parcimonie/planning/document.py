@@ -44,6 +44,16 @@ class RequestEcho(_Frozen):
     with_replacement: bool = True
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
     with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
+    after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
+
+
+class ReclaimApplied(_Frozen):
+    """What reclamation removed before the plan (``plan --after-reclaim``; ``optimizer.reclaim``)."""
+
+    n_vms_removed: int  # zombie and idle VMs
+    n_vms_resized: int  # oversized VMs right-sized
+    vcpus_removed: int
+    memory_mib_removed: float
 
 
 class EstateSummary(_Frozen):
@@ -339,6 +349,8 @@ class PlanDocument(_Frozen):
     #: The replacement plan's saving leaving the licence lines (subscriptions, assurance, perpetual
     #: licences) out, EUR TTC; computed with the tornado.
     saving_without_licences_eur: float | None = None
+    #: Set when the plan was computed after reclamation (``RequestEcho.after_reclaim``).
+    reclaimed: ReclaimApplied | None = None
 
     @property
     def horizon_years(self) -> int:
