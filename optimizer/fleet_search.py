@@ -185,7 +185,8 @@ def best_group_fleet(
     licence, which on licence-heavy estates outweighs the hosts the split can cost.
 
     Raises:
-        PlanInputError: "no_feasible_mix" when no candidate places every VM with its reserve.
+        PlanInputError: "no_feasible_mix" when no candidate places every VM with its reserve (a
+            pair cannot carry the group and no offer can back up the hosts of all of them).
     """
     best, singles = _search(ctx, sizes, windows, ctx.ha)
     if separate_windows and windows.any() and not windows.all():
@@ -237,9 +238,19 @@ def _search(
         found = _scan_pair(ctx, sizes, windows, (a, b, ha), k_hi)
         if found is not None:
             candidates.append(found)
-    if not candidates:
-        raise PlanInputError("no_feasible_mix", {"n_vms": m})
+    if not candidates:  # some VMs need a third offer: every offer, cheapest per capacity first
+        packed = _pack(ctx, sizes, windows, np.repeat(_by_value(ctx), m))
+        found = None if packed is None else _costed(ctx, packed, None, ha)
+        if found is None:
+            raise PlanInputError("no_feasible_mix", {"n_vms": m})
+        candidates.append(found)
     return min(candidates, key=lambda c: c.cost), singles
+
+
+def _by_value(ctx: SearchContext) -> NDArray[np.int64]:
+    """Offers by cost per unit of capacity (both dimensions, relative to the largest), cheapest first."""
+    capacity = (ctx.caps / ctx.caps.max(axis=0)).sum(axis=1)
+    return np.asarray(np.argsort(ctx.figures.fixed / capacity, kind="stable"), dtype=np.int64)
 
 
 def _volume(sizes: NDArray[np.float64], cap: NDArray[np.float64]) -> int:

@@ -169,6 +169,32 @@ def test_a_vm_larger_than_every_offer_is_reported_and_the_rest_placed() -> None:
     with pytest.raises(PlanInputError) as err:
         _mix(estate, [], NO_LICENCES, EXACT)
     assert err.value.code == "no_offer"
+    hosts, vms = estate
+    templates = VmTable.build(n_vcpus=vms.n_vcpus, memory_mib=vms.memory_mib, host=vms.host, is_template=[True] * 3)
+    with pytest.raises(PlanInputError) as err:
+        _mix((hosts, templates), [CPU_RICH, MEM_RICH], NO_LICENCES, EXACT)
+    assert err.value.code == "nothing_to_place"
+
+
+def test_vms_that_need_three_offers_get_all_three() -> None:
+    tall = _offer("tall", cores=40, mhz=1000.0, memory_gib=16)  # 40 000 MHz, 16 GiB
+    wide = _offer("wide", cores=8, mhz=1000.0, memory_gib=256)  # 8 000 MHz, 256 GiB
+    both = _offer("both", cores=20, mhz=1000.0, memory_gib=100)  # 20 000 MHz, 100 GiB
+    # One VM fits only "tall" (30 000 MHz), one only "wide" (200 GiB), one only "both" (15 000
+    # MHz, 50 GiB): no pair holds all three, so every offer is used, one host each.
+    mix = _mix(_estate([30_000.0, 1000.0, 15_000.0], [8.0, 200.0, 50.0]), [tall, wide, both], NO_LICENCES, EXACT)
+    assert mix.counts == (1, 1, 1)
+    assert mix.tco_eur == pytest.approx(3 * PER_HOST)
+    assert mix.single_options == (None, None, None) and mix.best_single_option is None
+    # With a reserve, no offer is at least as large as all three: refused with a code.
+    with pytest.raises(PlanInputError) as err:
+        _mix(
+            _estate([30_000.0, 1000.0, 15_000.0], [8.0, 200.0, 50.0]),
+            [tall, wide, both],
+            NO_LICENCES,
+            Policy(ceiling=1.0, scope="estate"),
+        )
+    assert err.value.code == "no_feasible_mix"
 
 
 def test_a_single_offer_costs_what_compare_offers_says() -> None:
