@@ -6,11 +6,14 @@ one can beat both: `cheapest_fleet` searches mixes of at most two offers per gro
 the estate) and reports the mix's TCO, the best single offer's TCO and a proven lower bound on the
 TCO of any fleet of these offers (`optimizer.fleet_bound`).
 
-Search, per group: every offer alone (the single-offer fleets, reserve of the same offer), then
-for each ordered pair (A, B) the bins "k hosts of A, then hosts of B" packed by `pack_vectors`
-(the greedy opens them in that order), k scanned on a coarse grid then refined by halving steps
-around the best (about 5 + 2·log2(k range) packings per pair). A candidate is feasible only when
-all the group's VMs are placed. Each candidate is costed by `option_tco` on its own hosts with the
+Search, per group (`optimizer.fleet_search`): every offer alone (the single-offer fleets, reserve
+of the same offer), then for each pair (A, B), A the better value per unit of capacity, the bins
+"k hosts of A, then hosts of B" packed by `pack_vectors` (the greedy opens them in that order), k
+scanned on a coarse grid then refined by halving steps around the best (about 5 + 2·log2(k range)
+packings per pair; pairs whose own lower bound exceeds the best candidate are skipped). With
+`separate_windows`, the same on the Windows VMs and on the others apart, so that only the hosts
+carrying Windows pay the Datacenter licence. A candidate is feasible only when all the group's
+VMs are placed. Each candidate is costed by `option_tco` on its own hosts with the
 estate-wide terms switched off (vSphere order minimum, Windows licences owned), which makes group
 costs add up exactly; the chosen groups are then costed together with the real assumptions, and
 the best single offer wins instead if that real TCO is lower (so mix <= best single, always).
