@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer import Assumptions, HostTable, Offer, Policy, ReasonCode, VmTable, compare_offers
+from optimizer import Assumptions, HostTable, Offer, Policy, ReasonCode, VmTable, compare_offers, offer_fleet_tco
 from optimizer.demand import offer_capacity
 from optimizer.errors import PlanInputError
 from optimizer.fleet_mix import FleetMix, cheapest_fleet
@@ -279,3 +279,72 @@ def test_bound_below_the_mix_below_every_single_offer(
     ).all()
     assert sum(mix.counts) == mix.option.n_hosts == mix.host_offer.size
     _assert_reserves_cover(mix)
+
+
+def _partitions(items: list[int]) -> list[list[list[int]]]:
+    """Every set partition of `items` (Bell(6) = 203 for six)."""
+    if not items:
+        return [[]]
+    first, rest = items[0], items[1:]
+    found = []
+    for part in _partitions(rest):
+        found.append([[first], *part])
+        for i in range(len(part)):
+            found.append([*part[:i], [first, *part[i]], *part[i + 1 :]])
+    return found
+
+
+def _brute_force_optimum(sizes: np.ndarray, windows: np.ndarray, offers: list[Offer], a: Assumptions) -> float:
+    """The cheapest fleet of all (no reserve, one group): every partition of the VMs into hosts,
+    each host the cheapest offer that holds its VMs, costed by `offer_fleet_tco` one host at a time
+    (with no estate-wide term, costs add up)."""
+    best = np.inf
+    for part in _partitions(list(range(sizes.shape[0]))):
+        total = 0.0
+        for block in part:
+            load = sizes[block].sum(axis=0)
+            costs = [
+                offer_fleet_tco(
+                    offer=o,
+                    cpu_utilisation=np.array([load[0] / offer_capacity(offer=o, ceiling=1.0)[0]]),
+                    carries_windows=np.array([bool(windows[block].any())]),
+                    assumptions=a,
+                    start_year=YEAR,
+                ).tco_eur
+                for o in offers
+                if (load <= offer_capacity(offer=o, ceiling=1.0) * (1 + 1e-12)).all()
+            ]
+            total += min(costs, default=np.inf)
+        best = min(best, total)
+    return float(best)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cpu=st.lists(st.floats(500, 30_000), min_size=1, max_size=6),
+    seed=st.integers(0, 10_000),
+    offers=_offers,
+    vsphere=st.sampled_from(["per_core", "none"]),
+)
+def test_bound_below_the_true_optimum_below_the_mix_on_tiny_estates(
+    cpu: list[float], seed: int, offers: list[tuple[int, float, int, float, float]], vsphere: str
+) -> None:
+    rng = np.random.default_rng(seed)
+    memory = rng.choice([8.0, 32.0, 100.0, 200.0], len(cpu)).tolist()
+    windows = (rng.random(len(cpu)) < 0.5).tolist()
+    catalogue = [
+        make_offer(name=f"o{i}", n_cores=c, cpu_mhz=f, memory_mib=g * GIB, price_eur_ttc=p, power_idle_w=w)
+        for i, (c, f, g, p, w) in enumerate(offers)
+    ]
+    a = Assumptions(vsphere_model=vsphere, vsphere_min_cores_per_order=0)
+    estate = _estate(cpu, memory, windows)
+    try:
+        mix = _mix(estate, catalogue, a, EXACT)
+    except PlanInputError:
+        return
+    if mix.unplaced:  # a VM too large for every offer: the enumeration would find nothing
+        return
+    sizes = np.column_stack([cpu, np.array(memory) * GIB])
+    optimum = _brute_force_optimum(sizes, np.array(windows), catalogue, a)
+    assert mix.lower_bound.value_eur <= optimum * (1 + 1e-9)
+    assert optimum <= mix.tco_eur * (1 + 1e-9)
