@@ -57,6 +57,9 @@ class FleetMix:
         counts: hosts bought per offer (HA reserve included), aligned with `offers`.
         host_offer, host_group, host_is_ha_reserve: shape (t,), each new host's offer index, group
             (cluster label, -1 in estate scope) and reserve flag.
+        host_windows: shape (t,), hosts licensed for Windows Server Datacenter (carrying a Windows
+            VM, or reserve of a group that has one). With the Windows VMs apart, the plan must keep
+            them on these hosts (a DRS VM-host affinity rule).
         cpu_utilisation, memory_utilisation: shape (t,), load / raw capacity of each new host.
         placement: shape (m,) over the VmTable, new host index of each VM, -1 if not placed.
         unplaced: (vm index, reason): left out by policy, or TOO_LARGE for every offer.
@@ -74,6 +77,7 @@ class FleetMix:
     host_offer: NDArray[np.int64]
     host_group: NDArray[np.int64]
     host_is_ha_reserve: NDArray[np.bool_]
+    host_windows: NDArray[np.bool_]
     cpu_utilisation: NDArray[np.float64]
     memory_utilisation: NDArray[np.float64]
     placement: NDArray[np.int64]
@@ -150,7 +154,8 @@ def cheapest_fleet(
 
     Raises:
         PlanInputError: "no_offer" (empty `offers`), "empty_estate" (no VM), "nothing_to_place"
-            (every VM left out by the policy), "no_offer_fits" (no VM fits any offer).
+            (every VM left out by the policy), "no_offer_fits" (no VM fits any offer),
+            "no_feasible_mix" (a group no candidate carries with its HA reserve).
     """
     if not offers:
         raise PlanInputError("no_offer")
@@ -189,6 +194,7 @@ def cheapest_fleet(
         host_offer=mix.host_offer,
         host_group=mix.host_group,
         host_is_ha_reserve=mix.is_reserve,
+        host_windows=mix.windows,
         cpu_utilisation=mix.util[:, 0],
         memory_utilisation=mix.util[:, 1],
         placement=mix.placement,
@@ -240,6 +246,7 @@ class _Assembly:
     host_offer: NDArray[np.int64]
     host_group: NDArray[np.int64]
     is_reserve: NDArray[np.bool_]
+    windows: NDArray[np.bool_]
     util: NDArray[np.float64]
     placement: NDArray[np.int64]
     option: OptionTco
@@ -268,6 +275,7 @@ def _assemble(ctx: SearchContext, groups: Sequence[_Group], fleets: Sequence[Gro
         host_offer=host_offer,
         host_group=np.concatenate(group_parts).astype(np.int64),
         is_reserve=np.concatenate(reserve_parts).astype(bool),
+        windows=windows,
         util=load / ctx.raw[host_offer],
         placement=placement,
         option=option,

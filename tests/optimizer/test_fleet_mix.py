@@ -123,6 +123,7 @@ def test_windows_vms_get_their_own_licensed_hosts_when_it_pays() -> None:
     assert single is not None and single.tco_eur == pytest.approx(4 * PER_HOST + 4 * 32_832.0)
     windows_vm_hosts = set(mix.placement[estate[1].is_windows].tolist())
     assert len(windows_vm_hosts) == 2 and windows_vm_hosts.isdisjoint(mix.placement[~estate[1].is_windows].tolist())
+    assert np.flatnonzero(mix.host_windows).tolist() == sorted(windows_vm_hosts)
     apart = cheapest_fleet(
         hosts=estate[0],
         vms=estate[1],
