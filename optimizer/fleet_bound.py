@@ -26,8 +26,10 @@ than C_d = max_o cap[o,d], so also Σ_o w_o >= ceil(max_d W[g,d] / C_d) and
 Σ_o (x_o + w_o) >= ceil(max_d D[g,d] / C_d). Integer counts satisfy all six, so the linear
 programme min Σ_o fixed_o x_o + (fixed_o + windows_o) w_o under them is at most the working hosts'
 fixed and licence cost. The HA reserve adds `ha_reserve_hosts` hosts per group (licensed when the
-group carries Windows), each at least as large as every working host, hence each fitting the
-group's largest VM in both dimensions: at least that many times the cheapest offer that fits it.
+group carries Windows) of one offer r at least as large as every working host, hence fitting the
+group's largest VM in both dimensions, and the working hosts are then offers r dominates: the
+group costs at least the minimum over such r of (ha · cost of r + the LP over the offers r
+dominates).
 The dynamic energy is Σ_h slope[o(h)] load(h) >= min_o slope_o · Σ_g D[g,cpu]. Adding the kept
 constants and subtracting the owned licences' value once (or dropping the licence purchases
 altogether, whichever is higher) gives a lower bound on the TCO of every feasible fleet.
@@ -76,6 +78,8 @@ __all__ = [
 
 #: Relative margin taken off the bound for floating-point sums in a different order.
 _MARGIN = 1e-9
+#: Relative tolerance of "at least as large" between capacities (as `optimizer.fleet_search`).
+_CAP_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -176,13 +180,36 @@ def group_lower_bound(
 def _terms(
     fig: BoundFigures, group: GroupDemand, use: NDArray[np.bool_], ha: int, buy_windows: bool
 ) -> tuple[float, float, float]:
-    """(working hosts' LP, HA reserve, dynamic energy) terms of `group_lower_bound`."""
+    """(working hosts' LP, HA reserve, dynamic energy) terms of `group_lower_bound`.
+
+    With a reserve, the minimum over its offer r (fitting the group's largest VM) of r's hosts plus
+    the LP over the offers r dominates (the only ones the working hosts can be); without any such
+    r, the LP over `use` plus the cheapest reserve fitting the largest VM (weaker, still valid).
+    """
     windows = fig.windows if buy_windows else fig.windows - fig.windows_purchase
-    lp = _group_lp(group, fig.caps[use], fig.fixed[use], windows[use])
-    # A reserve host dominates a host of every VM, so it fits the largest VM in each dimension.
+    per_host = fig.fixed + windows * group.has_windows
     fits = (fig.caps >= group.largest).all(axis=1)
-    per_reserve = float(np.min((fig.fixed + windows * group.has_windows)[fits if fits.any() else slice(None)]))
-    return lp, ha * per_reserve, float(group.total[0]) * float(fig.slope[use].min())
+    best: tuple[float, float, float] | None = None
+    for r in np.flatnonzero(fits).tolist() if ha else []:
+        allowed = use & (fig.caps <= fig.caps[r] / (1.0 - 2 * _CAP_TOL)).all(axis=1)  # looser than the search
+        if allowed.any():
+            terms = _working(fig, group, allowed, windows) + (ha * float(per_host[r]),)
+            found = (terms[0], terms[2], terms[1])
+            if best is None or sum(found) < sum(best):
+                best = found
+    if best is not None:
+        return best
+    lp, dynamic = _working(fig, group, use, windows)
+    per_reserve = float(np.min(per_host[fits if fits.any() else slice(None)])) if ha else 0.0
+    return lp, ha * per_reserve, dynamic
+
+
+def _working(
+    fig: BoundFigures, group: GroupDemand, allowed: NDArray[np.bool_], windows: NDArray[np.float64]
+) -> tuple[float, float]:
+    """(LP over the `allowed` offers, dynamic energy at the most efficient of them)."""
+    lp = _group_lp(group, fig.caps[allowed], fig.fixed[allowed], windows[allowed])
+    return lp, float(group.total[0]) * float(fig.slope[allowed].min())
 
 
 @dataclass(frozen=True)
