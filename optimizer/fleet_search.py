@@ -188,7 +188,7 @@ def best_group_fleet(
         PlanInputError: "no_feasible_mix" when no candidate places every VM with its reserve (a
             pair cannot carry the group and no offer can back up the hosts of all of them).
     """
-    best, singles = _search(ctx, sizes, windows, ctx.ha)
+    split = None
     if separate_windows and windows.any() and not windows.all():
         win, _ = _search(ctx, sizes[windows], windows[windows], 0)
         other, _ = _search(ctx, sizes[~windows], windows[~windows], 0)
@@ -203,17 +203,25 @@ def best_group_fleet(
             True,
         )
         split = _costed(ctx, packed, None, ctx.ha)
-        if split is not None and split.cost < best.cost:
-            best = split
-    return best, singles
+    # A packing blind to Windows licenses about every host when Windows VMs are common: its pairs
+    # are pruned on that bound against the split (a heuristic shortcut, not a proof).
+    incumbent = (math.inf, False) if split is None else (split.cost, True)
+    best, singles = _search(ctx, sizes, windows, ctx.ha, incumbent)
+    return (split if split is not None and split.cost < best.cost else best), singles
 
 
 def _search(
-    ctx: SearchContext, sizes: NDArray[np.float64], windows: NDArray[np.bool_], ha: int
+    ctx: SearchContext,
+    sizes: NDArray[np.float64],
+    windows: NDArray[np.bool_],
+    ha: int,
+    incumbent: tuple[float, bool] = (math.inf, False),
 ) -> tuple[GroupFleet, list[GroupFleet | None]]:
     """Each offer alone, then each pair scanned (the offer of better value per unit of capacity
     first, the other filling the rest: trying both orders gave the same fleets on the bench at
-    twice the work); the cheapest candidate and the singles."""
+    twice the work); the cheapest candidate and the singles. Pairs are skipped when their bound
+    reaches the best candidate or `incumbent[0]` (a cost found elsewhere; `incumbent[1]`: bound
+    them as if every host carrying a VM were licensed for Windows)."""
     n, m = len(ctx.offers), sizes.shape[0]
     fits: NDArray[np.bool_] = np.asarray((sizes[:, None, :] <= ctx.caps[None, :, :]).all(axis=2), dtype=bool)
     singles: list[GroupFleet | None] = []
@@ -227,6 +235,8 @@ def _search(
             alone[o] = packed.host_offer.size
             candidates += [c for c in (single, _costed(ctx, packed, None, ha)) if c is not None]
     demand = GroupDemand.of(sizes, windows)
+    if incumbent[1] and demand.has_windows:
+        demand = dataclasses.replace(demand, windows=demand.total)
     pairs = []
     rank = np.argsort(_by_value(ctx))  # "k of the better value, then the other": one order per pair
     for a, b in ((a, b) for a in range(n) for b in range(n) if rank[a] < rank[b]):
@@ -234,7 +244,7 @@ def _search(
             use = np.isin(np.arange(n), (a, b))
             pairs.append((group_lower_bound(ctx.figures, demand, use=use, ha_reserve_hosts=ha), a, b))
     for bound, a, b in sorted(pairs):
-        if candidates and bound >= min(c.cost for c in candidates):
+        if bound >= min([incumbent[0], *(c.cost for c in candidates)]):
             ctx.n_pairs_pruned += 1  # no fleet of these two offers can beat the best found
             continue
         k_hi = alone[a] - 1 if a in alone else _volume(sizes[fits[:, a]], ctx.caps[a])
