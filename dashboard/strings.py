@@ -3,6 +3,8 @@
 Placeholders use ``str.format`` names; both languages of an entry take the same names.
 """
 
+from dashboard.auth_strings import AUTH_STRINGS
+
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation and shell
     "nav.overview": ("Vue d'ensemble", "Overview"),
@@ -822,3 +824,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scenarios.compare.chart": ("Budget net par année", "Net budget per year"),
     "consolidation.clusters.estate": ("Parc entier (périmètre parc)", "Whole estate (estate scope)"),
 }
+STRINGS.update(AUTH_STRINGS)  # sign-in, roles and the Journal page (dashboard/auth_strings.py)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from inventory import session_scope
 from optimizer import Policy
+from parcimonie.actor import cli_actor
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
@@ -273,7 +274,7 @@ def plan(
     if scenario:
         with session_scope(engine) as session:
             try:
-                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at)
+                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at, actor=cli_actor())
             except ScenarioNameError:
                 _fail("le nom du scénario est vide")
         console.print(f"Scénario « {escape(name)} » enregistré.")
