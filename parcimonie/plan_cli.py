@@ -1,7 +1,7 @@
 """`parcimonie plan`, `parcimonie report` and `parcimonie scenarios`: plans from the command line."""
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -22,6 +22,7 @@ from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
+from parcimonie.planning.provenance import provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
@@ -339,6 +340,7 @@ def report(
             if saved is None:
                 _fail(f"scénario inconnu : {scenario} (enregistrés : {', '.join(scenario_names(session)) or 'aucun'})")
             document, title = saved.document, scenario
+            provenance = scenario_provenance(session, saved.name, document)
         else:
             try:
                 request = PlanRequest(with_sensitivity=True)
@@ -346,17 +348,21 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
+            provenance = provenance_of(document, author=cli_actor(), at=datetime.now(UTC))
         capacity = estate_capacity(session) if xlsx is not None else None
     if xlsx is not None:
         try:
-            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity)
+            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity, provenance=provenance)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")
     if pdf is not None:
         age = average_host_age_years(estate, date.today())
         try:
-            pdf.write_bytes(note_pdf(document, title=title, today=date.today(), average_host_age_years=age))
+            note = note_pdf(
+                document, title=title, today=date.today(), average_host_age_years=age, provenance=provenance
+            )
+            pdf.write_bytes(note)
         except OSError as err:
             _fail(f"impossible d'écrire la note {pdf} : {err.strerror or err}")
         typer.echo(f"Note écrite : {pdf}")

@@ -365,6 +365,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),
     "value.beyond_horizon": ("au-delà de l'horizon", "beyond the horizon"),
+    # --- who prepared a workbook or a note (parcimonie/planning/provenance.py) ------------------
+    "provenance.line": (
+        "Établi par {author}, le {when}, hypothèses modifiées : {changed}.",
+        "Prepared by {author} on {when}, assumptions changed: {changed}.",
+    ),
+    "provenance.none": ("aucune", "none"),
+    "provenance.sheet": ("Traçabilité", "Provenance"),
+    "provenance.author": ("Établi par", "Prepared by"),
+    "provenance.when": ("Le", "On"),
+    "provenance.changed": ("Hypothèses modifiées", "Assumptions changed"),
 }
 
 

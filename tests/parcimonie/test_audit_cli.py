@@ -62,3 +62,25 @@ def test_collection_scenario_and_offers_are_recorded(env: dict[str, str]) -> Non
     assert saved.object == "Plan A" and saved.before is None and saved.after is not None
     assert added.after is not None and added.after["price_eur"] == 9000
     assert removed.before == added.after | {"embodied_kgco2e": removed.before["embodied_kgco2e"]}  # type: ignore[index]
+
+
+def test_workbook_and_note_say_who_prepared_the_plan(env: dict[str, str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    assert runner.invoke(app, ["demo", "--no-serve", "--vms", "60"], env=env).exit_code == 0
+    args = ["plan", "--scenario", "Plan PUE", "--set", "pue=1.7"]
+    assert runner.invoke(app, args, env=env).exit_code == 0
+    xlsx, pdf = tmp_path / "plan.xlsx", tmp_path / "note.pdf"
+    result = runner.invoke(app, ["report", "--scenario", "Plan PUE", "--xlsx", str(xlsx), "--pdf", str(pdf)], env=env)
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(xlsx)["Traçabilité"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert rows["Établi par"] == getpass.getuser()
+    assert "PUE" in str(rows["Hypothèses modifiées"]) and "1,7" in str(rows["Hypothèses modifiées"])
+    note = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    assert f"Établi par {getpass.getuser()}, le " in note and "hypothèses modifiées : " in note and "1,7" in note
+    default = tmp_path / "default.xlsx"
+    assert runner.invoke(app, ["report", "--xlsx", str(default)], env=env).exit_code == 0
+    rows = {row[0]: row[1] for row in load_workbook(default)["Traçabilité"].iter_rows(values_only=True)}
+    assert rows["Établi par"] == getpass.getuser() and rows["Hypothèses modifiées"] == "aucune"
