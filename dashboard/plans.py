@@ -11,7 +11,7 @@ content) and the request, never the estate's arrays. The optimizer's inputs are 
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -32,6 +32,7 @@ from parcimonie.planning.assumption_info import ASSUMPTION_INFO
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.footprint import fill_offer_footprints
 from parcimonie.planning.offers_audit import record_offer_added, record_offer_removed
+from parcimonie.planning.provenance import Provenance, provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_plans
 from parcimonie.planning.scenarios import delete_plan as delete_document
 from parcimonie.planning.scenarios import rename_plan as rename_document
@@ -145,6 +146,14 @@ def delete_plan(url: str, name: str) -> bool:
     user = require("scenario")
     with session_scope(engine_for(url)) as session:
         return delete_document(session, name, actor=user.name)
+
+
+def provenance(url: str, scenario: str | None, document: PlanDocument) -> Provenance | None:
+    """Who prepared ``document``: whoever saved ``scenario`` last, or this session's user for a plan made here."""
+    if scenario:
+        with Session(engine_for(url)) as session:
+            return scenario_provenance(session, scenario, document)
+    return provenance_of(document, author=current_user().name, at=datetime.now(UTC))
 
 
 def scenarios_key(url: str) -> tuple[int, datetime | None]:

@@ -97,11 +97,11 @@ def _sign_in(driver: object, base: str, login: str) -> str:
     driver.delete_all_cookies()  # type: ignore[attr-defined]  # the dashboard's and the provider's (same host)
     _page_text(driver, base, "", "Se connecter")
     driver.find_element(By.XPATH, "//button[contains(., 'Se connecter')]").click()  # type: ignore[attr-defined]
-    field = WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.NAME, "login")))
+    field = WebDriverWait(driver, 120).until(ec.presence_of_element_located((By.NAME, "login")))
     field.send_keys(login)
     driver.find_element(By.NAME, "password").send_keys("any password")  # type: ignore[attr-defined]
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # type: ignore[attr-defined]
-    return _page_text(driver, base, "", "Connecté :")
+    return _page_text(driver, base, "", "Connecté :", timeout=180)
 
 
 def _save_from_consolidation(driver: object, base: str, expected: str) -> str:
@@ -111,7 +111,7 @@ def _save_from_consolidation(driver: object, base: str, expected: str) -> str:
     _page_text(driver, base, "consolidation", SAVE)
     driver.find_element(By.XPATH, f"//button[contains(., '{SAVE}')]").click()  # type: ignore[attr-defined]
     body = (By.TAG_NAME, "body")
-    WebDriverWait(driver, 120, poll_frequency=0.5).until(lambda d: expected in d.find_element(*body).text)
+    WebDriverWait(driver, 240, poll_frequency=0.5).until(lambda d: expected in d.find_element(*body).text)
     return str(driver.find_element(*body).text)  # type: ignore[attr-defined]
 
 
@@ -132,7 +132,7 @@ def test_secrets_file_is_private(served: Served) -> None:
 def test_dsi_saves_a_scenario_recorded_under_their_name(served: Served, browser: object) -> None:
     text = _sign_in(browser, served.base, "denis")
     assert "denis@mairie.test" in text and "DSI" in text
-    _save_from_consolidation(browser, served.base, "enregistré")
+    _save_from_consolidation(browser, served.base, "» enregistré.")  # the success message itself
     engine = make_engine(served.database_url)
     with Session(engine) as session:
         saved = [e for e in audit_events(session, action="scenario.saved") if e.actor == "denis@mairie.test"]
