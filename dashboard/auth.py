@@ -12,8 +12,8 @@ import os
 import streamlit as st
 
 from dashboard.i18n import plain, t
+from inventory import os_user
 from parcimonie.access import Forbidden, User, local_admin, parse_role_mapping, roles_from_claims, user_name
-from parcimonie.actor import cli_actor
 
 SIGN_IN_ENV = "PARCIMONIE_DASHBOARD_SIGN_IN"
 ROLES_CLAIM_ENV = "PARCIMONIE_AUTH_ROLES_CLAIM"
@@ -41,7 +41,7 @@ def current_user() -> User:
     Someone not signed in on a dashboard that requires it has no role at all.
     """
     if not sign_in_required():
-        return local_admin(cli_actor())
+        return local_admin(os_user())
     if not st.user.is_logged_in:
         return User(name="?", roles=frozenset(), signed_in=False)
     claims = st.user.to_dict()

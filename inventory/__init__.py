@@ -9,6 +9,7 @@ from inventory.audit import (
     audit_actors,
     audit_events,
     latest_event,
+    os_user,
     record_event,
     record_runs,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "audit_actors",
     "audit_events",
     "latest_event",
+    "os_user",
     "record_event",
     "record_runs",
     "rename_scenario",

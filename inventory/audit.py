@@ -7,6 +7,7 @@ never changed: the trail is what a committee reads back. Values are stored as JS
 it: whoever shows them keeps them inert).
 """
 
+import getpass
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
@@ -43,6 +44,17 @@ class AuditEvent(SQLModel, table=True):
     object: str = Field(default="", max_length=OBJECT_LENGTH, description="What changed: a name, a source")
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+
+
+def os_user() -> str:
+    """The operating-system user running this process (``getpass.getuser``): the actor of a CLI run.
+
+    "?" when none is known (no USER/LOGNAME and no passwd entry, as in some containers).
+    """
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "?"
 
 
 def _json_safe(value: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -63,11 +63,10 @@ def _report(runs: list["CollectionRun"], engine: "Engine", *, failure_code: int 
 
     Exit codes: 1 when a source failed, 2 when a file is wrong.
     """
-    from inventory import RunStatus, record_runs, session_scope
-    from parcimonie.actor import cli_actor
+    from inventory import RunStatus, os_user, record_runs, session_scope
 
     with session_scope(engine) as session:
-        record_runs(session, runs, actor=cli_actor())
+        record_runs(session, runs, actor=os_user())
 
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:

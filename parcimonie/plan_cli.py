@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
-from inventory import session_scope
+from inventory import os_user, session_scope
 from optimizer import Policy
-from parcimonie.actor import cli_actor
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
@@ -275,7 +274,7 @@ def plan(
     if scenario:
         with session_scope(engine) as session:
             try:
-                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at, actor=cli_actor())
+                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at, actor=os_user())
             except ScenarioNameError:
                 _fail("le nom du scénario est vide")
         console.print(f"Scénario « {escape(name)} » enregistré.")
@@ -348,7 +347,7 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
-            provenance = provenance_of(document, author=cli_actor(), at=datetime.now(UTC))
+            provenance = provenance_of(document, author=os_user(), at=datetime.now(UTC))
         capacity = estate_capacity(session) if xlsx is not None else None
     if xlsx is not None:
         try:
