@@ -1,7 +1,8 @@
 """Parcimonie's dashboard: the entry point Streamlit runs (``parcimonie dashboard``).
 
 Routes with ``st.Page`` + ``st.navigation``; the pages live in ``dashboard/app_pages/``. The
-database comes from ``PARCIMONIE_DATABASE_URL`` and the default language from ``PARCIMONIE_LANGUAGE``.
+database comes from ``PARCIMONIE_DATABASE_URL`` and the default language from ``PARCIMONIE_LANGUAGE``;
+sign-in and roles from the variables ``parcimonie dashboard`` sets (``dashboard/auth.py``).
 """
 
 import sys
@@ -15,12 +16,14 @@ except ModuleNotFoundError:  # `streamlit run dashboard/app.py` from elsewhere i
 import streamlit as st
 
 from dashboard import data
+from dashboard.auth import gate
 from dashboard.i18n import language_selector, plain, t
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
 st.set_page_config(page_title="Parcimonie", page_icon=":material/eco:", layout="wide")
 language_selector()
+gate()  # sign-in first when the dashboard is shared (PARCIMONIE_DASHBOARD_SIGN_IN); the user in the sidebar
 
 # The default page is served at "/" only (its own url_path is reserved but never routed): a hidden
 # page answers "/overview" and sends the browser to "/".
@@ -52,6 +55,7 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
         st.Page(PAGES_DIR / "capacity.py", title=t("nav.capacity"), icon=":material/trending_up:", url_path="capacity"),
         st.Page(PAGES_DIR / "reclaim.py", title=t("nav.reclaim"), icon=":material/recycling:", url_path="reclaim"),
+        st.Page(PAGES_DIR / "journal.py", title=t("nav.journal"), icon=":material/history:", url_path="journal"),
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))

@@ -4,13 +4,19 @@ The optimizer and the planning service say what happened as codes with their fig
 (``parcimonie.planning.messages.Message``); the one message table words them in French or English.
 """
 
+from dashboard.auth import Forbidden, refusal
 from dashboard.i18n import current_language, plain, t
 from parcimonie.planning.messages import Message, render
 from parcimonie.planning.upgrade import DocumentError
 
 
 def plan_error(err: Exception) -> str:
-    """A refused plan request, in the current language, under the "Parameters refused" prefix."""
+    """A refused plan request, in the current language, under the "Parameters refused" prefix.
+
+    A change refused to the user's roles (``Forbidden``) says which role it needs instead.
+    """
+    if isinstance(err, Forbidden):
+        return refusal(err)
     message = getattr(err, "message", None)
     shown = render(message, current_language()) if isinstance(message, Message) else str(err)
     return t("consolidation.bad_parameters", message=plain(shown))

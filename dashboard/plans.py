@@ -11,23 +11,31 @@ content) and the request, never the estate's arrays. The optimizer's inputs are 
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
 from sqlmodel import Session
 
 from dashboard import plan_frames
-from dashboard.data import SnapshotKey, engine_for, load_hosts, load_offers, load_vms, today
+from dashboard.auth import current_user, require
+from dashboard.data import SnapshotKey, database_url, engine_for, load_hosts, load_offers, load_vms, today
 from inventory import add_offer as add_catalogue_offer
+from inventory import record_event, session_scope
 from inventory import remove_offer as remove_catalogue_offer
-from inventory import session_scope
 from inventory.models import HostModel
 from inventory.queries import scenarios_version
+from parcimonie.access import FINANCE_GROUPS
+from parcimonie.access import require as require_user
 from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, estate_cost, load_estate, run_plan
+from parcimonie.planning.assumption_info import ASSUMPTION_INFO
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.footprint import fill_offer_footprints
+from parcimonie.planning.offers_audit import record_offer_added, record_offer_removed
+from parcimonie.planning.provenance import Provenance, provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_plans
+from parcimonie.planning.scenarios import delete_plan as delete_document
+from parcimonie.planning.scenarios import rename_plan as rename_document
 from parcimonie.planning.scenarios import save_plan as save_document
 
 __all__ = ["ScenarioNameError"]
@@ -119,10 +127,33 @@ def save_plan(url: str, snapshot: SnapshotKey, *, name: str, request: PlanReques
     Exactly what ``parcimonie plan --scenario NAME`` saves. Raises ``ScenarioNameError`` for an empty
     name, or a name already used unless ``replace``; ``PlanError`` for a request that cannot be met.
     """
+    user = require("scenario")
     full = dataclasses.replace(request, with_replacement=True)
     document = plan(url, snapshot, full)
     with session_scope(engine_for(url)) as session:
-        save_document(session, document, name=name, snapshot_at=snapshot.finished_at, replace=replace)
+        save_document(session, document, name=name, snapshot_at=snapshot.finished_at, replace=replace, actor=user.name)
+
+
+def rename_plan(url: str, name: str, new_name: str) -> bool:
+    """Rename the saved scenario ``name``; False when there is none. Raises ``ScenarioNameError``."""
+    user = require("scenario")
+    with session_scope(engine_for(url)) as session:
+        return rename_document(session, name, new_name, actor=user.name)
+
+
+def delete_plan(url: str, name: str) -> bool:
+    """Delete the saved scenario ``name``; False when there is none."""
+    user = require("scenario")
+    with session_scope(engine_for(url)) as session:
+        return delete_document(session, name, actor=user.name)
+
+
+def provenance(url: str, scenario: str | None, document: PlanDocument) -> Provenance | None:
+    """Who prepared ``document``: whoever saved ``scenario`` last, or this session's user for a plan made here."""
+    if scenario:
+        with Session(engine_for(url)) as session:
+            return scenario_provenance(session, scenario, document)
+    return provenance_of(document, author=current_user().name, at=datetime.now(UTC))
 
 
 def scenarios_key(url: str) -> tuple[int, datetime | None]:
@@ -159,21 +190,53 @@ def set_override(name: str, value: Any) -> None:
     Raises ``parcimonie.planning.PlanError`` (a ValueError) for a value the optimizer refuses; nothing
     changes then.
     """
+    user = require(_assumption_permission(name))
     overrides = current_overrides()
-    if value == default_assumptions()[name]:
+    defaults = default_assumptions()
+    before = overrides.get(name, defaults[name])
+    if value == defaults[name]:
         overrides.pop(name, None)
     else:
         overrides[name] = value
     build_assumptions(PlanRequest(overrides=overrides), today=today())  # refuses bad values
     st.session_state[OVERRIDES_KEY] = overrides
+    if value != before:
+        _record_assumption(user.name, name, before, value)
 
 
 def reset_overrides(*names: str) -> None:
-    """Back to the defaults: ``names``, or every assumption when none is given."""
+    """Back to the defaults: ``names``, or every assumption when none is given.
+
+    Raises ``Forbidden`` (nothing reset) when one of the changed assumptions is not the user's to change.
+    """
     overrides = current_overrides()
-    for name in names or tuple(overrides):
-        overrides.pop(name, None)
+    doomed = [name for name in names or tuple(overrides) if name in overrides]
+    user = current_user()
+    for name in doomed:
+        require_user(user, _assumption_permission(name))
+    defaults = default_assumptions()
+    for name in doomed:
+        _record_assumption(user.name, name, overrides.pop(name), defaults[name])
     st.session_state[OVERRIDES_KEY] = overrides
+
+
+def _assumption_permission(name: str) -> str:
+    """Finance assumptions are the finance role's; the others, the DSI's (admin may change all)."""
+    info = ASSUMPTION_INFO.get(name)
+    return "assumption.finance" if info is not None and info.group in FINANCE_GROUPS else "assumption"
+
+
+def _record_assumption(actor: str, name: str, before: Any, after: Any) -> None:
+    """Record in the audit trail that ``actor`` changed assumption ``name`` for their plans."""
+    with session_scope(engine_for(database_url())) as session:
+        record_event(
+            session,
+            actor=actor,
+            action="assumption.changed",
+            object=name,
+            before={"value": before},
+            after={"value": after},
+        )
 
 
 def _catalogue_changed() -> None:
@@ -189,15 +252,18 @@ def add_offer(url: str, offer: HostModel) -> None:
 
     Raises ``inventory.OfferError`` (a ValueError naming the field) for an offer refused.
     """
+    user = require("offer")
     with session_scope(engine_for(url)) as session:
-        add_catalogue_offer(session, offer)
+        record_offer_added(session, add_catalogue_offer(session, offer), actor=user.name)
         fill_offer_footprints(session)
     _catalogue_changed()
 
 
 def remove_offer(url: str, name: str) -> bool:
     """Remove the offer ``name`` from the catalogue, as ``parcimonie offers remove``; False when absent."""
+    user = require("offer")
     with session_scope(engine_for(url)) as session:
+        record_offer_removed(session, name, actor=user.name)
         removed = remove_catalogue_offer(session, name)
     _catalogue_changed()
     return removed

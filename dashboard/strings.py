@@ -3,6 +3,8 @@
 Placeholders use ``str.format`` names; both languages of an entry take the same names.
 """
 
+from dashboard.auth_strings import AUTH_STRINGS
+
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation and shell
     "nav.overview": ("Vue d'ensemble", "Overview"),
@@ -858,3 +860,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reclaim.col.eur": ("Total / an", "Total / year"),
     "reclaim.col.kgco2e": ("kgCO2e / an", "kgCO2e / year"),
 }
+STRINGS.update(AUTH_STRINGS)  # sign-in, roles and the Journal page (dashboard/auth_strings.py)

@@ -3,6 +3,16 @@
 Nothing here imports collectors, optimizer or dashboard: they all depend on the inventory.
 """
 
+from inventory.audit import (
+    ACTIONS,
+    AuditEvent,
+    audit_actors,
+    audit_events,
+    latest_event,
+    os_user,
+    record_event,
+    record_runs,
+)
 from inventory.catalogue import (
     DEFAULT_OFFERS,
     OfferError,
@@ -78,11 +88,20 @@ from inventory.runs import (
     recorded_run,
     start_run,
 )
-from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, save_scenario
+from inventory.scenarios import delete_scenario, get_scenario, list_scenarios, rename_scenario, save_scenario
 from inventory.schedule_store import SCHEDULER_JOBS_TABLE, next_run_times
 from inventory.summary import EstateSummary, estate_summary
 
 __all__ = [
+    "ACTIONS",
+    "AuditEvent",
+    "audit_actors",
+    "audit_events",
+    "latest_event",
+    "os_user",
+    "record_event",
+    "record_runs",
+    "rename_scenario",
     "CapacityHistory",
     "capacity_history",
     "record_capacity",

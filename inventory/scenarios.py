@@ -55,3 +55,23 @@ def delete_scenario(session: Session, name: str) -> bool:
         return False
     session.delete(scenario)
     return True
+
+
+def rename_scenario(session: Session, name: str, new_name: str) -> bool:
+    """Rename the scenario ``name`` to ``new_name`` (stripped); False if there is no ``name``.
+
+    Raises ``ValueError`` for an empty new name or one another scenario already uses.
+    """
+    clean = new_name.strip()
+    if not clean:
+        raise ValueError("a scenario needs a name")
+    scenario = get_scenario(session, name)
+    if scenario is None:
+        return False
+    if clean != name and get_scenario(session, clean) is not None:
+        raise ValueError(f"a scenario is already called {clean!r}")
+    scenario.name = clean
+    scenario.updated_at = utcnow()
+    session.add(scenario)
+    session.flush()
+    return True

@@ -228,14 +228,22 @@ def dashboard(
     ctx: typer.Context,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on (1-65535).")] = None,
     address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--no-auth", help="Serve without sign-in even beyond this machine (everyone reaching it is admin)."
+        ),
+    ] = False,
 ) -> None:
-    """Serve the dashboard on the configured database."""
+    """Serve the dashboard on the configured database (sign-in required beyond this machine)."""
     from parcimonie.context import open_engine
     from parcimonie.serve import serve_dashboard
+    from parcimonie.serve_auth import check_sign_in
 
     settings = settings_of(ctx)
+    check_sign_in(settings, address=address or settings.dashboard_address, no_auth=no_auth)  # before the database
     open_engine(settings, must_exist=True)
-    raise typer.Exit(serve_dashboard(settings, port=port, address=address))
+    raise typer.Exit(serve_dashboard(settings, port=port, address=address, no_auth=no_auth))
 
 
 app.add_typer(offers_app, name="offers")
@@ -348,8 +356,9 @@ def _user_error(err: Exception) -> str | None:
     from inventory.errors import CollectionError, DatabaseUnusable
     from parcimonie.context import MissingDatabase
     from parcimonie.serve import PortUnavailable
+    from parcimonie.serve_auth import SignInMissing
 
-    if isinstance(err, CollectionError | DatabaseUnusable | MissingDatabase | PortUnavailable):
+    if isinstance(err, CollectionError | DatabaseUnusable | MissingDatabase | PortUnavailable | SignInMissing):
         return f"Erreur : {_scrub(str(err))}"
     if isinstance(err, ValidationError) and err.title in _CONFIGURATION_MODELS:  # others are bugs: traceback
         return f"Configuration invalide : {validation_message(err)}"

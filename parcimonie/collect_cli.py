@@ -20,6 +20,8 @@ from rich.text import Text
 from parcimonie.console import error_text, escape, make_console
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from collectors.imports import ListReport
     from inventory import CollectionRun
     from parcimonie.settings import Settings
@@ -56,9 +58,15 @@ def _num(value: float, digits: int = 0) -> str:
     return format_number(value, decimals=digits)
 
 
-def _report(runs: list["CollectionRun"], *, failure_code: int = 1) -> None:
-    """One line per run; exit ``failure_code`` if any failed (1: a source failed; 2: a file is wrong)."""
-    from inventory import RunStatus
+def _report(runs: list["CollectionRun"], engine: "Engine", *, failure_code: int = 1) -> None:
+    """Record the runs in the audit trail, print one line per run; exit ``failure_code`` if any failed.
+
+    Exit codes: 1 when a source failed, 2 when a file is wrong.
+    """
+    from inventory import RunStatus, os_user, record_runs, session_scope
+
+    with session_scope(engine) as session:
+        record_runs(session, runs, actor=os_user())
 
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:
@@ -136,7 +144,7 @@ def collect_vsphere_command(
                     progress=lambda message: status.update(Text(message)),
                 )
             )
-    _report(runs)
+    _report(runs, engine)
 
 
 @collect_app.command("local")
@@ -164,7 +172,7 @@ def collect_local_command(
         f"{facts.boot_time:%d/%m/%Y %H:%M} UTC, charge {_num(facts.load_1_5_15[0], 2)}, "
         + ", ".join(f"{escape(d.mountpoint)} {_num(d.used_gib)}/{_num(d.total_gib)} Gio" for d in facts.disks)
     )
-    _report([run])
+    _report([run], engine)
 
 
 @collect_app.command("all")
@@ -186,7 +194,7 @@ def collect_all_command(ctx: typer.Context) -> None:
             max_query_metrics=settings.vsphere_max_query_metrics,
             progress=lambda message: status.update(Text(message)),
         )
-    _report(runs)
+    _report(runs, engine)
 
 
 @import_app.command("rvtools")
@@ -242,7 +250,7 @@ def import_rvtools_command(
                 f"{_names([f'{h} ({n} VM)' for h, n in result.undescribed_hosts.items()])}[/yellow]"
             )
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
-    _report([run], failure_code=2)
+    _report([run], engine, failure_code=2)
 
 
 @import_app.command("csv")
@@ -306,7 +314,7 @@ def import_csv_command(
     if run.status == RunStatus.SUCCEEDED:
         _print_list_report(report)
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
-    _report([run], failure_code=2)
+    _report([run], engine, failure_code=2)
 
 
 def _names(items: list[str], limit: int = 20) -> str:

@@ -107,13 +107,14 @@ def build_offer(values: dict[str, Any]) -> "HostModel":
 
 def _store(engine: "Engine", offers: list["HostModel"], *, replace: bool) -> int:
     """Check and add every offer in one transaction, then estimate the embodied footprints."""
-    from inventory import OfferError, add_offer, session_scope
+    from inventory import OfferError, add_offer, os_user, session_scope
     from parcimonie.planning.footprint import fill_offer_footprints
+    from parcimonie.planning.offers_audit import record_offer_added
 
     try:
         with session_scope(engine) as session:
             for offer in offers:
-                add_offer(session, offer, replace=replace)
+                record_offer_added(session, add_offer(session, offer, replace=replace), actor=os_user())
             fill_offer_footprints(session)
     except OfferError as err:
         option = OPTIONS.get(err.field, err.field)
@@ -257,9 +258,11 @@ def remove(
     name: Annotated[str, typer.Argument(help="Name of the offer to remove.")],
 ) -> None:
     """Remove an offer from the catalogue (saved scenarios keep their plans)."""
-    from inventory import remove_offer, session_scope
+    from inventory import os_user, remove_offer, session_scope
+    from parcimonie.planning.offers_audit import record_offer_removed
 
     with session_scope(_engine(ctx)) as session:
+        record_offer_removed(session, name, actor=os_user())
         removed = remove_offer(session, name)
     if not removed:
         err_console.print(error_text(f"Aucune offre « {escape(name)} » dans le catalogue"))

@@ -1,7 +1,7 @@
 """`parcimonie plan`, `parcimonie report` and `parcimonie scenarios`: plans from the command line."""
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlmodel import Session
 
-from inventory import session_scope
+from inventory import os_user, session_scope
 from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
@@ -21,6 +21,7 @@ from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
+from parcimonie.planning.provenance import provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
@@ -290,7 +291,7 @@ def plan(
     if scenario:
         with session_scope(engine) as session:
             try:
-                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at)
+                name = save_plan(session, document, name=scenario, snapshot_at=inputs.snapshot_at, actor=os_user())
             except ScenarioNameError:
                 _fail("le nom du scénario est vide")
         console.print(f"Scénario « {escape(name)} » enregistré.")
@@ -355,6 +356,7 @@ def report(
             if saved is None:
                 _fail(f"scénario inconnu : {scenario} (enregistrés : {', '.join(scenario_names(session)) or 'aucun'})")
             document, title = saved.document, scenario
+            provenance = scenario_provenance(session, saved.name, document)
         else:
             try:
                 request = PlanRequest(with_sensitivity=True)
@@ -362,19 +364,31 @@ def report(
             except PlanError as err:
                 _fail(render(err.message))
             title = "Plan par défaut"
+            provenance = provenance_of(document, author=os_user(), at=datetime.now(UTC))
         capacity = estate_capacity(session) if xlsx is not None else None
         reclaim = plan_reclaim_report(session, estate, document) if xlsx is not None else None
     if xlsx is not None:
         try:
             extra = [reclaim_writer(reclaim)] if reclaim is not None else []
-            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity, extra_sheets=extra)
+            write_workbook(
+                document,
+                xlsx,
+                title=title,
+                authority=authority,
+                capacity=capacity,
+                extra_sheets=extra,
+                provenance=provenance,
+            )
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")
     if pdf is not None:
         age = average_host_age_years(estate, date.today())
         try:
-            pdf.write_bytes(note_pdf(document, title=title, today=date.today(), average_host_age_years=age))
+            note = note_pdf(
+                document, title=title, today=date.today(), average_host_age_years=age, provenance=provenance
+            )
+            pdf.write_bytes(note)
         except OSError as err:
             _fail(f"impossible d'écrire la note {pdf} : {err.strerror or err}")
         typer.echo(f"Note écrite : {pdf}")

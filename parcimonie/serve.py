@@ -2,7 +2,8 @@
 
 The dashboard package is located, not imported (``importlib.util.find_spec``): Streamlit imports it
 in the child. SIGTERM and SIGINT sent to `parcimonie dashboard` stop the child too: it is asked to
-terminate, given ``STOP_TIMEOUT_S`` to do so, then killed; no server is left listening.
+terminate, given ``STOP_TIMEOUT_S`` to do so, then killed; no server is left listening. Sign-in
+(OpenID Connect through Streamlit) is set up by ``parcimonie.serve_auth``.
 """
 
 import importlib.util
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from parcimonie.serve_auth import SECRET_ENV, auth_secrets_file, check_sign_in, dashboard_auth_env
 from parcimonie.settings import Settings
 
 STOP_TIMEOUT_S = 10.0
@@ -31,8 +33,9 @@ def dashboard_app_path() -> Path:
 APP_PATH = dashboard_app_path()
 
 
-def dashboard_command(*, port: int, address: str) -> list[str]:
-    """The command line that serves the dashboard."""
+def dashboard_command(*, port: int, address: str, secrets_file: Path | None = None) -> list[str]:
+    """The command line that serves the dashboard (with the ``[auth]`` secrets file when signing in)."""
+    secrets = ["--secrets.files", str(secrets_file)] if secrets_file is not None else []
     return [
         sys.executable,
         "-m",
@@ -49,6 +52,7 @@ def dashboard_command(*, port: int, address: str) -> list[str]:
         "false",
         "--client.toolbarMode",
         "minimal",  # no "Deploy" button: the dashboard is served on premises
+        *secrets,
     ]
 
 
@@ -96,18 +100,32 @@ def stop_process(child: "subprocess.Popen[bytes]", *, timeout_s: float = STOP_TI
     return child.wait()
 
 
-def serve_dashboard(settings: Settings, *, port: int | None = None, address: str | None = None) -> int:
+def serve_dashboard(
+    settings: Settings, *, port: int | None = None, address: str | None = None, no_auth: bool = False
+) -> int:
     """Run the dashboard in the foreground until it ends or SIGTERM/SIGINT arrives; returns the exit code.
 
-    A stop requested by a signal returns 0 once the child is gone. Raises ``PortUnavailable`` before
-    starting anything when the port is taken.
+    A stop requested by a signal returns 0 once the child is gone. Raises ``SignInMissing`` (a
+    non-loopback address without sign-in and without ``no_auth``) or ``PortUnavailable`` before
+    starting anything.
     """
+    port, address = port or settings.dashboard_port, address or settings.dashboard_address
+    sign_in = check_sign_in(settings, address=address, no_auth=no_auth)
+    check_port_free(address, port)
+    if not sign_in:
+        return _serve(settings, port=port, address=address, secrets_file=None)
+    with auth_secrets_file(settings, address=address, port=port) as secrets_file:
+        return _serve(settings, port=port, address=address, secrets_file=secrets_file)
+
+
+def _serve(settings: Settings, *, port: int, address: str, secrets_file: Path | None) -> int:
+    """Run Streamlit as a child until it ends or a stop signal arrives (see ``serve_dashboard``)."""
     env = dict(os.environ)
+    env.pop(SECRET_ENV, None)  # the dashboard reads the secret from its [auth] file only
     env["PARCIMONIE_DATABASE_URL"] = settings.effective_database_url
     env["PARCIMONIE_LANGUAGE"] = settings.language
-    port, address = port or settings.dashboard_port, address or settings.dashboard_address
-    check_port_free(address, port)
-    command = dashboard_command(port=port, address=address)
+    env |= dashboard_auth_env(settings, sign_in=secrets_file is not None)
+    command = dashboard_command(port=port, address=address, secrets_file=secrets_file)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in STOP_SIGNALS}
     child = None
     try:

@@ -8,11 +8,12 @@ variable or a file at the moment of use, and typed ``SecretStr`` so they never p
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from collectors.sources import VSphereSource
 from inventory.database import default_database_url
+from parcimonie.access import check_role_mapping
 
 
 def default_data_dir() -> Path:
@@ -34,6 +35,41 @@ class Settings(BaseSettings):
     language: str = Field(default="fr", description="Interface language: fr or en")
     dashboard_port: int = Field(default=8501, ge=1, le=65535, description="Port the dashboard listens on")
     dashboard_address: str = Field(default="127.0.0.1", description="Address the dashboard listens on")
+
+    auth_issuer: str | None = Field(
+        default=None,
+        description=(
+            "OpenID Connect issuer URL of the dashboard's sign-in (its /.well-known/openid-configuration "
+            "is read); with auth_client_id, turns sign-in on"
+        ),
+    )
+    auth_client_id: str | None = Field(default=None, description="OpenID Connect client id of the dashboard")
+    auth_client_secret: SecretStr | None = Field(
+        default=None, description="OpenID Connect client secret (environment only; or auth_client_secret_file)"
+    )
+    auth_client_secret_file: Path | None = Field(
+        default=None, description="File holding the OpenID Connect client secret (first line)"
+    )
+    auth_public_url: str | None = Field(
+        default=None,
+        description=(
+            "Address users reach the dashboard at, e.g. https://parcimonie.example.fr (the sign-in "
+            "returns to its /oauth2callback; default: http://ADDRESS:PORT)"
+        ),
+    )
+    auth_scopes: str = Field(default="openid profile email", description="Scopes asked at sign-in")
+    auth_prompt: str = Field(
+        default="select_account",
+        description="OpenID Connect prompt of the sign-in (select_account, login, consent or none)",
+    )
+    auth_roles_claim: str = Field(default="groups", description="Identity-token claim listing the user's groups")
+    auth_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'Groups to roles, as JSON: {"GROUP": "reader"|"dsi"|"finance"|"admin"}; a signed-in user '
+            "whose groups map to no role reads only"
+        ),
+    )
 
     vsphere_sources: list[VSphereSource] = Field(
         default_factory=list,
@@ -67,6 +103,16 @@ class Settings(BaseSettings):
         ge=1,
         description="A collection missed while the scheduler was down still runs (once) within this delay",
     )
+
+    @field_validator("auth_roles")
+    @classmethod
+    def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_role_mapping(value)
+
+    @property
+    def sign_in_configured(self) -> bool:
+        """Whether the dashboard's OpenID Connect sign-in is configured (issuer and client id)."""
+        return bool(self.auth_issuer and self.auth_client_id)
 
     @property
     def effective_database_url(self) -> str:

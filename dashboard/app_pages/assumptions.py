@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import data, plans
+from dashboard.auth import Forbidden, refusal
 from dashboard.components import show_empty_state
 from dashboard.i18n import current_language, eur, num, plain, t
 from dashboard.messages import plan_error
@@ -42,7 +43,11 @@ def _changed(name: str) -> None:
 
 
 def _reset(*names: str) -> None:
-    plans.reset_overrides(*names)
+    try:
+        plans.reset_overrides(*names)
+    except Forbidden as err:
+        st.session_state[ERROR_KEY] = refusal(err)
+        return
     for name in names or tuple(ASSUMPTION_INFO):
         st.session_state.pop(PREFIX + name, None)
 
@@ -177,6 +182,8 @@ if submitted:
     )
     try:
         plans.add_offer(url, offer)
+    except Forbidden as err:
+        st.error(refusal(err))
     except OfferError as err:
         st.error(t("hyp.offer.refused", message=plain(err)))
     else:
@@ -186,6 +193,10 @@ if not offers.empty:
     pick, act = st.columns([3, 1], vertical_alignment="bottom")
     doomed = pick.selectbox(t("hyp.offer.remove_pick"), list(offers["name"]), key="hyp_offer_remove_pick")
     if act.button(t("hyp.offer.remove"), key="hyp_offer_remove") and doomed:
-        plans.remove_offer(url, doomed)
-        st.session_state[DONE_KEY] = t("hyp.offer.removed", name=plain(doomed))
-        st.rerun()
+        try:
+            plans.remove_offer(url, doomed)
+        except Forbidden as err:
+            st.error(refusal(err))
+        else:
+            st.session_state[DONE_KEY] = t("hyp.offer.removed", name=plain(doomed))
+            st.rerun()

@@ -363,7 +363,10 @@ if st.toggle(t("finances.prepare"), key="fin_prepare", help=t("finances.prepare.
     st.download_button(
         t("finances.download"),
         data=workbook_bytes(
-            detailed, title=source or "Parcimonie", authority=Authority(kind=kind, population=int(population))
+            detailed,
+            title=source or "Parcimonie",
+            authority=Authority(kind=kind, population=int(population)),
+            provenance=plans.provenance(ctx.url, source, detailed),
         ),
         file_name="parcimonie-budget.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -374,7 +377,13 @@ if st.toggle(t("finances.note.prepare"), key="fin_note_prepare"):
     age = data.load_summary(ctx.url, ctx.snapshot, data.today()).average_host_age_years
     st.download_button(
         t("finances.note.download"),
-        data=note_pdf(detailed, title=source or "Plan par défaut", today=data.today(), average_host_age_years=age),
+        data=note_pdf(
+            detailed,
+            title=source or "Plan par défaut",
+            today=data.today(),
+            average_host_age_years=age,
+            provenance=plans.provenance(ctx.url, source, detailed),
+        ),
         file_name="parcimonie-note-comite.pdf",
         mime="application/pdf",
         key="fin_note_download",

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
+import inventory.audit  # noqa: F401  (registers the audit_event table)
 import inventory.models  # noqa: F401  (registers the tables on the metadata)
 from inventory.database import lock_schema
 

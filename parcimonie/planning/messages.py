@@ -428,6 +428,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Plan after reclamation: {removed:n0} VMs removed (zombie and idle), {resized:n0} right-sized, "
         "{vcpus:n0} vCPUs and {memory_gib:n0} GiB freed.",
     ),
+    # --- who prepared a workbook or a note (parcimonie/planning/provenance.py) ------------------
+    "provenance.line": (
+        "Établi par {author}, le {when}, hypothèses modifiées : {changed}.",
+        "Prepared by {author} on {when}, assumptions changed: {changed}.",
+    ),
+    "provenance.none": ("aucune", "none"),
+    "provenance.sheet": ("Traçabilité", "Provenance"),
+    "provenance.author": ("Établi par", "Prepared by"),
+    "provenance.when": ("Le", "On"),
+    "provenance.changed": ("Hypothèses modifiées", "Assumptions changed"),
 }
 
 

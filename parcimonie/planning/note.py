@@ -25,6 +25,7 @@ from parcimonie.formatting import format_date, format_number
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import euros, num, render, text
+from parcimonie.planning.provenance import Provenance, provenance_line
 from parcimonie.planning.sensitivity import bar_label
 
 TEMPLATE = "note.typ"
@@ -212,7 +213,12 @@ def _carbon(doc: PlanDocument) -> dict[str, str]:
 
 
 def note_data(
-    doc: PlanDocument, *, title: str, today: date, average_host_age_years: float | None = None
+    doc: PlanDocument,
+    *,
+    title: str,
+    today: date,
+    average_host_age_years: float | None = None,
+    provenance: Provenance | None = None,
 ) -> dict[str, Any]:
     """Everything the template shows, as strings formatted for a French reader."""
     r = doc.replacement
@@ -221,6 +227,7 @@ def note_data(
     return {
         "title": title,
         "date": format_date(today),
+        "provenance": provenance_line(provenance) if provenance is not None else "",
         "horizon": format_number(doc.horizon_years),
         "context": _context(doc, finite_age),
         "proposal": _proposal(doc),
@@ -242,9 +249,19 @@ def note_data(
     }
 
 
-def note_pdf(doc: PlanDocument, *, title: str, today: date, average_host_age_years: float | None = None) -> bytes:
-    """The committee note of ``doc`` as PDF bytes (Typst, offline, embedded fonts)."""
-    data = note_data(doc, title=title, today=today, average_host_age_years=average_host_age_years)
+def note_pdf(
+    doc: PlanDocument,
+    *,
+    title: str,
+    today: date,
+    average_host_age_years: float | None = None,
+    provenance: Provenance | None = None,
+) -> bytes:
+    """The committee note of ``doc`` as PDF bytes (Typst, offline, embedded fonts), with the
+    "Établi par …" line under the title when ``provenance`` is given."""
+    data = note_data(
+        doc, title=title, today=today, average_host_age_years=average_host_age_years, provenance=provenance
+    )
     template = resources.files("parcimonie.planning").joinpath("templates", TEMPLATE).read_bytes()
     pdf = typst.compile(
         template, format="pdf", sys_inputs={"data": json.dumps(data, ensure_ascii=False)}, ignore_system_fonts=True

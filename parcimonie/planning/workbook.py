@@ -17,9 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
 from parcimonie.planning.messages import label, render, text, value_text
+from parcimonie.planning.provenance import Provenance, changed_text
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook_budget import Authority, ap_cp_sheet, budget_sheet
 
@@ -360,10 +362,12 @@ def write_workbook(
     authority: Authority | None = None,
     capacity: CapacityReport | None = None,
     extra_sheets: Sequence[SheetWriter] = (),
+    provenance: Provenance | None = None,
 ) -> None:
     """Write the budget workbook of ``plan`` to a path or a buffer (amortisation per ``authority``),
     with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group,
-    then ``extra_sheets`` (each adds its sheet, e.g. "Récupération")."""
+    then ``extra_sheets`` (each adds its sheet, e.g. "Récupération"), and the "Traçabilité" sheet
+    (who prepared it, when, assumptions changed) with ``provenance``."""
     book = Workbook()
     _summary(book, plan, title)
     budget_sheet(book, plan, authority or Authority())
@@ -376,11 +380,24 @@ def write_workbook(
     _capacity(book, capacity)
     for write in extra_sheets:
         write(book)
+    if provenance is not None:
+        _provenance(book, provenance)
     book.save(target)
 
 
-def workbook_bytes(plan: PlanDocument, *, title: str = "Plan", authority: Authority | None = None) -> bytes:
+def _provenance(book: Workbook, provenance: Provenance) -> None:
+    """Who prepared the plan, when, and the assumptions changed (``provenance_line`` as a sheet)."""
+    sheet = book.create_sheet(text("provenance.sheet"))
+    _append(sheet, [text("provenance.author"), provenance.author])
+    _append(sheet, [text("provenance.when"), format_date(provenance.at, with_time=True)])
+    _append(sheet, [text("provenance.changed"), changed_text(provenance)])
+    _widths(sheet, width=80, first=24)
+
+
+def workbook_bytes(
+    plan: PlanDocument, *, title: str = "Plan", authority: Authority | None = None, provenance: Provenance | None = None
+) -> bytes:
     """The workbook as bytes (for a download button)."""
     buffer = BytesIO()
-    write_workbook(plan, buffer, title=title, authority=authority)
+    write_workbook(plan, buffer, title=title, authority=authority, provenance=provenance)
     return buffer.getvalue()

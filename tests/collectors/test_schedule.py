@@ -18,7 +18,7 @@ from collectors.schedule import (
     parse_cron,
 )
 from collectors.sources import VSphereSource
-from inventory import CollectionRun, RunStatus, next_run_times
+from inventory import CollectionRun, RunStatus, audit_events, next_run_times, os_user
 from inventory.schedule_store import (
     acquire_lock,
     get_schedule,
@@ -194,6 +194,8 @@ def test_a_triggered_job_records_its_run_and_fire_time(sqlite_engine: Engine) ->
     with Session(engine) as session:
         runs = list(session.scalars(select(CollectionRun)))
     assert [(r.kind, r.status) for r in runs] == [("local", RunStatus.SUCCEEDED)]
+    with Session(engine) as session:  # the audit trail names the scheduler and its OS user
+        assert [(e.action, e.actor) for e in audit_events(session)] == [("collection.run", f"scheduler:{os_user()}")]
     row = get_schedule(engine, JOB_ID)
     assert row is not None and row.last_fire_at == fire and row.next_run_at == fire + timedelta(days=1)
     assert read_lock(engine) is None

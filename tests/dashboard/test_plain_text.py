@@ -38,7 +38,7 @@ def test_a_scenario_name_in_markdown_is_shown_as_typed(run_page: RunPage, demo_u
     with Session(engine) as session:
         document = run_plan(load_estate(session), PlanRequest(method="heuristic"), today=TODAY).document()
     with session_scope(engine) as session:
-        save_plan(session, document, name=NAME, snapshot_at=None)
+        save_plan(session, document, name=NAME, snapshot_at=None, actor="test")
     at = run_page("overview", demo_url)
     assert not at.exception
     assert NAME in texts(at)

@@ -249,7 +249,7 @@ def test_a_plan_saved_by_the_cli_shows_everywhere(run_page: RunPage, demo_url: s
     with Session(engine) as session:
         result = run_plan(load_estate(session), request, today=TODAY).document()
     with session_scope(engine) as session:
-        save_plan(session, result, name="Plan CLI", snapshot_at=None)
+        save_plan(session, result, name="Plan CLI", snapshot_at=None, actor="test")
     at = run_page("scenarios", demo_url)
     assert not at.exception
     summary = at.dataframe[0].value

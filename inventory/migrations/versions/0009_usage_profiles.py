@@ -1,7 +1,7 @@
 """usage profiles: each VM's CPU and memory over a representative period, quantised
 
 Revision ID: 0009_usage_profiles
-Revises: 0007_powered_off_since
+Revises: 0008_audit_trail
 Create Date: 2026-11-30 12:40:00.000000
 """
 
@@ -15,7 +15,7 @@ import inventory.types
 
 
 revision: str = '0009_usage_profiles'
-down_revision: str | None = '0007_powered_off_since'
+down_revision: str | None = '0008_audit_trail'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

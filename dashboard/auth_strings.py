@@ -1,0 +1,50 @@
+"""The dashboard's words for sign-in, roles, refusals and the *Journal* page, as (French, English)."""
+
+AUTH_STRINGS: dict[str, tuple[str, str]] = {
+    "auth.title": ("Connexion", "Sign in"),
+    "auth.intro": (
+        "Ce tableau de bord est partagé : connectez-vous avec votre compte de la collectivité.",
+        "This dashboard is shared: sign in with your authority account.",
+    ),
+    "auth.login": ("Se connecter", "Sign in"),
+    "auth.logout": ("Se déconnecter", "Sign out"),
+    "auth.who": ("Connecté : {name} ({roles})", "Signed in: {name} ({roles})"),
+    "auth.local": ("Utilisateur local : {name} (administrateur)", "Local user: {name} (administrator)"),
+    "auth.refused": (
+        "Action refusée : elle demande le rôle {roles} (vos rôles : {mine}).",
+        "Action refused: it needs the role {roles} (your roles: {mine}).",
+    ),
+    "auth.or": (" ou ", " or "),
+    "role.reader": ("lecteur", "reader"),
+    "role.dsi": ("DSI", "IT department"),
+    "role.finance": ("finances", "finance"),
+    "role.admin": ("administrateur", "administrator"),
+    "nav.journal": ("Journal", "Audit trail"),
+    "journal.title": ("Journal des modifications", "Audit trail"),
+    "journal.intro": (
+        "Qui a enregistré, renommé ou supprimé un scénario, modifié une hypothèse ou une offre, lancé un "
+        "import ou une collecte, avec les valeurs avant et après.",
+        "Who saved, renamed or deleted a scenario, changed an assumption or an offer, ran an import or a "
+        "collection, with the values before and after.",
+    ),
+    "journal.who": ("Qui", "Who"),
+    "journal.action": ("Action", "Action"),
+    "journal.since": ("Depuis le", "From"),
+    "journal.until": ("Jusqu'au", "Until"),
+    "journal.all": ("Tous", "All"),
+    "journal.empty": ("Aucune modification enregistrée pour ces filtres.", "No change recorded for these filters."),
+    "journal.col.at": ("Quand", "When"),
+    "journal.col.actor": ("Qui", "Who"),
+    "journal.col.action": ("Action", "Action"),
+    "journal.col.object": ("Objet", "Object"),
+    "journal.col.before": ("Avant", "Before"),
+    "journal.col.after": ("Après", "After"),
+    "action.scenario.saved": ("scénario enregistré", "scenario saved"),
+    "action.scenario.renamed": ("scénario renommé", "scenario renamed"),
+    "action.scenario.deleted": ("scénario supprimé", "scenario deleted"),
+    "action.assumption.changed": ("hypothèse modifiée", "assumption changed"),
+    "action.offer.added": ("offre ajoutée", "offer added"),
+    "action.offer.removed": ("offre retirée", "offer removed"),
+    "action.import.run": ("import", "import"),
+    "action.collection.run": ("collecte", "collection"),
+}
