@@ -345,6 +345,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Demande CPU d'une VM sans mesure (part de l'allocation)",
         "CPU demand of an unmeasured VM (share of allocation)",
     ),
+    "assumption.sample_safety_factor": (
+        "Facteur de sécurité d'un relevé ponctuel d'usage",
+        "Safety factor on a point-in-time usage figure",
+    ),
+    "assumption.confidence_min_days": (
+        "Durée de mesure d'un P95 pleinement fiable (jours)",
+        "Window of a fully trusted P95 (days)",
+    ),
     "assumption.demand_growth_per_year": (
         "Croissance annuelle de la demande (part par an)",
         "Yearly demand growth (share per year)",
