@@ -59,6 +59,8 @@ class DataConfidence:
     score: float
     level: int
     n_vms: int
+    #: VMs by source, in ``UsageSource`` order (measured P95, sample, host-apportioned, estimated).
+    n_by_source: tuple[int, int, int, int] = (0, 0, 0, 0)
 
     @property
     def mostly_estimated(self) -> bool:
@@ -123,4 +125,6 @@ def data_confidence(
         + shares[4] * w["estimated"]
     )
     level = 1 + sum(score > band + 1e-12 for band in CONFIDENCE_BANDS)
-    return DataConfidence(*shares, score=score, level=level, n_vms=int(cpu_demand.size))
+    counts = np.bincount(source.astype(np.int64), minlength=len(UsageSource))[: len(UsageSource)]
+    n_by_source = (int(counts[0]), int(counts[1]), int(counts[2]), int(counts[3]))
+    return DataConfidence(*shares, score=score, level=level, n_vms=int(cpu_demand.size), n_by_source=n_by_source)

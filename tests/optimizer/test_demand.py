@@ -145,3 +145,10 @@ def test_confidence_shares_sum_to_one_and_level_follows_score(rows: list[tuple[f
     assert total == pytest.approx(1.0)
     assert 0 <= c.score <= 1 + 1e-9 and 1 <= c.level <= 5
     assert c.level == 1 + sum(c.score > b + 1e-12 for b in (0.2, 0.4, 0.6, 0.8))
+
+
+def test_confidence_counts_vms_by_source() -> None:
+    source = np.array([0, 1, 1, 2, 3, 3, 3], dtype=np.int8)
+    c = data_confidence(np.ones(7), source, np.full(7, np.nan), min_days=7)
+    assert c.n_by_source == (1, 2, 1, 3) and c.n_vms == 7
+    assert c.share_estimated == pytest.approx(3 / 7)
