@@ -40,6 +40,7 @@ from collectors.imports.tabular import (
     match_columns,
     parse_rows,
 )
+from collectors.imports.xlsx_fast import read_xlsx_fast
 from inventory.enums import PowerState, UsageSource
 from inventory.errors import InvalidSourceData
 from inventory.records import (
@@ -166,7 +167,10 @@ def read_export(path: Path) -> dict[str, Sheet]:
         return {match.group(1): read_csv(path, name=match.group(1))}
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidSourceData(f"{path} : un classeur RVTools .xlsx ou un dossier de fichiers CSV est attendu")
-    return read_xlsx(path, only=ALL_TABS)
+    try:
+        return read_xlsx_fast(path, only=ALL_TABS)
+    except Exception:  # noqa: BLE001  (anything unusual: openpyxl reads it, or names the problem)
+        return read_xlsx(path, only=ALL_TABS)
 
 
 def _power(value: str | None) -> PowerState:

@@ -330,7 +330,7 @@ def check_value(name: str, value: Any, today: date | None = None) -> str | None:
                 f"{format_number(value)} {bounds.unit} hors de la plage admise pour {bounds.label} : "
                 f"de {format_number(bounds.minimum)} à {format_number(bounds.maximum)} {bounds.unit}"
             )
-    dates = date_bounds(name, today)
+    dates = date_bounds(name, today) if isinstance(value, date) else None
     if dates is not None and isinstance(value, date):
         low, high = dates
         if not low <= value <= high:
