@@ -51,6 +51,7 @@ navigation = st.navigation(
         ),
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
         st.Page(PAGES_DIR / "capacity.py", title=t("nav.capacity"), icon=":material/trending_up:", url_path="capacity"),
+        st.Page(PAGES_DIR / "reclaim.py", title=t("nav.reclaim"), icon=":material/recycling:", url_path="reclaim"),
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))

@@ -821,4 +821,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "scenarios.compare.chart": ("Budget net par année", "Net budget per year"),
     "consolidation.clusters.estate": ("Parc entier (périmètre parc)", "Whole estate (estate scope)"),
+    "nav.reclaim": ("Récupération", "Reclamation"),
+    "reclaim.title": ("Récupération avant consolidation", "Reclamation before consolidation"),
+    "reclaim.ceiling": ("Plafond d'utilisation des hôtes", "Hosts' utilisation ceiling"),
+    "reclaim.include_powered_off": (
+        "Le plan place les VM éteintes (leur demande est libérée)",
+        "The plan places powered-off VMs (their demand is freed)",
+    ),
+    "reclaim.explain": (
+        "Chaque VM comptée une fois : zombie (éteinte depuis longtemps ou disparue de sa source), puis "
+        "inactive, puis surdimensionnée. Euros par an TTC : énergie et licences de la part d'hôte libérée. "
+        "Les seuils sont des hypothèses (page Hypothèses, `parcimonie reclaim --set`).",
+        "Each VM counted once: zombie (powered off for long or gone from its source), then idle, then "
+        "oversized. Euros a year incl. VAT: energy and licences of the share of host freed. The thresholds "
+        "are assumptions (Assumptions page, `parcimonie reclaim --set`).",
+    ),
+    "reclaim.metric.vms": ("VM à récupérer", "VMs to reclaim"),
+    "reclaim.metric.vcpus": ("vCPU libérés", "vCPUs freed"),
+    "reclaim.metric.eur": ("Euros libérés par an (TTC)", "Euros freed a year (incl. VAT)"),
+    "reclaim.metric.kgco2e": ("kgCO2e évités par an", "kgCO2e avoided a year"),
+    "reclaim.category_line": (
+        "**{category}** : {n} VM, {vcpus} vCPU, {eur} par an",
+        "**{category}**: {n} VMs, {vcpus} vCPUs, {eur} a year",
+    ),
+    "reclaim.category.zombie": ("VM zombie", "Zombie VM"),
+    "reclaim.category.idle": ("VM inactive", "Idle VM"),
+    "reclaim.category.oversized": ("VM surdimensionnée", "Oversized VM"),
+    "reclaim.col.vm": ("VM", "VM"),
+    "reclaim.col.category": ("Catégorie", "Category"),
+    "reclaim.col.reason": ("Motif", "Reason"),
+    "reclaim.col.vcpus": ("vCPU libérés", "vCPUs freed"),
+    "reclaim.col.memory": ("Mémoire libérée (Gio)", "Memory freed (GiB)"),
+    "reclaim.col.share": ("Part d'hôte", "Share of host"),
+    "reclaim.col.energy": ("Énergie / an", "Energy / year"),
+    "reclaim.col.licences": ("Licences / an", "Licences / year"),
+    "reclaim.col.eur": ("Total / an", "Total / year"),
+    "reclaim.col.kgco2e": ("kgCO2e / an", "kgCO2e / year"),
 }

@@ -10,8 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, or_, select, update
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
+from inventory.enums import PowerState
 from inventory.errors import InvalidSourceData
 from inventory.limits import check_snapshot
 from inventory.models import (
@@ -179,4 +180,23 @@ def upsert_observations(
             id_maps=id_maps,
             mark_missing=snapshot.complete,
         )
+    _track_powered_off(session, source, at)
     return report
+
+
+def _track_powered_off(session: Session, source: str, now: datetime) -> None:
+    """Date the VMs of ``source`` seen now: ``powered_off_since`` set when first seen off, kept
+    while off, cleared when seen on (an unknown or suspended state keeps what was known)."""
+    seen = (col(VirtualMachine.source) == source, col(VirtualMachine.last_seen_at) == now)
+    since = col(VirtualMachine.powered_off_since)
+    state = col(VirtualMachine.power_state)
+    for where, value in (
+        ((state == PowerState.OFF, since.is_(None)), now),
+        ((state == PowerState.ON, since.is_not(None)), None),
+    ):
+        session.execute(
+            update(VirtualMachine)
+            .where(*seen, *where)
+            .values(powered_off_since=value)
+            .execution_options(synchronize_session=False)
+        )

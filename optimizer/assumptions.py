@@ -163,6 +163,21 @@ class Assumptions:
     #: Demand growth per year (share): in year t of the horizon a VM needs its demand x (1 + g)^t.
     #: Measured by `parcimonie capacity` (Theil-Sen) or set by the user; 0 without history.
     demand_growth_per_year: float = 0.0
+    # --- reclamation and right-sizing (optimizer.reclaim; sources in docs/assumptions.md) ------
+    #: A VM powered off at least this many days in a row is a zombie (Aria Operations: "continuously
+    #: powered off during the defined period"; the period is the authority's choice).
+    reclaim_powered_off_days: int = 30
+    #: A powered-on VM is idle when its CPU P95 is under this share of its allocation ...
+    idle_cpu_share: float = 0.05
+    #: ... and under these MHz (Aria Operations' default idle criterion: 100 MHz of CPU demand) ...
+    idle_cpu_mhz: float = 100.0
+    #: ... and its memory activity under this share of its allocation (to check).
+    idle_memory_share: float = 0.10
+    #: Headroom on P95 demand when recommending vCPUs and memory (Azure Migrate's comfort factor 1.3).
+    rightsize_headroom: float = 1.3
+    #: HT per vCPU per year of software licensed per virtual core (e.g. per-core database licences in
+    #: VMs); 0 when none (to confirm per authority). What removing a vCPU frees besides allocation.
+    vm_licence_eur_per_vcpu_per_year: float = 0.0
     replacement_age_years: int = 5  # hosts older than this are due for replacement (= depreciation)
     reference_year: int = 2026  # year used to estimate missing figures and ages
 
@@ -262,6 +277,11 @@ _RANGES: dict[str, tuple[float, float]] = {
     "support_rate_increase_per_year": (0.0, 1.0),
     "windows_software_assurance_rate": (0.0, 1.0),
     "cpu_unknown_fraction": (0.0, 1.0),
+    "reclaim_powered_off_days": (0, 3650),
+    "idle_cpu_share": (0.0, 1.0),
+    "idle_cpu_mhz": (0.0, 100_000.0),
+    "idle_memory_share": (0.0, 1.0),
+    "rightsize_headroom": (1.0, 5.0),
     "demand_growth_per_year": (-0.5, 1.0),
     "electricity_eur_per_kwh": (0.0, 5.0),
     "pue": (1.0, 3.0),

@@ -77,6 +77,8 @@ def apportion_host_usage(hosts: HostTable, vms: VmTable) -> tuple[NDArray[np.flo
     """
     cpu = np.full(vms.n_vms, np.nan)
     memory = np.full(vms.n_vms, np.nan)
+    if hosts.n_hosts == 0:
+        return cpu, memory
     running = vms.powered_on & ~vms.is_template & (vms.host >= 0)
     host = np.where(running, vms.host, 0)
     cases = (

@@ -46,6 +46,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
         "capacity",
         "Capacity over time: growth per year, time left before the ceiling, hosts needed each year.",
     ),
+    "reclaim": (
+        "parcimonie.reclaim_cli",
+        "reclaim",
+        "Zombie, idle and oversized VMs, ranked by the euros (energy, licences) they free each year.",
+    ),
 }
 
 

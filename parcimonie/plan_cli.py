@@ -27,6 +27,7 @@ from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label, write_workbook
 from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
+from parcimonie.planning.workbook_reclaim import plan_reclaim_report, reclaim_writer
 from parcimonie.settings import Settings
 
 #: Budget years a plan may start at: last year (a late vote) to ten years ahead.
@@ -194,6 +195,17 @@ def _print_summary(console: Console, doc: PlanDocument) -> None:
     warn = doc.confidence is not None and doc.confidence.mostly_estimated
     if (line := confidence_line(doc.confidence)) is not None:  # first: how far the figures below hold
         console.print(escape(render(line)), style="bold yellow" if warn else None)
+    if doc.reclaimed is not None:
+        r = doc.reclaimed
+        console.print(
+            text(
+                "reclaim.applied",
+                removed=r.n_vms_removed,
+                resized=r.n_vms_resized,
+                vcpus=r.vcpus_removed,
+                memory_gib=r.memory_mib_removed / 1024,
+            )
+        )
     _print_consolidation(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
@@ -235,6 +247,10 @@ def plan(
             help="Grow demand by the measured growth (parcimonie capacity) unless --set demand_growth_per_year.",
         ),
     ] = False,
+    after_reclaim: Annotated[
+        bool,
+        typer.Option("--after-reclaim", help="Remove zombie and idle VMs, right-size oversized ones first."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
@@ -265,6 +281,7 @@ def plan(
         overrides=dict(_parse_override(s) for s in (set_ or [])),
         with_sensitivity=True,
         growth_from_history=growth_from_history,
+        after_reclaim=after_reclaim,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
@@ -350,9 +367,11 @@ def report(
                 _fail(render(err.message))
             title = "Plan par défaut"
         capacity = estate_capacity(session) if xlsx is not None else None
+        reclaim = plan_reclaim_report(session, estate, document) if xlsx is not None else None
     if xlsx is not None:
         try:
-            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity)
+            extra = [reclaim_writer(reclaim)] if reclaim is not None else []
+            write_workbook(document, xlsx, title=title, authority=authority, capacity=capacity, extra_sheets=extra)
         except OSError as err:
             _fail(f"impossible d'écrire le classeur {xlsx} : {err.strerror or err}")
         typer.echo(f"Classeur écrit : {xlsx}")

@@ -19,10 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from collectors.imports.limits import IDENTITY_LENGTH, NAME_LENGTH, preview
-from collectors.imports.readers import (
-    read_csv,
-    read_xlsx,
-)
+from collectors.imports.readers import read_csv, read_xlsx
 from collectors.imports.rvtools_names import HostNames, name_counts
 from collectors.imports.rvtools_usage import (
     HOST_USAGE,

@@ -231,6 +231,30 @@ ASSUMPTION_INFO: dict[str, AssumptionInfo] = {
         "share per year",
         "measured by `parcimonie capacity` (Theil–Sen), or set by the user; 0 without history",
     ),
+    "reclaim_powered_off_days": AssumptionInfo(
+        "sizing",
+        "days",
+        'VMware Aria Operations reclamation settings: VMs "continuously powered off during the defined period" (period chosen per authority; Parcimonie default)',
+    ),
+    "idle_cpu_share": AssumptionInfo(
+        "sizing",
+        "share of allocation",
+        "VMware Aria Operations idle criteria (CPU below a threshold most of the time) and Azure Migrate (P95 of observed utilisation); 5 % is a Parcimonie default, to confirm per authority",
+    ),
+    "idle_cpu_mhz": AssumptionInfo(
+        "sizing",
+        "MHz",
+        "VMware Aria Operations (vRealize Operations) default idle criterion: CPU demand of 100 MHz",
+    ),
+    "idle_memory_share": AssumptionInfo(
+        "sizing", "share of allocation", "Parcimonie default, to confirm per authority"
+    ),
+    "rightsize_headroom": AssumptionInfo(
+        "sizing", "ratio", "Azure Migrate performance-based sizing: comfort factor 1.3 on P95"
+    ),
+    "vm_licence_eur_per_vcpu_per_year": AssumptionInfo(
+        "licences", "€ HT per vCPU per year", "Parcimonie default (none), to confirm per authority"
+    ),
     "replacement_age_years": AssumptionInfo(
         "sizing", "years", "Parcimonie default, to confirm per authority (= depreciation duration)"
     ),

@@ -423,6 +423,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         with_replacement=r.with_replacement,
         overrides=dict(r.overrides),
         with_sensitivity=r.with_sensitivity,
+        after_reclaim=r.after_reclaim,
     )
 
 
@@ -457,4 +458,5 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         + _repack_warning(costs, outcome.best_option)
         + confidence_warnings(confidence),
         confidence=confidence,
+        reclaimed=inputs.reclaimed,
     )

@@ -7,10 +7,33 @@ comes from.
 """
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer import Assumptions, DataConfidence, VmTable
-from parcimonie.planning.document import Confidence
 from parcimonie.planning.messages import Message
+
+
+class Confidence(BaseModel):
+    """How far the plan's demand can be trusted: shares of the CPU demand by usage source and the
+    level 1–5 they earn (``optimizer.usage``; thresholds in docs/assumptions.md, "Data confidence")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level: int = Field(ge=1, le=5)
+    score: float  # weighted share of trusted demand, 0 to 1
+    min_days: float  # window a measured P95 needs to count fully (Assumptions.confidence_min_days)
+    share_measured: float  # P95 measured over at least min_days
+    share_measured_short: float  # P95 measured over a shorter window
+    share_sample: float  # point-in-time samples (RVTools), times Assumptions.sample_safety_factor
+    share_host_apportioned: float  # the host's usage shared by vCPUs
+    share_estimated: float  # estimated from allocation (Assumptions.cpu_unknown_fraction)
+    n_vms_measured: int = 0
+    n_vms_sample: int = 0
+    n_vms_host_apportioned: int = 0
+    n_vms_estimated: int = 0
+    #: VMs on a host the inventory does not describe (no capacity figures): placed with the median host.
+    n_vms_unknown_host: int = 0
+    mostly_estimated: bool = False  # more than half of the demand estimated: said in the plan's first line
 
 
 def plan_confidence(found: DataConfidence | None, vms: VmTable, assumptions: Assumptions) -> Confidence | None:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parcimonie.planning.confidence import Confidence
 from parcimonie.planning.messages import Message
 
 PLAN_FORMAT: Literal[2] = 2
@@ -44,6 +45,16 @@ class RequestEcho(_Frozen):
     with_replacement: bool = True
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
     with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
+    after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
+
+
+class ReclaimApplied(_Frozen):
+    """What reclamation removed before the plan (``plan --after-reclaim``; ``optimizer.reclaim``)."""
+
+    n_vms_removed: int  # zombie and idle VMs
+    n_vms_resized: int  # oversized VMs right-sized
+    vcpus_removed: int
+    memory_mib_removed: float
 
 
 class EstateSummary(_Frozen):
@@ -54,27 +65,6 @@ class EstateSummary(_Frozen):
     skipped_hosts: list[str] = Field(default_factory=list)  # hypervisors without capacity figures
     physical_hosts: list[str] = Field(default_factory=list)  # servers running no hypervisor
     unsized_vms: list[str] = Field(default_factory=list)  # VMs without vCPU or memory figures
-
-
-class Confidence(_Frozen):
-    """How far the plan's demand can be trusted: shares of the CPU demand by usage source and the
-    level 1–5 they earn (``optimizer.usage``; thresholds in docs/assumptions.md, "Data confidence")."""
-
-    level: int = Field(ge=1, le=5)
-    score: float  # weighted share of trusted demand, 0 to 1
-    min_days: float  # window a measured P95 needs to count fully (Assumptions.confidence_min_days)
-    share_measured: float  # P95 measured over at least min_days
-    share_measured_short: float  # P95 measured over a shorter window
-    share_sample: float  # point-in-time samples (RVTools), times Assumptions.sample_safety_factor
-    share_host_apportioned: float  # the host's usage shared by vCPUs
-    share_estimated: float  # estimated from allocation (Assumptions.cpu_unknown_fraction)
-    n_vms_measured: int = 0
-    n_vms_sample: int = 0
-    n_vms_host_apportioned: int = 0
-    n_vms_estimated: int = 0
-    #: VMs on a host the inventory does not describe (no capacity figures): placed with the median host.
-    n_vms_unknown_host: int = 0
-    mostly_estimated: bool = False  # more than half of the demand estimated: said in the plan's first line
 
 
 class Target(_Frozen):
@@ -360,6 +350,8 @@ class PlanDocument(_Frozen):
     #: The replacement plan's saving leaving the licence lines (subscriptions, assurance, perpetual
     #: licences) out, EUR TTC; computed with the tornado.
     saving_without_licences_eur: float | None = None
+    #: Set when the plan was computed after reclamation (``RequestEcho.after_reclaim``).
+    reclaimed: ReclaimApplied | None = None
     #: How far the demand can be trusted (None in plans saved before it was computed).
     confidence: Confidence | None = None
 

@@ -22,7 +22,10 @@ from inventory.estate_rows import host_ids_carrying_vms, latest_success, present
 from inventory.limits import number_problem
 from optimizer import HostTable, Offer, Policy, VmTable
 from optimizer import UsageSource as OptimizerSource
+from optimizer.reclaim import VmSignals
 from parcimonie.planning.capacity import measured_growth
+from parcimonie.planning.document import ReclaimApplied
+from parcimonie.planning.reclaim_inputs import load_vm_signals
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
 HYPERVISOR = re.compile(r"esx|vmware|hyper-?v|proxmox|kvm|xen|nutanix|ahv|ovirt|qemu", re.IGNORECASE)
@@ -48,6 +51,10 @@ class EstateInputs:
     # The estate's measured demand growth per year (share; ``capacity.measured_growth``), memory as
     # allocated then as P95, for ``PlanRequest.growth_from_history``; 0 without history.
     measured_growth: tuple[float, float] = (0.0, 0.0)
+    # What reclamation reads per VM (days off, memory pressure); None: nothing known.
+    vm_signals: VmSignals | None = None
+    # Set once the tables are the estate after reclamation (``PlanRequest.after_reclaim``).
+    reclaimed: ReclaimApplied | None = None
 
 
 def _year(value: date | None) -> float:
@@ -230,4 +237,5 @@ def load_estate(session: Session) -> EstateInputs:
         invalid_vms=invalid_vms,
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
+        vm_signals=load_vm_signals(session, vms),
     )

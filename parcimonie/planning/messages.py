@@ -395,6 +395,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Croissance annuelle de la demande (part par an)",
         "Yearly demand growth (share per year)",
     ),
+    "assumption.reclaim_powered_off_days": (
+        "VM zombie : éteinte depuis au moins (jours)",
+        "Zombie VM: powered off for at least (days)",
+    ),
+    "assumption.idle_cpu_share": (
+        "VM inactive : CPU P95 sous (part de l'allocation)",
+        "Idle VM: CPU P95 under (share of allocation)",
+    ),
+    "assumption.idle_cpu_mhz": ("VM inactive : CPU P95 sous (MHz)", "Idle VM: CPU P95 under (MHz)"),
+    "assumption.idle_memory_share": (
+        "VM inactive : mémoire active sous (part de l'allocation)",
+        "Idle VM: active memory under (share of allocation)",
+    ),
+    "assumption.rightsize_headroom": ("Marge du redimensionnement (sur le P95)", "Right-sizing headroom (on P95)"),
+    "assumption.vm_licence_eur_per_vcpu_per_year": (
+        "Licences par vCPU (€ HT par vCPU et par an)",
+        "Per-vCPU licences (€ HT per vCPU per year)",
+    ),
     "assumption.replacement_age_years": ("Âge de remplacement (années)", "Replacement age (years)"),
     "assumption.reference_year": ("Année de référence", "Reference year"),
     "assumption.commissioning_month": (
@@ -411,6 +429,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),
     "value.beyond_horizon": ("au-delà de l'horizon", "beyond the horizon"),
+    # --- reclamation and right-sizing (parcimonie.planning.reclaim) ----------------------------
+    "reclaim.category.zombie": ("VM zombie", "Zombie VM"),
+    "reclaim.category.idle": ("VM inactive", "Idle VM"),
+    "reclaim.category.oversized": ("VM surdimensionnée", "Oversized VM"),
+    "reclaim.reason.powered_off": ("éteinte depuis {days:n0} jours", "powered off for {days:n0} days"),
+    "reclaim.reason.missing": ("sa source ne la signale plus", "its source no longer reports it"),
+    "reclaim.reason.idle": (
+        "CPU P95 de {cpu_mhz:n0} MHz et mémoire peu active",
+        "CPU P95 of {cpu_mhz:n0} MHz and little memory activity",
+    ),
+    "reclaim.reason.oversized": (
+        "{vcpus:n0} → {recommended_vcpus:n0} vCPU, {memory_gib:n0} → {recommended_memory_gib:n0} Gio",
+        "{vcpus:n0} → {recommended_vcpus:n0} vCPUs, {memory_gib:n0} → {recommended_memory_gib:n0} GiB",
+    ),
+    "reclaim.reason.oversized_memory_kept": (
+        "{vcpus:n0} → {recommended_vcpus:n0} vCPU ; mémoire conservée ({memory_gib:n0} Gio) : ballooning ou swap",
+        "{vcpus:n0} → {recommended_vcpus:n0} vCPUs; memory kept ({memory_gib:n0} GiB): ballooning or swapping",
+    ),
+    "reclaim.note.vcpus": (
+        "Retirer des vCPU libère de l'allocation et des licences par vCPU ou par cœur, pas de demande CPU.",
+        "Removing vCPUs frees allocation and per-vCPU or per-core licences, not CPU demand.",
+    ),
+    "reclaim.note.templates": (
+        "Les modèles ne sont jamais classés : l'inventaire ne sait pas quand un modèle a servi pour la dernière fois.",
+        "Templates are never classified: the inventory does not know when a template was last used.",
+    ),
+    "reclaim.note.memory_signals": (
+        "Mémoire active, ballooning et swap non collectés : l'activité mémoire est lue sur le P95 consommé "
+        "(un majorant de la mémoire active) et une VM qui ballonne ou swappe ne peut pas être repérée.",
+        "Active memory, ballooning and swapping not collected: memory activity is read from the consumed "
+        "P95 (an upper bound of active memory) and a VM that balloons or swaps cannot be told.",
+    ),
+    "reclaim.none": ("Aucune VM à récupérer ({n:n0} VM examinées).", "No VM to reclaim ({n:n0} VMs examined)."),
+    "reclaim.total": (
+        "{n:n0} VM à récupérer : {vcpus:n0} vCPU, {memory_gib:n0} Gio, {hosts:n2} hôte(s) libérés ; "
+        "{eur:eur} par an (énergie et licences, TTC), {kgco2e:n0} kgCO2e par an",
+        "{n:n0} VMs to reclaim: {vcpus:n0} vCPUs, {memory_gib:n0} GiB, {hosts:n2} host(s) freed; "
+        "{eur:eur} a year (energy and licences, incl. VAT), {kgco2e:n0} kgCO2e a year",
+    ),
+    "reclaim.applied": (
+        "Plan après récupération : {removed:n0} VM retirées (zombies et inactives), {resized:n0} "
+        "redimensionnées, {vcpus:n0} vCPU et {memory_gib:n0} Gio libérés.",
+        "Plan after reclamation: {removed:n0} VMs removed (zombie and idle), {resized:n0} right-sized, "
+        "{vcpus:n0} vCPUs and {memory_gib:n0} GiB freed.",
+    ),
 }
 
 

@@ -31,6 +31,7 @@ from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
+from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.sensitivity import with_sensitivity
 
 EXISTING = "existing"
@@ -89,6 +90,9 @@ class PlanRequest:
     # True: unless overridden, `demand_growth_per_year` is the estate's measured growth
     # (``EstateInputs.measured_growth``, from `parcimonie capacity`).
     growth_from_history: bool = False
+    # True: zombies and idle VMs are removed and oversized VMs right-sized before anything is
+    # packed or costed (``parcimonie.planning.reclaim.apply_reclaim``; recorded in the document).
+    after_reclaim: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,6 +182,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         raise PlanError("error.empty_inventory")
     request = with_measured_growth(inputs, request)
     a = build_assumptions(request, today=day)
+    if request.after_reclaim:  # reclamation first (issue #9): the plan packs what is left
+        inputs = apply_reclaim(inputs, assumptions=a, policy=request.policy)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy

@@ -6,6 +6,7 @@ amortisation; ``workbook_budget``), AP-CP, Sensibilité (when the plan has its t
 number format, so the finance office can paste them into its budget documents.
 """
 
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ EUR = '#,##0 "€"'
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 #: What each host count counts: the same words in the CLI, the workbook and the dashboard.
 HOSTS_TARGET = "Hôtes, cible de consolidation (tous les hôtes achetés d'un coup, réserve HA incluse)"
+
+
+#: A sheet written after the plan's own (e.g. ``workbook_reclaim.reclaim_writer``).
+SheetWriter = Callable[[Workbook], None]
 
 
 def hosts_at_end_label(year: int) -> str:
@@ -170,6 +175,21 @@ def _inert(value: Any) -> Any:
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def append_row(sheet: Worksheet, values: list[Any]) -> None:
+    """A row with every text cell inert (for the sheets other modules add)."""
+    _append(sheet, values)
+
+
+def header_row(sheet: Worksheet, labels: list[str]) -> None:
+    """A bold, frozen header row (for the sheets other modules add)."""
+    _header(sheet, labels)
+
+
+def set_widths(sheet: Worksheet, width: int = 18, first: int = 34) -> None:
+    """Column widths (for the sheets other modules add)."""
+    _widths(sheet, width=width, first=first)
 
 
 def _append(sheet: Worksheet, values: list[Any]) -> None:
@@ -349,9 +369,11 @@ def write_workbook(
     title: str = "Plan",
     authority: Authority | None = None,
     capacity: CapacityReport | None = None,
+    extra_sheets: Sequence[SheetWriter] = (),
 ) -> None:
     """Write the budget workbook of ``plan`` to a path or a buffer (amortisation per ``authority``),
-    with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group."""
+    with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group,
+    then ``extra_sheets`` (each adds its sheet, e.g. "Récupération")."""
     book = Workbook()
     _summary(book, plan, title)
     budget_sheet(book, plan, authority or Authority())
@@ -362,6 +384,8 @@ def write_workbook(
     _retirements(book, plan)
     _assumptions(book, plan)
     _capacity(book, capacity)
+    for write in extra_sheets:
+        write(book)
     book.save(target)
 
 

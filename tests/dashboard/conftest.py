@@ -14,7 +14,17 @@ from inventory import ensure_default_catalogue, make_engine, record_run, session
 from tests.conftest import TODAY
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-PAGES = ("overview", "inventory", "consolidation", "scenarios", "finances", "collection", "assumptions", "capacity")
+PAGES = (
+    "overview",
+    "inventory",
+    "consolidation",
+    "scenarios",
+    "finances",
+    "collection",
+    "assumptions",
+    "capacity",
+    "reclaim",
+)
 DEMO_VMS = 300
 
 

@@ -10,6 +10,7 @@ from optimizer import (
     ReasonCode,
     UsageSource,
     VmTable,
+    apportion_host_usage,
     compute_demand,
     data_confidence,
     host_capacity,
@@ -152,3 +153,12 @@ def test_confidence_counts_vms_by_source() -> None:
     c = data_confidence(np.ones(7), source, np.full(7, np.nan), min_days=7)
     assert c.n_by_source == (1, 2, 1, 3) and c.n_vms == 7
     assert c.share_estimated == pytest.approx(3 / 7)
+
+
+def test_no_host_means_nothing_to_apportion() -> None:
+    empty = HostTable.build(n_cores=[], cpu_mhz=[], memory_mib=[])
+    vms = VmTable.build(n_vcpus=[2], memory_mib=[1_000], host=[-1])
+    cpu, memory = apportion_host_usage(empty, vms)
+    assert np.isnan(cpu).all() and np.isnan(memory).all()
+    d = compute_demand(hosts=empty, vms=vms, assumptions=Assumptions(), policy=Policy())
+    assert d.usage_source.tolist() == [UsageSource.ESTIMATED] and d.cpu_ref_mhz[0] == pytest.approx(2 * 2400 * 0.5)

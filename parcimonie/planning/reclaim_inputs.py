@@ -1,0 +1,82 @@
+"""Reads what reclamation needs per VM beyond the plan's tables (``optimizer.reclaim.VmSignals``).
+
+Days powered off come from the inventory's ``powered_off_since`` (dated by the write path): the
+span between the first and the latest sighting powered off, so a VM is never called off longer
+than it was seen off. Memory ballooning/swapping and active memory are not in the inventory yet:
+they stay "unknown" (False, NaN), so no memory is shrunk on a guess and idle VMs are judged on the
+consumed P95 (an upper bound of activity).
+"""
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlmodel import Session
+
+from inventory.limits import number_problem
+from inventory.reclaim_rows import missing_vm_rows, powered_off_spans
+from optimizer import UsageSource, VmTable
+from optimizer.reclaim import VmSignals
+
+if TYPE_CHECKING:
+    from parcimonie.planning.estate_inputs import EstateInputs
+
+SECONDS_PER_DAY = 86400.0
+
+
+def load_vm_signals(session: Session, vms: VmTable) -> VmSignals:
+    """Signals of the VMs of ``vms`` (whose ids are the inventory row ids)."""
+    spans = powered_off_spans(session)
+    days = np.full(vms.n_vms, np.nan)
+    for i, vm_id in enumerate(vms.ids):
+        span = spans.get(int(vm_id)) if vm_id.isdigit() else None
+        if span is not None:
+            days[i] = max(0.0, (span[1] - span[0]).total_seconds() / SECONDS_PER_DAY)
+    return VmSignals.build(
+        vms.n_vms,
+        powered_off_days=days,
+        missing=np.zeros(vms.n_vms, dtype=bool),  # present VMs only: the plan's tables hold no missing VM
+        memory_pressure=np.zeros(vms.n_vms, dtype=bool),  # not collected yet (ballooned / swapped MiB)
+        memory_active_mib=np.full(vms.n_vms, np.nan),  # not collected yet (active MiB)
+    )
+
+
+def with_missing_vms(session: Session, inputs: "EstateInputs") -> "EstateInputs":
+    """``inputs`` with the VMs missing from their source appended (on no host, powered off, flagged
+    missing), for the reclamation report only: a plan never holds them, so they free allocation and
+    per-vCPU licences, no demand. VMs without a plausible size are left out."""
+    rows = [
+        r
+        for r in missing_vm_rows(session)
+        if r.n_vcpus
+        and r.memory_mib
+        and number_problem("n_vcpus", r.n_vcpus, integer=True) is None
+        and number_problem("memory_mib", r.memory_mib) is None
+    ]
+    if not rows:
+        return inputs
+    vms, k = inputs.vms, len(rows)
+    both = VmTable.build(
+        ids=[*vms.ids, *(str(r.id) for r in rows)],
+        names=[*vms.names, *(r.name for r in rows)],
+        host=np.concatenate([vms.host, np.full(k, -1)]),
+        cluster=np.concatenate([vms.cluster, np.full(k, -1)]),
+        n_vcpus=np.concatenate([vms.n_vcpus, [r.n_vcpus for r in rows]]),
+        memory_mib=np.concatenate([vms.memory_mib, [r.memory_mib for r in rows]]),
+        cpu_p95_mhz=np.concatenate([vms.cpu_p95_mhz, np.full(k, np.nan)]),
+        memory_p95_mib=np.concatenate([vms.memory_p95_mib, np.full(k, np.nan)]),
+        powered_on=np.concatenate([vms.powered_on, np.zeros(k, dtype=bool)]),
+        is_template=np.concatenate([vms.is_template, np.zeros(k, dtype=bool)]),
+        is_windows=np.concatenate([vms.is_windows, ["windows" in (r.guest_os or "").lower() for r in rows]]),
+        usage_source=np.concatenate([vms.usage_source, np.full(k, int(UsageSource.ESTIMATED))]),
+        usage_days=np.concatenate([vms.usage_days, np.full(k, np.nan)]),
+    )
+    old = inputs.vm_signals or VmSignals.build(vms.n_vms)
+    signals = VmSignals.build(
+        both.n_vms,
+        powered_off_days=np.concatenate([old.powered_off_days, np.full(k, np.nan)]),
+        missing=np.concatenate([old.missing, np.ones(k, dtype=bool)]),
+        memory_pressure=np.concatenate([old.memory_pressure, np.zeros(k, dtype=bool)]),
+        memory_active_mib=np.concatenate([old.memory_active_mib, np.full(k, np.nan)]),
+    )
+    return replace(inputs, vms=both, vm_signals=signals)
