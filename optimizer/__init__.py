@@ -1,7 +1,7 @@
 """Parcimonie optimizer: consolidation, replacement planning, TCO/TCA, budget and carbon.
 
 Pure functions over frozen dataclasses and numpy arrays; imports only numpy, the standard library
-and (in `optimizer.exact` only) OR-Tools. No database, no I/O.
+and OR-Tools (CP-SAT in `optimizer.exact`, GLOP in `optimizer.fleet_bound`). No database, no I/O.
 """
 
 from optimizer.assumptions import GENERATION_CATALOGUE, VSPHERE_MODELS, Assumptions, estimate_generation_figures
@@ -30,6 +30,8 @@ from optimizer.fleet import (
     offer_fleet_tco,
     repack_tco,
 )
+from optimizer.fleet_bound import TcoLowerBound, tco_lower_bound
+from optimizer.fleet_mix import FleetMix, cheapest_fleet
 from optimizer.new_fleet import NewFleet
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import CAUTIOUS_CEILING, Policy
@@ -73,6 +75,7 @@ __all__ = [
     "ConsolidationResult",
     "ExactPacking",
     "FleetHardware",
+    "FleetMix",
     "HostTable",
     "LowerBound",
     "MainDriver",
@@ -90,11 +93,13 @@ __all__ = [
     "Reason",
     "ReasonCode",
     "ReplacementPlan",
+    "TcoLowerBound",
     "VmDemand",
     "VmTable",
     "YearlyCosts",
     "budget_from_option",
     "build_budget",
+    "cheapest_fleet",
     "compare_budgets",
     "with_end_of_horizon",
     "compare_offers",
@@ -124,6 +129,7 @@ __all__ = [
     "plan_replacement",
     "repack_tco",
     "savings_without_licences_eur",
+    "tco_lower_bound",
     "vsphere_estate_extra_eur",
     "vsphere_host_eur_ht",
     "vsphere_licensed_cores",
