@@ -26,3 +26,17 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class UsageSource(StrEnum):
+    """Where a usage figure comes from, from the most to the least trusted.
+
+    ``measured_p95``: the 95th percentile of vSphere statistics over a window (``usage_period_*``);
+    ``sample``: one point-in-time reading (an RVTools export); ``host_apportioned``: the host's usage
+    shared among its VMs; ``estimated``: no usage at all, sized from the allocation.
+    """
+
+    MEASURED_P95 = "measured_p95"
+    SAMPLE = "sample"
+    HOST_APPORTIONED = "host_apportioned"
+    ESTIMATED = "estimated"

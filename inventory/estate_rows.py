@@ -42,6 +42,8 @@ def present_host_rows(session: Session) -> list[Row[Any]]:
         Host.support_cost_eur_per_year,
         Host.rack_units,
         Host.cpu_usage_mean_mhz,
+        Host.cpu_usage_p95_mhz,
+        Host.memory_usage_p95_mib,
         Host.external_id,
         Host.hypervisor_version,
     ]
@@ -60,7 +62,7 @@ def host_ids_carrying_vms(session: Session) -> set[int]:
 
 
 def present_vm_rows(session: Session) -> list[Row[Any]]:
-    """VMs still reported, by id: sizes, P95 usage, power state, template flag, guest OS."""
+    """VMs still reported, by id: sizes, usage with its source and window, power state, template flag, guest OS."""
     columns = [
         VirtualMachine.id,
         VirtualMachine.name,
@@ -73,6 +75,9 @@ def present_vm_rows(session: Session) -> list[Row[Any]]:
         VirtualMachine.power_state,
         VirtualMachine.is_template,
         VirtualMachine.guest_os,
+        VirtualMachine.usage_source,
+        VirtualMachine.usage_period_start,
+        VirtualMachine.usage_period_end,
     ]
     statement = (
         select(*[col(c) for c in columns])

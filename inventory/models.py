@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import JSON, LargeBinary, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from inventory.enums import LifecycleStatus, PowerState, RunStatus
+from inventory.enums import LifecycleStatus, PowerState, RunStatus, UsageSource
 from inventory.types import UTCDateTime
 
 
@@ -90,6 +90,8 @@ class HostBase(SQLModel):
     memory_usage_p95_mib: float | None = None
     usage_period_start: datetime | None = _ts()
     usage_period_end: datetime | None = _ts()
+    #: Where the usage figures above come from (``UsageSource``); None when there are none.
+    usage_source: UsageSource | None = Field(default=None, sa_type=String(20))
 
 
 class Host(HostBase, ObservedMixin, table=True):
@@ -117,6 +119,15 @@ class VirtualMachineBase(SQLModel):
     memory_usage_p95_mib: float | None = None
     usage_period_start: datetime | None = _ts()
     usage_period_end: datetime | None = _ts()
+    #: Where the usage figures above come from (``UsageSource``); None when there are none.
+    usage_source: UsageSource | None = Field(default=None, sa_type=String(20))
+    #: Memory as vSphere sees it at one moment (RVTools vMemory): what the guest touched lately,
+    #: what the host backs, and what the balloon driver and the host swap took back (MiB).
+    memory_active_mib: float | None = None
+    memory_consumed_mib: float | None = None
+    memory_ballooned_mib: float | None = None
+    memory_swapped_mib: float | None = None
+    disk_used_gib: float | None = Field(default=None, description="Used space of the guest's partitions, GiB")
 
 
 class VirtualMachine(VirtualMachineBase, ObservedMixin, table=True):

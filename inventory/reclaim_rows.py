@@ -37,3 +37,19 @@ def missing_vm_rows(session: Session) -> list[Row[Any]]:
         .order_by(col(VirtualMachine.id))
     )
     return list(session.execute(statement).all())
+
+
+def memory_signal_rows(session: Session) -> dict[int, tuple[float | None, float | None, float | None]]:
+    """Present VMs with a memory signal: id → (active, ballooned, swapped MiB), None where unknown."""
+    statement = select(
+        col(VirtualMachine.id),
+        col(VirtualMachine.memory_active_mib),
+        col(VirtualMachine.memory_ballooned_mib),
+        col(VirtualMachine.memory_swapped_mib),
+    ).where(
+        col(VirtualMachine.missing_since).is_(None),
+        col(VirtualMachine.memory_active_mib).is_not(None)
+        | col(VirtualMachine.memory_ballooned_mib).is_not(None)
+        | col(VirtualMachine.memory_swapped_mib).is_not(None),
+    )
+    return {row_id: (active, ballooned, swapped) for row_id, active, ballooned, swapped in session.execute(statement)}

@@ -58,8 +58,13 @@ from optimizer.tco import (
     windows_licensed_cores,
     yearly_energy_kwh,
 )
+from optimizer.usage import DataConfidence, UsageSource, apportion_host_usage, data_confidence
 
 __all__ = [
+    "DataConfidence",
+    "UsageSource",
+    "apportion_host_usage",
+    "data_confidence",
     "CAUTIOUS_CEILING",
     "GENERATION_CATALOGUE",
     "VSPHERE_MODELS",

@@ -155,6 +155,11 @@ class Assumptions:
     #: When a VM has no CPU P95, its demand is this share of its allocation (vCPUs x host core MHz).
     #: Sources say servers are mostly idle; 0.5 stays conservative (to check with real estates).
     cpu_unknown_fraction: float = 0.5
+    #: A point-in-time usage figure (an RVTools sample, a host's usage shared among its VMs) is
+    #: multiplied by this factor to stand for a P95: one moment reads the load of that moment.
+    sample_safety_factor: float = 1.5
+    #: A measured P95 counts as fully trusted in the data confidence when its window is this long.
+    confidence_min_days: float = 7.0
     #: Demand growth per year (share): in year t of the horizon a VM needs its demand x (1 + g)^t.
     #: Measured by `parcimonie capacity` (Theil-Sen) or set by the user; 0 without history.
     demand_growth_per_year: float = 0.0
@@ -288,6 +293,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "replacement_age_years": (1, 30),
     "default_warranty_years": (0, 15),
     "cpu_comfort_factor": (0.0, 5.0),
+    "sample_safety_factor": (1.0, 5.0),
+    "confidence_min_days": (0.0, 366.0),
     "reference_year": (2000, 2100),
     "vsphere_contract_end_year": (2000, 2100),
 }

@@ -13,6 +13,7 @@ from optimizer.demand import VmDemand
 from optimizer.estate import HostTable, complete_host_estimates
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
+from optimizer.usage import DataConfidence
 
 __all__ = ["ConsolidationResult", "Targets", "assemble_result"]
 
@@ -47,6 +48,7 @@ class ConsolidationResult:
         hosts_with_estimates: existing hosts whose perf or power came from the generation
             catalogue (missing rated figures).
         n_vms_cpu_estimated: VMs to place whose CPU demand was estimated (no P95).
+        confidence: how far the demand placed can be trusted (None on results built by hand).
         policy, assumptions: echo of the inputs that made the result.
     """
 
@@ -75,6 +77,8 @@ class ConsolidationResult:
     solver: str
     hosts_with_estimates: NDArray[np.int64]
     n_vms_cpu_estimated: int
+    #: Shares of the CPU demand by usage source, and the level 1–5 they earn (``optimizer.usage``).
+    confidence: DataConfidence | None = None
     policy: Policy = field(default_factory=Policy)
     assumptions: dict[str, Any] = field(default_factory=dict)
 
@@ -160,6 +164,7 @@ def assemble_result(
         solver=", ".join(sorted(set(tg.solvers))) or "none",
         hosts_with_estimates=np.flatnonzero(complete_host_estimates(hosts=hosts)[1]).astype(np.int64),
         n_vms_cpu_estimated=int(demand.cpu_estimated.sum()),
+        confidence=demand.confidence(a.confidence_min_days),
         policy=policy,
         assumptions=a.to_dict(),
     )

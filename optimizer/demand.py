@@ -8,7 +8,7 @@ scoring `perf` offers `c * f * perf` reference MHz. Memory is in MiB and does no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,7 @@ from optimizer.estate import (
 )
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
+from optimizer.usage import DataConfidence, UsageSource, apportion_host_usage, data_confidence
 
 __all__ = ["VmDemand", "compute_demand", "host_capacity", "offer_capacity"]
 
@@ -36,8 +37,10 @@ class VmDemand:
         vm_index: shape (k,), index of each kept VM in the VmTable.
         cpu_ref_mhz: shape (k,), CPU demand in reference MHz (comfort factor applied).
         memory_mib: shape (k,), memory demand in MiB.
-        cpu_estimated: shape (k,), True where CPU P95 was unknown and estimated from allocation.
+        cpu_estimated: shape (k,), True where CPU demand was estimated from allocation.
         excluded: (vm index, reason) for VMs left out by policy (TEMPLATE, POWERED_OFF).
+        usage_source: shape (k,), where each CPU demand comes from (``UsageSource`` codes).
+        usage_days: shape (k,), window of a measured P95 in days (NaN otherwise).
     """
 
     vm_index: NDArray[np.int64]
@@ -45,37 +48,21 @@ class VmDemand:
     memory_mib: NDArray[np.float64]
     cpu_estimated: NDArray[np.bool_]
     excluded: tuple[tuple[int, Reason], ...]
+    usage_source: NDArray[np.int8] = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    usage_days: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
     @property
     def sizes(self) -> NDArray[np.float64]:
         """Shape (k, 2): columns (cpu_ref_mhz, memory_mib)."""
         return np.column_stack([self.cpu_ref_mhz, self.memory_mib])
 
+    def confidence(self, min_days: float) -> DataConfidence:
+        """How far this demand can be trusted (``optimizer.usage.data_confidence``)."""
+        return data_confidence(self.cpu_ref_mhz, self.usage_source, self.usage_days, min_days)
 
-def compute_demand(
-    *,
-    hosts: HostTable,
-    vms: VmTable,
-    assumptions: Assumptions,
-    policy: Policy,
-) -> VmDemand:
-    """Compute demand vectors for the VMs to place.
 
-    CPU: `cpu_p95_mhz * perf_per_core(source host) * cpu_comfort_factor`; when P95 is unknown,
-    `n_vcpus * cpu_mhz(source host) * cpu_unknown_fraction` instead (flagged in `cpu_estimated`).
-    A VM on no known host is normalised with the median host. Memory: allocated MiB, or P95 when
-    `policy.use_memory_p95` and known (never more than allocated). The policy also says whether
-    templates and powered-off VMs are kept.
-
-    Args:
-        hosts: the source hosts (perf_per_core NaN allowed: estimated from purchase year).
-        vms: the VMs.
-        assumptions: figures used (`cpu_comfort_factor`, `cpu_unknown_fraction`).
-        policy: `use_memory_p95`, `include_powered_off`, `include_templates` are used.
-    """
-    validate_hosts(hosts)
-    validate_vms(vms, hosts)
-    done, _ = complete_host_estimates(hosts=hosts)
+def _excluded(vms: VmTable, policy: Policy) -> tuple[NDArray[np.bool_], list[tuple[int, Reason]]]:
+    """VMs kept for placement, and those the policy leaves out with the reason."""
     excluded: list[tuple[int, Reason]] = []
     keep = np.ones(vms.n_vms, dtype=bool)
     if not policy.include_templates:
@@ -87,6 +74,45 @@ def compute_demand(
         for i in np.flatnonzero(off):
             excluded.append((int(i), Reason(ReasonCode.POWERED_OFF)))
         keep &= vms.powered_on
+    return keep, excluded
+
+
+def _sources(vms: VmTable, idx: NDArray[np.int64], apportioned: NDArray[np.float64]) -> NDArray[np.int8]:
+    """Per kept VM, the source of its CPU figure: its own (as the table says), else its host's
+    usage apportioned, else an estimate."""
+    own = ~np.isnan(vms.cpu_p95_mhz[idx])
+    shared = ~own & ~np.isnan(apportioned[idx])
+    source = np.full(idx.size, UsageSource.ESTIMATED, dtype=np.int8)
+    source[own] = np.where(
+        vms.usage_source[idx][own] == UsageSource.SAMPLE, UsageSource.SAMPLE, UsageSource.MEASURED_P95
+    )
+    source[shared] = UsageSource.HOST_APPORTIONED
+    return source
+
+
+def compute_demand(
+    *,
+    hosts: HostTable,
+    vms: VmTable,
+    assumptions: Assumptions,
+    policy: Policy,
+) -> VmDemand:
+    """Compute demand vectors for the VMs to place, saying where each figure comes from.
+
+    CPU, in MHz of the source host's cores: the VM's P95 (a point-in-time sample times
+    `sample_safety_factor`); else its host's usage apportioned by vCPUs (times
+    `sample_safety_factor`: host figures are samples of one moment); else
+    `n_vcpus * cpu_mhz(source host) * cpu_unknown_fraction` (estimated). A sample or a share never
+    exceeds the allocation (vCPUs x core MHz). Then `* perf_per_core(source host) *
+    cpu_comfort_factor`. A VM on no known host is normalised with the median host. Memory:
+    allocated MiB, or, when `policy.use_memory_p95`, the P95 (a sample times the factor), else the
+    host's memory usage apportioned by allocation (times the factor), never more than allocated.
+    The policy also says whether templates and powered-off VMs are kept.
+    """
+    validate_hosts(hosts)
+    validate_vms(vms, hosts)
+    done, _ = complete_host_estimates(hosts=hosts)
+    keep, excluded = _excluded(vms, policy)
     idx = np.flatnonzero(keep).astype(np.int64)
     src = vms.host[idx]
     if done.n_hosts:
@@ -98,20 +124,29 @@ def compute_demand(
     safe = np.where(known, src, 0)
     perf = np.where(known, done.perf_per_core[safe] if done.n_hosts else med_perf, med_perf)
     mhz = np.where(known, done.cpu_mhz[safe] if done.n_hosts else med_mhz, med_mhz)
-    p95 = vms.cpu_p95_mhz[idx]
-    estimated = np.isnan(p95)
-    fallback = vms.n_vcpus[idx] * mhz * assumptions.cpu_unknown_fraction
-    cpu = np.where(estimated, fallback, p95) * perf * assumptions.cpu_comfort_factor
+    shared_cpu, shared_memory = apportion_host_usage(done, vms)
+    source = _sources(vms, idx, shared_cpu)
+    factor = assumptions.sample_safety_factor
+    allocation = vms.n_vcpus[idx] * mhz
+    figure = np.where(source == UsageSource.HOST_APPORTIONED, shared_cpu[idx], vms.cpu_p95_mhz[idx])
+    uncertain = (source == UsageSource.SAMPLE) | (source == UsageSource.HOST_APPORTIONED)
+    figure = np.where(uncertain, np.minimum(figure * factor, allocation), figure)
+    figure = np.where(source == UsageSource.ESTIMATED, allocation * assumptions.cpu_unknown_fraction, figure)
+    cpu = figure * perf * assumptions.cpu_comfort_factor
     memory = vms.memory_mib[idx].astype(float)
     if policy.use_memory_p95:
         p95m = vms.memory_p95_mib[idx]
+        p95m = np.where(vms.usage_source[idx] == UsageSource.SAMPLE, p95m * factor, p95m)
+        p95m = np.where(np.isnan(p95m), shared_memory[idx] * factor, p95m)
         memory = np.where(np.isnan(p95m), memory, np.minimum(p95m, memory))
     return VmDemand(
         vm_index=idx,
         cpu_ref_mhz=cpu.astype(float),
         memory_mib=memory,
-        cpu_estimated=estimated,
+        cpu_estimated=source == UsageSource.ESTIMATED,
         excluded=tuple(sorted(excluded, key=lambda e: e[0])),
+        usage_source=source,
+        usage_days=np.where(source == UsageSource.MEASURED_P95, vms.usage_days[idx], np.nan),
     )
 
 

@@ -112,6 +112,10 @@ class HostTable:
     support_cost_eur_ttc_per_year: F64
     rack_units: F64
     cpu_usage_mean_mhz: F64
+    #: The host's usage (MHz of its cores, MiB; P95 or a sample; NaN unknown): shared among its VMs
+    #: that have no usage figure of their own (``optimizer.usage.apportion_host_usage``).
+    cpu_usage_mhz: F64
+    memory_usage_mib: F64
 
     @property
     def n_hosts(self) -> int:
@@ -155,6 +159,8 @@ class HostTable:
             ),
             rack_units=_floats(rack_units if rack_units is not None else np.ones(n), n, "rack_units"),
             cpu_usage_mean_mhz=_floats(get("cpu_usage_mean_mhz"), n, "cpu_usage_mean_mhz"),
+            cpu_usage_mhz=_floats(get("cpu_usage_mhz"), n, "cpu_usage_mhz"),
+            memory_usage_mib=_floats(get("memory_usage_mib"), n, "memory_usage_mib"),
         )
         validate_hosts(table)
         return table
@@ -178,6 +184,8 @@ def validate_hosts(hosts: HostTable) -> None:
         "support_cost_eur_ttc_per_year",
         "rack_units",
         "cpu_usage_mean_mhz",
+        "cpu_usage_mhz",
+        "memory_usage_mib",
     ):
         arr = getattr(hosts, name)
         if not isinstance(arr, np.ndarray) or arr.shape != (n,):
@@ -196,6 +204,8 @@ def validate_hosts(hosts: HostTable) -> None:
         "support_cost_eur_ttc_per_year",
         "rack_units",
         "cpu_usage_mean_mhz",
+        "cpu_usage_mhz",
+        "memory_usage_mib",
     ):
         _require_non_negative(getattr(hosts, name), f"hosts.{name}")
     both = ~np.isnan(hosts.power_idle_w) & ~np.isnan(hosts.power_max_w)
@@ -232,7 +242,9 @@ class VmTable:
     `host` and `cluster` index the HostTable (-1 unknown). `cpu_p95_mhz` is the 95th percentile of
     CPU usage in MHz *of the source host's cores* (NaN unknown: demand falls back to
     `Assumptions.cpu_unknown_fraction` of the allocation); `memory_p95_mib` likewise (NaN: use
-    the allocation).
+    the allocation). `usage_source` says where `cpu_p95_mhz` and `memory_p95_mib` come from
+    (``optimizer.usage.UsageSource`` codes: 0 measured P95, 1 point-in-time sample; default 0 where
+    a figure is known, 3 "estimated" where none is) and `usage_days` the window of a measured P95.
     """
 
     ids: tuple[str, ...]
@@ -246,6 +258,8 @@ class VmTable:
     powered_on: B
     is_template: B
     is_windows: B
+    usage_source: I64
+    usage_days: F64
 
     @property
     def n_vms(self) -> int:
@@ -282,9 +296,19 @@ class VmTable:
             powered_on=_bools(get("powered_on"), m, "powered_on", True),
             is_template=_bools(get("is_template"), m, "is_template", False),
             is_windows=_bools(get("is_windows"), m, "is_windows", False),
+            usage_source=_usage_source(get("usage_source"), get("cpu_p95_mhz"), m),
+            usage_days=_floats(get("usage_days"), m, "usage_days"),
         )
         validate_vms(table)
         return table
+
+
+def _usage_source(given: ArrayLike | None, cpu_p95: ArrayLike | None, m: int) -> I64:
+    """The given codes, or 0 (measured) where a CPU figure is known and 3 (estimated) elsewhere."""
+    if given is not None:
+        return _ints(given, m, "usage_source", 3)
+    known = ~np.isnan(_floats(cpu_p95, m, "cpu_p95_mhz"))
+    return np.where(known, 0, 3).astype(np.int64)
 
 
 def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
@@ -300,6 +324,8 @@ def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
         "powered_on",
         "is_template",
         "is_windows",
+        "usage_source",
+        "usage_days",
     ):
         arr = getattr(vms, name)
         if not isinstance(arr, np.ndarray) or arr.shape != (m,):
@@ -308,6 +334,9 @@ def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
     _require_non_negative(vms.memory_mib, "vms.memory_mib", allow_nan=False)
     _require_non_negative(vms.cpu_p95_mhz, "vms.cpu_p95_mhz")
     _require_non_negative(vms.memory_p95_mib, "vms.memory_p95_mib")
+    _require_non_negative(vms.usage_days, "vms.usage_days")
+    if m and ((vms.usage_source < 0).any() or (vms.usage_source > 3).any()):
+        raise ValueError("vms.usage_source must hold UsageSource codes 0 to 3")
     if hosts is not None and m and ((vms.host < -1).any() or (vms.host >= hosts.n_hosts).any()):
         raise ValueError(f"vms.host must be -1 or an index in [0, {hosts.n_hosts})")
 

@@ -318,4 +318,6 @@ def after_reclaim(*, vms: VmTable, result: ReclaimResult) -> VmTable:
         powered_on=vms.powered_on[idx],
         is_template=vms.is_template[idx],
         is_windows=vms.is_windows[idx],
+        usage_source=vms.usage_source[idx],
+        usage_days=vms.usage_days[idx],
     )

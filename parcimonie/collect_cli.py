@@ -219,6 +219,7 @@ def import_rvtools_command(
     """Import an RVTools export (vInfo, vHost, vCluster, vDatastore)."""
 
     from collectors.runner import run_rvtools
+    from inventory.enums import UsageSource
     from parcimonie.context import open_engine
 
     if decimal not in (".", ","):
@@ -242,6 +243,12 @@ def import_rvtools_command(
                 f"[yellow]Onglets absents : {', '.join(result.missing_tabs)} — import partiel, "
                 "rien n'est marqué disparu.[/yellow]"
             )
+        counts = result.usage_counts
+        console.print(
+            f"Usage des VM : {counts[UsageSource.SAMPLE]} relevé(s) ponctuel(s) (vCPU/vMemory), "
+            f"{counts[UsageSource.HOST_APPORTIONED]} réparti(s) depuis l'usage de l'hôte (vHost), "
+            f"{counts[UsageSource.ESTIMATED]} estimé(s) depuis l'allocation"
+        )
         if result.undescribed_hosts:
             n_vms = sum(result.undescribed_hosts.values())
             console.print(

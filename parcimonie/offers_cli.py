@@ -202,7 +202,8 @@ def add(  # noqa: PLR0913  (one parameter per option of the command)
 def read_offers_csv(path: Path) -> list["HostModel"]:
     """The offers of a supplier's CSV (``;`` or ``,``, decimal commas, French headers); ``ValueError`` naming
     the line and the column of a bad cell."""
-    from collectors.imports.tabular import normalise_header, parse_float, parse_text, read_csv
+    from collectors.imports.readers import read_csv
+    from collectors.imports.tabular import normalise_header, parse_float, parse_text
 
     sheet = read_csv(path)
     columns: dict[int, str] = {}

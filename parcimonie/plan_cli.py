@@ -18,6 +18,7 @@ from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
+from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import PlanDocument, Replacement
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
@@ -192,6 +193,9 @@ def _print_sensitivity(console: Console, doc: PlanDocument) -> None:
 
 
 def _print_summary(console: Console, doc: PlanDocument) -> None:
+    warn = doc.confidence is not None and doc.confidence.mostly_estimated
+    if (line := confidence_line(doc.confidence)) is not None:  # first: how far the figures below hold
+        console.print(escape(render(line)), style="bold yellow" if warn else None)
     if doc.reclaimed is not None:
         r = doc.reclaimed
         console.print(

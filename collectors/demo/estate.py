@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from collectors.demo.hardware import generations_for
-from inventory.enums import LifecycleStatus, PowerState
+from inventory.enums import LifecycleStatus, PowerState, UsageSource
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
@@ -216,6 +216,7 @@ def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | No
                 memory_usage_p95_mib=m95,
                 usage_period_start=period_start,
                 usage_period_end=period_end,
+                usage_source=UsageSource.MEASURED_P95,
             )
         )
         # model_construct: the generator's values are typed already; validation would cost 5 s at 100k.

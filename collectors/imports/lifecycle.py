@@ -20,15 +20,13 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from collectors.imports.limits import IDENTITY_LENGTH, NAME_LENGTH, preview
+from collectors.imports.readers import check_delimiter, read_csv, read_xlsx
 from collectors.imports.tabular import (
     Column,
     ParsedRow,
     ParseOptions,
     Sheet,
-    check_delimiter,
     parse_rows,
-    read_csv,
-    read_xlsx,
 )
 from inventory.enums import LifecycleStatus, PowerState
 from inventory.errors import InvalidSourceData

@@ -58,6 +58,18 @@ RANGES: dict[str, Range] = {
         _stored("power_idle_w", "puissance au repos", "W"),
         _stored("power_max_w", "puissance maximale", "W"),
         _stored("rack_units", "hauteur en baie", "U"),
+        # Usage of an RVTools export (vCPU, vMemory, vPartition, vHost): see collectors.imports.rvtools_usage.
+        Range("cpu_overall_mhz", "CPU utilisé d'une VM", "MHz", 0, STORED["cpu_usage_p95_mhz"].max),
+        Range("cpu_max_mhz", "CPU maximal d'une VM", "MHz", 0, STORED["cpu_usage_p95_mhz"].max),
+        Range("cpu_ready_percent", "CPU ready", "%", 0, 100),
+        Range("cpu_costop_percent", "co-stop", "%", 0, 100),
+        _stored("memory_consumed_mib", "mémoire consommée", "Mio"),
+        _stored("memory_active_mib", "mémoire active", "Mio"),
+        _stored("memory_ballooned_mib", "mémoire reprise par ballooning", "Mio"),
+        _stored("memory_swapped_mib", "mémoire swappée", "Mio"),
+        Range("disk_used_mib", "espace utilisé d'une partition", "Mio", 0, STORED["disk_used_gib"].max * 1024),
+        Range("cpu_usage_percent", "usage CPU d'un hôte", "%", 0, 100),
+        Range("memory_usage_percent", "usage mémoire d'un hôte", "%", 0, 100),
         # Import-only: a warranty in months becomes a warranty end date (30 years at most).
         Range("warranty_months", "durée de garantie", "mois", 0, 360),
     )

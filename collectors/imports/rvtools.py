@@ -19,6 +19,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from collectors.imports.limits import IDENTITY_LENGTH, NAME_LENGTH, preview
+from collectors.imports.readers import read_csv, read_xlsx
+from collectors.imports.rvtools_names import HostNames, name_counts
+from collectors.imports.rvtools_usage import (
+    HOST_USAGE,
+    USAGE_COLUMNS,
+    USAGE_TABS,
+    VmUsage,
+    host_usage,
+    internal_headers,
+)
 from collectors.imports.tabular import (
     Column,
     ParsedRow,
@@ -26,10 +36,9 @@ from collectors.imports.tabular import (
     Sheet,
     match_columns,
     parse_rows,
-    read_csv,
-    read_xlsx,
 )
-from inventory.enums import PowerState
+from collectors.imports.xlsx_fast import read_xlsx_fast
+from inventory.enums import PowerState, UsageSource
 from inventory.errors import InvalidSourceData
 from inventory.records import (
     ClusterRecord,
@@ -41,10 +50,12 @@ from inventory.records import (
 )
 
 TABS = ("vInfo", "vHost", "vCluster", "vDatastore")
+#: Every tab read: the four that describe the estate, then those that carry usage (``rvtools_usage``).
+ALL_TABS = TABS + USAGE_TABS
 GIB_PER_MIB = 1 / 1024
 
 VINFO = (
-    Column("name", ("VM",), required=True, max_length=NAME_LENGTH),
+    Column("name", ("VM", "VM Name"), required=True, max_length=NAME_LENGTH),
     Column("power", ("Powerstate", "Power state")),
     Column("is_template", ("Template",), "bool"),
     Column("n_vcpus", ("CPUs", "Num CPU"), "int", required=True),
@@ -76,6 +87,7 @@ VHOST = (
     Column("service_tag", ("Service tag", "Service Tag")),
     Column("hypervisor_version", ("ESX Version",)),
     Column("vcenter", ("VI SDK Server",), max_length=IDENTITY_LENGTH - len("rvtools:")),
+    *HOST_USAGE,
 )
 VCLUSTER = (
     Column("name", ("Name", "Cluster"), required=True),
@@ -91,7 +103,7 @@ VDATASTORE = (
     Column("free_gib", ("Free MiB", "Free MB"), "float", GIB_PER_MIB),
     Column("datacenter", ("Datacenter",)),
 )
-COLUMNS = {"vInfo": VINFO, "vHost": VHOST, "vCluster": VCLUSTER, "vDatastore": VDATASTORE}
+COLUMNS = {"vInfo": VINFO, "vHost": VHOST, "vCluster": VCLUSTER, "vDatastore": VDATASTORE, **USAGE_COLUMNS}
 _POWER = {"poweredon": PowerState.ON, "poweredoff": PowerState.OFF, "suspended": PowerState.SUSPENDED}
 
 
@@ -114,6 +126,21 @@ class RvtoolsImport:
     undescribed_hosts: dict[str, int] = field(default_factory=dict)
 
     @property
+    def usage_counts(self) -> dict[UsageSource, int]:
+        """VMs by where their usage will come from: a sample of vCPU/vMemory, their host's vHost
+        percentages (apportioned when a plan is computed), or none (estimated from allocation)."""
+        with_usage = {h.external_id for h in self.snapshot.hosts if h.usage_source is not None}
+        counts = dict.fromkeys(UsageSource, 0)
+        for vm in self.snapshot.vms:
+            if vm.usage_source is not None:
+                counts[vm.usage_source] += 1
+            elif vm.host_external_id in with_usage:
+                counts[UsageSource.HOST_APPORTIONED] += 1
+            else:
+                counts[UsageSource.ESTIMATED] += 1
+        return counts
+
+    @property
     def empty_main_tabs(self) -> list[str]:
         """vInfo or vHost present without a single row: an export cut short, not an empty estate."""
         return [tab for tab in MAIN_TABS if tab in self.present_tabs and not self.rows.get(tab)]
@@ -123,7 +150,7 @@ def read_export(path: Path) -> dict[str, Sheet]:
     """The known tabs of an export: a workbook, a folder of CSV files, or one tab's CSV file."""
     if path.is_dir():
         sheets = {}
-        for tab in TABS:
+        for tab in ALL_TABS:
             candidates = sorted(path.glob(f"*tab{tab}.csv")) or sorted(path.glob(f"{tab}.csv"))
             if candidates:
                 sheets[tab] = read_csv(candidates[0], name=tab)
@@ -132,12 +159,15 @@ def read_export(path: Path) -> dict[str, Sheet]:
         return sheets
     if path.suffix.lower() == ".csv":
         match = re.search(r"tab(v[A-Za-z]+)\.csv$", path.name)
-        if not match or match.group(1) not in TABS:
+        if not match or match.group(1) not in ALL_TABS:
             raise InvalidSourceData(f"{path} : pas un fichier d'onglet RVTools (RVTools_tabvInfo.csv…)")
         return {match.group(1): read_csv(path, name=match.group(1))}
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InvalidSourceData(f"{path} : un classeur RVTools .xlsx ou un dossier de fichiers CSV est attendu")
-    return read_xlsx(path, only=TABS)
+    try:
+        return read_xlsx_fast(path, only=ALL_TABS)
+    except Exception:  # noqa: BLE001  (anything unusual: openpyxl reads it, or names the problem)
+        return read_xlsx(path, only=ALL_TABS)
 
 
 def _power(value: str | None) -> PowerState:
@@ -165,6 +195,7 @@ class _Tab:
 
     def __init__(self, name: str, sheet: Sheet, options: ParseOptions) -> None:
         self.name, self.sheet = name, sheet
+        internal_headers(sheet, name, COLUMNS[name])
         self.found = match_columns(sheet, COLUMNS[name])
         if name == "vHost" and "n_cores_per_socket" not in self.found and "n_cores" not in self.found:
             raise InvalidSourceData(
@@ -281,6 +312,7 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
             tab.once(row, v["name"], tab.header("name"), "l'hôte")
             values = _set(v, "cpu_model", "cpu_mhz", "n_sockets", "memory_mib", "vendor", "model", "hypervisor_version")
             values["n_cores_per_socket"] = _cores(tab, row)
+            values.update(host_usage(v, values["n_cores_per_socket"]))
             serial = v.get("serial_number") or v.get("service_tag")
             if serial:
                 values["serial_number"] = serial
@@ -296,7 +328,12 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
                 **values,
             )
     vms: list[VirtualMachineRecord] = []
-    described = _HostNames(hosts)
+    usage = VmUsage()
+    for name_ in USAGE_TABS:
+        for row in tabs[name_].rows if name_ in tabs else ():
+            usage.add(name_, row)
+    names = name_counts(tabs["vInfo"].rows if "vInfo" in tabs else [])
+    described = HostNames(hosts)
     undescribed: dict[str, int] = {}
     if "vInfo" in tabs:
         tab = tabs["vInfo"]
@@ -311,6 +348,7 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
                 values["guest_os"] = guest
             if "power" in v:
                 values["power_state"] = _power(v["power"])
+            values.update(usage.for_vm(v, names.get(v["name"], 0) == 1))
             host = described.resolve(v.get("host"))
             if host and host not in hosts:
                 undescribed[host] = 0
@@ -349,7 +387,7 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
                     **_set(row.values, "name", "kind", "capacity_gib", "free_gib"),
                 )
             )
-    present = [t for t in TABS if t in sheets]
+    present = [t for t in ALL_TABS if t in sheets]
     missing = [t for t in TABS if t not in sheets]
     snapshot = Snapshot(
         sites=list(sites.values()),
@@ -361,28 +399,3 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
     )
     counts = {tab: len(t.rows) for tab, t in tabs.items()}
     return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts, undescribed)
-
-
-class _HostNames:
-    """vInfo names a host as vCenter knows it, vHost sometimes otherwise: an FQDN against a short
-    name, another case. A name resolves to the vHost host it designates: exactly, ignoring case,
-    or by its short name (before the first dot) when that short name designates one host only."""
-
-    def __init__(self, hosts: dict[str, HostRecord]) -> None:
-        self.exact = set(hosts)
-        self.folded: dict[str, str | None] = {}
-        self.short: dict[str, str | None] = {}
-        for name in hosts:
-            for table, key in ((self.folded, name.casefold()), (self.short, _short(name))):
-                table[key] = name if key not in table else None  # None: ambiguous, never guessed
-
-    def resolve(self, name: str | None) -> str | None:
-        if not name or name in self.exact:
-            return name
-        return self.folded.get(name.casefold()) or self.short.get(_short(name)) or name
-
-
-def _short(name: str) -> str:
-    """``esx01`` for ``ESX01.ville.local`` (an IP address stays whole)."""
-    folded = name.casefold()
-    return folded if folded.replace(".", "").isdigit() else folded.split(".", 1)[0]

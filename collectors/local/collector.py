@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from collectors.local.probe import MachineFacts, probe_machine
-from inventory.enums import PowerState
+from inventory.enums import PowerState, UsageSource
 from inventory.records import HostRecord, Snapshot
 
 
@@ -45,6 +45,8 @@ def map_machine(facts: MachineFacts) -> HostRecord:
     if facts.cpu_mhz and usage.size:
         values["cpu_usage_p95_mhz"] = float(np.percentile(usage, 95))
         values["cpu_usage_mean_mhz"] = float(usage.mean())
+    if values.get("cpu_usage_p95_mhz") is not None or values.get("memory_usage_p95_mib") is not None:
+        values["usage_source"] = UsageSource.MEASURED_P95
     return HostRecord(external_id=facts.machine_id, **{k: v for k, v in values.items() if v is not None})
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from inventory.enums import PowerState
+from inventory.enums import PowerState, UsageSource
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
@@ -205,7 +205,11 @@ class Usage:
         }
         values = {k: v for k, v in values.items() if v is not None}
         if values:
-            values.update(usage_period_start=self.period_start, usage_period_end=self.period_end)
+            values.update(
+                usage_period_start=self.period_start,
+                usage_period_end=self.period_end,
+                usage_source=UsageSource.MEASURED_P95,
+            )
         return values
 
 

@@ -10,8 +10,9 @@ from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, day, eur, num, pct, plain, qty, t
 from dashboard.messages import plan_error
 from parcimonie.planning import PlanRequest
+from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import PlanDocument
-from parcimonie.planning.messages import label, text, value_text
+from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.sensitivity import bar_label
 
 #: The recommended plan: default assumptions and policy, the fast packing (the Finances page's method).
@@ -42,6 +43,14 @@ except ValueError as err:
     st.warning(plan_error(err))
     recommended = None
 replacement = recommended.replacement if recommended else None
+confidence = confidence_line(recommended.confidence) if recommended else None
+if confidence is not None and recommended is not None and recommended.confidence is not None:
+    # The same line the CLI prints first: a plan built mostly on estimates says so before any figure.
+    shown = plain(render(confidence, current_language()))
+    if recommended.confidence.mostly_estimated:
+        st.warning(shown)
+    else:
+        st.info(shown)
 if recommended is None or replacement is None:
     if recommended is not None:
         st.info(t("overview.plan.none"))

@@ -216,6 +216,16 @@ ASSUMPTION_INFO: dict[str, AssumptionInfo] = {
         "share of allocation",
         "Parcimonie default, to confirm per authority (the source texts say servers are mostly idle)",
     ),
+    "sample_safety_factor": AssumptionInfo(
+        "sizing",
+        "ratio",
+        "Parcimonie reasoning, to confirm per authority: one export reads the load of one moment, on average the mean; a server's P95 is commonly 1.5 to 2 times its mean CPU (Azure Migrate sizes on P95 with a further 1.3 comfort factor); measured P95 (vSphere statistics) replaces it",
+    ),
+    "confidence_min_days": AssumptionInfo(
+        "sizing",
+        "days",
+        "Azure Migrate offers performance history of one day, one week or one month and recommends at least a day; a week covers the weekly cycle of a local authority (weekdays, weekends, night batches)",
+    ),
     "demand_growth_per_year": AssumptionInfo(
         "sizing",
         "share per year",

@@ -18,6 +18,7 @@ from optimizer import (
     ReplacementPlan,
     energy_price_sensitivity,
 )
+from parcimonie.planning.confidence import confidence_warnings, plan_confidence
 from parcimonie.planning.document import (
     BaselineComparison,
     BudgetRow,
@@ -435,6 +436,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
     options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
     kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]
     costs = [_option(o, kind) for o, kind in zip(options, kinds, strict=True)]
+    confidence = plan_confidence(outcome.consolidation.confidence, inputs.vms, outcome.assumptions)
     return PlanDocument(
         snapshot_key=inputs.snapshot_key,
         start_year=outcome.start_year,
@@ -452,6 +454,9 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         best_option=outcome.best_option,
         sensitivity=_sensitivity(options, outcome.assumptions.electricity_eur_per_kwh),
         replacement=replacement,
-        warnings=plan_warnings(consolidation, replacement, request) + _repack_warning(costs, outcome.best_option),
+        warnings=plan_warnings(consolidation, replacement, request)
+        + _repack_warning(costs, outcome.best_option)
+        + confidence_warnings(confidence),
+        confidence=confidence,
         reclaimed=inputs.reclaimed,
     )

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parcimonie.planning.confidence import Confidence
 from parcimonie.planning.messages import Message
 
 PLAN_FORMAT: Literal[2] = 2
@@ -351,6 +352,8 @@ class PlanDocument(_Frozen):
     saving_without_licences_eur: float | None = None
     #: Set when the plan was computed after reclamation (``RequestEcho.after_reclaim``).
     reclaimed: ReclaimApplied | None = None
+    #: How far the demand can be trusted (None in plans saved before it was computed).
+    confidence: Confidence | None = None
 
     @property
     def horizon_years(self) -> int:

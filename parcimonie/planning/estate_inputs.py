@@ -17,9 +17,11 @@ import numpy as np
 from sqlmodel import Session
 
 from inventory import PowerState, capacity_history, list_offers
+from inventory.enums import UsageSource
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
 from inventory.limits import number_problem
 from optimizer import HostTable, Offer, Policy, VmTable
+from optimizer import UsageSource as OptimizerSource
 from optimizer.reclaim import VmSignals
 from parcimonie.planning.capacity import measured_growth
 from parcimonie.planning.document import ReclaimApplied
@@ -59,6 +61,28 @@ def _year(value: date | None) -> float:
     if value is None:
         return float("nan")
     return value.year + (value.timetuple().tm_yday - 1) / 365.25
+
+
+#: Stored usage sources as the optimizer's codes; a figure stored before sources were (None) came
+#: from vSphere statistics; a VM without any figure is estimated whatever its code says.
+_SOURCES = {
+    UsageSource.MEASURED_P95: int(OptimizerSource.MEASURED_P95),
+    UsageSource.SAMPLE: int(OptimizerSource.SAMPLE),
+}
+
+
+def _usage(value: float | None, name: str) -> float:
+    """A host's stored usage figure, NaN when absent or impossible (the host is still planned)."""
+    if value is None or number_problem(name, value, integer=False) is not None:
+        return float("nan")
+    return float(value)
+
+
+def _days(start: datetime | None, end: datetime | None) -> float:
+    """Window of a measured usage figure in days (NaN unknown)."""
+    if start is None or end is None:
+        return float("nan")
+    return max((end - start).total_seconds() / 86_400, 0.0)
 
 
 def _amount(value: float | None) -> float:
@@ -171,6 +195,8 @@ def load_estate(session: Session) -> EstateInputs:
         support_cost_eur_ttc_per_year=[_amount(r.support_cost_eur_per_year) for r in kept],
         rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
         cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
+        cpu_usage_mhz=[_usage(r.cpu_usage_p95_mhz, "cpu_usage_p95_mhz") for r in kept],
+        memory_usage_mib=[_usage(r.memory_usage_p95_mib, "memory_usage_p95_mib") for r in kept],
     )
     host_index = {r.id: i for i, r in enumerate(kept)}
     vm_problems = [(r, impossible_value(r, VM_FIGURES)) for r in present_vm_rows(session)]
@@ -190,6 +216,8 @@ def load_estate(session: Session) -> EstateInputs:
         powered_on=[r.power_state == PowerState.ON for r in vm_rows],
         is_template=[bool(r.is_template) for r in vm_rows],
         is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
+        usage_source=[_SOURCES.get(r.usage_source, int(OptimizerSource.MEASURED_P95)) for r in vm_rows],
+        usage_days=[_days(r.usage_period_start, r.usage_period_end) for r in vm_rows],
     )
     latest = latest_success(session)
     history = capacity_history(session)

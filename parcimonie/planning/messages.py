@@ -51,6 +51,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n:n0} VM ne tiennent sur aucun hôte cible : capacité insuffisante, le plan est partiel.",
         "{n:n0} VMs fit on no target host: not enough capacity, the plan is partial.",
     ),
+    "warning.vms_on_unknown_hosts": (
+        "{n:n0} VM sur des hôtes que l'inventaire ne décrit pas (capacité inconnue, absents de vHost) : "
+        "leur demande est ramenée à l'hôte médian.",
+        "{n:n0} VMs on hosts the inventory does not describe (capacity unknown, absent from vHost): "
+        "their demand is normalised with the median host.",
+    ),
+    # --- how far a plan's demand can be trusted (parcimonie.planning.confidence) -----------------
+    "confidence.line": (
+        "Confiance dans les données : {level:n0}/5 ({meaning:code}). Demande CPU : {measured:pct} mesurée "
+        "(P95 sur {days:n0} jours ou plus), {short:pct} mesurée sur moins longtemps, {sample:pct} relevés "
+        "ponctuels, {apportioned:pct} répartie depuis l'usage des hôtes, {estimated:pct} estimée.",
+        "Data confidence: {level:n0}/5 ({meaning:code}). CPU demand: {measured:pct} measured "
+        "(P95 over {days:n0} days or more), {short:pct} measured over less, {sample:pct} point-in-time "
+        "samples, {apportioned:pct} apportioned from host usage, {estimated:pct} estimated.",
+    ),
+    "confidence.mostly_estimated": (
+        "Plan fondé surtout sur des estimations : {estimated:pct} de la demande CPU est estimée depuis "
+        "l'allocation (confiance {level:n0}/5). Collectez l'usage (statistiques vSphere, onglets vCPU et "
+        "vMemory de RVTools) avant de décider.",
+        "Plan built mostly on estimates: {estimated:pct} of the CPU demand is estimated from allocation "
+        "(confidence {level:n0}/5). Collect usage (vSphere statistics, RVTools vCPU and vMemory tabs) "
+        "before deciding.",
+    ),
+    "confidence.level_1": ("surtout des estimations : un ordre de grandeur", "mostly estimates: an order of magnitude"),
+    "confidence.level_2": (
+        "surtout des relevés ponctuels ou des parts d'hôte : une première approche",
+        "mostly samples or host shares: a first approach",
+    ),
+    "confidence.level_3": (
+        "mesures, relevés et parts d'hôte mêlés : à confirmer par les statistiques vSphere",
+        "a mix of measures, samples and host shares: to confirm with vSphere statistics",
+    ),
+    "confidence.level_4": (
+        "surtout mesurée : vérifier les grosses VM sans mesure",
+        "mostly measured: check the large VMs without measures",
+    ),
+    "confidence.level_5": ("mesurée sur une durée suffisante", "measured over a long enough window"),
+    "confidence.label": ("Confiance dans les données", "Data confidence"),
     "warning.ha_shortfall": (
         "Réserve HA incomplète : {have:n0} hôte(s) sur {expected:n0} demandés (plus d'hôte existant libre).",
         "HA reserve short: {have:n0} host(s) of {expected:n0} asked for (no spare existing host left).",
@@ -344,6 +382,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assumption.cpu_unknown_fraction": (
         "Demande CPU d'une VM sans mesure (part de l'allocation)",
         "CPU demand of an unmeasured VM (share of allocation)",
+    ),
+    "assumption.sample_safety_factor": (
+        "Facteur de sécurité d'un relevé ponctuel d'usage",
+        "Safety factor on a point-in-time usage figure",
+    ),
+    "assumption.confidence_min_days": (
+        "Durée de mesure d'un P95 pleinement fiable (jours)",
+        "Window of a fully trusted P95 (days)",
     ),
     "assumption.demand_growth_per_year": (
         "Croissance annuelle de la demande (part par an)",

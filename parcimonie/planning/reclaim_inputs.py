@@ -14,8 +14,8 @@ import numpy as np
 from sqlmodel import Session
 
 from inventory.limits import number_problem
-from inventory.reclaim_rows import missing_vm_rows, powered_off_spans
-from optimizer import VmTable
+from inventory.reclaim_rows import memory_signal_rows, missing_vm_rows, powered_off_spans
+from optimizer import UsageSource, VmTable
 from optimizer.reclaim import VmSignals
 
 if TYPE_CHECKING:
@@ -32,12 +32,20 @@ def load_vm_signals(session: Session, vms: VmTable) -> VmSignals:
         span = spans.get(int(vm_id)) if vm_id.isdigit() else None
         if span is not None:
             days[i] = max(0.0, (span[1] - span[0]).total_seconds() / SECONDS_PER_DAY)
+    memory = memory_signal_rows(session)  # RVTools vMemory: active, ballooned, swapped MiB
+    pressure = np.zeros(vms.n_vms, dtype=bool)
+    active = np.full(vms.n_vms, np.nan)
+    for i, vm_id in enumerate(vms.ids):
+        found = memory.get(int(vm_id)) if vm_id.isdigit() else None
+        if found is not None:
+            active[i] = np.nan if found[0] is None else found[0]
+            pressure[i] = bool(found[1]) or bool(found[2])  # any ballooned or swapped MiB: never shrink
     return VmSignals.build(
         vms.n_vms,
         powered_off_days=days,
         missing=np.zeros(vms.n_vms, dtype=bool),  # present VMs only: the plan's tables hold no missing VM
-        memory_pressure=np.zeros(vms.n_vms, dtype=bool),  # not collected yet (ballooned / swapped MiB)
-        memory_active_mib=np.full(vms.n_vms, np.nan),  # not collected yet (active MiB)
+        memory_pressure=pressure,
+        memory_active_mib=active,
     )
 
 
@@ -68,6 +76,8 @@ def with_missing_vms(session: Session, inputs: "EstateInputs") -> "EstateInputs"
         powered_on=np.concatenate([vms.powered_on, np.zeros(k, dtype=bool)]),
         is_template=np.concatenate([vms.is_template, np.zeros(k, dtype=bool)]),
         is_windows=np.concatenate([vms.is_windows, ["windows" in (r.guest_os or "").lower() for r in rows]]),
+        usage_source=np.concatenate([vms.usage_source, np.full(k, int(UsageSource.ESTIMATED))]),
+        usage_days=np.concatenate([vms.usage_days, np.full(k, np.nan)]),
     )
     old = inputs.vm_signals or VmSignals.build(vms.n_vms)
     signals = VmSignals.build(

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
+from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.provenance import Provenance, changed_text
@@ -100,6 +101,14 @@ def _baseline_rows(r: Replacement) -> list[tuple[str, Any]]:
     return rows
 
 
+def _confidence_rows(plan: PlanDocument) -> list[tuple[str, Any]]:
+    """The confidence line, as the CLI prints it first, and its level."""
+    line = confidence_line(plan.confidence)
+    if line is None or plan.confidence is None:
+        return []
+    return [(text("confidence.label"), f"{plan.confidence.level}/5"), (text("confidence.label"), render(line))]
+
+
 def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     sheet = book.active
     assert sheet is not None
@@ -107,6 +116,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     c = plan.consolidation
     rows: list[tuple[str, Any]] = [
         ("Scénario", title),
+        *_confidence_rows(plan),
         ("Première année budgétaire", plan.start_year),
         ("Hôtes aujourd'hui", c.n_hosts_before),
         (HOSTS_TARGET, c.n_hosts_after),

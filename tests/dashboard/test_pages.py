@@ -2,8 +2,10 @@
 
 import pytest
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from inventory import estate_summary, make_engine, upgrade_database
+from parcimonie.cli import app
 from tests.conftest import TODAY
 from tests.dashboard.conftest import PAGES, RunPage, texts, unescape_markdown
 
@@ -63,3 +65,15 @@ def test_language_switch_in_the_sidebar(run_page: RunPage, demo_url: str) -> Non
     label = f"Yearly operating cost {TODAY.year + 1}"
     assert "Estate overview" in shown and label in shown
     assert any(m.value.startswith("€") for m in at.metric if m.label == label)
+
+
+def test_overview_states_the_data_confidence_as_the_cli_does(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("overview", demo_url)
+    assert not at.exception
+    env = {"PARCIMONIE_DATABASE_URL": demo_url, "PARCIMONIE_LOG_LEVEL": "WARNING", "COLUMNS": "1000"}
+    result = CliRunner().invoke(app, ["plan", "--method", "heuristic"], env=env)
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Confiance dans les données : ")
+    shown = [unescape_markdown(e.value) for e in [*at.info, *at.warning]]
+    assert first in shown, (first, shown)

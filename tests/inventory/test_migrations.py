@@ -74,3 +74,28 @@ def test_new_database_is_not_current(tmp_path) -> None:  # type: ignore[no-untyp
     from inventory.database import schema_is_current
 
     assert not schema_is_current(make_engine(f"sqlite:///{tmp_path / 'new.db'}"))
+
+
+def test_usage_provenance_marks_stored_usage_as_measured(database_url: str) -> None:
+    """0006: usage stored before sources existed came from vSphere statistics; rows without usage stay None."""
+    from sqlalchemy import text
+
+    eng = make_engine(database_url)
+    upgrade_database(eng, "0009_usage_profiles")
+    with eng.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO virtual_machine (source, external_id, name, power_state, is_template, "
+                "cpu_usage_p95_mhz) VALUES ('vc1', 'vm-1', 'app', 'on', false, 1200), "
+                "('vc1', 'vm-2', 'db', 'on', false, NULL)"
+            )
+        )
+    upgrade_database(eng)
+    with eng.connect() as conn:
+        rows = conn.execute(text("SELECT name, usage_source, memory_ballooned_mib FROM virtual_machine ORDER BY name"))
+        assert [tuple(r) for r in rows] == [("app", "measured_p95", None), ("db", None, None)]
+    downgrade_database(eng, "0009_usage_profiles")
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM virtual_machine")).scalar_one() == 2
+        assert "usage_source" not in {c["name"] for c in inspect(eng).get_columns("virtual_machine")}
+    eng.dispose()

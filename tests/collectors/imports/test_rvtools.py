@@ -205,7 +205,10 @@ def test_missing_required_column_is_named(sqlite_engine: Engine, tmp_path: Path)
     path = workbook(tmp_path / "bad.xlsx", {"vInfo": (header, VINFO[1])})
     run, result = run_rvtools(sqlite_engine, path)
     assert result is None and run.status == RunStatus.FAILED
-    assert run.error == f"{path}, onglet vInfo : colonne(s) obligatoire(s) absente(s) : 'VM'"
+    assert run.error == (
+        f"{path}, onglet vInfo : colonne(s) obligatoire(s) absente(s) : 'VM' "
+        "(noms acceptés pour 'VM' : 'VM', 'VM Name')"
+    )
     with Session(sqlite_engine) as session:
         assert session.scalar(select(func.count()).select_from(VirtualMachine)) == 0
 

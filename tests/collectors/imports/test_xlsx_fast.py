@@ -1,0 +1,46 @@
+"""The streaming .xlsx reader reads what openpyxl reads: values, error cells, formulas without value."""
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from collectors.imports.readers import read_xlsx
+from collectors.imports.xlsx_fast import read_xlsx_fast
+
+
+def _book(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "vInfo"
+    sheet.append(["VM ", "CPUs", "Memory", "Template", "Note", None, "Far"])
+    sheet.append(["app01", 2, 4096.5, True, "=1+1 stored as text", None, "x"])
+    sheet.append(["db01", "=2*2", 1e3, False, None, None, None])  # a formula saved without its value
+    sheet.append([])  # an empty row, kept with its line number by neither or both
+    sheet.append(["é 😀 <&>", 0, -1, None, "#N/A", None, 7])
+    sheet.cell(row=2, column=5).data_type = "s"
+    error = sheet.cell(row=5, column=5)
+    error.data_type = "e"
+    sheet.cell(row=8, column=3, value=12)  # a sparse row far below
+    book.create_sheet("vHost").append(["Host", "Speed"])
+    book.create_sheet("Ignored").append(["nothing"])
+    book.save(path)
+    return path
+
+
+def test_fast_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
+    path = _book(tmp_path / "book.xlsx")
+    slow = read_xlsx(path, only=["vInfo", "vHost"])
+    fast = read_xlsx_fast(path, only=["vInfo", "vHost"])
+    assert set(fast) == set(slow) == {"vInfo", "vHost"}
+    for name in slow:
+        assert fast[name].headers == slow[name].headers
+        assert fast[name].bad_cells == slow[name].bad_cells
+
+        # openpyxl pads rows to the widest one and yields empty rows: compare the cells that hold something.
+        def cells(rows: list[tuple[int, list[object]]]) -> set[tuple[int, int, object]]:
+            return {(line, i, v) for line, values in rows for i, v in enumerate(values) if v is not None}
+
+        assert cells(fast[name].rows) == cells(slow[name].rows)
+    assert fast["vInfo"].bad_cells == {(3, 1): slow["vInfo"].bad_cells[(3, 1)], (5, 4): "cellule en erreur '#N/A'"}
+    assert fast["vInfo"].rows[0][1][:4] == ["app01", 2, 4096.5, True]
