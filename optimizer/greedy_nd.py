@@ -50,6 +50,7 @@ def greedy_nd(
     assignment = np.full(norm.shape[0], -1, dtype=np.int64)
     perm = np.arange(b, dtype=np.int64)
     res = capn.copy()
+    sq = (res * res) @ weights  # weighted squared norm of each residual, for best fit
     n_placed = 0
     for i in order.tolist():
         s = norm[i]
@@ -57,24 +58,40 @@ def greedy_nd(
         j = -1
         if n_open:
             r = res[:n_open]
-            fit = (r >= need).all(axis=1)
-            if fit.any():
-                if spread:
-                    score = np.where(fit, -(r @ (weights * s)), np.inf)
-                else:
-                    a = r - s
-                    score = np.where(fit, (a * a) @ weights, np.inf)
-                j = int(score.argmin())
+            dot = r @ (weights * s)
+            # ||r - s||^2_w = ||r||^2_w - 2 w.(r s) + ||s||^2_w, the last term the same for all bins.
+            if spread:
+                j = _best_fitting(r, -dot, need)
+            else:
+                score = np.where((r >= need).all(axis=1), sq[:n_open] - 2.0 * dot, np.inf)
+                j = int(score.argmin()) if score.size and score.min() < np.inf else -1
         if j < 0:
             q = _first_fitting(res, n_open, need)
             if q < 0:
                 continue  # fits nowhere now, nor later: residuals only shrink
             if q != n_open:  # move bin q to position n_open, keeping the others' order
-                perm[n_open : q + 1] = np.roll(perm[n_open : q + 1], 1)
-                res[n_open : q + 1] = np.roll(res[n_open : q + 1], 1, axis=0)
+                for arr in (perm, res, sq):
+                    arr[n_open : q + 1] = np.roll(arr[n_open : q + 1], 1, axis=0)
             j = n_open
             n_open += 1
         assignment[i] = j
         res[j] -= s
+        sq[j] = (res[j] * res[j]) @ weights
         n_placed += 1
     return assignment, perm, res, n_open, n_placed
+
+
+def _best_fitting(r: NDArray[np.float64], score: NDArray[np.float64], need: NDArray[np.float64]) -> int:
+    """The open bin of lowest score (the first among equals) that holds `need`, or -1.
+
+    Bins are tested in score order, a block at a time: for the dot product the best-scored bin
+    (the most free room where the item is large) usually fits, so the (bins, d) comparison is
+    rarely made for every bin. (For best fit the tightest bins come first and often do not fit:
+    the caller tests every bin at once instead.)"""
+    ranked = np.argsort(score, kind="stable")
+    for lo in range(0, ranked.size, _BLOCK // 4):
+        block = ranked[lo : lo + _BLOCK // 4]
+        hit = np.flatnonzero((r[block] >= need).all(axis=1))
+        if hit.size:
+            return int(block[hit[0]])
+    return -1

@@ -199,12 +199,13 @@ def _order_items(
     *, sizes: NDArray[np.float64], caps: NDArray[np.float64], norm: NDArray[np.float64]
 ) -> tuple[list[tuple[int, Reason]], NDArray[np.int64]]:
     """Items larger than every bin (TOO_LARGE), and the others in placement order: decreasing
-    largest normalised size, then their sum, then raw sizes (CPU, memory, ...).
+    largest normalised size, then their sum, then raw CPU and memory (the first two dimensions).
 
     A TOO_LARGE reason names the first two dimensions (CPU and memory; memory 0 in one dimension).
     """
     fits_any = np.zeros(sizes.shape[0], dtype=bool)
-    for cap in np.unique(caps, axis=0):
+    distinct = caps[:1] if (caps == caps[:1]).all() else np.unique(caps, axis=0)
+    for cap in distinct:
         fits_any |= (sizes <= cap).all(axis=1)
     ref = np.maximum(caps.max(axis=0), _TOL)
     two = np.zeros((sizes.shape[0], 2))
@@ -222,7 +223,7 @@ def _order_items(
         too_large.append((int(i), Reason(ReasonCode.TOO_LARGE, params)))
     cand = np.flatnonzero(fits_any)
     key = norm[cand].max(axis=1)
-    raw = [sizes[cand, k] for k in reversed(range(sizes.shape[1]))]
+    raw = [sizes[cand, k] for k in reversed(range(min(2, sizes.shape[1])))]
     order = cand[np.lexsort((*raw, -norm[cand].sum(axis=1), -key))]
     return too_large, np.asarray(order, dtype=np.int64)
 
