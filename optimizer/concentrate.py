@@ -58,13 +58,15 @@ def _best_swaps(
     y_bin = np.concatenate([assignment[placed], partners])
     y_size = np.vstack([sizes[placed], np.zeros((partners.size, sizes.shape[1]))])
     a_bin = assignment[xs]
-    delta = y_size[None, :, :] - sizes[xs][:, None, :]  # (X, Y, d)
-    fit_a = (res[a_bin][:, None, :] >= delta - _FIT_TOL).all(axis=2)
-    fit_b = (res[y_bin][None, :, :] >= -delta - _FIT_TOL).all(axis=2)
-    diff = loads[a_bin][:, None, :] - loads[y_bin][None, :, :]
-    gain = 2.0 * ((weights * delta) * (diff + delta)).sum(axis=2)
-    ok = fit_a & fit_b & (a_bin[:, None] != y_bin[None, :])
-    gain = np.where(ok, gain, -np.inf)
+    ok = a_bin[:, None] != y_bin[None, :]
+    gain = np.zeros(ok.shape)
+    # One dimension at a time on (X, Y) arrays: cheaper than (X, Y, d) arrays reduced over d.
+    for k in range(sizes.shape[1]):
+        delta = y_size[None, :, k] - sizes[xs, k][:, None]
+        ok &= res[a_bin, k][:, None] >= delta - _FIT_TOL
+        ok &= res[y_bin, k][None, :] >= -delta - _FIT_TOL
+        gain += (weights[k] * delta) * (loads[a_bin, k][:, None] - loads[y_bin, k][None, :] + delta)
+    gain = np.where(ok, 2.0 * gain, -np.inf)
     return _disjoint_moves(gain, xs, ys, a_bin, y_bin)
 
 

@@ -121,8 +121,14 @@ def _best_move(
     best: tuple[float, tuple[int, ...], int, int] = (-np.inf, (), -1, -1)
     for group in entering:
         s = state.sizes[list(group)].sum(axis=0)
-        gain = np.where((room >= s - _FIT_TOL).all(axis=2) & alive[:, None], val[list(group)].sum() - out_val, -np.inf)
-        gain[np.isin(rows, tabu.banned(group))] = -np.inf
+        fits = alive[:, None] & (room[:, :, 0] >= s[0] - _FIT_TOL)
+        for k in range(1, s.size):  # one dimension at a time: cheaper than .all(axis=2)
+            fits &= room[:, :, k] >= s[k] - _FIT_TOL
+        gain = np.where(fits, val[list(group)].sum() - out_val, -np.inf)
+        banned = tabu.banned(group)
+        if banned:  # `rows` is sorted
+            at = np.minimum(np.searchsorted(rows, banned), rows.size - 1)
+            gain[at[rows[at] == banned]] = -np.inf
         flat = int(gain.argmax())
         g = float(gain.flat[flat])
         if g > best[0] + 1e-12:
