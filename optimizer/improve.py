@@ -1,14 +1,17 @@
 """Improvement phase of `pack_vectors`: fewer bins, never a worse packing, never over capacity.
 
-Two passes, under one wall-clock budget:
+Under one wall-clock budget:
 
 1. Bin emptying: the least-loaded bins are emptied when all their items fit (norm-based best fit)
    in the other open bins' free room; stops after 8 consecutive failures. Cheap, and enough on
    estates of many small VMs per host.
-2. Ejection search (`optimizer/ejection.py`): a bin is emptied by trading items between bins
-   through a pool, which finds the exact fits the greedy passes miss when items are large relative
-   to bins. It only runs while the packing is above the volume bound (otherwise nothing can be
-   gained) and every move keeps every bin within capacity; a bin it cannot empty is restored.
+2. Only when items are large relative to bins (at most `_HARD_ITEMS_PER_BIN` per bin on average)
+   and the packing is above the volume bound, rounds of slack concentration
+   (`optimizer/concentrate.py`: swaps that gather the free room into few bins) and of the ejection
+   search (`optimizer/ejection.py`: a bin is emptied by trading items through a pool), which find
+   the exact fits the greedy passes miss. Every move keeps every bin within capacity; a bin the
+   ejection search cannot empty is restored. The rounds stop at the volume bound, after
+   `_IDLE_ROUNDS` rounds that empty nothing, or at the deadline.
 """
 
 from __future__ import annotations
