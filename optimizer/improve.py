@@ -86,6 +86,7 @@ def _search_rounds(state: EjectionState, *, caps_pos: NDArray[np.float64], deadl
     """Concentration then ejection, in rounds, until the volume bound is reached, the rounds stop
     emptying bins or the deadline passes. Returns the number of bins emptied."""
     emptied = idle = 0
+    _close_empty(state.assignment, state.res, state.n_preopened)  # opened up front, never used
     for _ in range(_ROUNDS):
         state.alive[:] = state.res[:, 0] > _CLOSED
         load = (caps_pos - state.res)[state.alive].sum(axis=0)

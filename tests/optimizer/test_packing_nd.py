@@ -172,3 +172,20 @@ def test_profiles_of_288_slots_pack_within_capacity() -> None:
     packing = pack_vectors(sizes=sizes, bin_capacities=caps)
     assert packing.n_bins == 5 == lower_bound_identical(sizes=sizes, capacity=np.ones(288)).value
     assert (packing.load <= 1.0 + 1e-9).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(), st.lists(st.integers(20, 150), min_size=1, max_size=30), st.integers(0, 4))
+def test_heterogeneous_and_preopened_bins_in_d_dimensions(
+    inst: tuple[np.ndarray, np.ndarray], scales: list[int], n_pre: int
+) -> None:
+    sizes, cap = inst
+    caps = np.array([cap * k / 100 for k in scales])  # bins of several sizes, same shape
+    n_pre = min(n_pre, len(scales))
+    packing = pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=n_pre, improve_budget_s=0.5)
+    plain = pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=n_pre, improve=False)
+    residual = caps - _loads_within(sizes, caps, packing.assignment)
+    assert set(range(n_pre)) <= set(packing.bins_used.tolist())
+    assert packing.n_bins <= plain.n_bins and len(packing.unplaced) == len(plain.unplaced)
+    for i, _ in packing.unplaced:  # a VM left out fits in no bin's free room at the end
+        assert not (sizes[i] <= residual).all(axis=1).any()
