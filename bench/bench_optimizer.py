@@ -4,6 +4,8 @@ Usage:
     python bench/bench_optimizer.py           # 1 000, 10 000, 100 000 VMs; CP-SAT up to 2 000 VMs
     python bench/bench_optimizer.py --small   # CI: 1 000 and 10 000 VMs; short CP-SAT runs
 
+The hard classes (triplets, time-aligned profiles) are in bench/bench_packing.py.
+
 Synthetic estates: mostly 1-4 vCPU / 2-16 GiB VMs with a heavy tail (up to 32 vCPU / 512 GiB),
 mostly idle CPU (P95 drawn from Beta(1.2, 8) of the allocation), on old hosts (2016-2022).
 Targets: a 2x32-core 1 TiB offer at an 80 % ceiling, N+1; packing over the estate, and
@@ -161,41 +163,6 @@ def bench_hard(n_items: int, time_limit_s: float, seed: int = 11) -> None:
     )
 
 
-def triplets(n_bins: int, *, capacity: int = 10_000, seed: int = 0) -> np.ndarray:
-    """2-D analogue of Falkenauer's "triplets" class: every bin is filled exactly, in both
-    dimensions, by three items of 1/4 to 1/2 of a bin each. The optimum is `n_bins`, known by
-    construction, and equals the volume bound; shuffled."""
-    rng = np.random.default_rng(seed)
-    bins = []
-    for _ in range(n_bins):
-        dims = []
-        for _dim in range(2):
-            while True:
-                pair = rng.integers(capacity // 4 + 1, capacity // 2, size=2)
-                third = capacity - int(pair.sum())
-                if capacity // 4 < third < capacity // 2:
-                    break
-            dims.append([int(pair[0]), int(pair[1]), third])
-        bins.extend(zip(*dims, strict=True))
-    sizes = np.array(bins, dtype=float)
-    rng.shuffle(sizes)
-    return sizes
-
-
-def bench_triplets(n_bins: int) -> None:
-    """The heuristic on exact 2-D triplets: its ratio to the known optimum (= the bound)."""
-    sizes = triplets(n_bins)
-    cap = np.array([10_000.0, 10_000.0])
-    t0 = time.perf_counter()
-    heur = pack_vectors(sizes=sizes, bin_capacities=np.tile(cap, (len(sizes), 1)))
-    elapsed = time.perf_counter() - t0
-    lb = lower_bound_identical(sizes=sizes, capacity=cap)
-    print(
-        f"{len(sizes):>7} items | optimum {n_bins:>5} | bound {lb.value:>5} | heuristic {heur.n_bins:>5} "
-        f"(+{100 * (heur.n_bins - n_bins) / n_bins:.1f} % over the optimum) in {elapsed:.2f} s"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="CI mode: smaller sizes, short CP-SAT")
@@ -211,9 +178,6 @@ def main() -> None:
     print("== adversarial large items: heuristic vs CP-SAT ==")
     for n, limit in ((40, 5.0),) if args.small else ((40, 10.0), (80, 20.0)):
         bench_hard(n, limit)
-    print("== 2-D triplets (every bin filled exactly by 3 items; optimum known) ==")
-    for n in (100, 1_000) if args.small else (100, 1_000, 5_000):
-        bench_triplets(n)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""Lower bounds on the number of hosts for 2-D vector bin packing (CPU, memory).
+"""Lower bounds on the number of hosts for d-dimensional vector bin packing (CPU, memory, ...).
 
-Any packing of the 2-D items is also a packing of each 1-D projection, so a 1-D bound per dimension
-is a valid 2-D bound. We compute, per dimension, the volume bound `ceil(sum / capacity)` and the
+Any packing of the d-dimensional items is also a packing of each 1-D projection, so a 1-D bound per
+dimension is a valid bound. We compute, per dimension, the volume bound `ceil(sum / capacity)` and the
 Martello-Toth L2 bound (which also counts items larger than half a bin), and keep the best.
 For bins of different capacities we use a volume bound over the largest bins.
 
@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 __all__ = ["LowerBound", "lower_bound_heterogeneous", "lower_bound_identical"]
 
-_DIMS = ("cpu", "memory")
+_DIMS = ("cpu", "memory")  # names of the first two dimensions; the others are "dim<k>"
 _SCALE = 1000  # thousandths of a MHz or MiB: 1e5 items of 1e7 units stay far below 2**63
 
 
@@ -48,6 +48,16 @@ def _units_down(sizes: NDArray[np.float64]) -> NDArray[np.int64]:
 def _units_up(capacity: NDArray[np.float64]) -> NDArray[np.int64]:
     """Capacities in integer thousandths, rounded up (a larger bin: the bound can only drop)."""
     return np.ceil(capacity * _SCALE).astype(np.int64)
+
+
+def _dim_name(d: int) -> str:
+    return _DIMS[d] if d < len(_DIMS) else f"dim{d}"
+
+
+def _as_matrix(sizes: NDArray[np.float64], d: int) -> NDArray[np.float64]:
+    """Sizes as an (m, d) float matrix; an empty input is (0, d)."""
+    arr = np.asarray(sizes, dtype=float)
+    return arr.reshape(-1, d) if arr.size else np.zeros((0, d))
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -83,12 +93,15 @@ def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.fl
     """Lower bound on bins of identical `capacity` for items `sizes`.
 
     Args:
-        sizes: shape (m, 2), item demands; items larger than `capacity` are ignored (they cannot be
+        sizes: shape (m, d), item demands; items larger than `capacity` are ignored (they cannot be
             placed and are reported elsewhere).
-        capacity: shape (2,), capacity of one bin, > 0.
+        capacity: shape (d,), capacity of one bin, > 0; d >= 1 (2 for CPU and memory).
     """
-    sizes = np.asarray(sizes, dtype=float).reshape(-1, 2)
-    capacity = np.asarray(capacity, dtype=float).reshape(2)
+    capacity = np.asarray(capacity, dtype=float).reshape(-1)
+    n_dims = capacity.size
+    if n_dims == 0:
+        raise ValueError("capacity must have at least one dimension")
+    sizes = _as_matrix(sizes, n_dims)
     if (capacity <= 0).any():
         raise ValueError(f"capacity must be > 0 in every dimension, got {capacity}")
     fits = (sizes <= capacity).all(axis=1)
@@ -96,15 +109,15 @@ def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.fl
     if sizes.shape[0] == 0:
         return LowerBound(value=0, kind="empty", volume=0)
     units, cap = _units_down(sizes), _units_up(capacity)
-    volumes = [_ceil_div(int(units[:, d].sum()), int(cap[d])) for d in range(2)]
-    l2s = [_l2_one_dim(units[:, d], int(cap[d])) for d in range(2)]
+    volumes = [_ceil_div(int(units[:, d].sum()), int(cap[d])) for d in range(n_dims)]
+    l2s = [_l2_one_dim(units[:, d], int(cap[d])) for d in range(n_dims)]
     volume = max(volumes)
     best_l2 = max(l2s)
     if best_l2 > volume:
         d = int(np.argmax(l2s))
-        return LowerBound(value=best_l2, kind=f"martello-toth-L2({_DIMS[d]})", volume=volume)
+        return LowerBound(value=best_l2, kind=f"martello-toth-L2({_dim_name(d)})", volume=volume)
     d = int(np.argmax(volumes))
-    return LowerBound(value=max(volume, 1), kind=f"volume({_DIMS[d]})", volume=volume)
+    return LowerBound(value=max(volume, 1), kind=f"volume({_dim_name(d)})", volume=volume)
 
 
 def lower_bound_heterogeneous(*, sizes: NDArray[np.float64], capacities: NDArray[np.float64]) -> LowerBound:
@@ -114,11 +127,13 @@ def lower_bound_heterogeneous(*, sizes: NDArray[np.float64], capacities: NDArray
     bound; no item-size argument is used across different capacities).
 
     Args:
-        sizes: shape (m, 2); items that fit in no bin are ignored.
-        capacities: shape (b, 2), capacity of each available bin.
+        sizes: shape (m, d); items that fit in no bin are ignored.
+        capacities: shape (b, d), capacity of each available bin.
     """
-    sizes = np.asarray(sizes, dtype=float).reshape(-1, 2)
-    capacities = np.asarray(capacities, dtype=float).reshape(-1, 2)
+    capacities = np.asarray(capacities, dtype=float)
+    n_dims = capacities.shape[-1] if capacities.ndim == 2 else 2
+    capacities = capacities.reshape(-1, n_dims)
+    sizes = _as_matrix(sizes, n_dims)
     if capacities.shape[0] == 0:
         raise ValueError("capacities must hold at least one bin")
     distinct = np.unique(capacities, axis=0)
@@ -130,10 +145,10 @@ def lower_bound_heterogeneous(*, sizes: NDArray[np.float64], capacities: NDArray
         return LowerBound(value=0, kind="empty", volume=0)
     units, cap_units = _units_down(sizes), _units_up(capacities)
     best, best_d = 1, 0
-    for d in range(2):
+    for d in range(n_dims):
         cum = np.cumsum(np.sort(cap_units[:, d])[::-1])
         need = int(units[:, d].sum())
         k = min(int(np.searchsorted(cum, need, side="left")) + 1, cum.size)
         if k > best:
             best, best_d = k, d
-    return LowerBound(value=best, kind=f"volume-largest-bins({_DIMS[best_d]})", volume=best)
+    return LowerBound(value=best, kind=f"volume-largest-bins({_dim_name(best_d)})", volume=best)

@@ -1,4 +1,4 @@
-"""Exact 2-D vector bin packing with OR-Tools CP-SAT, for small instances.
+"""Exact d-dimensional vector bin packing with OR-Tools CP-SAT, for small instances.
 
 Sizes and capacities are made integers conservatively (sizes rounded up, capacities down), so a
 solution is always feasible for the real figures.
@@ -51,16 +51,19 @@ def pack_vectors_exact(
     """Minimise the number of bins used, with CP-SAT.
 
     Args:
-        sizes: shape (m, 2), item demands (>= 0); items that fit no bin are left at -1.
-        bin_capacities: shape (b, 2), candidate bins; b bounds the number of bins (pass the
-            heuristic's count of identical bins, or all existing hosts).
+        sizes: shape (m, d), item demands (>= 0); items that fit no bin are left at -1.
+        bin_capacities: shape (b, d), candidate bins (d >= 1, 2 for CPU and memory); b bounds the
+            number of bins (pass the heuristic's count of identical bins, or all existing hosts).
         hint: shape (m,), a known feasible assignment (e.g. from `pack_vectors`), or None.
         time_limit_s: solver wall-clock limit, seconds.
         num_workers: CP-SAT search workers.
         seed: CP-SAT random seed.
     """
-    sizes = np.asarray(sizes, dtype=float).reshape(-1, 2)
-    caps = np.asarray(bin_capacities, dtype=float).reshape(-1, 2)
+    caps = np.asarray(bin_capacities, dtype=float)
+    n_dims = caps.shape[-1] if caps.ndim == 2 else 2
+    caps = caps.reshape(-1, n_dims)
+    sizes = np.asarray(sizes, dtype=float)
+    sizes = sizes.reshape(-1, n_dims) if sizes.size else np.zeros((0, n_dims))
     if caps.shape[0] == 0:
         raise ValueError("bin_capacities must hold at least one bin")
     if time_limit_s <= 0:
@@ -128,7 +131,7 @@ def _build_model(
     # Capacity per bin and dimension, only if the bin is used.
     for j in range(b):
         in_j = [i for i in items.tolist() if (i, j) in x]
-        for d in range(2):
+        for d in range(caps.shape[1]):
             model.add(sum(int(isz[i, d]) * x[i, j] for i in in_j) <= int(icap[j, d]) * y[j])
         for i in in_j:
             model.add_implication(x[i, j], y[j])

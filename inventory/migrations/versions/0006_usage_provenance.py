@@ -1,7 +1,7 @@
 """usage provenance: where each usage figure comes from; VM memory and disk figures of RVTools
 
 Revision ID: 0006_usage_provenance
-Revises: 0009_usage_profiles
+Revises: 0005_capacity_history
 Create Date: 2026-11-30 12:45:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0006_usage_provenance'
-down_revision: str | None = '0009_usage_profiles'
+down_revision: str | None = '0005_capacity_history'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

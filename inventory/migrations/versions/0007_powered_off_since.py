@@ -1,7 +1,7 @@
 """powered off since: when the write path first saw a VM powered off
 
 Revision ID: 0007_powered_off_since
-Revises: 0005_capacity_history
+Revises: 0006_usage_provenance
 Create Date: 2026-11-30 12:40:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import inventory.types
 
 revision: str = '0007_powered_off_since'
-down_revision: str | None = '0005_capacity_history'
+down_revision: str | None = '0006_usage_provenance'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

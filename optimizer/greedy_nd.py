@@ -1,0 +1,97 @@
+"""The greedy pass of `pack_vectors` for any number of dimensions, scored with matrix operations.
+
+Same rules as the two-dimensional pass in `optimizer/packing.py` (pre-opened dot-product fit, or
+norm-based best fit with bins opened on demand), but the open bins' residuals are one (bins, d)
+matrix: an item's scores over every open bin are one matrix-vector product, so a time-aligned
+profile of 288 slots per VM costs one BLAS call per item, not a Python loop over slots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["GreedyRun", "greedy_nd"]
+
+#: Slack of fit tests in normalised units (as in `optimizer.packing`).
+_FIT_TOL = 1e-12
+#: Unopened bins are searched for the first that fits in blocks of this many.
+_BLOCK = 64
+
+#: (assignment to positions, perm: position -> bin, residual per position (b, d), n_open, n_placed)
+GreedyRun = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], int, int]
+
+
+def _first_fitting(res: NDArray[np.float64], start: int, need: NDArray[np.float64]) -> int:
+    """First position >= start whose residual holds `need` in every dimension, or -1."""
+    for lo in range(start, res.shape[0], _BLOCK):
+        hit = np.flatnonzero((res[lo : lo + _BLOCK] >= need).all(axis=1))
+        if hit.size:
+            return lo + int(hit[0])
+    return -1
+
+
+def greedy_nd(
+    *,
+    norm: NDArray[np.float64],
+    order: NDArray[np.int64],
+    capn: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    n_open: int,
+    spread: bool,
+) -> GreedyRun:
+    """One greedy pass over items `order` (sizes `norm`) into bins `capn`, the first `n_open` open.
+
+    spread=True: place by maximal weighted dot product `w . (s * r)` over the open bins;
+    spread=False: by minimal weighted `||r - s||^2` (best fit). An item no open bin holds opens the
+    next bin, in `capn` order, that does; an item no bin holds is skipped (assignment -1).
+    """
+    b = capn.shape[0]
+    assignment = np.full(norm.shape[0], -1, dtype=np.int64)
+    perm = np.arange(b, dtype=np.int64)
+    res = capn.copy()
+    sq = (res * res) @ weights  # weighted squared norm of each residual, for best fit
+    n_placed = 0
+    for i in order.tolist():
+        s = norm[i]
+        need = s - _FIT_TOL
+        j = -1
+        if n_open:
+            r = res[:n_open]
+            dot = r @ (weights * s)
+            # ||r - s||^2_w = ||r||^2_w - 2 w.(r s) + ||s||^2_w, the last term the same for all bins.
+            if spread:
+                j = _best_fitting(r, -dot, need)
+            else:
+                score = np.where((r >= need).all(axis=1), sq[:n_open] - 2.0 * dot, np.inf)
+                j = int(score.argmin()) if score.size and score.min() < np.inf else -1
+        if j < 0:
+            q = _first_fitting(res, n_open, need)
+            if q < 0:
+                continue  # fits nowhere now, nor later: residuals only shrink
+            if q != n_open:  # move bin q to position n_open, keeping the others' order
+                for arr in (perm, res, sq):
+                    arr[n_open : q + 1] = np.roll(arr[n_open : q + 1], 1, axis=0)
+            j = n_open
+            n_open += 1
+        assignment[i] = j
+        res[j] -= s
+        sq[j] = (res[j] * res[j]) @ weights
+        n_placed += 1
+    return assignment, perm, res, n_open, n_placed
+
+
+def _best_fitting(r: NDArray[np.float64], score: NDArray[np.float64], need: NDArray[np.float64]) -> int:
+    """The open bin of lowest score (the first among equals) that holds `need`, or -1.
+
+    Bins are tested in score order, a block at a time: for the dot product the best-scored bin
+    (the most free room where the item is large) usually fits, so the (bins, d) comparison is
+    rarely made for every bin. (For best fit the tightest bins come first and often do not fit:
+    the caller tests every bin at once instead.)"""
+    ranked = np.argsort(score, kind="stable")
+    for lo in range(0, ranked.size, _BLOCK // 4):
+        block = ranked[lo : lo + _BLOCK // 4]
+        hit = np.flatnonzero((r[block] >= need).all(axis=1))
+        if hit.size:
+            return int(block[hit[0]])
+    return -1
