@@ -20,6 +20,7 @@ from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import PlanDocument, Replacement
+from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
 from parcimonie.planning.provenance import provenance_of, scenario_provenance
@@ -100,6 +101,8 @@ def _print_consolidation(console: Console, doc: PlanDocument) -> None:
             num(o.embodied_kgco2e, 0),
         )
     console.print(table)
+    if doc.fleet_mix is not None:
+        console.print(escape(render(fleet_mix_line(doc.fleet_mix))))
     for warning in doc.warnings:
         console.print(f"[yellow]⚠ {escape(render(warning))}[/yellow]")
 

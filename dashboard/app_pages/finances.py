@@ -17,10 +17,11 @@ import streamlit as st
 from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
-from dashboard.messages import plan_error
+from dashboard.messages import plan_error, say
 from optimizer import Assumptions, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.note import note_pdf
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook import workbook_bytes
@@ -189,6 +190,8 @@ tables.show_text_table(
     },
 )
 st.caption(t("finances.tco_note"))
+if plan.fleet_mix is not None:
+    st.info(plain(say(fleet_mix_line(plan.fleet_mix))), icon=":material/join:")
 st.plotly_chart(
     charts.stacked_bars(
         options.assign(tca=options["tca_eur_ttc"]),

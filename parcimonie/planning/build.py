@@ -4,6 +4,7 @@ The only place that reads the optimizer's arrays for a reader: indices become na
 None, reasons become ``Message`` codes, and the warnings a reader must not miss are derived once.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ from parcimonie.planning.document import (
     Unplaced,
     YearRow,
 )
+from parcimonie.planning.fleet_mix import FleetMixSection, fleet_mix_section, fleet_mix_warnings
 from parcimonie.planning.messages import Message
 
 if TYPE_CHECKING:
@@ -424,6 +426,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         overrides=dict(r.overrides),
         with_sensitivity=r.with_sensitivity,
         after_reclaim=r.after_reclaim,
+        with_fleet_mix=r.with_fleet_mix,
     )
 
 
@@ -435,6 +438,10 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
     replacement = _replacement(outcome.replacement, outcome) if outcome.replacement else None
     options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
     kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]
+    mix = _fleet_mix(outcome)
+    if mix is not None:
+        options.append(dataclasses.replace(outcome.fleet_mix.option, name=mix.name))  # type: ignore[union-attr]
+        kinds.append("mix")
     costs = [_option(o, kind) for o, kind in zip(options, kinds, strict=True)]
     confidence = plan_confidence(outcome.consolidation.confidence, inputs.vms, outcome.assumptions)
     return PlanDocument(
@@ -456,7 +463,20 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         replacement=replacement,
         warnings=plan_warnings(consolidation, replacement, request)
         + _repack_warning(costs, outcome.best_option)
-        + confidence_warnings(confidence),
+        + confidence_warnings(confidence)
+        + fleet_mix_warnings(mix, outcome.fleet_mix_note),
         confidence=confidence,
         reclaimed=inputs.reclaimed,
+        fleet_mix=mix,
     )
+
+
+def _fleet_mix(outcome: "PlanOutcome") -> FleetMixSection | None:
+    """The mix's section, compared with the cheapest offer of the plan's own table that carries
+    every VM alone (the same TCO the options show)."""
+    found = outcome.fleet_mix
+    if found is None:
+        return None
+    carries = {o.name for o, single in zip(found.offers, found.single_options, strict=True) if single is not None}
+    singles = [(o.name, o.tco_eur) for o in outcome.options if o.name in carries]
+    return fleet_mix_section(found, min(singles, key=lambda p: p[1]) if singles else None)

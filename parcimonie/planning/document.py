@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parcimonie.planning.confidence import Confidence
+from parcimonie.planning.fleet_mix import FleetMixSection
 from parcimonie.planning.messages import Message
 
 PLAN_FORMAT: Literal[2] = 2
@@ -46,6 +47,7 @@ class RequestEcho(_Frozen):
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
     with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
     after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
+    with_fleet_mix: bool = True  # the cheapest mix of offers searched beside the single offers
 
 
 class ReclaimApplied(_Frozen):
@@ -122,7 +124,7 @@ class OptionCost(_Frozen):
     hosts owned (no purchase; the freed hosts stop costing), or consolidate on an offer."""
 
     name: str
-    kind: Literal["keep", "repack", "offer"]
+    kind: Literal["keep", "repack", "offer", "mix"]  # "mix": the cheapest mix of offers (``fleet_mix``)
     n_hosts: int
     tca_eur_ht: float | None
     tca_eur_ttc: float | None
@@ -354,6 +356,9 @@ class PlanDocument(_Frozen):
     reclaimed: ReclaimApplied | None = None
     #: How far the demand can be trusted (None in plans saved before it was computed).
     confidence: Confidence | None = None
+    #: The cheapest fleet mixing offers, against the best single offer and a proven TCO bound
+    #: (None when the plan studied fewer than two offers, or did not search: see its warnings).
+    fleet_mix: FleetMixSection | None = None
 
     @property
     def horizon_years(self) -> int:

@@ -484,6 +484,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "provenance.author": ("Établi par", "Prepared by"),
     "provenance.when": ("Le", "On"),
     "provenance.changed": ("Hypothèses modifiées", "Assumptions changed"),
+    # --- the cheapest mix of offers (parcimonie/planning/fleet_mix.py) -------------------------
+    "fleet_mix.line": (
+        "Flotte la moins chère en mélangeant les offres : {name}, TCO {tco_eur:eur} sur l'horizon ; "
+        "meilleure offre seule ({single}) : {single_eur:eur}, soit {savings_eur:eur} d'écart ; aucune flotte "
+        "de ce catalogue ne peut coûter moins de {bound_eur:eur} (borne prouvée : la flotte mixte est au plus "
+        "{gap_pct:n1} % au-dessus).",
+        "Cheapest fleet mixing offers: {name}, TCO {tco_eur:eur} over the horizon; best single offer "
+        "({single}): {single_eur:eur}, a difference of {savings_eur:eur}; no fleet of this catalogue can cost "
+        "less than {bound_eur:eur} (proven bound: the mixed fleet is at most {gap_pct:n1} % above it).",
+    ),
+    "warning.fleet_mix_skipped": (
+        "Mélange d'offres non recherché : {n_vms:n0} VM, au-delà de {max:n0} (recherche trop longue) ; "
+        "les offres sont comparées une à une.",
+        "Mix of offers not searched: {n_vms:n0} VMs, beyond {max:n0} (search too long); offers are compared "
+        "one at a time.",
+    ),
+    "warning.fleet_mix_none": (
+        "Aucun mélange d'offres ne convient ({reason:code}) : les offres sont comparées une à une.",
+        "No mix of offers fits ({reason:code}): offers are compared one at a time.",
+    ),
+    "warning.fleet_mix_windows": (
+        "La flotte mixte réserve {n:n0} hôte(s) sur {total:n0} aux VM Windows (seuls licenciés Windows Server "
+        "Datacenter) : une règle DRS VM-hôte doit les y maintenir.",
+        "The mixed fleet keeps {n:n0} host(s) of {total:n0} for the Windows VMs (the only ones licensed for "
+        "Windows Server Datacenter): a DRS VM-host rule must keep them there.",
+    ),
+    "error.input.nothing_to_place": (
+        "aucune VM à placer : la politique les écarte toutes",
+        "no VM to place: the policy leaves every one out",
+    ),
+    "error.input.no_offer_fits": ("aucune VM ne tient sur aucune offre", "no VM fits any offer"),
+    "error.input.no_feasible_mix": (
+        "un groupe qu'aucune combinaison d'offres ne porte avec sa réserve HA",
+        "a group no combination of offers carries with its HA reserve",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from optimizer import (
     AssumptionError,
     Assumptions,
     ConsolidationResult,
+    FleetMix,
     Offer,
     OptionTco,
     PlanInputError,
@@ -30,6 +31,7 @@ from optimizer import (
 from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
+from parcimonie.planning.fleet_mix import search_fleet_mix
 from parcimonie.planning.messages import Message, render
 from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.sensitivity import with_sensitivity
@@ -93,6 +95,9 @@ class PlanRequest:
     # True: zombies and idle VMs are removed and oversized VMs right-sized before anything is
     # packed or costed (``parcimonie.planning.reclaim.apply_reclaim``; recorded in the document).
     after_reclaim: bool = False
+    # True: with two offers or more, a full plan also searches the cheapest mix of offers
+    # (``parcimonie.planning.fleet_mix``; skipped beyond ``MIX_MAX_VMS`` VMs).
+    with_fleet_mix: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +115,8 @@ class PlanOutcome:
     options: tuple[OptionTco, ...]  # one per offer studied
     replacement: ReplacementPlan | None
     best_option: str | None  # the cheapest option that places every VM: an offer, EXISTING, or None
+    fleet_mix: FleetMix | None = None  # the cheapest mix of offers, when searched and found
+    fleet_mix_note: Message | None = None  # why no mix was searched or found
 
     def document(self) -> PlanDocument:
         """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
@@ -188,6 +195,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     offers = _chosen_offers(inputs, request.offers)
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
     target: Offer | None = None
+    mix: FleetMix | None = None
+    mix_note: Message | None = None
     options: tuple[OptionTco, ...] = ()
     replacement: ReplacementPlan | None = None
     repack: OptionTco | None = None
@@ -223,6 +232,10 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
+            if request.with_replacement and request.with_fleet_mix:
+                mix, mix_note = search_fleet_mix(
+                    hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start
+                )
             if request.with_replacement:
                 replacement = plan_replacement(
                     hosts=hosts,
@@ -248,4 +261,6 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         options=options,
         replacement=replacement,
         best_option=min(candidates)[2] if candidates else None,
+        fleet_mix=mix,
+        fleet_mix_note=mix_note,
     )

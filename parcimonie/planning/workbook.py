@@ -21,6 +21,7 @@ from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
 from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
+from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.provenance import Provenance, changed_text
 from parcimonie.planning.sensitivity import bar_label
@@ -109,6 +110,19 @@ def _confidence_rows(plan: PlanDocument) -> list[tuple[str, Any]]:
     return [(text("confidence.label"), f"{plan.confidence.level}/5"), (text("confidence.label"), render(line))]
 
 
+def _fleet_mix_rows(plan: PlanDocument) -> list[tuple[str, Any]]:
+    """The cheapest mix of offers: its hosts, TCO, the bound, and the sentence the CLI prints."""
+    mix = plan.fleet_mix
+    if mix is None:
+        return []
+    return [
+        ("Flotte mixte la moins chère", mix.name),
+        ("TCO de la flotte mixte (TTC)", mix.tco_eur),
+        ("Borne inférieure prouvée du TCO (TTC)", mix.lower_bound_eur),
+        ("Flotte mixte", render(fleet_mix_line(mix))),
+    ]
+
+
 def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     sheet = book.active
     assert sheet is not None
@@ -124,6 +138,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         ("Écart à la borne (hôtes)", c.gap_hosts),
         ("Offre retenue", c.offer or "hôtes existants"),
         ("Option la moins chère sur l'horizon", _best_option(plan)),
+        *_fleet_mix_rows(plan),
         ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
         ("VM par hôte aujourd'hui", c.vms_per_host_before),
         ("VM par hôte, cible de consolidation", c.vms_per_host_after),
