@@ -23,13 +23,11 @@ from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
 from optimizer.estate import HostTable, Offer
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets, with_end_of_horizon
+from optimizer.licences import licences_to_buy
 from optimizer.new_fleet import Moves, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.renewal import Renewal, renew_like_for_like
 from optimizer.replacement_plan import Capacity, ReplacementPlan
-from optimizer.tco import (
-    FleetHardware,
-    licences_to_buy,
-)
+from optimizer.tco import FleetHardware
 from optimizer.yearly import (
     COST_KEYS,
     TransitionCosts,

@@ -13,9 +13,9 @@ from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
 from optimizer.estate import HostTable, Offer, VmTable
+from optimizer.licences import windows_licence_eur_ht, windows_licensed_cores
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
-from optimizer.tco import windows_licence_eur_ht, windows_licensed_cores
 
 __all__ = ["Moves", "NewFleet", "ReplacementInputs", "offer_licence_eur_ht", "owned_host_licences"]
 

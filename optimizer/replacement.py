@@ -36,12 +36,13 @@ from optimizer.errors import PlanInputError
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import compare_offers, current_cpu_utilisation
 from optimizer.ledger import account_replacement
+from optimizer.licences import licences_to_buy
 from optimizer.new_fleet import Moves, NewFleet, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.replacement_plan import ReplacementPlan
-from optimizer.tco import host_power_w, licences_to_buy, maintenance_eur_ht, offer_unit_eur_ht
+from optimizer.tco import host_power_w, maintenance_eur_ht, offer_unit_eur_ht
 
 __all__ = ["ReplacementPlan", "plan_replacement"]
 
