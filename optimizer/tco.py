@@ -6,9 +6,8 @@ Cost lines per host and year (all TTC EUR; see `optimizer.assumptions` for conve
 * maintenance: 0 under warranty; then the host's known support cost, or a share of its purchase
   price rising with each year after warranty; VAT added (not recovered on operating spending);
 * licences (`optimizer.licences`): vSphere every year as the authority pays it (`vsphere_model`):
-  per core (minimum per
-  CPU, and at least `vsphere_min_cores_per_order` cores for the whole estate), per host, per
-  socket, a yearly contract for the whole estate (whatever the hosts) until its end year then per
+  per core (minimum per CPU, and at least `vsphere_min_cores_per_order` cores for the whole
+  estate), per host, per socket, a yearly contract for the whole estate (whatever the hosts) until its end year then per
   core, or none; on hosts carrying Windows VMs, the yearly Software Assurance of their Windows
   Server Datacenter licence (per core, minimums per CPU and per server,
   `windows_software_assurance_rate` of the price). The perpetual licence itself is investissement
