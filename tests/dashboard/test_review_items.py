@@ -174,3 +174,26 @@ def test_scenarios_compare_in_english(run_page: RunPage, demo_url: str) -> None:
     assert not at.exception
     assert "Compare two scenarios, year by year" in texts(at)
     assert any(c.startswith("Difference (") for d in at.dataframe for c in d.value.columns)
+
+
+def test_scenarios_renamed_and_deleted_from_the_page(run_page: RunPage, demo_url: str) -> None:
+    _save_two_plans(run_page, demo_url)
+    at = run_page("scenarios", demo_url)
+    at.selectbox(key="scen_manage").set_value("A 80").run()
+    (new_name,) = [w for w in at.text_input if w.key and w.key.startswith("scen_new_")]
+    new_name.input("B 50").run()  # already used: refused, nothing renamed
+    at.button(key="scen_rename").click().run()
+    assert not at.exception and any("B 50" in e.value for e in at.error)
+    (new_name,) = [w for w in at.text_input if w.key and w.key.startswith("scen_new_")]
+    new_name.input("A 80 (comité)").run()
+    at.button(key="scen_rename").click().run()
+    assert not at.exception and "« A 80 » renommé en « A 80 (comité) »." in texts(at)
+    assert set(at.selectbox(key="scen_manage").options) == {"A 80 (comité)", "B 50"}
+    # Deleting needs the box ticked first.
+    at.selectbox(key="scen_manage").set_value("B 50").run()
+    assert at.button(key="scen_delete").disabled
+    (sure,) = [c for c in at.checkbox if c.key and c.key.startswith("scen_sure_")]  # one box per scenario
+    sure.check().run()
+    at.button(key="scen_delete").click().run()
+    assert not at.exception and "« B 50 » supprimé." in texts(at)
+    assert at.selectbox(key="scen_manage").options == ["A 80 (comité)"]
