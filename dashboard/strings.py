@@ -805,6 +805,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enregistrement refusé : un scénario « {name} » existe déjà ; choisissez un autre nom.",
         'Not saved: a scenario named "{name}" already exists; choose another name.',
     ),
+    "reclaim.compare": ("Consolider après récupération", "Consolidate after reclamation"),
+    "reclaim.compare.help": (
+        "Le plan sans les VM zombies et inactives, les VM surdimensionnées redimensionnées, à côté du plan "
+        "sur le parc tel qu'il est (comme `parcimonie plan --after-reclaim`).",
+        "The plan without the zombie and idle VMs, oversized VMs right-sized, beside the plan on the estate "
+        "as it stands (as `parcimonie plan --after-reclaim`).",
+    ),
+    "reclaim.compare.hosts": ("Hôtes nécessaires après récupération", "Hosts needed after reclamation"),
+    "reclaim.compare.tco": ("TCO après récupération ({option})", "TCO after reclamation ({option})"),
+    "reclaim.compare.removed": ("VM retirées avant consolidation", "VMs removed before consolidation"),
+    "reclaim.compare.note": (
+        "Sans récupération : {before} hôtes ; après : {after} (réserve HA comprise, même plafond et mêmes hypothèses).",
+        "Without reclamation: {before} hosts; after: {after} (HA reserve included, same ceiling and assumptions).",
+    ),
     "scenarios.manage": ("Renommer ou supprimer un scénario", "Rename or delete a scenario"),
     "scenarios.manage.pick": ("Scénario", "Scenario"),
     "scenarios.manage.new_name": ("Nouveau nom", "New name"),
