@@ -612,6 +612,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Computed on the latest inventory with the default assumptions, nothing saved. Cheapest option: {best}; "
         'replacement plan on "{offer}", {first} to {last}.',
     ),
+    "overview.plan.caption_changed": (
+        "Calculé sur le dernier inventaire avec {n} hypothèse(s) modifiée(s) sur la page Hypothèses, sans rien "
+        "enregistrer. Option la moins chère : {best} ; plan de renouvellement sur « {offer} », de {first} à {last}.",
+        "Computed on the latest inventory with {n} assumption(s) changed on the Assumptions page, nothing saved. "
+        'Cheapest option: {best}; replacement plan on "{offer}", {first} to {last}.',
+    ),
     "overview.plan.existing": ("les hôtes existants, reconditionnés", "the existing hosts, repacked"),
     "overview.plan.saving": ("Économie sur {horizon} ans (trésorerie)", "Saving over {horizon} years (cash)"),
     "overview.plan.payback": ("Retour sur investissement", "Payback year"),
@@ -675,8 +681,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "session: they apply to the plans of the Consolidation and Finances pages and are saved with scenarios.",
     ),
     "hyp.changed": (
-        "{n} hypothèse(s) modifiée(s), appliquée(s) aux pages Consolidation et Finances.",
-        "{n} assumption(s) changed, applied to the Consolidation and Finances pages.",
+        "{n} hypothèse(s) modifiée(s), appliquée(s) au plan recommandé et aux pages Consolidation et Finances.",
+        "{n} assumption(s) changed, applied to the recommended plan and the Consolidation and Finances pages.",
     ),
     "hyp.none_changed": ("Toutes les hypothèses ont leur valeur par défaut.", "Every assumption has its default."),
     "hyp.reset": ("Rétablir", "Reset"),

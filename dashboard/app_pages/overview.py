@@ -14,8 +14,10 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import label, text, value_text
 from parcimonie.planning.sensitivity import bar_label
 
-#: The recommended plan: default assumptions and policy, the fast packing (the Finances page's method).
-RECOMMENDED = PlanRequest(method="heuristic")
+#: The recommended plan: default policy, the fast packing (the Finances page's method), and the
+#: assumptions changed on the Hypothèses page in this session (none: the defaults).
+overrides = plans.current_overrides()
+RECOMMENDED = PlanRequest(method="heuristic", overrides=overrides)
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
@@ -49,7 +51,8 @@ else:
     cheapest = recommended.best_option
     st.caption(
         t(
-            "overview.plan.caption",
+            "overview.plan.caption_changed" if overrides else "overview.plan.caption",
+            n=num(len(overrides)),
             best=t("overview.plan.existing") if cheapest == "existing" else plain(cheapest or "—"),
             offer=plain(replacement.offer),
             first=replacement.years[0],
