@@ -381,8 +381,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Feasible solution, {gap} host(s) above the lower bound.",
     ),
     "chart.after.title": (
-        "Utilisation de chaque hôte après consolidation",
-        "Utilisation of each host after consolidation",
+        "Hôtes après consolidation par cluster, colorés par leur ressource limitante (orange : le plafond)",
+        "Hosts after consolidation by cluster, coloured by their limiting resource (amber: the ceiling)",
+    ),
+    "chart.after.x": ("Hôtes du cluster, du plus chargé au moins chargé", "Hosts of the cluster, fullest first"),
+    "consolidation.worst": (
+        "Les {n} hôtes les plus chargés après consolidation",
+        "The {n} fullest hosts after consolidation",
     ),
     "consolidation.tab.after": ("Hôtes après ({n})", "Hosts after ({n})"),
     "consolidation.tab.placement": ("Placement ({n} VM)", "Placement ({n} VMs)"),
