@@ -101,8 +101,10 @@ def _open_expander(driver: Any, key: str) -> None:
 def test_first_screen_shows_the_cli_figures(served: tuple[str, str], browser: Any) -> None:
     base, url = served
     expected = _cli_first_screen(url)
-    open_page(browser, base, "", ESTATE_TEXT)
+    text = open_page(browser, base, "", ESTATE_TEXT)
     assert _first_screen(browser, expected) == expected
+    negative = expected["Carbone évité sur l'horizon"].startswith("-")
+    assert ("Carbone évité négatif : le carbone de fabrication des nouveaux hôtes" in text) == negative
 
 
 def test_assumption_changed_then_reset(served: tuple[str, str], browser: Any) -> None:
