@@ -39,7 +39,7 @@ for _, run in runs.drop_duplicates("source").iterrows():  # newest first: each s
 st.subheader(t("overview.plan"))
 recommended: PlanDocument | None
 try:
-    recommended = plans.plan(ctx.url, ctx.snapshot, RECOMMENDED)
+    recommended = plans.plan_summary(ctx.url, ctx.snapshot, RECOMMENDED)
 except ValueError as err:
     st.warning(plan_error(err))
     recommended = None
@@ -74,24 +74,7 @@ else:
     figures[4].metric(t("overview.plan.carbon"), qty(carbon_kg / 1000, "tCO2e", 1))
     if carbon_kg < 0:
         st.caption(t("carbon.negative"))
-    with st.spinner(t("overview.plan.spinner")):
-        detailed = plans.plan(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
-    if detailed.tornado:
-        language = current_language()
-        st.markdown(
-            t(
-                "overview.plan.drivers",
-                items="; ".join(
-                    t(
-                        "overview.plan.driver",
-                        name=plain(bar_label(bar.name, language)),
-                        low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
-                        high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
-                    )
-                    for bar in detailed.tornado[:3]
-                ),
-            )
-        )
+    drivers = st.container()  # filled at the end of the page: the figures below are drawn first
     st.page_link("app_pages/finances.py", label=t("overview.plan.link"), icon=":material/euro:")
 
 st.subheader(t("overview.estate"))
@@ -206,3 +189,25 @@ st.plotly_chart(
     width="stretch",
 )
 st.caption(t("overview.utilisation_note"))
+
+if recommended is not None and replacement is not None:
+    # The sensitivity replans the estate a dozen times: computed last, so the figures above are on
+    # screen meanwhile, then written back in its place under the plan's figures.
+    with drivers, st.spinner(t("overview.plan.spinner")):
+        detailed = plans.plan_summary(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
+    if detailed.tornado:
+        language = current_language()
+        drivers.markdown(
+            t(
+                "overview.plan.drivers",
+                items="; ".join(
+                    t(
+                        "overview.plan.driver",
+                        name=plain(bar_label(bar.name, language)),
+                        low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                        high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                    )
+                    for bar in detailed.tornado[:3]
+                ),
+            )
+        )
