@@ -24,7 +24,8 @@ TIMEOUT_S = 600.0
 _SHOWN = """
 const [texts, idle] = arguments;
 const body = document.body.innerText;
-const running = [...document.querySelectorAll('[data-testid="stStatusWidget"]')].some(e => e.offsetParent !== null);
+const widgets = [...document.querySelectorAll('[data-testid="stStatusWidget"]')];
+const running = widgets.some(e => e.getClientRects().length > 0);  // fixed: no offsetParent
 return texts.every(t => body.includes(t)) && !(idle && running);
 """
 
@@ -91,10 +92,12 @@ def measure(url: str) -> list[tuple[str, float, float]]:
                 plan = loaded + _until(driver, lambda d: _shown(d, "Hôtes aujourd'hui → fin du plan", idle=False))
                 results.append(("first page: recommended plan drawn", plan, FIRST_PAGE_TARGET_S))
                 last = "porte une charge que quelques serveurs récents"  # the page's last caption
-                whole = _until(driver, lambda d: _shown(d, "Coût de fonctionnement annuel", last))
+                drivers = "font le plus varier"  # the sensitivity, computed last
+                whole = _until(driver, lambda d: _shown(d, "Coût de fonctionnement annuel", last, drivers))
                 results.append(("first page: whole page drawn, app idle", plan + whole, FIRST_PAGE_TARGET_S))
                 _choose_english(driver)
-                step = _until(driver, lambda d: _shown(d, "Estate overview", "Yearly operating cost"))
+                english = ("Estate overview", "Yearly operating cost", "move the saving")
+                step = _until(driver, lambda d: _shown(d, *english))
                 results.append(("change language (fr → en)", step, INTERACTION_TARGET_S))
                 click_sidebar(driver, "Consolidation")
                 step = _until(driver, lambda d: _shown(d, "Utilisation ceiling (%)", "fullest hosts"))
@@ -104,6 +107,6 @@ def measure(url: str) -> list[tuple[str, float, float]]:
                 step = _until(driver, lambda d: _metrics(d) != before and _shown(d, "fullest hosts"))
                 results.append(("change the ceiling (80 → 60 %)", step, INTERACTION_TARGET_S))
                 click_sidebar(driver, "Overview")
-                step = _until(driver, lambda d: _shown(d, "Yearly operating cost"))
+                step = _until(driver, lambda d: _shown(d, "Yearly operating cost", "move the saving"))
                 results.append(("back to the overview", step, INTERACTION_TARGET_S))
     return results
