@@ -633,6 +633,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Calcul des hypothèses qui font le plus varier l'économie…",
         "Finding the assumptions that move the saving most…",
     ),
+    "overview.plan.drivers_ask": (
+        "Trouver les trois hypothèses qui font le plus varier l'économie",
+        "Find the three assumptions that move the saving most",
+    ),
+    "overview.plan.drivers_ask.help": (
+        "Seize recalculs du plan (chaque hypothèse à −20 % et +20 %) : calculés à la demande au-delà de "
+        "{n} VM, puis gardés pour cet inventaire et ces hypothèses.",
+        "Sixteen recomputations of the plan (each assumption at −20% and +20%): on demand above {n} VMs, "
+        "then kept for this inventory and these assumptions.",
+    ),
     "overview.plan.drivers": (
         "Les trois hypothèses qui font le plus varier l'économie (chacune à −20 % et +20 %) : {items}.",
         "The three assumptions that move the saving most (each at −20% and +20%): {items}.",
