@@ -4,7 +4,9 @@ Used by ``bench_dashboard.py``: serves the app on a database (``tests.support.br
 tests' own helpers), opens headless chromium at 1366 × 768 and times, from the moment the server
 answers its health check, the first page drawn (the overview's recommended plan and key figures on
 screen, then the whole page idle), then each interaction until the page shows its result and the
-app is idle: change the language, open Consolidation, change the ceiling, back to the overview.
+app is idle: on a large estate the three drivers asked for (sixteen replans, on demand above
+``COMPARE_ALL_MAX_VMS``), change the language, open Consolidation, change the ceiling, back to the
+overview.
 """
 
 import tempfile
