@@ -26,9 +26,9 @@ TIMEOUT_S = 600.0
 _SHOWN = """
 const [texts, idle] = arguments;
 const body = document.body.innerText;
-const widgets = [...document.querySelectorAll('[data-testid="stStatusWidget"]')];
-const running = widgets.some(e => e.getClientRects().length > 0);  // fixed: no offsetParent
-return texts.every(t => body.includes(t)) && !(idle && running);
+const app = document.querySelector('[data-testid="stApp"]');
+const done = app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
+return texts.every(t => body.includes(t)) && (!idle || done);
 """
 
 

@@ -115,12 +115,14 @@ def chromium(profile: Path, *, size: tuple[int, int] = (1400, 1800), downloads: 
         driver.quit()
 
 
-def app_idle(driver: Any) -> bool:
-    """True when the app is not running a script (Streamlit's status widget hidden)."""
-    from selenium.webdriver.common.by import By
+#: Streamlit marks its app element with the script's state: "initial", "running" or "notRunning".
+SCRIPT_STATE = """const app = document.querySelector('[data-testid="stApp"]');
+return app ? app.getAttribute('data-test-script-state') : null;"""
 
-    running = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-    return not any(r.is_displayed() for r in running)
+
+def app_idle(driver: Any) -> bool:
+    """True when the app has run its script and is not running it again."""
+    return bool(driver.execute_script(SCRIPT_STATE) == "notRunning")
 
 
 def wait_rendered(driver: Any, expected: str, *, timeout: float = 90, poll: float = 0.2, absent: str = "") -> str:
