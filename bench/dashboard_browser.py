@@ -98,13 +98,18 @@ def measure(url: str) -> list[tuple[str, float, float]]:
                 last = "porte une charge que quelques serveurs récents"  # the page's last caption
                 whole = _until(driver, lambda d: _shown(d, "Coût de fonctionnement annuel", last))
                 results.append(("first page: whole page drawn, app idle", plan + whole, FIRST_PAGE_TARGET_S))
-                ask = driver.find_elements(By.CSS_SELECTOR, ".st-key-overview_drivers button")
-                if ask:  # a large estate: the sensitivity (sixteen replans) on demand
+                button = ".st-key-overview_drivers button"  # a large estate: the sensitivity on demand
+                _until(
+                    driver,
+                    lambda d: _shown(d, "(chacune à", idle=False) or bool(d.find_elements(By.CSS_SELECTOR, button)),
+                )
+                ask = driver.find_elements(By.CSS_SELECTOR, button)
+                if ask:
                     ask[0].click()
-                    step = _until(driver, lambda d: _shown(d, "font le plus varier"))
+                    step = _until(driver, lambda d: _shown(d, "(chacune à"))
                     results.append(("three drivers on demand (16 replans)", step, INTERACTION_TARGET_S))
                 _choose_english(driver)
-                english = ("Estate overview", "Yearly operating cost", "move the saving")
+                english = ("Estate overview", "Yearly operating cost", "(each at")
                 step = _until(driver, lambda d: _shown(d, *english))
                 results.append(("change language (fr → en)", step, INTERACTION_TARGET_S))
                 click_sidebar(driver, "Consolidation")
@@ -115,6 +120,6 @@ def measure(url: str) -> list[tuple[str, float, float]]:
                 step = _until(driver, lambda d: _metrics(d) != before and _shown(d, "fullest hosts"))
                 results.append(("change the ceiling (80 → 60 %)", step, INTERACTION_TARGET_S))
                 click_sidebar(driver, "Overview")
-                step = _until(driver, lambda d: _shown(d, "Yearly operating cost", "move the saving"))
+                step = _until(driver, lambda d: _shown(d, "Yearly operating cost", "(each at"))
                 results.append(("back to the overview", step, INTERACTION_TARGET_S))
     return results
