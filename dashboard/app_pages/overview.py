@@ -193,15 +193,15 @@ st.caption(t("overview.utilisation_note"))
 # The sensitivity replans the estate sixteen times: computed last, so the figures above are on screen
 # meanwhile, then written back under the plan's figures; on demand above COMPARE_ALL_MAX_VMS VMs.
 ASKED = "overview_drivers_asked"  # once asked in this session, kept (the result is cached)
-shown = recommended is not None and replacement is not None
-if shown and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
-    shown = drivers.button(
+with_drivers = recommended is not None and replacement is not None
+if with_drivers and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
+    with_drivers = drivers.button(
         t("overview.plan.drivers_ask"),
         key="overview_drivers",
         help=t("overview.plan.drivers_ask.help", n=num(plans.COMPARE_ALL_MAX_VMS)),
     )
-    st.session_state[ASKED] = shown
-if shown:
+    st.session_state[ASKED] = with_drivers
+if with_drivers:
     with drivers, st.spinner(t("overview.plan.spinner")):
         detailed = plans.plan_summary(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
     if detailed.tornado:
