@@ -106,15 +106,20 @@ def texts(at: AppTest) -> str:
 # --- real browser (``-m browser``): the app served on loopback, chromium at two screen sizes -------
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """The dashboard served on a private demo database; yields (base URL, database URL)."""
+def require_browser() -> None:
+    """Skip (fail in CI, env ``CI`` set) when chromium or chromedriver is missing."""
     missing = browser_support.missing_browser()
     if missing:
         message = f"missing {', '.join(missing)} (make system-deps installs them)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The dashboard served on a private demo database; yields (base URL, database URL)."""
+    require_browser()
     folder = tmp_path_factory.mktemp("served")
     url = build_demo_database(folder / "parcimonie.db")
     try:

@@ -11,10 +11,15 @@ from typing import Any
 
 import pytest
 
+from tests.dashboard.conftest import browser, require_browser
 from tests.support.browser import open_page
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("PARCIMONIE_SCREENSHOTS", "/tmp"))
+#: Other browser tests (sign-in) open pages and check chromium with these, and use ``browser``.
+_page_text = open_page
+_require_browser = require_browser
+__all__ = ["browser"]
 
 
 def _shot(driver: Any, name: str) -> None:
