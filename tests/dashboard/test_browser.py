@@ -1,25 +1,34 @@
 """The served dashboard in a real browser: Debian chromium (headless) driven by selenium.
 
-Serves ``dashboard/app.py`` on loopback against a demo database (fixtures ``served`` and ``browser``
-in ``conftest.py``: every test runs at 1366 × 768 and 1920 × 1080) and reads the text a person reads
-on the overview and consolidation pages. In CI (env ``CI`` set) a missing chromium is a failure.
+Serves ``dashboard/app.py`` on loopback against a demo database (fixture ``served`` in
+``conftest.py``) and reads the text a person reads on the overview and consolidation pages, in one
+chromium at 1366 × 768 (``browser`` here; the figure, table and offer checks run at both screen sizes
+in ``test_browser_plan.py`` and ``test_browser_tables.py``). In CI (env ``CI`` set) a missing chromium
+is a failure.
 """
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.dashboard.conftest import browser, require_browser
-from tests.support.browser import open_page
+from tests.dashboard.conftest import require_browser
+from tests.support.browser import RESOLUTIONS, chromium, open_page
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("PARCIMONIE_SCREENSHOTS", "/tmp"))
 #: Other browser tests (sign-in) open pages and check chromium with these, and use ``browser``.
 _page_text = open_page
 _require_browser = require_browser
-__all__ = ["browser"]
+
+
+@pytest.fixture(scope="module")
+def browser(served: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless chromium at 1366 × 768 for the module (after ``served``: a missing chromium skips)."""
+    with chromium(tmp_path_factory.mktemp("chromium"), size=RESOLUTIONS[0]) as driver:
+        yield driver
 
 
 def _shot(driver: Any, name: str) -> None:
