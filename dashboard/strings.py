@@ -383,8 +383,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Feasible solution, {gap} host(s) above the lower bound.",
     ),
     "chart.after.title": (
-        "Utilisation de chaque hôte après consolidation",
-        "Utilisation of each host after consolidation",
+        "Hôtes après consolidation par cluster, colorés par leur ressource limitante (orange : le plafond)",
+        "Hosts after consolidation by cluster, coloured by their limiting resource (amber: the ceiling)",
+    ),
+    "chart.after.x": ("Hôtes du cluster, du plus chargé au moins chargé", "Hosts of the cluster, fullest first"),
+    "consolidation.worst": (
+        "Les {n} hôtes les plus chargés après consolidation",
+        "The {n} fullest hosts after consolidation",
     ),
     "consolidation.tab.after": ("Hôtes après ({n})", "Hosts after ({n})"),
     "consolidation.tab.placement": ("Placement ({n} VM)", "Placement ({n} VMs)"),
@@ -614,6 +619,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Computed on the latest inventory with the default assumptions, nothing saved. Cheapest option: {best}; "
         'replacement plan on "{offer}", {first} to {last}.',
     ),
+    "overview.plan.caption_changed": (
+        "Calculé sur le dernier inventaire avec {n} hypothèse(s) modifiée(s) sur la page Hypothèses, sans rien "
+        "enregistrer. Option la moins chère : {best} ; plan de renouvellement sur « {offer} », de {first} à {last}.",
+        "Computed on the latest inventory with {n} assumption(s) changed on the Assumptions page, nothing saved. "
+        'Cheapest option: {best}; replacement plan on "{offer}", {first} to {last}.',
+    ),
     "overview.plan.existing": ("les hôtes existants, reconditionnés", "the existing hosts, repacked"),
     "overview.plan.saving": ("Économie sur {horizon} ans (trésorerie)", "Saving over {horizon} years (cash)"),
     "overview.plan.payback": ("Retour sur investissement", "Payback year"),
@@ -623,6 +634,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.plan.spinner": (
         "Calcul des hypothèses qui font le plus varier l'économie…",
         "Finding the assumptions that move the saving most…",
+    ),
+    "overview.plan.drivers_ask": (
+        "Trouver les trois hypothèses qui font le plus varier l'économie",
+        "Find the three assumptions that move the saving most",
+    ),
+    "overview.plan.drivers_ask.help": (
+        "Seize recalculs du plan (chaque hypothèse à −20 % et +20 %) : calculés à la demande au-delà de "
+        "{n} VM, puis gardés pour cet inventaire et ces hypothèses.",
+        "Sixteen recomputations of the plan (each assumption at −20% and +20%): on demand above {n} VMs, "
+        "then kept for this inventory and these assumptions.",
     ),
     "overview.plan.drivers": (
         "Les trois hypothèses qui font le plus varier l'économie (chacune à −20 % et +20 %) : {items}.",
@@ -677,8 +698,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "session: they apply to the plans of the Consolidation and Finances pages and are saved with scenarios.",
     ),
     "hyp.changed": (
-        "{n} hypothèse(s) modifiée(s), appliquée(s) aux pages Consolidation et Finances.",
-        "{n} assumption(s) changed, applied to the Consolidation and Finances pages.",
+        "{n} hypothèse(s) modifiée(s), appliquée(s) au plan recommandé et aux pages Consolidation et Finances.",
+        "{n} assumption(s) changed, applied to the recommended plan and the Consolidation and Finances pages.",
     ),
     "hyp.none_changed": ("Toutes les hypothèses ont leur valeur par défaut.", "Every assumption has its default."),
     "hyp.reset": ("Rétablir", "Reset"),

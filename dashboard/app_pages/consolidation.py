@@ -184,19 +184,30 @@ if len(tco_by_offer) > 1:
     )
 
 st.plotly_chart(
-    charts.host_utilisation_after(
+    charts.host_utilisation_strip(
         view.targets,
         ceiling=float(ceiling_pct) / 100,
         labels={
             "title": t("chart.after.title"),
             "cpu": t("label.cpu"),
             "memory": t("label.memory"),
-            "ceiling": t("consolidation.ceiling"),
-            "x": t("col.host"),
-            "y": t("chart.utilisation.x"),
+            "x": t("chart.after.x"),
+            "y": t("col.limit"),
         },
     ),
     width="stretch",
+)
+st.markdown(f"**{t('consolidation.worst', n=num(min(charts.WORST_HOSTS, len(view.targets))))}**")
+tables.show_text_table(
+    tables.worst_hosts(view.targets, charts.WORST_HOSTS),
+    {
+        "host": "col.host",
+        "cluster": "col.cluster",
+        "n_vms": "col.n_vms",
+        "cpu_utilisation": "col.cpu_after",
+        "memory_utilisation": "col.memory_after",
+        "resource": "col.limit",
+    },
 )
 
 col = st.column_config

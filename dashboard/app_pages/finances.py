@@ -188,6 +188,7 @@ tables.show_text_table(
         "tco_gap_eur": "col.tco_gap",
         "carbon_kgco2e": "col.carbon_t",
     },
+    pinned=("label", "n_hosts", "tca_eur_ttc", "tco_eur", "carbon_kgco2e"),
 )
 st.caption(t("finances.tco_note"))
 if plan.fleet_mix is not None:
@@ -237,7 +238,7 @@ else:
     budget = plan_frames.budget_frame(plan, which=which or "scenario")
     budget.index = [t(f"line.{line.removesuffix('_eur')}") for line in budget.index]
     budget = budget.rename(columns={"total": t("col.total")})
-    st.dataframe(budget.map(eur), width="stretch")
+    st.dataframe(budget.map(eur), width="stretch", height="content")  # the net-spending row in view
     st.caption(t("finances.budget_note"))
     st.markdown(f"**{t('finances.years')}**")
     yearly = plan_frames.yearly_comparison(plan)

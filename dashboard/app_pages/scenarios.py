@@ -95,6 +95,7 @@ tables.show_text_table(
         "payback_year": "col.payback",
         "updated_at": "col.updated_at",
     },
+    pinned=("scenario", "tco_eur", "total_savings_eur", "payback_year"),
 )
 st.caption(t("scenarios.summary_note"))
 if split.empty:
