@@ -85,11 +85,12 @@ _GRIDS = """
 return [...document.querySelectorAll('[data-testid="stDataFrame"]')]
   .filter(el => el.getBoundingClientRect().width > 0 && el.querySelector('.dvn-scroller'))
   .map(el => {
-    const scroller = el.querySelector('.dvn-scroller');
+    // A grid may be redrawn between the filter and here (a busy machine): read what is there.
+    const scroller = el.querySelector('.dvn-scroller') || {scrollWidth: 0, scrollHeight: 0, clientHeight: 0};
     if (arguments[0] !== null) { scroller.scrollLeft = arguments[0] === 'right' ? scroller.scrollWidth : 0; }
     return {
       heads: [...el.querySelectorAll('[role="columnheader"]')].map(h => h.textContent.trim()),
-      columns: Number(el.querySelector('table').getAttribute('aria-colcount')),
+      columns: Number(el.querySelector('table')?.getAttribute('aria-colcount') ?? 0),
       scrollHeight: scroller.scrollHeight, clientHeight: scroller.clientHeight,
       right: el.getBoundingClientRect().right,
     };
