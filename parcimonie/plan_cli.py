@@ -20,6 +20,7 @@ from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import PlanDocument, Replacement
+from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
 from parcimonie.planning.provenance import provenance_of, scenario_provenance
@@ -73,6 +74,9 @@ def _print_consolidation(console: Console, doc: PlanDocument) -> None:
         f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {c.status}, solveur {c.solver} ; "
         f"VM par hôte {num(c.vms_per_host_before)} aujourd'hui → {num(c.vms_per_host_after)} en cible de consolidation"
     )
+    limits = limits_message(c, doc.request.policy)
+    if limits is not None:
+        console.print(f"  {escape(render(limits))}")
     _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
     _count_line(
         console, doc.estate.skipped_hosts, "hôte(s) sans capacité connue (cœurs, MHz, mémoire), hors du plan", warn=True
@@ -214,6 +218,15 @@ def _print_summary(console: Console, doc: PlanDocument) -> None:
         _print_sensitivity(console, doc)
 
 
+def _limit_caps(vcpu_ratio: float | None, memory_overcommit: float | None) -> dict[str, float | None]:
+    """`--vcpu-ratio` and `--memory-overcommit` as Policy fields: unset keeps the default, 0 lifts the cap."""
+    caps: dict[str, float | None] = {}
+    for name, value in (("vcpu_ratio", vcpu_ratio), ("memory_overcommit", memory_overcommit)):
+        if value is not None:
+            caps[name] = value or None
+    return caps
+
+
 def plan(
     ctx: typer.Context,
     scenario: Annotated[str | None, typer.Option(help="Save the plan as this scenario.")] = None,
@@ -225,6 +238,16 @@ def plan(
     ] = None,
     ha: Annotated[int | None, typer.Option(min=0, max=10, help="HA reserve hosts per cluster (N+1: 1).")] = None,
     scope: Annotated[str, typer.Option(help="cluster (VMs stay in their cluster) or estate.")] = "cluster",
+    vcpu_ratio: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=32.0, help="Most vCPUs per physical core of a host (0: no cap; default 4)."),
+    ] = None,
+    memory_overcommit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, max=10.0, help="Most allocated memory per unit of physical memory (0: no cap, the default)."
+        ),
+    ] = None,
     horizon: Annotated[int | None, typer.Option(min=1, max=15, help="Horizon in years.")] = None,
     start_year: Annotated[
         int | None,
@@ -268,6 +291,7 @@ def plan(
             use_memory_p95=memory_p95,
             include_powered_off=not exclude_powered_off,
             include_templates=with_templates,
+            **_limit_caps(vcpu_ratio, memory_overcommit),
         )
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None

@@ -41,6 +41,12 @@ from parcimonie.planning.document import (
     Unplaced,
     YearRow,
 )
+from parcimonie.planning.limits_doc import (
+    consolidation_limit_fields,
+    limits_warnings,
+    policy_limit_fields,
+    target_limit_fields,
+)
 from parcimonie.planning.messages import Message
 
 if TYPE_CHECKING:
@@ -115,6 +121,7 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
             n_vms=int(counts[k]),
             cpu_utilisation=_num(result.cpu_utilisation[k]),
             memory_utilisation=_num(result.memory_utilisation[k]),
+            **target_limit_fields(result, k),
         )
         for k, label in enumerate(labels)
     ]
@@ -154,6 +161,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
         targets=_targets(result, labels),
         placement=placement,
+        **consolidation_limit_fields(result),
     )
 
 
@@ -341,6 +349,7 @@ def plan_warnings(c: Consolidation, r: Replacement | None, request: RequestEcho)
         warnings.append(
             Message(code="warning.ha_shortfall", params={"have": c.n_ha_reserve_hosts, "expected": expected_ha})
         )
+    warnings += limits_warnings(c)
     if r is None:
         return warnings
     savings = r.totals.savings_eur
@@ -414,6 +423,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
             use_memory_p95=p.use_memory_p95,
             include_powered_off=p.include_powered_off,
             include_templates=p.include_templates,
+            **policy_limit_fields(p),
         ),
         horizon_years=r.horizon_years,
         start_year=r.start_year,

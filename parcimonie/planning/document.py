@@ -30,6 +30,9 @@ class PolicyEcho(_Frozen):
     use_memory_p95: bool = False
     include_powered_off: bool = True
     include_templates: bool = False
+    # Limits vSphere enforces (optimizer.limits); None: no cap (plans made before the caps had none).
+    vcpu_ratio: float | None = None
+    memory_overcommit: float | None = None
 
 
 class RequestEcho(_Frozen):
@@ -77,6 +80,11 @@ class Target(_Frozen):
     n_vms: int
     cpu_utilisation: float | None
     memory_utilisation: float | None
+    # Limits vSphere enforces: allocated vCPUs per physical core, allocated memory per physical MiB,
+    # and the limit closest to full ("cpu", "memory", "vcpu_ratio", "memory_overcommit"; None: empty).
+    vcpus_per_core: float | None = None
+    memory_allocated_ratio: float | None = None
+    limit: Literal["cpu", "memory", "vcpu_ratio", "memory_overcommit"] | None = None
 
 
 class Move(_Frozen):
@@ -115,6 +123,10 @@ class Consolidation(_Frozen):
     unplaced: list[Unplaced]
     targets: list[Target]
     placement: list[Move]
+    # The limit closest to full over the loaded hosts together (optimizer.limits), and the clusters
+    # whose spare hosts cannot carry the load of their largest host(s) (optimizer.ha_reserve).
+    limiting_resource: Literal["cpu", "memory", "vcpu_ratio", "memory_overcommit"] | None = None
+    ha_reserve_uncovered: list[int] = Field(default_factory=list)
 
 
 class OptionCost(_Frozen):

@@ -89,6 +89,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "confidence.level_5": ("mesurée sur une durée suffisante", "measured over a long enough window"),
     "confidence.label": ("Confiance dans les données", "Data confidence"),
+    "warning.ha_reserve_uncovered": (
+        "Réserve HA insuffisante dans {n:n0} groupe(s) : les hôtes libres ne peuvent pas reprendre la charge "
+        "du ou des plus gros hôtes.",
+        "HA reserve too small in {n:n0} group(s): the spare hosts cannot take over the load of the largest host(s).",
+    ),
+    "limits.summary": (
+        "Limites de l'hyperviseur : au plus {vcpu_cap:n1} vCPU par cœur (atteint {max_vcpus_per_core:n2}), "
+        "surallocation mémoire au plus {memory_cap:n2} (atteint {max_memory_ratio:n2}) ; ressource limitante "
+        "{resource:code}.",
+        "Hypervisor limits: at most {vcpu_cap:n1} vCPUs per core (reached {max_vcpus_per_core:n2}), memory "
+        "overcommit at most {memory_cap:n2} (reached {max_memory_ratio:n2}); limiting resource {resource:code}.",
+    ),
+    "limit.cpu": ("processeur (demande)", "CPU (demand)"),
+    "limit.memory": ("mémoire (demande)", "memory (demand)"),
+    "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
+    "limit.memory_overcommit": ("surallocation mémoire", "memory overcommit"),
     "warning.ha_shortfall": (
         "Réserve HA incomplète : {have:n0} hôte(s) sur {expected:n0} demandés (plus d'hôte existant libre).",
         "HA reserve short: {have:n0} host(s) of {expected:n0} asked for (no spare existing host left).",
@@ -425,6 +441,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.scope": ("Périmètre de la consolidation", "Consolidation scope"),
     "policy.use_memory_p95": ("Mémoire dimensionnée sur le P95 consommé", "Memory sized on consumed P95"),
     "policy.include_powered_off": ("VM éteintes comptées", "Powered-off VMs counted"),
+    "policy.vcpu_ratio": ("vCPU par cœur physique (plafond)", "vCPUs per physical core (cap)"),
+    "policy.memory_overcommit": ("Surallocation mémoire (plafond)", "Memory overcommit (cap)"),
     "policy.include_templates": ("Modèles de VM comptés", "Templates counted"),
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),
