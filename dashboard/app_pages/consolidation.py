@@ -19,6 +19,7 @@ from dashboard.messages import plan_error, say
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.note import solver_name
 
 DEFAULTS = Policy()
@@ -81,6 +82,26 @@ with st.container(border=True):
         key="cons_preset",
         help=t("consolidation.preset.help"),
     )
+    caps = plan_frames.limit_caps(
+        middle.number_input(
+            t("consolidation.vcpu_ratio"),
+            min_value=0.0,
+            max_value=32.0,
+            value=DEFAULTS.vcpu_ratio or 0.0,
+            step=0.5,
+            key="cons_vcpu_ratio",
+            help=t("consolidation.vcpu_ratio.help"),
+        ),
+        middle.number_input(
+            t("consolidation.memory_overcommit"),
+            min_value=0.0,
+            max_value=10.0,
+            value=DEFAULTS.memory_overcommit or 0.0,
+            step=0.1,
+            key="cons_memory_overcommit",
+            help=t("consolidation.memory_overcommit.help"),
+        ),
+    )
     ha = right.number_input(
         t("consolidation.ha"),
         min_value=0,
@@ -107,7 +128,12 @@ if target == "new" and not chosen:
 request = PlanRequest(
     offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
     policy=Policy(
-        ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope, use_memory_p95=bool(memory_p95)
+        ceiling=float(ceiling_pct) / 100,
+        ha_reserve_hosts=int(ha),
+        scope=scope,
+        use_memory_p95=bool(memory_p95),
+        vcpu_ratio=caps["vcpu_ratio"],
+        memory_overcommit=caps["memory_overcommit"],
     ),
     method="heuristic",
     with_replacement=False,
@@ -210,6 +236,12 @@ tab_after, tab_placement, tab_freed, tab_unplaced, tab_clusters = st.tabs(
     ]
 )
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
+limit_labels = {
+    "cpu": t("label.cpu"),
+    "memory": t("label.memory"),
+    "vcpu_ratio": t("limit.vcpu_ratio"),
+    "memory_overcommit": t("limit.memory_overcommit"),
+}
 placement_config = {
     "vm": col.TextColumn(t("col.vm")),
     "from_host": col.TextColumn(t("col.from_host")),
@@ -225,6 +257,7 @@ with tab_after:
             kind=view.targets["kind"].map(kinds),
             cpu_utilisation=view.targets["cpu_utilisation"] * 100,
             memory_utilisation=view.targets["memory_utilisation"] * 100,
+            host_limit=view.targets["host_limit"].map(lambda v: limit_labels.get(v, "—")),
         ),
         hide_index=True,
         width="stretch",
@@ -239,6 +272,9 @@ with tab_after:
             "memory_utilisation": col.ProgressColumn(
                 t("col.memory_p95"), format=tables.percent_format(), min_value=0, max_value=100
             ),
+            "vcpus_per_core": tables.number_column(t("col.vcpus_per_core"), decimals=2),
+            "memory_allocated_ratio": tables.number_column(t("col.memory_allocated_ratio"), decimals=2),
+            "host_limit": col.TextColumn(t("col.limit")),
         },
     )
     review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
@@ -309,13 +345,12 @@ with tab_unplaced:
         },
     )
 with tab_clusters:
-    limits = {"cpu": t("label.cpu"), "memory": t("label.memory")}
     st.dataframe(
         view.clusters.assign(
             cluster=view.clusters["cluster"].replace({plan_frames.ESTATE_ROW: t("consolidation.clusters.estate")}),
             cpu_utilisation=view.clusters["cpu_utilisation"] * 100,
             memory_utilisation=view.clusters["memory_utilisation"] * 100,
-            limit=view.clusters["limit"].map(lambda v: limits.get(v, "—")),
+            limit=view.clusters["limit"].map(lambda v: limit_labels.get(v, "—")),
         ),
         hide_index=True,
         width="stretch",
@@ -345,6 +380,9 @@ st.caption(
         gap=num(c.gap_hosts),
     )
 )
+limits_line = limits_message(c, result.request.policy)
+if limits_line is not None:
+    st.caption(say(limits_line))
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))
