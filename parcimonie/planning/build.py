@@ -48,6 +48,7 @@ from parcimonie.planning.limits_doc import (
     target_limit_fields,
 )
 from parcimonie.planning.messages import Message
+from parcimonie.planning.p2v import n_p2v_vms, p2v_section
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -434,6 +435,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         overrides=dict(r.overrides),
         with_sensitivity=r.with_sensitivity,
         after_reclaim=r.after_reclaim,
+        p2v=r.p2v,
     )
 
 
@@ -454,7 +456,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         assumptions=outcome.assumptions.to_dict(),
         estate=EstateSummary(
             n_hosts=inputs.hosts.n_hosts,
-            n_vms=inputs.vms.n_vms,
+            n_vms=inputs.vms.n_vms - n_p2v_vms(outcome),
             skipped_hosts=list(inputs.skipped_hosts),
             physical_hosts=list(inputs.physical_hosts),
             unsized_vms=list(inputs.unsized_vms),
@@ -469,4 +471,5 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         + confidence_warnings(confidence),
         confidence=confidence,
         reclaimed=inputs.reclaimed,
+        p2v=p2v_section(outcome),
     )

@@ -49,6 +49,7 @@ class RequestEcho(_Frozen):
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
     with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
     after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
+    p2v: bool = False  # physical servers virtualised (placed like VMs, listed apart)
 
 
 class ReclaimApplied(_Frozen):
@@ -341,6 +342,28 @@ class Replacement(_Frozen):
         return float(sum(row.investissement_eur or 0.0 for row in self.budget_scenario))
 
 
+class P2vServer(_Frozen):
+    """A physical server the plan virtualises ("à virtualiser"): its size as a VM, where it goes,
+    and what retiring its hardware saves (``optimizer.p2v``)."""
+
+    name: str
+    cpu_ref_mhz: float | None  # P95 x its per-core performance; None when estimated from its cores
+    memory_mib: float  # memory in use (all of it when unknown)
+    cpu_estimated: bool
+    memory_estimated: bool
+    to_host: str | None  # None: no room found
+    savings_eur_per_year: float  # energy, maintenance or support, staff and rack (EUR TTC, first year)
+
+
+class P2vSection(_Frozen):
+    """Physical servers virtualised by the plan, apart from the VMs."""
+
+    servers: list[P2vServer]
+    n_placed: int
+    savings_eur_per_year: float  # of the servers placed
+    savings_over_horizon_eur: float  # the same each year of the horizon (first-year figures)
+
+
 class PlanDocument(_Frozen):
     """A whole plan: request, assumptions, consolidation, options, replacement plan, warnings."""
 
@@ -364,6 +387,8 @@ class PlanDocument(_Frozen):
     saving_without_licences_eur: float | None = None
     #: Set when the plan was computed after reclamation (``RequestEcho.after_reclaim``).
     reclaimed: ReclaimApplied | None = None
+    #: The physical servers virtualised by the plan (``plan --p2v``), None when not asked.
+    p2v: P2vSection | None = None
     #: How far the demand can be trusted (None in plans saved before it was computed).
     confidence: Confidence | None = None
 

@@ -94,6 +94,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "du ou des plus gros hôtes.",
         "HA reserve too small in {n:n0} group(s): the spare hosts cannot take over the load of the largest host(s).",
     ),
+    "p2v.summary": (
+        "À virtualiser : {n:n0} serveur(s) physique(s), {placed:n0} placé(s) ; leur matériel retiré économise "
+        "{yearly_eur:eur} par an ({horizon_eur:eur} sur l'horizon).",
+        "To virtualise: {n:n0} physical server(s), {placed:n0} placed; retiring their hardware saves "
+        "{yearly_eur:eur} a year ({horizon_eur:eur} over the horizon).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an", "Savings a year"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "* estimé : pas de mesure d'usage (CPU estimé d'après les cœurs, mémoire comptée en entier).",
+        "* estimated: no usage measured (CPU estimated from the cores, memory counted whole).",
+    ),
     "limits.summary": (
         "Limites de l'hyperviseur : au plus {vcpu_cap:n1} vCPU par cœur (atteint {max_vcpus_per_core:n2}), "
         "surallocation mémoire au plus {memory_cap:n2} (atteint {max_memory_ratio:n2}) ; ressource limitante "

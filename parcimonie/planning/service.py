@@ -31,6 +31,7 @@ from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
+from parcimonie.planning.p2v import with_p2v
 from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.sensitivity import with_sensitivity
 
@@ -93,6 +94,9 @@ class PlanRequest:
     # True: zombies and idle VMs are removed and oversized VMs right-sized before anything is
     # packed or costed (``parcimonie.planning.reclaim.apply_reclaim``; recorded in the document).
     after_reclaim: bool = False
+    # True: physical servers of known size are virtualised (placed like VMs, listed apart with the
+    # hardware costs their retirement saves; ``parcimonie.planning.p2v``).
+    p2v: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,6 +188,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     a = build_assumptions(request, today=day)
     if request.after_reclaim:  # reclamation first (issue #9): the plan packs what is left
         inputs = apply_reclaim(inputs, assumptions=a, policy=request.policy)
+    if request.p2v:  # after reclamation: a server to virtualise is never a zombie VM
+        inputs = with_p2v(inputs)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
