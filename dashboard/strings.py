@@ -315,6 +315,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Allocated memory at most this multiple of a host's physical memory. Useful when memory is sized on its "
         "P95; sized on allocation, the utilisation ceiling already bounds it.",
     ),
+    "consolidation.p2v": ("Virtualiser les serveurs physiques (P2V)", "Virtualise the physical servers (P2V)"),
+    "consolidation.p2v.help": (
+        "Place les serveurs physiques de taille connue comme des VM, dimensionnés sur leur usage mesuré, et "
+        "retire leur matériel (énergie, maintenance, personnel, baie).",
+        "Places the physical servers of known size like VMs, sized on their measured usage, and retires their "
+        "hardware (energy, maintenance, staff, rack).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an (€ TTC)", "Savings a year (€ incl. VAT)"),
+    "p2v.col.estimated": ("Estimé", "Estimated"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "Pas de mesure d'usage : CPU estimé d'après les cœurs, mémoire comptée en entier.",
+        "No usage measured: CPU estimated from the cores, memory counted whole.",
+    ),
     "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
     "limit.memory_overcommit": ("Surallocation mémoire", "Memory overcommit"),
     "col.vcpus_per_core": ("vCPU par cœur", "vCPUs per core"),

@@ -16,6 +16,7 @@ from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
+from dashboard.p2v_view import show_p2v
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
@@ -121,6 +122,7 @@ with st.container(border=True):
     memory_p95 = right.checkbox(
         t("consolidation.memory_p95"), value=False, key="cons_mem_p95", help=t("consolidation.memory_p95.help")
     )
+    p2v = right.checkbox(t("consolidation.p2v"), value=False, key="cons_p2v", help=t("consolidation.p2v.help"))
 
 if target == "new" and not chosen:
     st.warning(t("consolidation.no_offer"))
@@ -138,6 +140,7 @@ request = PlanRequest(
     method="heuristic",
     with_replacement=False,
     overrides=plans.current_overrides(),
+    p2v=bool(p2v),
 )
 try:
     with st.spinner(t("spinner.consolidation")):
@@ -383,6 +386,8 @@ st.caption(
 limits_line = limits_message(c, result.request.policy)
 if limits_line is not None:
     st.caption(say(limits_line))
+if result.p2v is not None:
+    show_p2v(result.p2v)
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))

@@ -214,3 +214,15 @@ def test_consolidation_caps_set_on_the_page(run_page: RunPage, demo_url: str) ->
     assert any("au plus 0,5 vCPU par cœur" in c.value for c in at.caption)
     hosts_after = _frame(at, "host_limit")
     assert (hosts_after["vcpus_per_core"].dropna() <= 0.5 + 1e-9).all()
+
+
+def test_consolidation_p2v_switch_lists_the_servers_apart(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)
+    assert not any(s.value == "Serveurs physiques à virtualiser" for s in at.subheader)
+    at.checkbox(key="cons_p2v").check().run()
+    assert not at.exception
+    assert any(s.value == "Serveurs physiques à virtualiser" for s in at.subheader)
+    servers = _frame(at, "savings_eur_per_year")
+    assert len(servers) >= 1 and servers["to_host"].notna().all()
+    assert (servers["savings_eur_per_year"] > 0).all()
+    assert any("À virtualiser" in m.value for m in at.markdown)
