@@ -100,3 +100,24 @@ def test_cli_plan_p2v(sqlite_engine: Engine) -> None:
     assert "srv-fichiers" in result.output and "* estimé" in result.output
     plain = runner.invoke(app, ["plan", "--offer", "existing"], env=env, terminal_width=250)
     assert "hors du plan" in plain.output and "À virtualiser" not in plain.output
+
+
+def test_workbook_lists_the_servers_to_virtualise(inputs: EstateInputs) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from parcimonie.planning.workbook import workbook_bytes
+
+    plain = run_plan(inputs, PlanRequest(offers=(EXISTING,), with_replacement=False), today=TODAY).document()
+    assert "À virtualiser" not in load_workbook(BytesIO(workbook_bytes(plain))).sheetnames
+    doc = run_plan(inputs, PlanRequest(offers=(EXISTING,), with_replacement=False, p2v=True), today=TODAY).document()
+    sheet = load_workbook(BytesIO(workbook_bytes(doc)))["À virtualiser"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r and r[0]}
+    assert doc.p2v is not None
+    for server in doc.p2v.servers:  # the same figures as the document
+        row = rows[server.name]
+        assert row[1] == server.cpu_ref_mhz and row[2] == pytest.approx(server.memory_mib / 1024)
+        assert row[4] == server.to_host and row[5] == pytest.approx(server.savings_eur_per_year)
+    assert rows["srv-vieux"][3] == "oui" and rows["srv-fichiers"][3] == "non"
+    assert rows["Total"][5] == pytest.approx(doc.p2v.savings_eur_per_year)
