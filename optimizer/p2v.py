@@ -25,7 +25,7 @@ from optimizer.estate import HostTable, VmTable, complete_host_estimates
 from optimizer.tco import FleetHardware, host_yearly_costs
 from optimizer.usage import UsageSource
 
-__all__ = ["P2vCandidates", "p2v_candidates", "p2v_yearly_savings"]
+__all__ = ["P2V_LINES", "P2vCandidates", "p2v_candidates", "p2v_running_costs", "p2v_yearly_savings"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,10 +67,14 @@ def p2v_candidates(*, servers: HostTable, hosts: HostTable) -> P2vCandidates:
     return P2vCandidates(vms=vms, cpu_estimated=np.isnan(cpu_ref), memory_estimated=~memory_known, cpu_ref_mhz=cpu_ref)
 
 
-def p2v_yearly_savings(*, servers: HostTable, year: int, assumptions: Assumptions) -> NDArray[np.float64]:
-    """Per server, EUR TTC a year its retirement saves: energy at its measured utilisation (mean,
-    else P95, else the estate's unknown fraction), maintenance or support, staff and rack. Its
-    licences are left out: the workload keeps its operating system licence as a VM."""
+#: The lines a server's retirement stops (its licences are left out: the workload keeps its
+#: operating system licence as a VM).
+P2V_LINES = ("energy_eur", "maintenance_eur", "staff_eur", "rack_eur", "energy_kwh", "operational_kgco2e")
+
+
+def _running_costs(servers: HostTable, year: int, assumptions: Assumptions) -> dict[str, NDArray[np.float64]]:
+    """`P2V_LINES` of each server in `year`: energy at its measured utilisation (mean, else P95,
+    else `cpu_unknown_fraction`), maintenance or support as it ages, staff and rack."""
     done, _ = complete_host_estimates(hosts=servers)
     capacity = done.n_cores * done.cpu_mhz
     used = np.where(np.isnan(done.cpu_usage_mean_mhz), done.cpu_usage_mhz, done.cpu_usage_mean_mhz)
@@ -82,4 +86,20 @@ def p2v_yearly_savings(*, servers: HostTable, year: int, assumptions: Assumption
         year=year,
         assumptions=assumptions,
     )
-    return np.asarray(costs.energy_eur + costs.maintenance_eur + costs.staff_eur + costs.rack_eur, dtype=float)
+    return {k: np.asarray(getattr(costs, k), dtype=float) for k in P2V_LINES}
+
+
+def p2v_yearly_savings(*, servers: HostTable, year: int, assumptions: Assumptions) -> NDArray[np.float64]:
+    """Per server, EUR TTC its retirement saves in `year` (energy, maintenance, staff, rack)."""
+    lines = _running_costs(servers, year, assumptions)
+    return lines["energy_eur"] + lines["maintenance_eur"] + lines["staff_eur"] + lines["rack_eur"]
+
+
+def p2v_running_costs(
+    *, servers: HostTable, start_year: int, assumptions: Assumptions
+) -> dict[str, NDArray[np.float64]]:
+    """`P2V_LINES` of all the servers together, each year of the horizon, shape (h,): what keeping
+    them running costs, and so what virtualising them saves."""
+    years = range(start_year, start_year + assumptions.horizon_years)
+    per_year = [_running_costs(servers, year, assumptions) for year in years]
+    return {k: np.array([float(y[k].sum()) for y in per_year]) for k in P2V_LINES}

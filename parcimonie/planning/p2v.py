@@ -8,13 +8,13 @@ retirement saves.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from optimizer import VmTable
-from optimizer.p2v import p2v_candidates, p2v_yearly_savings
+from optimizer import Assumptions, HostTable, OptionTco, VmTable
+from optimizer.p2v import p2v_candidates, p2v_running_costs, p2v_yearly_savings
 from parcimonie.planning.document import P2vSection, P2vServer
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message
@@ -22,7 +22,7 @@ from parcimonie.planning.messages import Message
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
 
-__all__ = ["n_p2v_vms", "p2v_section", "p2v_summary", "with_p2v"]
+__all__ = ["keep_with_servers", "n_p2v_vms", "p2v_section", "p2v_summary", "with_p2v"]
 
 
 def _concat(a: VmTable, b: VmTable) -> VmTable:
@@ -46,6 +46,20 @@ def _concat(a: VmTable, b: VmTable) -> VmTable:
                 "usage_days",
             )
         },
+    )
+
+
+def keep_with_servers(keep: OptionTco, inputs: EstateInputs, *, start_year: int, assumptions: Assumptions) -> OptionTco:
+    """The "keep the estate" option with the physical servers running too: the servers' energy,
+    maintenance, staff and rack are then what every other option saves by virtualising them."""
+    servers = inputs.physical_servers
+    if servers is None or servers.n_hosts == 0:
+        return keep
+    lines = p2v_running_costs(servers=servers, start_year=start_year, assumptions=assumptions)
+    return replace(
+        keep,
+        n_hosts=keep.n_hosts + servers.n_hosts,
+        **{k: getattr(keep, k) + v for k, v in lines.items()},
     )
 
 
@@ -91,12 +105,28 @@ def p2v_section(outcome: PlanOutcome) -> P2vSection | None:
                 savings_eur_per_year=float(savings[k]),
             )
         )
-    yearly = float(sum(r.savings_eur_per_year for r in rows if r.to_host is not None))
+    placed = [k for k, r in enumerate(rows) if r.to_host is not None]
+    lines = p2v_running_costs(
+        servers=_subset(servers, placed), start_year=outcome.start_year, assumptions=outcome.assumptions
+    )
     return P2vSection(
         servers=rows,
-        n_placed=sum(r.to_host is not None for r in rows),
-        savings_eur_per_year=yearly,
-        savings_over_horizon_eur=yearly * outcome.assumptions.horizon_years,
+        n_placed=len(placed),
+        savings_eur_per_year=float(sum(rows[k].savings_eur_per_year for k in placed)),
+        savings_over_horizon_eur=float(
+            sum(lines[k].sum() for k in ("energy_eur", "maintenance_eur", "staff_eur", "rack_eur"))
+        ),
+    )
+
+
+def _subset(servers: HostTable, keep: list[int]) -> HostTable:
+    """The servers at positions `keep`."""
+    idx = np.array(keep, dtype=np.int64)
+    return replace(
+        servers,
+        ids=tuple(servers.ids[i] for i in keep),
+        names=tuple(servers.names[i] for i in keep),
+        **{f.name: getattr(servers, f.name)[idx] for f in fields(servers) if f.name not in ("ids", "names")},
     )
 
 

@@ -31,7 +31,7 @@ from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
-from parcimonie.planning.p2v import with_p2v
+from parcimonie.planning.p2v import keep_with_servers, with_p2v
 from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.sensitivity import with_sensitivity
 
@@ -199,6 +199,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     repack: OptionTco | None = None
     try:
         keep = estate_cost(inputs, request, today=day)
+        if request.p2v:  # kept, the physical servers keep running: what virtualising them saves
+            keep = keep_with_servers(keep, inputs, start_year=start, assumptions=a)
         # The repack onto the hosts owned is an option of its own: computed when asked for, and for
         # every full plan (a quick review of offers skips it).
         if not offers or request.with_replacement:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optimizer import Assumptions, HostTable, Policy, VmTable, compute_demand, plan_consolidation
-from optimizer.p2v import p2v_candidates, p2v_yearly_savings
+from optimizer.p2v import p2v_candidates, p2v_running_costs, p2v_yearly_savings
 from optimizer.usage import UsageSource
 from tests.optimizer.estates import GIB
 
@@ -77,3 +77,14 @@ def test_no_server_no_candidate() -> None:
     empty = HostTable.build(n_cores=np.zeros(0), cpu_mhz=np.zeros(0), memory_mib=np.zeros(0))
     p2v = p2v_candidates(servers=empty, hosts=HOSTS)
     assert p2v.vms.n_vms == 0 and isinstance(p2v.vms, VmTable)
+
+
+def test_running_costs_over_the_horizon_start_with_the_yearly_savings() -> None:
+    a = Assumptions(pue=1.0, electricity_eur_per_kwh=0.20)
+    servers = _servers([8000.0, 1000.0], [10.0, 4.0], purchase_year=[2015.0, 2022.0], rack_units=[2.0, 1.0])
+    lines = p2v_running_costs(servers=servers, start_year=2027, assumptions=a)
+    first = sum(lines[k][0] for k in ("energy_eur", "maintenance_eur", "staff_eur", "rack_eur"))
+    assert first == pytest.approx(float(p2v_yearly_savings(servers=servers, year=2027, assumptions=a).sum()))
+    assert all(v.shape == (a.horizon_years,) for v in lines.values())
+    # Energy is the same each year (same load); kWh x price = EUR.
+    assert lines["energy_eur"] == pytest.approx(lines["energy_kwh"] * 0.20)

@@ -121,3 +121,16 @@ def test_workbook_lists_the_servers_to_virtualise(inputs: EstateInputs) -> None:
         assert row[4] == server.to_host and row[5] == pytest.approx(server.savings_eur_per_year)
     assert rows["srv-vieux"][3] == "oui" and rows["srv-fichiers"][3] == "non"
     assert rows["Total"][5] == pytest.approx(doc.p2v.savings_eur_per_year)
+
+
+def test_keeping_the_servers_costs_what_virtualising_them_saves(inputs: EstateInputs) -> None:
+    base = PlanRequest(offers=(EXISTING,), with_replacement=False)
+    without = run_plan(inputs, base, today=TODAY).document()
+    doc = run_plan(inputs, PlanRequest(offers=(EXISTING,), with_replacement=False, p2v=True), today=TODAY).document()
+    assert doc.p2v is not None and doc.p2v.n_placed == len(doc.p2v.servers)
+    keep_before = next(o for o in without.options if o.kind == "keep")
+    keep_after = next(o for o in doc.options if o.kind == "keep")
+    assert keep_after.n_hosts == keep_before.n_hosts + len(doc.p2v.servers)
+    # The same figure on every surface: the keep option grows by the section's horizon savings.
+    assert keep_after.tco_eur - keep_before.tco_eur == pytest.approx(doc.p2v.savings_over_horizon_eur)
+    assert doc.p2v.savings_over_horizon_eur >= doc.p2v.savings_eur_per_year * Assumptions().horizon_years * 0.99
