@@ -169,9 +169,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.only_physical": (
         "l'inventaire ne compte que {n:n0} serveur(s) physique(s) sans hyperviseur (par ex. {example}) : "
-        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation",
+        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation, ou virtualisez ces serveurs "
+        "sur une offre du catalogue (plan --p2v)",
         "the inventory holds only {n:n0} physical server(s) without a hypervisor (e.g. {example}): no VM to "
-        "consolidate; collect or import the virtualisation hosts",
+        "consolidate; collect or import the virtualisation hosts, or virtualise these servers onto a catalogue "
+        "offer (plan --p2v)",
     ),
     "error.empty_inventory_unsized": (
         "aucune VM n'a de taille connue : {n:n0} VM sans vCPU ou sans mémoire (par ex. {example}) ; "

@@ -180,9 +180,10 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     day = today or date.today()
     if inputs.vms.n_vms == 0 and inputs.unsized_vms:
         raise PlanError("error.empty_inventory_unsized", n=len(inputs.unsized_vms), example=inputs.unsized_vms[0])
-    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts:
+    p2v_only = request.p2v and inputs.physical_servers is not None and inputs.physical_servers.n_hosts > 0
+    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts and not p2v_only:
         raise PlanError("error.only_physical", n=len(inputs.physical_hosts), example=inputs.physical_hosts[0])
-    if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
+    if (inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0) and not p2v_only:
         raise PlanError("error.empty_inventory")
     request = with_measured_growth(inputs, request)
     a = build_assumptions(request, today=day)
@@ -192,6 +193,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         inputs = with_p2v(inputs)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
+    if offers is None and inputs.hosts.n_hosts == 0:  # servers to virtualise, no host of their own
+        raise PlanError("error.input.no_target_host")
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
     target: Offer | None = None
     options: tuple[OptionTco, ...] = ()
@@ -203,7 +206,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             keep = keep_with_servers(keep, inputs, start_year=start, assumptions=a)
         # The repack onto the hosts owned is an option of its own: computed when asked for, and for
         # every full plan (a quick review of offers skips it).
-        if not offers or request.with_replacement:
+        if (not offers or request.with_replacement) and hosts.n_hosts:
             repacked = plan_consolidation(
                 hosts=hosts,
                 vms=vms,
@@ -231,7 +234,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
-            if request.with_replacement:
+            if request.with_replacement and hosts.n_hosts:  # nothing to replace when only servers are virtualised
                 replacement = plan_replacement(
                     hosts=hosts,
                     vms=vms,

@@ -134,3 +134,24 @@ def test_keeping_the_servers_costs_what_virtualising_them_saves(inputs: EstateIn
     # The same figure on every surface: the keep option grows by the section's horizon savings.
     assert keep_after.tco_eur - keep_before.tco_eur == pytest.approx(doc.p2v.savings_over_horizon_eur)
     assert doc.p2v.savings_over_horizon_eur >= doc.p2v.savings_eur_per_year * Assumptions().horizon_years * 0.99
+
+
+def test_an_inventory_of_servers_only_is_virtualised_onto_an_offer(sqlite_engine: Engine) -> None:
+    from inventory import record_run
+
+    with session_scope(sqlite_engine) as session:
+        ensure_default_catalogue(session)
+    record_run(sqlite_engine, source="csv:parc", kind="csv", collect=lambda: Snapshot(hosts=_servers(), complete=False))
+    env = {"PARCIMONIE_DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False)}
+    env["PARCIMONIE_LOG_LEVEL"] = "WARNING"
+    refused = runner.invoke(app, ["plan"], env=env, terminal_width=250)
+    assert refused.exit_code == 2 and "ne compte que 2 serveur(s) physique(s)" in refused.output
+    assert "plan --p2v" in refused.output
+    result = runner.invoke(app, ["plan", "--p2v", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["replacement"] is None  # no hypervisor to replace: the servers go onto new hosts
+    assert {s["to_host"] for s in data["p2v"]["servers"]} <= {"nouveau-001", "nouveau-002"}
+    assert data["p2v"]["n_placed"] == 2 and data["consolidation"]["offer"] is not None
+    existing = runner.invoke(app, ["plan", "--p2v", "--offer", "existing"], env=env)
+    assert existing.exit_code == 2  # no host of its own to repack onto: said, not a traceback
