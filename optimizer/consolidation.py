@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation_result import ConsolidationResult, Targets, assemble_result
-from optimizer.demand import VmDemand, compute_demand, host_capacity
+from optimizer.demand import VmDemand, compute_demand
 from optimizer.errors import PlanInputError
 from optimizer.estate import (
     HostTable,
@@ -233,7 +233,7 @@ def _repack_existing(job: _Job) -> Targets:
     hosts, tg = job.hosts, job.new_targets()
     raw_all = host_quantities(hosts)
     cap_all = limit_capacity(raw_all, job.policy)
-    pref = _preference(hosts=hosts, sizes=job.demand.sizes, cap_all=host_capacity(hosts=hosts, ceiling=1.0))
+    pref = _preference(hosts=hosts, sizes=job.quantities[:, packing_dims(job.policy)], cap_all=cap_all)
     free = np.ones(hosts.n_hosts, dtype=bool)  # an existing host serves one group only
     for g, pos in job.groups():
         members = pref if job.policy.scope == "estate" else pref[hosts.cluster[pref] == g]
@@ -286,10 +286,11 @@ def _add_reserve(
 
 
 def _preference(*, hosts: HostTable, sizes: NDArray[np.float64], cap_all: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Existing hosts, largest usable capacity first (weighted by each resource's share of the
-    demand; CPU capacity is in reference MHz, so newer cores count more), then per-core perf."""
+    """Existing hosts, largest usable capacity first (weighted by each packing dimension's share of
+    the demand, vCPU slots included; CPU capacity is in reference MHz, so newer cores count more),
+    then per-core perf."""
     done, _ = complete_host_estimates(hosts=hosts)
     share = sizes.sum(axis=0) / cap_all.sum(axis=0)
-    weight = share / share.sum() if share.sum() > 0 else np.full(2, 0.5)
+    weight = share / share.sum() if share.sum() > 0 else np.full(cap_all.shape[1], 1.0 / cap_all.shape[1])
     score = (cap_all / cap_all.max(axis=0)) @ weight
     return np.asarray(np.lexsort((-done.perf_per_core, -score)), dtype=np.int64)
