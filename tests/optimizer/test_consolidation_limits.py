@@ -147,3 +147,35 @@ def test_no_host_exceeds_the_caps(
     slots = ratio * (hosts.n_cores if existing else np.array([8]))
     too_big = np.array(vcpus) > slots.max()
     assert (r.placement[too_big] < 0).all()
+
+
+@pytest.mark.parametrize("growth", [0.0, 0.10])
+def test_the_replacement_plan_respects_the_vcpu_cap(growth: float) -> None:
+    # 40 idle 4-vCPU VMs (160 vCPUs) on 4 old hosts: demand fits one 8-core offer host, but at
+    # 2 vCPUs per core it takes 16 vCPUs (4 VMs): 10 hosts carry them, plus the reserve. Demand
+    # growth shrinks CPU and memory room, never vCPU slots.
+    from optimizer import Assumptions, plan_replacement
+
+    hosts = HostTable.build(
+        n_cores=np.full(4, 16),
+        cpu_mhz=np.full(4, 2000.0),
+        memory_mib=np.full(4, 128 * GIB),
+        perf_per_core=np.ones(4),
+        purchase_year=np.full(4, 2015.0),
+    )
+    vms = VmTable.build(
+        n_vcpus=np.full(40, 4),
+        memory_mib=np.full(40, GIB),
+        host=np.repeat(np.arange(4), 10),
+        cpu_p95_mhz=np.full(40, 50.0),
+    )
+    policy = Policy(scope="estate", vcpu_ratio=2.0)
+    a = Assumptions(demand_growth_per_year=growth)
+    plan = plan_replacement(
+        hosts=hosts, vms=vms, offers=make_offer(**SMALL), assumptions=a, policy=policy, start_year=2027
+    )
+    placed = plan.placement >= 0
+    assert placed.all()
+    vcpus = np.bincount(plan.placement[placed], weights=vms.n_vcpus[placed], minlength=plan.new_host_year.size)
+    assert (vcpus <= 2.0 * 8 + 1e-9).all()
+    assert int((~plan.new_host_is_reserve).sum()) == 10 and int(plan.new_host_is_reserve.sum()) == 1
