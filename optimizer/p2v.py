@@ -45,8 +45,11 @@ class P2vCandidates:
     cpu_ref_mhz: NDArray[np.float64]
 
 
-def p2v_candidates(*, servers: HostTable, hosts: HostTable) -> P2vCandidates:
-    """The `servers` (no hypervisor) as VMs to place among the VMs of `hosts` (module docstring)."""
+def p2v_candidates(*, servers: HostTable, hosts: HostTable, sampled: NDArray[np.bool_] | None = None) -> P2vCandidates:
+    """The `servers` (no hypervisor) as VMs to place among the VMs of `hosts` (module docstring).
+
+    `sampled`: shape (s,), servers whose usage is a point-in-time sample, not a P95 over a window:
+    their VMs carry the SAMPLE source, so demand gets `sample_safety_factor` as any sampled VM."""
     done, _ = complete_host_estimates(hosts=servers)
     ref_perf, _ = unknown_host_reference(complete_host_estimates(hosts=hosts)[0])
     cpu_ref = done.cpu_usage_mhz * done.perf_per_core  # NaN stays NaN: estimated
@@ -62,7 +65,11 @@ def p2v_candidates(*, servers: HostTable, hosts: HostTable) -> P2vCandidates:
         memory_mib=memory,
         memory_p95_mib=np.where(memory_known, memory, np.nan),
         cpu_p95_mhz=cpu_ref / ref_perf,
-        usage_source=np.where(np.isnan(cpu_ref), int(UsageSource.ESTIMATED), int(UsageSource.MEASURED_P95)),
+        usage_source=np.where(
+            np.isnan(cpu_ref),
+            int(UsageSource.ESTIMATED),
+            np.where(_flags(sampled, s), int(UsageSource.SAMPLE), int(UsageSource.MEASURED_P95)),
+        ),
     )
     return P2vCandidates(vms=vms, cpu_estimated=np.isnan(cpu_ref), memory_estimated=~memory_known, cpu_ref_mhz=cpu_ref)
 
@@ -87,6 +94,16 @@ def _running_costs(servers: HostTable, year: int, assumptions: Assumptions) -> d
         assumptions=assumptions,
     )
     return {k: np.asarray(getattr(costs, k), dtype=float) for k in P2V_LINES}
+
+
+def _flags(sampled: NDArray[np.bool_] | None, s: int) -> NDArray[np.bool_]:
+    """`sampled` as a boolean array of shape (s,) (all False when None)."""
+    if sampled is None:
+        return np.zeros(s, dtype=bool)
+    flags = np.asarray(sampled, dtype=bool).reshape(-1)
+    if flags.shape != (s,):
+        raise ValueError(f"sampled must have shape ({s},), got {flags.shape}")
+    return flags
 
 
 def p2v_yearly_savings(*, servers: HostTable, year: int, assumptions: Assumptions) -> NDArray[np.float64]:

@@ -43,6 +43,8 @@ class EstateInputs:
     physical_hosts: tuple[str, ...] = field(default_factory=tuple)  # servers running no hypervisor: out of plans
     # Those of them with known sizes, as a table: what `plan --p2v` virtualises (``planning.p2v``).
     physical_servers: HostTable | None = None
+    # Per physical server, True when its usage is a point-in-time sample (a first `collect local`).
+    physical_sampled: tuple[bool, ...] = field(default_factory=tuple)
     unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
     # Rows with impossible stored values (negative, NaN, infinite, out of inventory.limits): out of plans,
     # as (name, reason); also counted in skipped_hosts (hypervisors) and unsized_vms.
@@ -241,6 +243,7 @@ def load_estate(session: Session) -> EstateInputs:
         skipped_hosts=skipped,
         physical_hosts=physical,
         physical_servers=_host_table(servers, {}),
+        physical_sampled=tuple(r.usage_source == UsageSource.SAMPLE for r in servers),
         unsized_vms=unsized,
         invalid_hosts=invalid_hosts,
         invalid_vms=invalid_vms,

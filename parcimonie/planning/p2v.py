@@ -12,6 +12,7 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from optimizer import Assumptions, HostTable, OptionTco, VmTable
 from optimizer.p2v import p2v_candidates, p2v_running_costs, p2v_yearly_savings
@@ -63,12 +64,20 @@ def keep_with_servers(keep: OptionTco, inputs: EstateInputs, *, start_year: int,
     )
 
 
+def _sampled(inputs: EstateInputs) -> NDArray[np.bool_] | None:
+    """Which servers' usage is a point-in-time sample (None when not known)."""
+    servers = inputs.physical_servers
+    if servers is None or len(inputs.physical_sampled) != servers.n_hosts:
+        return None
+    return np.array(inputs.physical_sampled, dtype=bool)
+
+
 def with_p2v(inputs: EstateInputs) -> EstateInputs:
     """The inputs with each physical server of known size appended to the VMs to place."""
     servers = inputs.physical_servers
     if servers is None or servers.n_hosts == 0:
         return inputs
-    p2v = p2v_candidates(servers=servers, hosts=inputs.hosts)
+    p2v = p2v_candidates(servers=servers, hosts=inputs.hosts, sampled=_sampled(inputs))
     return replace(inputs, vms=_concat(inputs.vms, p2v.vms))
 
 
@@ -83,7 +92,7 @@ def p2v_section(outcome: PlanOutcome) -> P2vSection | None:
     servers, result = outcome.inputs.physical_servers, outcome.consolidation
     if not outcome.request.p2v or servers is None:
         return None
-    p2v = p2v_candidates(servers=servers, hosts=outcome.inputs.hosts)
+    p2v = p2v_candidates(servers=servers, hosts=outcome.inputs.hosts, sampled=_sampled(outcome.inputs))
     savings = p2v_yearly_savings(servers=servers, year=outcome.start_year, assumptions=outcome.assumptions)
     vms = outcome.inputs.vms
     start = vms.n_vms - servers.n_hosts

@@ -88,3 +88,14 @@ def test_running_costs_over_the_horizon_start_with_the_yearly_savings() -> None:
     assert all(v.shape == (a.horizon_years,) for v in lines.values())
     # Energy is the same each year (same load); kWh x price = EUR.
     assert lines["energy_eur"] == pytest.approx(lines["energy_kwh"] * 0.20)
+
+
+def test_a_sampled_server_gets_the_safety_factor() -> None:
+    # One sample of 4 000 MHz on cores scoring 0.5 (2 000 ref MHz) is no P95: x sample_safety_factor.
+    a = Assumptions()
+    p2v = p2v_candidates(servers=_servers([4000.0], [10.0]), hosts=HOSTS, sampled=np.array([True]))
+    assert p2v.vms.usage_source.tolist() == [UsageSource.SAMPLE]
+    demand = compute_demand(hosts=HOSTS, vms=p2v.vms, assumptions=a, policy=Policy())
+    assert demand.cpu_ref_mhz[0] == pytest.approx(2000.0 * a.sample_safety_factor)
+    with pytest.raises(ValueError, match="shape"):
+        p2v_candidates(servers=_servers([4000.0], [10.0]), hosts=HOSTS, sampled=np.array([True, False]))
