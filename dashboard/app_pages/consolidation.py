@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, plan_frames, plans, tables
+from dashboard import charts, data, limits_view, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
@@ -83,26 +83,7 @@ with st.container(border=True):
         key="cons_preset",
         help=t("consolidation.preset.help"),
     )
-    caps = plan_frames.limit_caps(
-        middle.number_input(
-            t("consolidation.vcpu_ratio"),
-            min_value=0.0,
-            max_value=32.0,
-            value=DEFAULTS.vcpu_ratio or 0.0,
-            step=0.5,
-            key="cons_vcpu_ratio",
-            help=t("consolidation.vcpu_ratio.help"),
-        ),
-        middle.number_input(
-            t("consolidation.memory_overcommit"),
-            min_value=0.0,
-            max_value=10.0,
-            value=DEFAULTS.memory_overcommit or 0.0,
-            step=0.1,
-            key="cons_memory_overcommit",
-            help=t("consolidation.memory_overcommit.help"),
-        ),
-    )
+    caps = limits_view.cap_inputs(middle, vcpu_ratio=DEFAULTS.vcpu_ratio, memory_overcommit=DEFAULTS.memory_overcommit)
     ha = right.number_input(
         t("consolidation.ha"),
         min_value=0,
@@ -239,12 +220,7 @@ tab_after, tab_placement, tab_freed, tab_unplaced, tab_clusters = st.tabs(
     ]
 )
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
-limit_labels = {
-    "cpu": t("label.cpu"),
-    "memory": t("label.memory"),
-    "vcpu_ratio": t("limit.vcpu_ratio"),
-    "memory_overcommit": t("limit.memory_overcommit"),
-}
+limit_labels = limits_view.limit_labels()
 placement_config = {
     "vm": col.TextColumn(t("col.vm")),
     "from_host": col.TextColumn(t("col.from_host")),
