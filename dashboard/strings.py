@@ -298,6 +298,46 @@ STRINGS: dict[str, tuple[str, str]] = {
         "None of the chosen scenarios has a replacement plan to compare.",
     ),
     "consolidation.ceiling": ("Plafond d'utilisation (%)", "Utilisation ceiling (%)"),
+    "consolidation.vcpu_ratio": ("vCPU par cœur au plus (0 : sans plafond)", "Most vCPUs per core (0: no cap)"),
+    "consolidation.vcpu_ratio.help": (
+        "Limite de l'hyperviseur : vCPU alloués par cœur physique d'un hôte, en plus de la demande sous le "
+        "plafond. 4 est l'usage courant pour des serveurs ; vSphere refuse au-delà de 32.",
+        "Hypervisor limit: vCPUs allocated per physical core of a host, besides demand under the ceiling. 4 is "
+        "common practice for servers; vSphere refuses more than 32.",
+    ),
+    "consolidation.memory_overcommit": (
+        "Surallocation mémoire au plus (0 : sans plafond)",
+        "Most memory overcommit (0: no cap)",
+    ),
+    "consolidation.memory_overcommit.help": (
+        "Mémoire allouée au plus égale à ce multiple de la mémoire physique d'un hôte. Utile quand la mémoire "
+        "est dimensionnée sur son P95 ; sur l'allocation, le plafond d'utilisation la borne déjà.",
+        "Allocated memory at most this multiple of a host's physical memory. Useful when memory is sized on its "
+        "P95; sized on allocation, the utilisation ceiling already bounds it.",
+    ),
+    "consolidation.p2v": ("Virtualiser les serveurs physiques (P2V)", "Virtualise the physical servers (P2V)"),
+    "consolidation.p2v.help": (
+        "Place les serveurs physiques de taille connue comme des VM, dimensionnés sur leur usage mesuré, et "
+        "retire leur matériel (énergie, maintenance, personnel, baie).",
+        "Places the physical servers of known size like VMs, sized on their measured usage, and retires their "
+        "hardware (energy, maintenance, staff, rack).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an (€ TTC)", "Savings a year (€ incl. VAT)"),
+    "p2v.col.estimated": ("Estimé", "Estimated"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "Pas de mesure d'usage : CPU estimé d'après les cœurs, mémoire comptée en entier.",
+        "No usage measured: CPU estimated from the cores, memory counted whole.",
+    ),
+    "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
+    "limit.memory_overcommit": ("Surallocation mémoire", "Memory overcommit"),
+    "col.vcpus_per_core": ("vCPU par cœur", "vCPUs per core"),
+    "col.memory_allocated_ratio": ("Mémoire allouée / physique", "Allocated / physical memory"),
     "consolidation.ceiling.help": (
         "Part de la capacité (CPU et mémoire) qu'un hôte peut porter après consolidation.",
         "Share of a host's capacity (CPU and memory) it may carry after consolidation.",

@@ -43,7 +43,14 @@ from parcimonie.planning.document import (
     YearRow,
 )
 from parcimonie.planning.fleet_mix import FleetMixSection, fleet_mix_section, fleet_mix_warnings
+from parcimonie.planning.limits_doc import (
+    consolidation_limit_fields,
+    limits_warnings,
+    policy_limit_fields,
+    target_limit_fields,
+)
 from parcimonie.planning.messages import Message
+from parcimonie.planning.p2v import n_p2v_vms, p2v_section
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -117,6 +124,7 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
             n_vms=int(counts[k]),
             cpu_utilisation=_num(result.cpu_utilisation[k]),
             memory_utilisation=_num(result.memory_utilisation[k]),
+            **target_limit_fields(result, k),
         )
         for k, label in enumerate(labels)
     ]
@@ -156,6 +164,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
         targets=_targets(result, labels),
         placement=placement,
+        **consolidation_limit_fields(result),
     )
 
 
@@ -343,6 +352,7 @@ def plan_warnings(c: Consolidation, r: Replacement | None, request: RequestEcho)
         warnings.append(
             Message(code="warning.ha_shortfall", params={"have": c.n_ha_reserve_hosts, "expected": expected_ha})
         )
+    warnings += limits_warnings(c)
     if r is None:
         return warnings
     savings = r.totals.savings_eur
@@ -416,6 +426,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
             use_memory_p95=p.use_memory_p95,
             include_powered_off=p.include_powered_off,
             include_templates=p.include_templates,
+            **policy_limit_fields(p),
         ),
         horizon_years=r.horizon_years,
         start_year=r.start_year,
@@ -427,6 +438,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         with_sensitivity=r.with_sensitivity,
         after_reclaim=r.after_reclaim,
         with_fleet_mix=r.with_fleet_mix,
+        p2v=r.p2v,
     )
 
 
@@ -451,7 +463,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         assumptions=outcome.assumptions.to_dict(),
         estate=EstateSummary(
             n_hosts=inputs.hosts.n_hosts,
-            n_vms=inputs.vms.n_vms,
+            n_vms=inputs.vms.n_vms - n_p2v_vms(outcome),
             skipped_hosts=list(inputs.skipped_hosts),
             physical_hosts=list(inputs.physical_hosts),
             unsized_vms=list(inputs.unsized_vms),
@@ -468,6 +480,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         confidence=confidence,
         reclaimed=inputs.reclaimed,
         fleet_mix=mix,
+        p2v=p2v_section(outcome),
     )
 
 

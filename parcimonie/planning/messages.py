@@ -89,6 +89,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "confidence.level_5": ("mesurée sur une durée suffisante", "measured over a long enough window"),
     "confidence.label": ("Confiance dans les données", "Data confidence"),
+    "warning.ha_reserve_uncovered": (
+        "Réserve HA insuffisante dans {n:n0} groupe(s) : les hôtes libres ne peuvent pas reprendre la charge "
+        "du ou des plus gros hôtes.",
+        "HA reserve too small in {n:n0} group(s): the spare hosts cannot take over the load of the largest host(s).",
+    ),
+    "p2v.summary": (
+        "À virtualiser : {n:n0} serveur(s) physique(s), {placed:n0} placé(s) ; leur matériel retiré économise "
+        "{yearly_eur:eur} par an ({horizon_eur:eur} sur l'horizon).",
+        "To virtualise: {n:n0} physical server(s), {placed:n0} placed; retiring their hardware saves "
+        "{yearly_eur:eur} a year ({horizon_eur:eur} over the horizon).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an", "Savings a year"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "* estimé : pas de mesure d'usage (CPU estimé d'après les cœurs, mémoire comptée en entier).",
+        "* estimated: no usage measured (CPU estimated from the cores, memory counted whole).",
+    ),
+    "limits.summary": (
+        "Limites de l'hyperviseur : au plus {vcpu_cap:n1} vCPU par cœur (atteint {max_vcpus_per_core:n2}), "
+        "surallocation mémoire au plus {memory_cap:n2} (atteint {max_memory_ratio:n2}) ; ressource limitante "
+        "{resource:code}.",
+        "Hypervisor limits: at most {vcpu_cap:n1} vCPUs per core (reached {max_vcpus_per_core:n2}), memory "
+        "overcommit at most {memory_cap:n2} (reached {max_memory_ratio:n2}); limiting resource {resource:code}.",
+    ),
+    "limit.cpu": ("processeur (demande)", "CPU (demand)"),
+    "limit.memory": ("mémoire (demande)", "memory (demand)"),
+    "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
+    "limit.memory_overcommit": ("surallocation mémoire", "memory overcommit"),
     "warning.ha_shortfall": (
         "Réserve HA incomplète : {have:n0} hôte(s) sur {expected:n0} demandés (plus d'hôte existant libre).",
         "HA reserve short: {have:n0} host(s) of {expected:n0} asked for (no spare existing host left).",
@@ -136,9 +169,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.only_physical": (
         "l'inventaire ne compte que {n:n0} serveur(s) physique(s) sans hyperviseur (par ex. {example}) : "
-        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation",
+        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation, ou virtualisez ces serveurs "
+        "sur une offre du catalogue (plan --p2v)",
         "the inventory holds only {n:n0} physical server(s) without a hypervisor (e.g. {example}): no VM to "
-        "consolidate; collect or import the virtualisation hosts",
+        "consolidate; collect or import the virtualisation hosts, or virtualise these servers onto a catalogue "
+        "offer (plan --p2v)",
     ),
     "error.empty_inventory_unsized": (
         "aucune VM n'a de taille connue : {n:n0} VM sans vCPU ou sans mémoire (par ex. {example}) ; "
@@ -425,6 +460,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.scope": ("Périmètre de la consolidation", "Consolidation scope"),
     "policy.use_memory_p95": ("Mémoire dimensionnée sur le P95 consommé", "Memory sized on consumed P95"),
     "policy.include_powered_off": ("VM éteintes comptées", "Powered-off VMs counted"),
+    "policy.vcpu_ratio": ("vCPU par cœur physique (plafond)", "vCPUs per physical core (cap)"),
+    "policy.memory_overcommit": ("Surallocation mémoire (plafond)", "Memory overcommit (cap)"),
     "policy.include_templates": ("Modèles de VM comptés", "Templates counted"),
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),

@@ -33,6 +33,7 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.fleet_mix import search_fleet_mix
 from parcimonie.planning.messages import Message, render
+from parcimonie.planning.p2v import keep_with_servers, with_p2v
 from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.sensitivity import with_sensitivity
 
@@ -98,6 +99,9 @@ class PlanRequest:
     # True: with two offers or more, a full plan also searches the cheapest mix of offers
     # (``parcimonie.planning.fleet_mix``; skipped beyond ``MIX_MAX_VMS`` VMs).
     with_fleet_mix: bool = True
+    # True: physical servers of known size are virtualised (placed like VMs, listed apart with the
+    # hardware costs their retirement saves; ``parcimonie.planning.p2v``).
+    p2v: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,16 +187,21 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     day = today or date.today()
     if inputs.vms.n_vms == 0 and inputs.unsized_vms:
         raise PlanError("error.empty_inventory_unsized", n=len(inputs.unsized_vms), example=inputs.unsized_vms[0])
-    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts:
+    p2v_only = request.p2v and inputs.physical_servers is not None and inputs.physical_servers.n_hosts > 0
+    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts and not p2v_only:
         raise PlanError("error.only_physical", n=len(inputs.physical_hosts), example=inputs.physical_hosts[0])
-    if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
+    if (inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0) and not p2v_only:
         raise PlanError("error.empty_inventory")
     request = with_measured_growth(inputs, request)
     a = build_assumptions(request, today=day)
     if request.after_reclaim:  # reclamation first (issue #9): the plan packs what is left
         inputs = apply_reclaim(inputs, assumptions=a, policy=request.policy)
+    if request.p2v:  # after reclamation: a server to virtualise is never a zombie VM
+        inputs = with_p2v(inputs)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
+    if offers is None and inputs.hosts.n_hosts == 0:  # servers to virtualise, no host of their own
+        raise PlanError("error.input.no_target_host")
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
     target: Offer | None = None
     mix: FleetMix | None = None
@@ -202,9 +211,11 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     repack: OptionTco | None = None
     try:
         keep = estate_cost(inputs, request, today=day)
+        if request.p2v:  # kept, the physical servers keep running: what virtualising them saves
+            keep = keep_with_servers(keep, inputs, start_year=start, assumptions=a)
         # The repack onto the hosts owned is an option of its own: computed when asked for, and for
         # every full plan (a quick review of offers skips it).
-        if not offers or request.with_replacement:
+        if (not offers or request.with_replacement) and hosts.n_hosts:
             repacked = plan_consolidation(
                 hosts=hosts,
                 vms=vms,
@@ -236,7 +247,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 mix, mix_note = search_fleet_mix(
                     hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start
                 )
-            if request.with_replacement:
+            if request.with_replacement and hosts.n_hosts:  # nothing to replace when only servers are virtualised
                 replacement = plan_replacement(
                     hosts=hosts,
                     vms=vms,

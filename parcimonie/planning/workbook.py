@@ -393,6 +393,8 @@ def write_workbook(
     with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group,
     then ``extra_sheets`` (each adds its sheet, e.g. "Récupération"), and the "Traçabilité" sheet
     (who prepared it, when, assumptions changed) with ``provenance``."""
+    from parcimonie.planning.workbook_p2v import p2v_sheet  # it builds on this module's helpers
+
     book = Workbook()
     _summary(book, plan, title)
     budget_sheet(book, plan, authority or Authority())
@@ -403,6 +405,7 @@ def write_workbook(
     _retirements(book, plan)
     _assumptions(book, plan)
     _capacity(book, capacity)
+    p2v_sheet(book, plan)
     for write in extra_sheets:
         write(book)
     if provenance is not None:
