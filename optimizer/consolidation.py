@@ -32,8 +32,14 @@ from optimizer.estate import (
 )
 from optimizer.exact import pack_vectors_exact
 from optimizer.ha_reserve import choose_reserve, reserve_lower_bound, reserve_need
-from optimizer.limits import host_quantities, limit_capacity, offer_quantities, packing_dims, vm_quantities
-from optimizer.packing import pack_vectors
+from optimizer.limits import (
+    host_quantities,
+    limit_capacity,
+    offer_quantities,
+    pack_under_caps,
+    packing_dims,
+    vm_quantities,
+)
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 
@@ -72,7 +78,7 @@ def _pack_group(
     time_limit_s: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float]:
     """Return (assignment into caps, bins used, lower bound, bound kind, solver label, CP-SAT s)."""
-    heur = pack_vectors(sizes=sizes, bin_capacities=caps)
+    heur = pack_under_caps(sizes=sizes, bin_capacities=caps)
     lb = (
         lower_bound_identical(sizes=sizes, capacity=caps[0])
         if identical

@@ -20,8 +20,7 @@ from optimizer.demand import offer_capacity
 from optimizer.errors import PlanInputError
 from optimizer.estate import Offer
 from optimizer.fleet_bound import BoundFigures, GroupDemand, group_lower_bound
-from optimizer.limits import limit_capacity, offer_quantities
-from optimizer.packing import pack_vectors
+from optimizer.limits import limit_capacity, offer_quantities, pack_under_caps
 from optimizer.policy import Policy
 from optimizer.tco import FleetHardware, OptionTco, offer_unit_eur_ht, option_tco
 
@@ -143,7 +142,7 @@ def _pack(
     ctx: SearchContext, sizes: NDArray[np.float64], windows: NDArray[np.bool_], bins: NDArray[np.int64]
 ) -> _Packed | None:
     """Pack the group onto bins of offers `bins` (preference order); None unless all are placed."""
-    packing = pack_vectors(sizes=sizes, bin_capacities=ctx.caps[bins])
+    packing = pack_under_caps(sizes=sizes, bin_capacities=ctx.caps[bins])
     ctx.n_packings += 1
     if (packing.assignment < 0).any():
         return None

@@ -37,9 +37,9 @@ from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import compare_offers, current_cpu_utilisation
 from optimizer.ledger import account_replacement
 from optimizer.licences import licences_to_buy
-from optimizer.limits import limit_capacity, offer_quantities, packing_dims, vm_quantities
+from optimizer.limits import limit_capacity, offer_quantities, pack_under_caps, packing_dims, vm_quantities
 from optimizer.new_fleet import Moves, NewFleet, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
-from optimizer.packing import Packing, pack_vectors
+from optimizer.packing import Packing
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.replacement_plan import ReplacementPlan
@@ -139,7 +139,7 @@ def _pack_prefix(
         serving = np.flatnonzero(mine & ~fleet.is_reserve)
         residual = np.maximum(cap_new - fleet.load_ref_mhz_mib[serving], 0.0)
         caps = np.vstack([residual, np.tile(cap_new, (pos.size, 1))])
-        res = pack_vectors(sizes=step.inputs.sizes[pos], bin_capacities=caps, n_preopened=serving.size)
+        res = pack_under_caps(sizes=step.inputs.sizes[pos], bin_capacities=caps, n_preopened=serving.size)
         fresh = res.n_bins - serving.size
         bought = fresh + (ha if fresh > 0 and not mine.any() else 0)
         out.append(_GroupPack(int(g), pos, res, serving, bought))
@@ -206,7 +206,7 @@ def _regrow(step: _Step, moves: Moves, *, t: int, year: int) -> None:
         if (fleet.load_ref_mhz_mib[serving] <= cap * (1 + 1e-12)).all():
             continue
         pos = np.flatnonzero(np.isin(moves.placement[inputs.vm_index], serving) & (moves.moved_year_index >= 0))
-        res = pack_vectors(
+        res = pack_under_caps(
             sizes=inputs.sizes[pos], bin_capacities=np.tile(cap, (serving.size + pos.size, 1)), n_preopened=serving.size
         )
         used_fresh = res.bins_used[res.bins_used >= serving.size]
