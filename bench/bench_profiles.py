@@ -5,8 +5,8 @@ Usage:
     python bench/bench_profiles.py --small   # CI: 1 000 VMs
 
 Each VM draws a shape (office hours, night batch, weekday evening batch, flat service: the demo's,
-`collectors/demo/profiles.py`) with its own peak, a level varying by day (-20 % to +15 %) and 15 % noise per slot, a week at 30 minutes and
-its last day again at 5 minutes. The plan is fitted on the week minus its last day (288 slots: d =
+`collectors/demo/profiles.py`) with its own peak, a level varying by day (-20 % to +15 %) and 15 %
+noise per slot, a week at 30 minutes and its last day again at 5 minutes. The plan is fitted on the week minus its last day (288 slots: d =
 289 with memory) and replayed on the last day at 5 minutes. Printed: hosts with profiles and with
 scalar P95 (the P95 of the same fitted slots), the per-slot bound and the gap to it, the replayed
 overflow minutes per month above 100 % and above the 80 % ceiling, and the time of each step.
@@ -73,7 +73,8 @@ def main() -> None:
         for a in (plan.assignment_profile, plan.assignment_p95)
     ]
     bound = plan.bound_profile.value
-    print(f"{n_vms} VMs, fit {split.fit.shape[1]} slots x {split.fit_slot_minutes:.0f} min (d = {split.fit.shape[1] + 1})")
+    n_slots = split.fit.shape[1]
+    print(f"{n_vms} VMs, fit {n_slots} slots x {split.fit_slot_minutes:.0f} min (d = {n_slots + 1})")
     print(f"planned in {planned:.1f} s (profile and P95 packings, bounds)")
     print(f"hosts with profiles {plan.n_hosts_profile} | with scalar P95 {plan.n_hosts_p95} | kept: {plan.method}")
     print(
