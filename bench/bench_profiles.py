@@ -6,10 +6,11 @@ Usage:
 
 Each VM draws a shape (office hours, night batch, weekday evening batch, flat service: the demo's,
 `collectors/demo/profiles.py`) with its own peak, a level varying by day (-20 % to +15 %) and 15 %
-noise per slot, a week at 30 minutes and its last day again at 5 minutes. The plan is fitted on the week minus its last day (288 slots: d =
-289 with memory) and replayed on the last day at 5 minutes. Printed: hosts with profiles and with
-scalar P95 (the P95 of the same fitted slots), the per-slot bound and the gap to it, the replayed
-overflow minutes per month above 100 % and above the 80 % ceiling, and the time of each step.
+noise per slot: a week at 30 minutes and its last day again at 5 minutes. The plan is fitted on the
+week minus its last day (288 slots: d = 289 with memory) and replayed on the last day at 5 minutes.
+Printed: hosts with profiles and with scalar P95 (the P95 of the same fitted slots), the per-slot
+bound and the gap to it, the replayed overflow minutes per month above 100 % and above the 80 %
+ceiling, the risk curve, and the time of each step.
 """
 
 from __future__ import annotations
