@@ -16,6 +16,7 @@ from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
+from parcimonie.plan_profiles_text import print_profiles
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.confidence import confidence_line
@@ -208,6 +209,7 @@ def _print_summary(console: Console, doc: PlanDocument) -> None:
             )
         )
     _print_consolidation(console, doc)
+    print_profiles(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
         _print_end_state(console, doc)
@@ -253,6 +255,12 @@ def plan(
         typer.Option("--after-reclaim", help="Remove zombie and idle VMs, right-size oversized ones first."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
+    demand: Annotated[
+        str,
+        typer.Option(
+            help="Demand sizing shown first: p95, profile (usage profiles) or auto (profile when most VMs have one)."
+        ),
+    ] = "auto",
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
     settings: Settings = ctx.obj
@@ -260,6 +268,8 @@ def plan(
         raise typer.BadParameter("scope doit valoir cluster ou estate", param_hint="--scope")
     if method not in ("auto", "heuristic", "exact"):
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
+    if demand not in ("auto", "p95", "profile"):
+        raise typer.BadParameter("demand doit valoir auto, p95 ou profile", param_hint="--demand")
     try:
         policy = Policy(
             ceiling=Policy().ceiling if ceiling is None else ceiling,
@@ -283,6 +293,7 @@ def plan(
         with_sensitivity=True,
         growth_from_history=growth_from_history,
         after_reclaim=after_reclaim,
+        demand=demand,  # type: ignore[arg-type]
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)

@@ -42,6 +42,7 @@ from parcimonie.planning.document import (
     YearRow,
 )
 from parcimonie.planning.messages import Message
+from parcimonie.planning.profile_plan import compare_profiles
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -459,4 +460,5 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         + confidence_warnings(confidence),
         confidence=confidence,
         reclaimed=inputs.reclaimed,
+        profiles=compare_profiles(outcome),
     )

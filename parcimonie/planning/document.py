@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parcimonie.planning.confidence import Confidence
 from parcimonie.planning.messages import Message
+from parcimonie.planning.profile_document import ProfileComparison
 
 PLAN_FORMAT: Literal[2] = 2
 
@@ -354,6 +355,9 @@ class PlanDocument(_Frozen):
     reclaimed: ReclaimApplied | None = None
     #: How far the demand can be trusted (None in plans saved before it was computed).
     confidence: Confidence | None = None
+    #: Packing on usage profiles against scalar P95, backtest and risk curve (docs/profiles.md);
+    #: None without stored profiles, for a repack in place, and in plans saved before it existed.
+    profiles: ProfileComparison | None = None
 
     @property
     def horizon_years(self) -> int:

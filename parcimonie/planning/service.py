@@ -93,6 +93,9 @@ class PlanRequest:
     # True: zombies and idle VMs are removed and oversized VMs right-sized before anything is
     # packed or costed (``parcimonie.planning.reclaim.apply_reclaim``; recorded in the document).
     after_reclaim: bool = False
+    # How demand is sized in the plan's time-aligned section (``profile_plan``): "auto" takes the
+    # usage profiles when most VMs have one, else the P95; both answers are always shown.
+    demand: Literal["auto", "p95", "profile"] = "auto"
 
 
 @dataclass(frozen=True, eq=False)
