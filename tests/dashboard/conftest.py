@@ -24,6 +24,7 @@ PAGES = (
     "assumptions",
     "capacity",
     "reclaim",
+    "risk",
 )
 DEMO_VMS = 300
 
