@@ -29,6 +29,7 @@ from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label, write_workbook
 from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
+from parcimonie.planning.workbook_profiles import profiles_writer
 from parcimonie.planning.workbook_reclaim import plan_reclaim_report, reclaim_writer
 from parcimonie.settings import Settings
 
@@ -385,6 +386,7 @@ def report(
     if xlsx is not None:
         try:
             extra = [reclaim_writer(reclaim)] if reclaim is not None else []
+            extra += [w for w in (profiles_writer(document),) if w is not None]
             write_workbook(
                 document,
                 xlsx,

@@ -99,3 +99,37 @@ def test_no_section_without_profiles() -> None:
     inputs = _inputs()
     outcome = run_plan(replace(inputs, profiles=None), PlanRequest(offers=("T",), with_replacement=False), today=TODAY)
     assert compare_profiles(outcome) is None and outcome.document().profiles is None
+
+
+def test_workbook_sheet_reads_the_same_figures() -> None:
+    from openpyxl import Workbook
+
+    from parcimonie.planning.workbook_profiles import SHEET, profiles_sheet
+
+    section = _section(1.0)
+    book = Workbook()
+    profiles_sheet(book, section)
+    rows = [[c.value for c in row] for row in book[SHEET].iter_rows()]
+    answers = {r[0]: r for r in rows if r[0] in ("P95 scalaire", "profils d'usage")}
+    assert answers["P95 scalaire"][1:3] == [4, 4] and answers["profils d'usage"][1:3] == [2, 2]
+    assert answers["profils d'usage"][4] == pytest.approx(300.0)
+    curve = [r for r in rows if isinstance(r[0], float)]
+    assert [r[0] for r in curve] == [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    assert curve[-1][1:3] == [2, 4] and curve[-1][5] == pytest.approx(300.0)
+
+
+def test_cli_text_shows_both_answers() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from parcimonie.plan_profiles_text import print_profiles
+
+    request = PlanRequest(offers=("T",), policy=Policy(ceiling=1.0, ha_reserve_hosts=0), with_replacement=False)
+    document = run_plan(_inputs(), request, today=TODAY).document()
+    out = StringIO()
+    print_profiles(Console(file=out, width=300), document)
+    shown = out.getvalue()
+    assert "P95 scalaire : 4 hôtes (borne prouvée 4)" in shown
+    assert "profils d'usage : 2 hôtes (borne prouvée 2)" in shown and "300 min/mois au-delà de 100 %" in shown
+    assert "100\u202f% : 2 / 4 hôtes" in shown
