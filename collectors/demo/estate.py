@@ -254,8 +254,8 @@ def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | No
     ]
     profiles = []
     if n_vms <= PROFILED_MAX_VMS:
-        on = np.flatnonzero(~off)
+        running = np.flatnonzero(~off)
         profiles = demo_profiles(
-            [vms[j].external_id for j in on], cpu_p95[on], mem_p95[on], end=period_end, seed=seed + 1
+            [vms[j].external_id for j in running], cpu_p95[running], mem_p95[running], end=period_end, seed=seed + 1
         )
     return Snapshot(sites=sites, clusters=clusters, hosts=hosts, vms=vms, datastores=datastores, profiles=profiles)
