@@ -55,6 +55,7 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "collection.py", title=t("nav.collection"), icon=":material/sync:", url_path="collection"),
         st.Page(PAGES_DIR / "capacity.py", title=t("nav.capacity"), icon=":material/trending_up:", url_path="capacity"),
         st.Page(PAGES_DIR / "reclaim.py", title=t("nav.reclaim"), icon=":material/recycling:", url_path="reclaim"),
+        st.Page(PAGES_DIR / "risk.py", title=t("nav.risk"), icon=":material/stacked_line_chart:", url_path="risk"),
         st.Page(PAGES_DIR / "journal.py", title=t("nav.journal"), icon=":material/history:", url_path="journal"),
     ]
 )

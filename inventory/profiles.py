@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from inventory.models import UsageProfile, VirtualMachine, utcnow
 
-__all__ = ["PERIODS", "ProfileRecord", "decode", "encode", "load_profiles", "store_profiles"]
+__all__ = ["PERIODS", "ProfileRecord", "decode", "encode", "load_profiles", "match_vms", "store_profiles"]
 
 #: Period name -> slot length in seconds (vCenter's historical intervals 1 and 2).
 PERIODS: dict[str, int] = {"day": 300, "week": 1800}
@@ -141,4 +141,31 @@ def load_profiles(session: Session, period: str, *, vm_ids: Sequence[int] | None
             cpu_mhz=decode(row.cpu_scale_mhz, row.cpu_codes),
             memory_mib=memory,
         )
+    return out
+
+
+def match_vms(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """Present VMs by key: their external id (a UUID, case-insensitive), else their name when unique.
+
+    For imports whose rows name VMs collected by another source; keys absent from the result are
+    unknown (or name several present VMs).
+    """
+    rows = session.exec(
+        select(VirtualMachine.id, VirtualMachine.external_id, VirtualMachine.name).where(
+            col(VirtualMachine.missing_since).is_(None)
+        )
+    ).all()
+    by_id: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
+    for vm_id, external_id, name in rows:
+        if vm_id is None:
+            continue
+        by_id.setdefault(external_id.lower(), vm_id)
+        by_name.setdefault(name, []).append(vm_id)
+    out: dict[str, int] = {}
+    for key in keys:
+        if key.lower() in by_id:
+            out[key] = by_id[key.lower()]
+        elif len(by_name.get(key, ())) == 1:
+            out[key] = by_name[key][0]
     return out

@@ -6,6 +6,8 @@ collection that knows nothing of purchase prices leaves the prices an import ent
 References to other objects use their external ids in the same source.
 """
 
+from datetime import datetime
+
 from sqlmodel import Field, SQLModel
 
 from inventory.models import HostBase, VirtualMachineBase
@@ -57,6 +59,20 @@ class DatastoreRecord(SQLModel):
     free_gib: float | None = None
 
 
+class ProfileSeries(SQLModel):
+    """One VM's usage over one profile period ("day": 288 x 300 s, "week": 336 x 1 800 s).
+
+    Slot ``k`` covers ``start_at + k * slot`` to the next slot; NaN where no sample came. Written
+    by the same transaction as the run (``inventory.profiles.store_profiles``).
+    """
+
+    vm_external_id: str
+    period: str
+    start_at: datetime
+    cpu_mhz: list[float]
+    memory_mib: list[float] | None = None
+
+
 class Snapshot(SQLModel):
     """Everything one source reported in one run.
 
@@ -70,4 +86,5 @@ class Snapshot(SQLModel):
     hosts: list[HostRecord] = Field(default_factory=list)
     vms: list[VirtualMachineRecord] = Field(default_factory=list)
     datastores: list[DatastoreRecord] = Field(default_factory=list)
+    profiles: list[ProfileSeries] = Field(default_factory=list)
     complete: bool = True

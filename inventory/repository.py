@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import insert, or_, select, update
 from sqlmodel import Session, SQLModel, col
 
@@ -23,7 +24,8 @@ from inventory.models import (
     VirtualMachine,
     utcnow,
 )
-from inventory.records import Snapshot
+from inventory.profiles import ProfileRecord, store_profiles
+from inventory.records import ProfileSeries, Snapshot
 
 _BATCH = 5_000
 
@@ -44,6 +46,7 @@ class SyncReport:
     source: str
     at: datetime
     tables: dict[str, TableSync] = field(default_factory=dict)
+    profiles: int = 0
 
     @property
     def created(self) -> int:
@@ -181,7 +184,33 @@ def upsert_observations(
             mark_missing=snapshot.complete,
         )
     _track_powered_off(session, source, at)
+    report.profiles = _store_profiles(session, source, snapshot.profiles, id_maps.get(VirtualMachine, {}))
     return report
+
+
+def _store_profiles(session: Session, source: str, series: Sequence[ProfileSeries], vm_ids: dict[str, int]) -> int:
+    """Write the snapshot's usage profiles, VM external ids mapped to VM ids (same transaction)."""
+    if not series:
+        return 0
+    records = []
+    for s in series:
+        vm_id = vm_ids.get(s.vm_external_id)
+        if vm_id is None:
+            raise InvalidSourceData(f"{source}: usage profile of unknown vm '{s.vm_external_id}'")
+        memory = None if s.memory_mib is None else np.asarray(s.memory_mib, dtype=float)
+        records.append(
+            ProfileRecord(
+                vm_id=vm_id,
+                period=s.period,
+                start_at=s.start_at,
+                cpu_mhz=np.asarray(s.cpu_mhz, dtype=float),
+                memory_mib=memory,
+            )
+        )
+    try:
+        return store_profiles(session, records, source=source)
+    except ValueError as err:
+        raise InvalidSourceData(f"{source}: usage profile refused: {err}") from err
 
 
 def _track_powered_off(session: Session, source: str, now: datetime) -> None:

@@ -330,6 +330,36 @@ def import_csv_command(
     _report([run], engine, failure_code=2)
 
 
+@import_app.command("usage")
+def import_usage_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB].")],
+    encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig, utf-16 or cp1252.")] = "auto",
+    delimiter: Annotated[str, typer.Option(help="auto, ';' or ','.")] = "auto",
+) -> None:
+    """Import usage profiles (day and week) of known VMs from another tool's samples."""
+    from collectors.imports.usage_csv import import_usage
+    from inventory import InvalidSourceData
+    from parcimonie.context import open_engine
+
+    if delimiter not in ("auto", ";", ","):
+        raise _fail(f"--delimiter doit valoir auto, ';' ou ',', pas '{escape(delimiter)}'.")
+    if not path.is_file():
+        raise _fail(f"{escape(str(path))} : fichier introuvable.")
+    engine = open_engine(_settings(ctx))
+    try:
+        report = import_usage(engine, path, encoding=encoding, delimiter=delimiter)
+    except (InvalidSourceData, ValueError) as err:
+        console.print(error_text(str(err)))
+        raise typer.Exit(2) from None
+    console.print(
+        f"{_num(report.n_rows)} échantillons lus : {_num(report.n_profiles)} profils écrits pour "
+        f"{_num(report.n_vms)} VM."
+    )
+    if report.unknown:
+        console.print(f"[yellow]{_num(len(report.unknown))} VM inconnues de l'inventaire :[/] {_names(report.unknown)}")
+
+
 def _names(items: list[str], limit: int = 20) -> str:
     from rich.markup import escape
 

@@ -16,6 +16,7 @@ from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
+from parcimonie.plan_profiles_text import print_profiles
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.confidence import confidence_line
@@ -31,6 +32,7 @@ from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.upgrade import DocumentError
 from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label, write_workbook
 from parcimonie.planning.workbook_budget import AUTHORITY_KINDS, Authority
+from parcimonie.planning.workbook_profiles import profiles_writer
 from parcimonie.planning.workbook_reclaim import plan_reclaim_report, reclaim_writer
 from parcimonie.settings import Settings
 
@@ -240,6 +242,7 @@ def _print_summary(console: Console, doc: PlanDocument) -> None:
             )
         )
     _print_consolidation(console, doc)
+    print_profiles(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
         _print_end_state(console, doc)
@@ -308,6 +311,12 @@ def plan(
         typer.Option("--p2v", help="Virtualise the physical servers: place them like VMs, retire their hardware."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
+    demand: Annotated[
+        str,
+        typer.Option(
+            help="Demand sizing shown first: p95, profile (usage profiles) or auto (profile when most VMs have one)."
+        ),
+    ] = "auto",
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
     settings: Settings = ctx.obj
@@ -315,6 +324,8 @@ def plan(
         raise typer.BadParameter("scope doit valoir cluster ou estate", param_hint="--scope")
     if method not in ("auto", "heuristic", "exact"):
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
+    if demand not in ("auto", "p95", "profile"):
+        raise typer.BadParameter("demand doit valoir auto, p95 ou profile", param_hint="--demand")
     try:
         policy = Policy(
             ceiling=Policy().ceiling if ceiling is None else ceiling,
@@ -340,6 +351,7 @@ def plan(
         growth_from_history=growth_from_history,
         after_reclaim=after_reclaim,
         p2v=p2v,
+        demand=demand,  # type: ignore[arg-type]
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)
@@ -431,6 +443,7 @@ def report(
     if xlsx is not None:
         try:
             extra = [reclaim_writer(reclaim)] if reclaim is not None else []
+            extra += [w for w in (profiles_writer(document),) if w is not None]
             write_workbook(
                 document,
                 xlsx,

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from collectors.demo.hardware import generations_for
+from collectors.demo.profiles import demo_profiles
 from inventory.enums import LifecycleStatus, PowerState, UsageSource
 from inventory.records import (
     ClusterRecord,
@@ -81,6 +82,10 @@ def _cluster_of_hosts(n_hosts: int, n_copies: int) -> list[tuple[str, str | None
             suffix = f"-{copy + 1:02d}" if n_copies > 1 else ""
             out.append((site, f"{name}{suffix}" if name else None))
     return out
+
+
+#: Up to this many VMs the demo also generates day and week usage profiles (docs/profiles.md).
+PROFILED_MAX_VMS = 20_000
 
 
 def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | None = None) -> Snapshot:
@@ -247,4 +252,10 @@ def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | No
         )
         for k, c in enumerate(clusters)
     ]
-    return Snapshot(sites=sites, clusters=clusters, hosts=hosts, vms=vms, datastores=datastores)
+    profiles = []
+    if n_vms <= PROFILED_MAX_VMS:
+        running = np.flatnonzero(~off)
+        profiles = demo_profiles(
+            [vms[j].external_id for j in running], cpu_p95[running], mem_p95[running], end=period_end, seed=seed + 1
+        )
+    return Snapshot(sites=sites, clusters=clusters, hosts=hosts, vms=vms, datastores=datastores, profiles=profiles)

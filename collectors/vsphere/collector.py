@@ -28,9 +28,11 @@ from collectors.vsphere.mapping import (
     map_site,
     map_vm,
     paths_of,
+    vm_external_id,
 )
-from collectors.vsphere.usage import collect_usage
-from inventory.records import Snapshot
+from collectors.vsphere.profiles import collect_profiles
+from collectors.vsphere.usage import UsageQuery, collect_usage
+from inventory.records import ProfileSeries, Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class UsageOptions:
     window_h: float = 24.0
     max_query_metrics: int = 64
     workers: int = 4
+    profiles: bool = True  # also read each VM's day and week profile (collectors/vsphere/profiles.py)
 
 
 def _parents(*groups: list[RawObject]) -> tuple[dict[str, str], dict[str, str]]:
@@ -94,18 +97,27 @@ def collect_vsphere(
         datastores = client.retrieve(vim.Datastore, paths_of(DATASTORE_FIELDS, DATASTORE_EXTRA_PATHS))
         vms = client.retrieve(vim.VirtualMachine, paths_of(VM_FIELDS, VM_EXTRA_PATHS))
         figures = {}
+        profiles: list[ProfileSeries] = []
         if usage.window_h > 0:
             say(f"{source.source}: statistiques d'usage de {len(hosts)} hôtes et {len(vms)} VM")
             entities = [(vim.HostSystem, h.ref) for h in hosts] + [
                 (vim.VirtualMachine, v.ref) for v in vms if v.props.get("config.template") is not True
             ]
+            fetched: list[UsageQuery] = []
             figures = collect_usage(
                 client,
                 entities,
                 window_h=usage.window_h,
                 max_query_metrics=usage.max_query_metrics,
                 workers=usage.workers,
+                fetched=fetched,
             )
+            if usage.profiles:
+                say(f"{source.source}: profils d'usage (jour, semaine) de {len(vms)} VM")
+                vm_ids = {
+                    v.ref: vm_external_id(v.ref, v.props) for v in vms if v.props.get("config.template") is not True
+                }
+                profiles = collect_profiles(client, vm_ids, reuse=fetched[0] if fetched else None)
     parent, kind = _parents(datacenters, folders, computes, hosts, datastores)
     host_cluster: dict[str, str | None] = {}
     for host in hosts:
@@ -140,6 +152,7 @@ def collect_vsphere(
             )
             for v in vms
         ],
+        profiles=profiles,
         complete=True,
     )
     logger.info(

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -107,23 +107,30 @@ def usage_of(samples: EntitySamples, *, cpu_key: int, mem_key: int | None, perio
     )
 
 
-def collect_usage(
+@dataclass(frozen=True, eq=False)
+class UsageQuery:
+    """Samples of one QueryPerf window: the interval read, the window and its end (vCenter's clock)."""
+
+    period_s: int
+    window_s: float
+    end: datetime
+    samples: list[EntitySamples]
+
+
+def query_window(
     client: VSphereClient,
     entities: Sequence[tuple[type, str]],
     *,
-    window_h: float,
+    period_s: int,
+    window_s: float,
+    end: datetime,
     max_query_metrics: int = 64,
     workers: int = 4,
-) -> dict[str, Usage]:
-    """Usage per managed object id of the given (type, id) hosts and VMs; absent when no data."""
-    if not entities:
-        return {}
+) -> UsageQuery | None:
+    """CPU and memory samples of the entities at `period_s` over the window ending at `end`, in batches."""
     counters = client.counter_ids([c.name for c in COUNTERS])
-    if CPU_USAGE.name not in counters:
-        logger.warning("%s: counter %s not available: no usage figures", client.source.source, CPU_USAGE.name)
-        return {}
-    period_s, window_s = choose_interval(client.historical_intervals(), window_h * 3600)
-    end = client.server_time()
+    if CPU_USAGE.name not in counters or not entities:
+        return None
     start = end - timedelta(seconds=window_s)
     n_samples = int(window_s // period_s)
     metric_ids = [vim.PerformanceManager.MetricId(counterId=key, instance="") for key in counters.values()]
@@ -143,10 +150,55 @@ def collect_usage(
     batches = [specs[i : i + per_call] for i in range(0, len(specs), per_call)]
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = [samples for batch in pool.map(client.query_samples, batches) for samples in batch]
+    logger.debug(
+        "%s: samples of %d objects at %d s over %.0f s in %d calls",
+        client.source.source,
+        len(entities),
+        period_s,
+        window_s,
+        len(batches),
+    )
+    return UsageQuery(period_s=period_s, window_s=window_s, end=end, samples=results)
+
+
+def collect_usage(
+    client: VSphereClient,
+    entities: Sequence[tuple[type, str]],
+    *,
+    window_h: float,
+    max_query_metrics: int = 64,
+    workers: int = 4,
+    fetched: list[UsageQuery] | None = None,
+) -> dict[str, Usage]:
+    """Usage per managed object id of the given (type, id) hosts and VMs; absent when no data.
+
+    The query's samples are appended to `fetched` when given, for the profiles to reuse.
+    """
+    if not entities:
+        return {}
+    counters = client.counter_ids([c.name for c in COUNTERS])
+    if CPU_USAGE.name not in counters:
+        logger.warning("%s: counter %s not available: no usage figures", client.source.source, CPU_USAGE.name)
+        return {}
+    period_s, window_s = choose_interval(client.historical_intervals(), window_h * 3600)
+    per_call = max(1, max_query_metrics // len(counters))
+    query = query_window(
+        client,
+        entities,
+        period_s=period_s,
+        window_s=window_s,
+        end=client.server_time(),
+        max_query_metrics=max_query_metrics,
+        workers=workers,
+    )
+    if query is None:
+        return {}
+    if fetched is not None:
+        fetched.append(query)
     cpu_key = counters[CPU_USAGE.name]
     mem_key = counters.get(MEMORY_CONSUMED.name)
     usage: dict[str, Usage] = {}
-    for samples in results:
+    for samples in query.samples:
         figures = usage_of(samples, cpu_key=cpu_key, mem_key=mem_key, period_s=period_s)
         if figures is not None:
             usage[samples.ref] = figures
@@ -157,6 +209,6 @@ def collect_usage(
         len(entities),
         period_s,
         window_s,
-        len(batches),
+        -(-len(entities) // per_call),
     )
     return usage

@@ -51,6 +51,7 @@ from parcimonie.planning.limits_doc import (
 )
 from parcimonie.planning.messages import Message
 from parcimonie.planning.p2v import n_p2v_vms, p2v_section
+from parcimonie.planning.profile_plan import compare_profiles
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -481,6 +482,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         reclaimed=inputs.reclaimed,
         fleet_mix=mix,
         p2v=p2v_section(outcome),
+        profiles=compare_profiles(outcome),
     )
 
 

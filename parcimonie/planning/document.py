@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from parcimonie.planning.confidence import Confidence
 from parcimonie.planning.fleet_mix import FleetMixSection
 from parcimonie.planning.messages import Message
+from parcimonie.planning.profile_document import ProfileComparison
 
 PLAN_FORMAT: Literal[2] = 2
 
@@ -396,6 +397,9 @@ class PlanDocument(_Frozen):
     #: The cheapest fleet mixing offers, against the best single offer and a proven TCO bound
     #: (None when the plan studied fewer than two offers, or did not search: see its warnings).
     fleet_mix: FleetMixSection | None = None
+    #: Packing on usage profiles against scalar P95, backtest and risk curve (docs/profiles.md);
+    #: None without stored profiles, for a repack in place, and in plans saved before it existed.
+    profiles: ProfileComparison | None = None
 
     @property
     def horizon_years(self) -> int:

@@ -25,6 +25,7 @@ from optimizer import UsageSource as OptimizerSource
 from optimizer.reclaim import VmSignals
 from parcimonie.planning.capacity import measured_growth
 from parcimonie.planning.document import ReclaimApplied
+from parcimonie.planning.profile_plan import VmProfiles, load_vm_profiles
 from parcimonie.planning.reclaim_inputs import load_vm_signals
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
@@ -59,6 +60,8 @@ class EstateInputs:
     vm_signals: VmSignals | None = None
     # Set once the tables are the estate after reclamation (``PlanRequest.after_reclaim``).
     reclaimed: ReclaimApplied | None = None
+    # Stored usage profiles of the VMs (``parcimonie.planning.profile_plan``); None: not loaded.
+    profiles: VmProfiles | None = None
 
 
 def _year(value: date | None) -> float:
@@ -250,4 +253,5 @@ def load_estate(session: Session) -> EstateInputs:
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
         vm_signals=load_vm_signals(session, vms),
+        profiles=load_vm_profiles(session, vms),
     )

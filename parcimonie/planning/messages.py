@@ -511,6 +511,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Plan after reclamation: {removed:n0} VMs removed (zombie and idle), {resized:n0} right-sized, "
         "{vcpus:n0} vCPUs and {memory_gib:n0} GiB freed.",
     ),
+    # --- time-aligned consolidation (parcimonie/planning/profile_plan.py, docs/profiles.md) -------
+    "profiles.title": (
+        "Consolidation alignée sur le temps : {offer}, plafond {ceiling:pct}, tout le parc, réserve HA non comprise",
+        "Time-aligned consolidation: {offer}, ceiling {ceiling:pct}, whole estate, HA reserve not included",
+    ),
+    "profiles.answer": (
+        "{label:code} : {hosts:n0} hôtes (borne prouvée {bound:n0}), TCO {tco:eur} ; rejeu : {overflow:n0} "
+        "min/mois au-delà de 100 %, {above:n0} au-delà du plafond, hôte le plus chargé {worst:pct}",
+        "{label:code}: {hosts:n0} hosts (proven bound {bound:n0}), TCO {tco:eur}; replay: {overflow:n0} "
+        "min/month above 100 %, {above:n0} above the ceiling, busiest host {worst:pct}",
+    ),
+    "profiles.p95": ("P95 scalaire", "scalar P95"),
+    "profiles.profile": ("profils d'usage", "usage profiles"),
+    "profiles.kept": (
+        "Retenu : {demand:code} ({with_profile:n0} VM sur {n:n0} ont un profil).",
+        "Kept: {demand:code} ({with_profile:n0} of {n:n0} VMs have a profile).",
+    ),
+    "profiles.p95_kept": (
+        "Les profils demandent plus d'hôtes que le P95 : le plan P95 est conservé.",
+        "The profiles need more hosts than the P95: the P95 plan is kept.",
+    ),
+    "profiles.fit": (
+        "Ajusté sur {fit:n0} créneaux de {fit_min:n0} min, rejoué sur {replay:n0} créneaux de {replay_min:n0} min "
+        "non vus à l'ajustement.",
+        "Fitted on {fit:n0} slots of {fit_min:n0} min, replayed on {replay:n0} slots of {replay_min:n0} min "
+        "not seen in the fit.",
+    ),
+    "profiles.in_sample": (
+        "Sans profil hebdomadaire, le rejeu porte sur le jour ajusté : le risque est sous-estimé.",
+        "Without week profiles the replay is the fitted day itself: the risk is understated.",
+    ),
+    "profiles.curve": (
+        "Courbe de risque (plafond : hôtes profils / P95, TCO profils, minutes au-delà de 100 % par mois) :",
+        "Risk curve (ceiling: hosts profiles / P95, TCO profiles, minutes above 100 % per month):",
+    ),
+    "profiles.point": (
+        "  {ceiling:pct} : {hosts:n0} / {hosts_p95:n0} hôtes, {tco:eur}, {overflow:n0} / {overflow_p95:n0} min/mois",
+        "  {ceiling:pct}: {hosts:n0} / {hosts_p95:n0} hosts, {tco:eur}, {overflow:n0} / {overflow_p95:n0} min/month",
+    ),
     # --- who prepared a workbook or a note (parcimonie/planning/provenance.py) ------------------
     "provenance.line": (
         "Établi par {author}, le {when}, hypothèses modifiées : {changed}.",

@@ -102,6 +102,9 @@ class PlanRequest:
     # True: physical servers of known size are virtualised (placed like VMs, listed apart with the
     # hardware costs their retirement saves; ``parcimonie.planning.p2v``).
     p2v: bool = False
+    # How demand is sized in the plan's time-aligned section (``profile_plan``): "auto" takes the
+    # usage profiles when most VMs have one, else the P95; both answers are always shown.
+    demand: Literal["auto", "p95", "profile"] = "auto"
 
 
 @dataclass(frozen=True, eq=False)

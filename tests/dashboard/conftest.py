@@ -27,6 +27,7 @@ PAGES = (
     "assumptions",
     "capacity",
     "reclaim",
+    "risk",
 )
 DEMO_VMS = 300
 

@@ -1,10 +1,13 @@
 """The demo generator is deterministic, plausible and scales."""
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
+from sqlalchemy import Engine
 
 from collectors.demo import generate_demo_estate
-from inventory import LifecycleStatus, PowerState
+from inventory import LifecycleStatus, PowerState, record_run
 from tests.conftest import TODAY
 
 
@@ -42,3 +45,23 @@ def test_scales_up() -> None:
 def test_rejects_tiny_estates() -> None:
     with pytest.raises(ValueError, match="n_vms"):
         generate_demo_estate(n_vms=3)
+
+
+def test_demo_profiles_are_stored_and_complementary(sqlite_engine: Engine) -> None:
+    from sqlmodel import Session
+
+    from collectors.demo.profiles import shape_series
+    from inventory.profiles import load_profiles
+
+    snapshot = generate_demo_estate(n_vms=60, today=TODAY)
+    on = [v for v in snapshot.vms if v.power_state == PowerState.ON]
+    assert len(snapshot.profiles) == 2 * len(on)
+    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: snapshot)
+    with Session(sqlite_engine) as session:
+        day, week = load_profiles(session, "day"), load_profiles(session, "week")
+    assert len(day) == len(week) == len(on)
+    assert {p.cpu_mhz.size for p in day.values()} == {288}
+    # Office hours and night batches peak at different times: their sum is flatter than their peaks.
+    start = datetime(2026, 11, 16, tzinfo=UTC)
+    office, night = shape_series("office", start, 1800, 336), shape_series("night", start, 1800, 336)
+    assert (office + night).max() < office.max() + night.max() - 0.5

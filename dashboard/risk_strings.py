@@ -1,0 +1,50 @@
+"""Words of the *Risque* page (time-aligned consolidation), French and English; merged into ``STRINGS``."""
+
+RISK_STRINGS: dict[str, tuple[str, str]] = {
+    "nav.risk": ("Profils et risque", "Profiles and risk"),
+    "risk.title": ("Consolidation alignée sur le temps", "Time-aligned consolidation"),
+    "risk.explain": (
+        "Les VM ne culminent pas ensemble : empiler leurs profils d'usage (CPU à chaque créneau) plutôt "
+        "que leurs P95 demande moins d'hôtes. Les deux réponses sur l'offre cible, tout le parc, réserve HA "
+        "non comprise ; le rejeu compte les minutes au-delà de 100 % sur un jour non vu à l'ajustement.",
+        "VMs do not peak together: stacking their usage profiles (CPU at each slot) rather than their P95 "
+        "needs fewer hosts. Both answers on the target offer, whole estate, HA reserve not included; the "
+        "replay counts minutes above 100 % on a day not seen in the fit.",
+    ),
+    "risk.demand": ("Demande retenue", "Demand kept"),
+    "risk.demand.auto": ("automatique", "automatic"),
+    "risk.demand.p95": ("P95 scalaire", "scalar P95"),
+    "risk.demand.profile": ("profils d'usage", "usage profiles"),
+    "risk.none": (
+        "Aucun profil d'usage n'est enregistré (ou le plan reconditionne sur place) : collectez vSphere "
+        "ou importez `parcimonie import usage FICHIER`.",
+        "No usage profile is stored (or the plan repacks in place): collect vSphere or import "
+        "`parcimonie import usage FILE`.",
+    ),
+    "risk.metric.hosts": ("Hôtes, {label}", "Hosts, {label}"),
+    "risk.metric.bound": ("borne prouvée {bound}", "proven bound {bound}"),
+    "risk.metric.tco": ("TCO, {label}", "TCO, {label}"),
+    "risk.metric.overflow": ("Minutes > 100 % / mois, {label}", "Minutes > 100 % / month, {label}"),
+    "risk.kept": (
+        "Retenu : {label} ({n} VM sur {total} ont un profil).",
+        "Kept: {label} ({n} of {total} VMs have a profile).",
+    ),
+    "risk.p95_kept": (
+        "Les profils demandent plus d'hôtes que le P95 : le plan P95 est conservé.",
+        "The profiles need more hosts than the P95: the P95 plan is kept.",
+    ),
+    "risk.in_sample": (
+        "Sans profil hebdomadaire, le rejeu porte sur le jour ajusté : le risque est sous-estimé.",
+        "Without week profiles the replay is the fitted day itself: the risk is understated.",
+    ),
+    "risk.chart.title": ("Courbe de risque : hôtes et débordement", "Risk curve: hosts and overflow"),
+    "risk.chart.x": ("Hôtes", "Hosts"),
+    "risk.chart.y": ("Minutes au-delà de 100 % par mois", "Minutes above 100 % per month"),
+    "risk.col.ceiling": ("Plafond", "Ceiling"),
+    "risk.col.hosts_profile": ("Hôtes (profils)", "Hosts (profiles)"),
+    "risk.col.hosts_p95": ("Hôtes (P95)", "Hosts (P95)"),
+    "risk.col.tco_profile": ("TCO (profils)", "TCO (profiles)"),
+    "risk.col.tco_p95": ("TCO (P95)", "TCO (P95)"),
+    "risk.col.overflow_profile": ("Min > 100 % / mois (profils)", "Min > 100 % / month (profiles)"),
+    "risk.col.overflow_p95": ("Min > 100 % / mois (P95)", "Min > 100 % / month (P95)"),
+}

@@ -1,0 +1,69 @@
+"""The plan document's time-aligned section: P95 and profile answers side by side, and the risk curve.
+
+Split from ``document.py`` so the section's models evolve on their own; ``PlanDocument.profiles``
+holds one ``ProfileComparison`` (None when no profile is stored, or the plan repacks in place).
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["DemandAnswer", "ProfileComparison", "RiskPointDoc"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DemandAnswer(_Frozen):
+    """One way of sizing demand onto the target offer: hosts, their TCO, and the backtest."""
+
+    demand: Literal["p95", "profile"]
+    n_hosts: int
+    lower_bound: int
+    bound_kind: str
+    tco_eur: float
+    overflow_minutes_per_month: float
+    ceiling_minutes_per_month: float
+    worst_host_utilisation: float
+
+
+class RiskPointDoc(_Frozen):
+    """One ceiling of the risk curve: hosts and replayed overflow (host-minutes above 100 % a month)."""
+
+    ceiling: float
+    n_hosts_profile: int
+    n_hosts_p95: int
+    overflow_minutes_per_month_profile: float
+    overflow_minutes_per_month_p95: float
+    tco_eur_profile: float
+    tco_eur_p95: float
+
+
+class ProfileComparison(_Frozen):
+    """Packing on usage profiles against scalar P95, on the plan's target offer (docs/profiles.md).
+
+    `demand` is the answer the plan keeps: the one asked for (``--demand``), or by default the
+    profiles when most VMs have one; the profiles' answer is never kept when it needs more hosts
+    (`p95_kept`). The backtest fits on the week minus its last day and replays that day
+    (`held_out` False: only a day profile, replayed on itself).
+    """
+
+    demand: Literal["p95", "profile"]
+    requested: Literal["auto", "p95", "profile"]
+    offer: str
+    ceiling: float
+    n_vms: int
+    n_vms_with_profile: int
+    p95_kept: bool
+    fit_slots: int
+    fit_slot_minutes: float
+    replay_slots: int
+    replay_slot_minutes: float
+    held_out: bool
+    answers: list[DemandAnswer]
+    risk_curve: list[RiskPointDoc]
+
+    def answer(self, demand: str) -> DemandAnswer:
+        """The answer of one demand model ("p95" or "profile")."""
+        return next(a for a in self.answers if a.demand == demand)
