@@ -4,6 +4,7 @@ Placeholders use ``str.format`` names; both languages of an entry take the same 
 """
 
 from dashboard.auth_strings import AUTH_STRINGS
+from dashboard.moves_strings import MOVES_STRINGS
 
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation and shell
@@ -861,3 +862,4 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reclaim.col.kgco2e": ("kgCO2e / an", "kgCO2e / year"),
 }
 STRINGS.update(AUTH_STRINGS)  # sign-in, roles and the Journal page (dashboard/auth_strings.py)
+STRINGS.update(MOVES_STRINGS)  # VM migrations (dashboard/moves_strings.py)

@@ -16,6 +16,7 @@ from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
+from dashboard.moves_table import show_migrations
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
@@ -335,6 +336,7 @@ with tab_clusters:
         },
     )
     st.caption(t("consolidation.clusters.caption"))
+show_migrations(c)
 st.caption(
     t(
         "consolidation.echo",

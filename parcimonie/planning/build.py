@@ -42,6 +42,7 @@ from parcimonie.planning.document import (
     YearRow,
 )
 from parcimonie.planning.messages import Message
+from parcimonie.planning.migrations import migrations
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -154,6 +155,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
         targets=_targets(result, labels),
         placement=placement,
+        **migrations(result, vms, hosts.names, to_label),
     )
 
 

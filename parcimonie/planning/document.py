@@ -115,6 +115,10 @@ class Consolidation(_Frozen):
     unplaced: list[Unplaced]
     targets: list[Target]
     placement: list[Move]
+    #: VMs that change host (on new hosts: every VM placed), and those moves (VM, source → target),
+    #: by source host then VM (``parcimonie.planning.migrations``).
+    n_migrations: int = 0
+    migrations: list[Move] = Field(default_factory=list)
 
 
 class OptionCost(_Frozen):
