@@ -20,6 +20,7 @@ from inventory import PowerState, capacity_history, list_offers
 from inventory.enums import UsageSource
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
 from inventory.limits import number_problem
+from inventory.rules import RuleRow, load_rules
 from optimizer import HostTable, Offer, Policy, VmTable
 from optimizer import UsageSource as OptimizerSource
 from optimizer.reclaim import VmSignals
@@ -55,6 +56,8 @@ class EstateInputs:
     vm_signals: VmSignals | None = None
     # Set once the tables are the estate after reclamation (``PlanRequest.after_reclaim``).
     reclaimed: ReclaimApplied | None = None
+    # Placement rules by name (``parcimonie import rules``), resolved when a plan runs.
+    rule_rows: tuple[RuleRow, ...] = ()
 
 
 def _year(value: date | None) -> float:
@@ -238,4 +241,5 @@ def load_estate(session: Session) -> EstateInputs:
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
         vm_signals=load_vm_signals(session, vms),
+        rule_rows=tuple(load_rules(session)),
     )

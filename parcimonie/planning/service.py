@@ -32,6 +32,7 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message, render
 from parcimonie.planning.reclaim import apply_reclaim
+from parcimonie.planning.rules import placement_rules
 from parcimonie.planning.sensitivity import with_sensitivity
 
 EXISTING = "existing"
@@ -187,6 +188,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
+    rules = placement_rules(inputs.rule_rows, hosts=hosts, vms=vms)  # resolved on the tables packed
     target: Offer | None = None
     options: tuple[OptionTco, ...] = ()
     replacement: ReplacementPlan | None = None
@@ -204,6 +206,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 policy=policy,
                 method=request.method,
                 time_limit_s=request.time_limit_s,
+                rules=rules,
             )
             repack = repack_tco(
                 hosts=hosts, vms=vms, result=repacked, assumptions=a, start_year=start, name=REPACK_NAME
@@ -220,6 +223,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 start_year=start,
                 method=request.method,
                 time_limit_s=request.time_limit_s,
+                rules=rules,
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
