@@ -9,6 +9,7 @@ References to other objects use their external ids in the same source.
 from sqlmodel import Field, SQLModel
 
 from inventory.models import HostBase, VirtualMachineBase
+from inventory.rules import RuleRow
 
 
 class SiteRecord(SQLModel):
@@ -71,3 +72,6 @@ class Snapshot(SQLModel):
     vms: list[VirtualMachineRecord] = Field(default_factory=list)
     datastores: list[DatastoreRecord] = Field(default_factory=list)
     complete: bool = True
+    #: The source's placement rules (vCenter DRS rules), replacing those it gave before; None: the
+    #: source says nothing about rules (an import), stored ones stay.
+    placement_rules: list[RuleRow] | None = None
