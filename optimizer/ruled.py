@@ -23,6 +23,9 @@ __all__ = ["RuledGroup", "pack_ruled_group"]
 
 EXACT_AUTO_MAX_VMS = 60
 EXACT_MAX_VMS = 2000
+#: CP-SAT seconds spent on moves alone (the host count already at the bound): fewer moves are
+#: worth a short search, not the plan's whole budget.
+MOVES_ONLY_S = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +82,8 @@ def pack_ruled_group(
     solver, spent = "heuristic", 0.0
     if want and n_units and heur.n_bins > 0 and time_limit_s >= 0.2:
         ex_caps = caps[: max(heur.n_bins, 1)] if identical else caps
-        found, ex_bound, solver, spent = _exact(units, ex_caps, assignment, time_limit_s)
+        limit = min(time_limit_s, MOVES_ONLY_S) if heur.n_bins <= bound else time_limit_s
+        found, ex_bound, solver, spent = _exact(units, ex_caps, assignment, limit)
         bound = max(bound, ex_bound)
         if found is not None:
             n_ex = int(np.unique(found[found >= 0]).size)
