@@ -115,16 +115,22 @@ def test_invariants(instance: tuple[np.ndarray, np.ndarray, list[list[int]], np.
     m = sizes.shape[0]
     rules = PlacementRules(anti_affinity=tuple((f"g{k}", np.array(g, dtype=np.int64)) for k, g in enumerate(groups)))
     free = np.full(m, -1, dtype=np.int64)
-    units = group_units(vm_index=np.arange(m, dtype=np.int64), sizes=sizes, rules=rules, fixed_bin=free, home_bin=home)
+    pins = free.copy()
+    pins[: m // 5] = home[: m // 5]  # some VMs pinned to their current bin (or free where none)
+    units = group_units(vm_index=np.arange(m, dtype=np.int64), sizes=sizes, rules=rules, fixed_bin=pins, home_bin=home)
     p = pack_units(units=units, caps=caps)
-    a = p.assignment
+    a = np.full(m, -1, dtype=np.int64)
+    for u, members in enumerate(units.members):
+        a[members] = p.assignment[u]
+    for u in range(len(units.members)):  # a placed pinned unit is on its bin
+        assert p.assignment[u] < 0 or units.fixed[u] < 0 or p.assignment[u] == units.fixed[u]
     for g in groups:  # no anti-affinity group shares a host
         placed = a[g][a[g] >= 0]
         assert np.unique(placed).size == placed.size
     load = np.zeros_like(caps)
     np.add.at(load, a[a >= 0], sizes[a >= 0])
     assert (load <= caps + 1e-9).all()
-    assert p.n_moves <= int((a >= 0).sum())
+    assert p.n_moves <= int((p.assignment >= 0).sum()) <= int((a >= 0).sum())
     # Without rules, the move objective never costs a host over the plain heuristic.
     plain = group_units(
         vm_index=np.arange(m, dtype=np.int64), sizes=sizes, rules=PlacementRules(), fixed_bin=free, home_bin=home
