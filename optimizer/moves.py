@@ -32,6 +32,8 @@ __all__ = ["RulePacking", "count_moves", "pack_units"]
 
 _FIT_TOL = 1e-12
 _TOL = 1e-9
+#: Seconds the winner spends moving guests aside to bring units home.
+SWAP_BUDGET_S = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +229,56 @@ def _go_home(st: _State) -> None:
             return
 
 
+def _make_room_home(st: _State, u: int, deadline: float) -> bool:
+    """Bring unit u home by moving guests of its home (units whose own home is elsewhere, so they
+    move anyway) to other used bins, largest first; undone if u still does not fit."""
+    h, b = int(st.units.home[u]), int(st.at[u])
+    st.take(u)
+    moved: list[tuple[int, int]] = []
+    guests = [g for g in np.flatnonzero(st.at == h).tolist() if st.units.home[g] != h and st.units.fixed[g] < 0]
+    for g in _order(st.norm, guests):
+        if st.fits_at(u, h) or time.perf_counter() >= deadline:
+            break
+        st.take(g)
+        cand = np.flatnonzero(st.feasible(g) & st.open)
+        cand = cand[cand != h]
+        if cand.size == 0:
+            st.put(g, h)
+            continue
+        left = ((st.res[cand] - st.norm[g]) ** 2) @ st.w
+        st.put(g, int(cand[int(left.argmin())]))
+        moved.append((g, h))
+    if st.fits_at(u, h):
+        st.put(u, h)
+        return True
+    for g, src in reversed(moved):
+        st.take(g)
+        st.put(g, src)
+    st.put(u, b)
+    return False
+
+
+def _swap_home(st: _State, deadline: float) -> None:
+    """Every unit away from a used home bin tries `_make_room_home` (never opens a bin)."""
+    for u in np.flatnonzero((st.at >= 0) & (st.units.home >= 0) & (st.at != st.units.home)).tolist():
+        if time.perf_counter() >= deadline:
+            return
+        h = int(st.units.home[u])
+        if st.units.fixed[u] < 0 and st.open[h] and (st.at == h).any():
+            _make_room_home(st, u, deadline)
+
+
+def _polish(units: Units, norm: NDArray[np.float64], capn: NDArray[np.float64], best: RulePacking) -> RulePacking:
+    """The winner with guests moved aside to bring units home, within `SWAP_BUDGET_S`."""
+    st = _State(norm, capn, units)
+    for u in np.flatnonzero(best.assignment >= 0).tolist():
+        st.put(u, int(best.assignment[u]))
+    _swap_home(st, time.perf_counter() + SWAP_BUDGET_S)
+    _go_home(st)
+    found = RulePacking(st.at.copy(), st.n_bins(), count_moves(st.at, units.home))
+    return found if _key(found) <= _key(best) else best
+
+
 def _finish(st: _State, deadline: float, target: int) -> RulePacking:
     _empty_bins(st, deadline, target)
     st.open[:] = False
@@ -260,6 +312,7 @@ def pack_units(*, units: Units, caps: NDArray[np.float64], budget_s: float = 2.0
             cand = _finish(st, deadline, target)
             if _key(cand) < _key(best):
                 best = cand
+        best = _polish(units, norm, capn, best)
     return best
 
 
