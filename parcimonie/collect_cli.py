@@ -32,7 +32,9 @@ console = make_console()
 err_console = make_console(stderr=True)
 
 collect_app = typer.Typer(help="Collect the inventory from vCenters or this machine.", no_args_is_help=True)
-import_app = typer.Typer(help="Import RVTools exports and hosts/VMs lists (GLPI, spreadsheets).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import RVTools exports, hosts/VMs lists (GLPI, spreadsheets) and placement rules.", no_args_is_help=True
+)
 import_app.command("rules")(import_rules_command)  # placement rules (parcimonie/rules_cli.py)
 
 
