@@ -1,10 +1,17 @@
-"""Dashboard render times on a large demo estate, measured with Streamlit's AppTest.
+"""Dashboard times on a large demo estate: in a real browser, and page by page with Streamlit's AppTest.
 
-Builds a demo estate (50 000 VMs; ``--small``: 2 000 for CI) in a temporary SQLite file, loads every
-page once (cold: caches fill), then times each page's render again (warm; target ≤ 3 s) and a
-consolidation recompute with new parameters (cache miss on the plan only; target ≤ 2 s), split into
-the planning layer's ``run_plan`` and the page around it. On Finances, it times a change of the
-electricity price in the parameters' form (no recompute until applied) and the recompute once applied.
+Builds a demo estate (50 000 VMs; ``--small``: 2 000 for CI) in a temporary SQLite file.
+
+Browser (``dashboard_browser.py``; skipped with ``--no-browser`` or without chromium): the app served,
+headless chromium at 1366 × 768; from the server's first health answer, the first page drawn (target
+≤ 3 s), then each interaction (change the language, open Consolidation, change the ceiling, back to
+the overview; target ≤ 1 s each).
+
+AppTest (skipped with ``--browser-only``): loads every page once (cold: caches fill), then times each
+page's render again (warm; target ≤ 3 s) and a consolidation recompute with new parameters (cache miss
+on the plan only; target ≤ 2 s), split into the planning layer's ``run_plan`` and the page around it.
+On Finances, it times a change of the electricity price in the parameters' form (no recompute until
+applied) and the recompute once applied.
 """
 
 import argparse
@@ -73,71 +80,98 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="2 000 VMs instead of 50 000 (CI)")
     parser.add_argument("--vms", type=int, default=None, help="number of VMs of the demo estate")
+    parser.add_argument("--no-browser", action="store_true", help="AppTest figures only")
+    parser.add_argument("--browser-only", action="store_true", help="real-browser figures only")
     args = parser.parse_args()
     n_vms = args.vms or (2_000 if args.small else 50_000)
     import logging
 
     logging.disable(logging.WARNING)
-    from streamlit.testing.v1 import AppTest
-
+    failures: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         print(f"demo estate: {n_vms} VMs, loaded in {_build(url, n_vms):.1f} s", flush=True)
-        os.environ["PARCIMONIE_DATABASE_URL"] = url
-        clock = _PlanClock()
-        at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
-        failures: list[str] = []
-        results: list[tuple[str, float, float]] = []
-        for page in PAGES:
-
-            def render(page: str = page) -> None:
-                at.switch_page(f"app_pages/{page}.py")
-                at.run()
-                if at.exception:
-                    raise RuntimeError(f"{page}: {at.exception[0].value}")
-
-            cold = _timed(render)
-            warm = _timed(render)
-            results.append((page, cold, warm))
-            print(f"{page:<14} cold {cold:6.2f} s   warm {warm:6.2f} s", flush=True)
-            if warm > PAGE_TARGET_S:
-                failures.append(f"{page} warm render {warm:.2f} s > {PAGE_TARGET_S} s")
-        at.switch_page("app_pages/consolidation.py")
-        at.run()
-        clock.lap()
-        recompute = _timed(lambda: at.number_input(key="cons_ceiling").set_value(60).run())
-        plan_s = clock.lap()
-        print(
-            f"consolidation recompute (ceiling 80 % → 60 %): {recompute:.2f} s "
-            f"(run_plan {plan_s:.2f} s, page {recompute - plan_s:.2f} s)",
-            flush=True,
-        )
-        if recompute > RECOMPUTE_TARGET_S:
-            failures.append(f"consolidation recompute {recompute:.2f} s > {RECOMPUTE_TARGET_S} s")
-        review = _timed(
-            lambda: at.selectbox(key="cons_review").set_value(at.selectbox(key="cons_review").options[1]).run()
-        )
-        print(f"consolidation review another host: {review:.2f} s", flush=True)
-        at.switch_page("app_pages/finances.py")
-        at.run()
-        clock.lap()
-        edit = _timed(lambda: at.number_input(key="fin_price").set_value(30).run())
-        print(f"finances price edited, not applied: {edit:.2f} s (run_plan {clock.lap():.2f} s)", flush=True)
-
-        def apply() -> None:
-            at.number_input(key="fin_price").set_value(30)
-            at.button(key="fin_apply").click().run()
-
-        applied = _timed(apply)
-        print(
-            f"finances price applied (every offer, replacement plan): {applied:.2f} s (run_plan {clock.lap():.2f} s)",
-            flush=True,
-        )
-        if at.exception:
-            raise RuntimeError(f"finances: {at.exception[0].value}")
+        if not args.no_browser:
+            failures += _browser(url)
+        if not args.browser_only:
+            failures += _apptest(url)
     for failure in failures:
         print(f"over target: {failure}", flush=True)
     return 0
+
+
+def _browser(url: str) -> list[str]:
+    """The browser's figures, printed; the ones over their target."""
+    from tests.support.browser import missing_browser
+
+    if missing_browser():
+        print(f"browser: skipped, missing {', '.join(missing_browser())}", flush=True)
+        return []
+    from bench.dashboard_browser import measure
+
+    over: list[str] = []
+    for step, seconds, target in measure(url):
+        print(f"browser  {step:<40} {seconds:6.2f} s   (target ≤ {target:.0f} s)", flush=True)
+        if seconds > target:
+            over.append(f"browser {step} {seconds:.2f} s > {target:.0f} s")
+    return over
+
+
+def _apptest(url: str) -> list[str]:
+    """AppTest's figures, printed; the ones over their target."""
+    from streamlit.testing.v1 import AppTest
+
+    failures: list[str] = []
+    os.environ["PARCIMONIE_DATABASE_URL"] = url
+    clock = _PlanClock()
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+    results: list[tuple[str, float, float]] = []
+    for page in PAGES:
+
+        def render(page: str = page) -> None:
+            at.switch_page(f"app_pages/{page}.py")
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].value}")
+
+        cold = _timed(render)
+        warm = _timed(render)
+        results.append((page, cold, warm))
+        print(f"{page:<14} cold {cold:6.2f} s   warm {warm:6.2f} s", flush=True)
+        if warm > PAGE_TARGET_S:
+            failures.append(f"{page} warm render {warm:.2f} s > {PAGE_TARGET_S} s")
+    at.switch_page("app_pages/consolidation.py")
+    at.run()
+    clock.lap()
+    recompute = _timed(lambda: at.number_input(key="cons_ceiling").set_value(60).run())
+    plan_s = clock.lap()
+    print(
+        f"consolidation recompute (ceiling 80 % → 60 %): {recompute:.2f} s "
+        f"(run_plan {plan_s:.2f} s, page {recompute - plan_s:.2f} s)",
+        flush=True,
+    )
+    if recompute > RECOMPUTE_TARGET_S:
+        failures.append(f"consolidation recompute {recompute:.2f} s > {RECOMPUTE_TARGET_S} s")
+    review = _timed(lambda: at.selectbox(key="cons_review").set_value(at.selectbox(key="cons_review").options[1]).run())
+    print(f"consolidation review another host: {review:.2f} s", flush=True)
+    at.switch_page("app_pages/finances.py")
+    at.run()
+    clock.lap()
+    edit = _timed(lambda: at.number_input(key="fin_price").set_value(30).run())
+    print(f"finances price edited, not applied: {edit:.2f} s (run_plan {clock.lap():.2f} s)", flush=True)
+
+    def apply() -> None:
+        at.number_input(key="fin_price").set_value(30)
+        at.button(key="fin_apply").click().run()
+
+    applied = _timed(apply)
+    print(
+        f"finances price applied (every offer, replacement plan): {applied:.2f} s (run_plan {clock.lap():.2f} s)",
+        flush=True,
+    )
+    if at.exception:
+        raise RuntimeError(f"finances: {at.exception[0].value}")
+    return failures
 
 
 if __name__ == "__main__":

@@ -43,11 +43,16 @@ def run_vsphere(
     )
 
 
-def run_local(engine: Engine, *, sample_s: float = 1.0) -> CollectionRun:
-    """Record this machine as a host."""
+def run_local(engine: Engine, *, sample_s: float = 1.0, samples_path: Path | None = None) -> CollectionRun:
+    """Record this machine as a host (usage over the rolling store at `samples_path` when given)."""
     from collectors.local import collect_local, local_source
 
-    return record_run(engine, source=local_source(), kind="local", collect=lambda: collect_local(sample_s=sample_s))
+    return record_run(
+        engine,
+        source=local_source(),
+        kind="local",
+        collect=lambda: collect_local(sample_s=sample_s, samples_path=samples_path),
+    )
 
 
 def run_all(
@@ -55,6 +60,7 @@ def run_all(
     *,
     sources: Sequence[VSphereSource],
     include_local: bool = False,
+    local_samples: Path | None = None,
     usage_window_h: float = 24.0,
     max_query_metrics: int = 64,
     progress: Progress | None = None,
@@ -74,7 +80,7 @@ def run_all(
         for source in sources
     ]
     if include_local:
-        jobs.append(("local", lambda: run_local(engine)))
+        jobs.append(("local", lambda: run_local(engine, samples_path=local_samples)))
     runs: list[CollectionRun] = []
     for name, job in jobs:
         try:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -116,6 +117,7 @@ def collect_job(
     include_local: bool,
     usage_window_h: float,
     max_query_metrics: int,
+    local_samples: Path | None = None,
 ) -> list[CollectionRun]:
     """The scheduled job: collect every source of the schedule into ``engine``'s inventory.
 
@@ -125,6 +127,7 @@ def collect_job(
         engine,
         sources=sources,
         include_local=include_local,
+        local_samples=local_samples,
         usage_window_h=usage_window_h,
         max_query_metrics=max_query_metrics,
     )
@@ -150,6 +153,7 @@ class ScheduleConfig:
     source_names: Sources = "all"
     usage_window_h: float = 24.0
     max_query_metrics: int = 64
+    local_samples: Path | None = None  # this machine's rolling usage samples (``collectors.local.samples``)
 
 
 def register_collection(
@@ -165,6 +169,7 @@ def register_collection(
         "include_local": config.include_local,
         "usage_window_h": config.usage_window_h,
         "max_query_metrics": config.max_query_metrics,
+        "local_samples": config.local_samples,
     }
     extra = {} if next_run_time is None else {"next_run_time": next_run_time}
     return scheduler.add_job(

@@ -11,8 +11,42 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import current_language
 
-PALETTE = ("#2E7D32", "#1565C0", "#EF6C00", "#6A1B9A", "#C62828", "#00838F", "#9E9D24")
+PALETTE = ("#2E7D32", "#1565C0", "#EF6C00", "#6A1B9A", "#C62828", "#00838F", "#9E9D24", "#5D4037", "#AD1457")
 RED, GREEN, GREY = "#C62828", "#2E7D32", "#9E9E9E"
+#: One colour per budget line, the same on every chart (energy is never FCTVA's colour).
+LINE_COLOURS = {
+    "tca": "#1565C0",
+    "energy_eur": "#EF6C00",
+    "maintenance_eur": "#6A1B9A",
+    "licences_eur": "#00838F",
+    "staff_eur": "#9E9D24",
+    "rack_eur": "#5D4037",
+    "investissement_materiel_eur": "#1565C0",
+    "investissement_licences_eur": "#AD1457",
+    "fctva_eur": "#2E7D32",
+}
+#: Worst hosts listed under the utilisation strip.
+WORST_HOSTS = 10
+
+
+def eur_hover(field: str) -> str:
+    """Plotly hover text of an amount held in ``field`` ("x", "y"…), the euro sign in the language's place."""
+    return f"%{{{field}:,.0f}}\u00a0€" if current_language() == "fr" else f"€%{{{field}:,.0f}}"
+
+
+def pct_unit() -> str:
+    """The percent sign as the language writes it after a number (French: narrow no-break space first)."""
+    return "\u202f%" if current_language() == "fr" else "%"
+
+
+def colon() -> str:
+    """A colon as the language writes it between a label and its value."""
+    return "\u202f: " if current_language() == "fr" else ": "
+
+
+def pct_hover(field: str) -> str:
+    """Plotly hover text of a percentage held in ``field`` (values already × 100)."""
+    return f"%{{{field}:.0f}}{pct_unit()}"
 
 
 def _layout(fig: go.Figure, *, title: str, x: str, y: str, height: int = 340, money: str | None = None) -> go.Figure:
@@ -45,7 +79,15 @@ def utilisation_histogram(hosts: pd.DataFrame, labels: Mapping[str, str]) -> go.
         ("memory_utilisation", labels["memory"], PALETTE[2]),
     ):
         values = (hosts[column].dropna().clip(upper=1.5) * 100).round(1)
-        fig.add_trace(go.Histogram(x=values, name=name, marker_color=colour, xbins=dict(start=0, end=150, size=5)))
+        fig.add_trace(
+            go.Histogram(
+                x=values,
+                name=name,
+                marker_color=colour,
+                xbins=dict(start=0, end=150, size=5),
+                hovertemplate=f"{name} %{{x}}{pct_unit()}<br>{labels['y']}{colon()}%{{y}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="group", bargap=0.1)
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
 
@@ -104,40 +146,73 @@ def warranty_timeline(hosts: pd.DataFrame, *, as_of_year: int, labels: Mapping[s
 def cluster_utilisation(clusters: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """CPU and memory utilisation per cluster, side by side."""
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(x=clusters["cluster"], y=clusters["cpu_utilisation"] * 100, name=labels["cpu"], marker_color=PALETTE[1])
-    )
-    fig.add_trace(
-        go.Bar(
-            x=clusters["cluster"],
-            y=clusters["memory_utilisation"] * 100,
-            name=labels["memory"],
-            marker_color=PALETTE[2],
+    for column, name, colour in (
+        ("cpu_utilisation", labels["cpu"], PALETTE[1]),
+        ("memory_utilisation", labels["memory"], PALETTE[2]),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=clusters["cluster"],
+                y=clusters[column] * 100,
+                name=name,
+                marker_color=colour,
+                hovertemplate=f"%{{x}}<br>{name}{colon()}{pct_hover('y')}<extra></extra>",
+            )
         )
-    )
     fig.update_layout(barmode="group")
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"])
 
 
-def host_utilisation_after(hosts: pd.DataFrame, *, ceiling: float, labels: Mapping[str, str]) -> go.Figure:
-    """Per-host CPU and memory utilisation after consolidation, with the ceiling as a line."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(x=hosts["host"], y=hosts["cpu_utilisation"] * 100, name=labels["cpu"], marker_color=PALETTE[1])
+def limiting_utilisation(hosts: pd.DataFrame) -> pd.Series:
+    """Each host's higher utilisation of CPU and memory (the resource that limits its packing)."""
+    return hosts[["cpu_utilisation", "memory_utilisation"]].max(axis=1)
+
+
+def host_utilisation_strip(hosts: pd.DataFrame, *, ceiling: float, labels: Mapping[str, str]) -> go.Figure:
+    """Hosts after consolidation as one heat strip per cluster, fullest first: readable at 40 hosts and at 2 000.
+
+    Each cell is a host coloured by its limiting utilisation (the higher of CPU and memory) on a scale
+    whose middle is the ceiling; the hover names the host with both utilisations in percent.
+    """
+    frame = hosts.assign(limit=limiting_utilisation(hosts) * 100).sort_values("limit", ascending=False)
+    clusters = list(frame.groupby("cluster", sort=False)["limit"].max().sort_values().index)  # fullest on top
+    width = int(frame.groupby("cluster").size().max()) if len(frame) else 0
+    z: list[list[float | None]] = []
+    text: list[list[list[str]]] = []
+    for cluster in clusters:
+        part = frame[frame["cluster"] == cluster]
+        pad = width - len(part)
+        z.append([*part["limit"].clip(upper=100).round(1), *([None] * pad)])
+        text.append(
+            [
+                [str(h), f"{c * 100:.0f}", f"{m * 100:.0f}"]
+                for h, c, m in zip(part["host"], part["cpu_utilisation"], part["memory_utilisation"], strict=True)
+            ]
+            + [["", "", ""]] * pad
+        )
+    unit = pct_unit()
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            y=[str(c) for c in clusters],
+            x=list(range(1, width + 1)),
+            customdata=text,
+            zmin=0,
+            zmax=100,
+            colorscale=[[0, GREEN], [min(max(ceiling, 0.05), 0.95), "#F9A825"], [1, RED]],  # amber at the ceiling
+            colorbar=dict(title=labels["y"], ticksuffix=unit),
+            xgap=1 if width <= 200 else 0,
+            ygap=2,
+            hovertemplate=(
+                f"%{{customdata[0]}} (%{{y}})<br>{labels['cpu']}{colon()}%{{customdata[1]}}{unit}"
+                f"<br>{labels['memory']}{colon()}%{{customdata[2]}}{unit}<extra></extra>"
+            ),
+        )
     )
-    fig.add_trace(
-        go.Bar(x=hosts["host"], y=hosts["memory_utilisation"] * 100, name=labels["memory"], marker_color=PALETTE[2])
-    )
-    fig.add_hline(
-        y=ceiling * 100,
-        line_dash="dash",
-        line_color=RED,
-        annotation_text=labels["ceiling"],
-        annotation_position="top left",
-    )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(showticklabels=len(hosts) <= 60)
-    return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380)
+    fig.update_yaxes(type="category")
+    fig.update_xaxes(showgrid=False, zeroline=False, tickformat=",d", dtick=1 if width <= 20 else None)  # ranks
+    height = min(900, 160 + 28 * len(clusters))
+    return _layout(fig, title=labels["title"], x=labels["x"], y="", height=height)
 
 
 def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
@@ -153,6 +228,7 @@ def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figu
                 name=str(name),
                 mode="lines+markers",
                 line=dict(color=PALETTE[i % len(PALETTE)], dash="dash" if baseline else "solid"),
+                hovertemplate=f"{name}<br>%{{x}}{colon()}{eur_hover('y')}<extra></extra>",
             )
         )
     fig.update_xaxes(type="category")  # budget years, never 2027,5
@@ -162,15 +238,23 @@ def cumulative_costs(series: pd.DataFrame, labels: Mapping[str, str]) -> go.Figu
 def stacked_bars(
     frame: pd.DataFrame, *, x: str, parts: Mapping[str, str], labels: Mapping[str, str], horizontal: bool = False
 ) -> go.Figure:
-    """One bar per row of ``frame`` (column ``x``), stacked by the columns in ``parts`` (column → label)."""
+    """One bar per row of ``frame`` (column ``x``), stacked by the columns in ``parts`` (column → label).
+
+    Amounts in euros; a budget line keeps its colour of ``LINE_COLOURS`` on every chart.
+    """
     fig = go.Figure()
     for i, (column, name) in enumerate(parts.items()):
+        colour = LINE_COLOURS.get(column, PALETTE[i % len(PALETTE)])
         if horizontal:
+            hover = f"{name}<br>%{{y}}{colon()}{eur_hover('x')}<extra></extra>"
             fig.add_trace(
-                go.Bar(y=frame[x], x=frame[column], name=name, orientation="h", marker_color=PALETTE[i % len(PALETTE)])
+                go.Bar(
+                    y=frame[x], x=frame[column], name=name, orientation="h", marker_color=colour, hovertemplate=hover
+                )
             )
         else:
-            fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=name, marker_color=PALETTE[i % len(PALETTE)]))
+            hover = f"{name}<br>%{{x}}{colon()}{eur_hover('y')}<extra></extra>"
+            fig.add_trace(go.Bar(x=frame[x], y=frame[column], name=name, marker_color=colour, hovertemplate=hover))
     fig.update_layout(barmode="relative")
     return _layout(
         fig, title=labels["title"], x=labels["x"], y=labels["y"], height=380, money="x" if horizontal else "y"
@@ -182,10 +266,16 @@ def line_chart(
 ) -> go.Figure:
     """One line per column in ``lines`` (column → label) over ``x``; ``money_y``: the y axis in euros."""
     fig = go.Figure()
+    value = eur_hover("y") if money_y else "%{y:,.0f}"
     for i, (column, name) in enumerate(lines.items()):
         fig.add_trace(
             go.Scatter(
-                x=frame[x], y=frame[column], name=name, mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)])
+                x=frame[x],
+                y=frame[column],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=PALETTE[i % len(PALETTE)]),
+                hovertemplate=f"{name}<br>%{{x}}{colon()}{value}<extra></extra>",
             )
         )
     return _layout(fig, title=labels["title"], x=labels["x"], y=labels["y"], money="y" if money_y else None)
@@ -211,6 +301,8 @@ def tornado(bars: pd.DataFrame, *, base_eur: float, labels: Mapping[str, str]) -
                 orientation="h",
                 name=name,
                 marker_color=colour,
+                customdata=rows[column].astype(float),
+                hovertemplate=f"%{{y}} ({name}){colon()}{eur_hover('customdata')}<extra></extra>",
             )
         )
     fig.add_vline(x=base_eur, line_color=GREY, line_dash="dash")

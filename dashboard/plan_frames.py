@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.cluster_limits import cluster_limit
 from parcimonie.planning import EstateInputs
-from parcimonie.planning.document import BudgetRow, PlanDocument
+from parcimonie.planning.document import BudgetRow, PlanDocument, PolicyEcho
 from parcimonie.planning.messages import Message
 from parcimonie.planning.scenarios import SavedPlan
 
@@ -94,13 +95,17 @@ def hosts_per_cluster(inputs: EstateInputs, clusters: Mapping[int, str]) -> dict
     return dict(Counter(clusters.get(int(k), NO_CLUSTER) for k in inputs.hosts.cluster.tolist()))
 
 
-def cluster_before_after(targets: pd.DataFrame, hosts_before: Mapping[str, int]) -> pd.DataFrame:
+def cluster_before_after(
+    targets: pd.DataFrame, hosts_before: Mapping[str, int], policy: PolicyEcho | None = None
+) -> pd.DataFrame:
     """One row per cluster: hosts before and after, VMs placed, utilisation after and the limiting resource.
 
     ``cpu_utilisation`` and ``memory_utilisation`` are the mean shares of the hosts carrying VMs after
     (HA reserve hosts left out; a host with unknown usage left out of the mean); ``limit`` is "cpu" or
     "memory", the resource with the higher utilisation (the one the packing runs out of first), None
-    when neither is known. Clusters sorted by name.
+    when neither is known. With the plan's ``policy`` and targets carrying ``vcpus_per_core`` and
+    ``memory_allocated_ratio``, ``limit`` may also be "vcpu_ratio" or "memory_overcommit": the limit
+    whose mean share of its cap is highest (``cluster_limit``). Clusters sorted by name.
     """
     loaded = targets[targets["kind"] != "ha"]
     after = targets.groupby("cluster").size()
@@ -123,14 +128,22 @@ def cluster_before_after(targets: pd.DataFrame, hosts_before: Mapping[str, int])
         None if c != c and m != m else ("cpu" if m != m or (c == c and c >= m) else "memory")
         for c, m in zip(cpu.tolist(), memory.tolist(), strict=True)
     ]
+    if policy is not None and {"vcpus_per_core", "memory_allocated_ratio"} <= set(loaded.columns):
+        caps = loaded.groupby("cluster")[["vcpus_per_core", "memory_allocated_ratio"]].mean()
+        frame["limit"] = [
+            cluster_limit(row, caps.loc[row["cluster"]] if row["cluster"] in caps.index else None, policy)
+            for row in frame.to_dict("records")
+        ]
     return frame[list(CLUSTER_COLUMNS)]
 
 
 def _clusters(plan: PlanDocument, targets: pd.DataFrame, hosts_before: Mapping[str, int]) -> pd.DataFrame:
     """Per cluster before and after; one row, ``ESTATE_ROW``, when the plan pools the whole estate."""
     if plan.request.policy.scope == "estate":
-        return cluster_before_after(targets.assign(cluster=ESTATE_ROW), {ESTATE_ROW: sum(hosts_before.values())})
-    return cluster_before_after(targets, hosts_before)
+        return cluster_before_after(
+            targets.assign(cluster=ESTATE_ROW), {ESTATE_ROW: sum(hosts_before.values())}, plan.request.policy
+        )
+    return cluster_before_after(targets, hosts_before, plan.request.policy)
 
 
 def excluded_vms(plan: PlanDocument, vms: pd.DataFrame) -> pd.DataFrame:
@@ -169,7 +182,18 @@ def consolidation_frames(
     host_cluster = dict(zip(hosts["name"], hosts["cluster"].fillna(NO_CLUSTER), strict=True))
     targets = pd.DataFrame(
         [t.model_dump() for t in c.targets],
-        columns=["host", "existing", "cluster", "ha_reserve", "n_vms", "cpu_utilisation", "memory_utilisation"],
+        columns=[
+            "host",
+            "existing",
+            "cluster",
+            "ha_reserve",
+            "n_vms",
+            "cpu_utilisation",
+            "memory_utilisation",
+            "vcpus_per_core",
+            "memory_allocated_ratio",
+            "limit",
+        ],
     )
     kind = np.where(
         targets["ha_reserve"].astype(bool), "ha", np.where(targets["existing"].astype(bool), "existing", "new")
@@ -182,6 +206,9 @@ def consolidation_frames(
             "n_vms": targets["n_vms"].astype(int),
             "cpu_utilisation": targets["cpu_utilisation"].astype(float),
             "memory_utilisation": targets["memory_utilisation"].astype(float),
+            "vcpus_per_core": targets["vcpus_per_core"].astype(float),
+            "memory_allocated_ratio": targets["memory_allocated_ratio"].astype(float),
+            "host_limit": targets["limit"],
         }
     )
     placement = pd.DataFrame(

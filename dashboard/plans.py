@@ -88,6 +88,17 @@ def plan(url: str, snapshot: SnapshotKey, request: PlanRequest) -> PlanDocument:
     return run_plan(estate_inputs(url, snapshot), request, today=today()).document()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def plan_summary(url: str, snapshot: SnapshotKey, request: PlanRequest) -> PlanDocument:
+    """The plan of ``request`` without its placement list: the overview's figures.
+
+    A rerun (a language change, a visit back) then unpickles no 50 000-item list. Raises
+    ``parcimonie.planning.PlanError`` (a ValueError) for a request that cannot be met.
+    """
+    document = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
+    return document.model_copy(update={"consolidation": document.consolidation.model_copy(update={"placement": []})})
+
+
 @dataclass(frozen=True)
 class ConsolidationView:
     """A plan for the consolidation page: its document without the placement list, and its frames.
@@ -244,6 +255,7 @@ def _catalogue_changed() -> None:
     load_offers.clear()
     estate_inputs.clear()
     plan.clear()
+    plan_summary.clear()
     consolidation_view.clear()
 
 

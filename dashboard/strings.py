@@ -299,6 +299,46 @@ STRINGS: dict[str, tuple[str, str]] = {
         "None of the chosen scenarios has a replacement plan to compare.",
     ),
     "consolidation.ceiling": ("Plafond d'utilisation (%)", "Utilisation ceiling (%)"),
+    "consolidation.vcpu_ratio": ("vCPU par cœur au plus (0 : sans plafond)", "Most vCPUs per core (0: no cap)"),
+    "consolidation.vcpu_ratio.help": (
+        "Limite de l'hyperviseur : vCPU alloués par cœur physique d'un hôte, en plus de la demande sous le "
+        "plafond. 4 est l'usage courant pour des serveurs ; vSphere refuse au-delà de 32.",
+        "Hypervisor limit: vCPUs allocated per physical core of a host, besides demand under the ceiling. 4 is "
+        "common practice for servers; vSphere refuses more than 32.",
+    ),
+    "consolidation.memory_overcommit": (
+        "Surallocation mémoire au plus (0 : sans plafond)",
+        "Most memory overcommit (0: no cap)",
+    ),
+    "consolidation.memory_overcommit.help": (
+        "Mémoire allouée au plus égale à ce multiple de la mémoire physique d'un hôte. Utile quand la mémoire "
+        "est dimensionnée sur son P95 ; sur l'allocation, le plafond d'utilisation la borne déjà.",
+        "Allocated memory at most this multiple of a host's physical memory. Useful when memory is sized on its "
+        "P95; sized on allocation, the utilisation ceiling already bounds it.",
+    ),
+    "consolidation.p2v": ("Virtualiser les serveurs physiques (P2V)", "Virtualise the physical servers (P2V)"),
+    "consolidation.p2v.help": (
+        "Place les serveurs physiques de taille connue comme des VM, dimensionnés sur leur usage mesuré, et "
+        "retire leur matériel (énergie, maintenance, personnel, baie).",
+        "Places the physical servers of known size like VMs, sized on their measured usage, and retires their "
+        "hardware (energy, maintenance, staff, rack).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an (€ TTC)", "Savings a year (€ incl. VAT)"),
+    "p2v.col.estimated": ("Estimé", "Estimated"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "Pas de mesure d'usage : CPU estimé d'après les cœurs, mémoire comptée en entier.",
+        "No usage measured: CPU estimated from the cores, memory counted whole.",
+    ),
+    "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
+    "limit.memory_overcommit": ("Surallocation mémoire", "Memory overcommit"),
+    "col.vcpus_per_core": ("vCPU par cœur", "vCPUs per core"),
+    "col.memory_allocated_ratio": ("Mémoire allouée / physique", "Allocated / physical memory"),
     "consolidation.ceiling.help": (
         "Part de la capacité (CPU et mémoire) qu'un hôte peut porter après consolidation.",
         "Share of a host's capacity (CPU and memory) it may carry after consolidation.",
@@ -384,8 +424,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Feasible solution, {gap} host(s) above the lower bound.",
     ),
     "chart.after.title": (
-        "Utilisation de chaque hôte après consolidation",
-        "Utilisation of each host after consolidation",
+        "Hôtes après consolidation par cluster, colorés par leur ressource limitante (orange : le plafond)",
+        "Hosts after consolidation by cluster, coloured by their limiting resource (amber: the ceiling)",
+    ),
+    "chart.after.x": ("Hôtes du cluster, du plus chargé au moins chargé", "Hosts of the cluster, fullest first"),
+    "consolidation.worst": (
+        "Les {n} hôtes les plus chargés après consolidation",
+        "The {n} fullest hosts after consolidation",
     ),
     "consolidation.tab.after": ("Hôtes après ({n})", "Hosts after ({n})"),
     "consolidation.tab.placement": ("Placement ({n} VM)", "Placement ({n} VMs)"),
@@ -615,6 +660,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Computed on the latest inventory with the default assumptions, nothing saved. Cheapest option: {best}; "
         'replacement plan on "{offer}", {first} to {last}.',
     ),
+    "overview.plan.caption_changed": (
+        "Calculé sur le dernier inventaire avec {n} hypothèse(s) modifiée(s) sur la page Hypothèses, sans rien "
+        "enregistrer. Option la moins chère : {best} ; plan de renouvellement sur « {offer} », de {first} à {last}.",
+        "Computed on the latest inventory with {n} assumption(s) changed on the Assumptions page, nothing saved. "
+        'Cheapest option: {best}; replacement plan on "{offer}", {first} to {last}.',
+    ),
     "overview.plan.existing": ("les hôtes existants, reconditionnés", "the existing hosts, repacked"),
     "overview.plan.saving": ("Économie sur {horizon} ans (trésorerie)", "Saving over {horizon} years (cash)"),
     "overview.plan.payback": ("Retour sur investissement", "Payback year"),
@@ -624,6 +675,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.plan.spinner": (
         "Calcul des hypothèses qui font le plus varier l'économie…",
         "Finding the assumptions that move the saving most…",
+    ),
+    "overview.plan.drivers_ask": (
+        "Trouver les trois hypothèses qui font le plus varier l'économie",
+        "Find the three assumptions that move the saving most",
+    ),
+    "overview.plan.drivers_ask.help": (
+        "Seize recalculs du plan (chaque hypothèse à −20 % et +20 %) : calculés à la demande au-delà de "
+        "{n} VM, puis gardés pour cet inventaire et ces hypothèses.",
+        "Sixteen recomputations of the plan (each assumption at −20% and +20%): on demand above {n} VMs, "
+        "then kept for this inventory and these assumptions.",
     ),
     "overview.plan.drivers": (
         "Les trois hypothèses qui font le plus varier l'économie (chacune à −20 % et +20 %) : {items}.",
@@ -678,8 +739,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "session: they apply to the plans of the Consolidation and Finances pages and are saved with scenarios.",
     ),
     "hyp.changed": (
-        "{n} hypothèse(s) modifiée(s), appliquée(s) aux pages Consolidation et Finances.",
-        "{n} assumption(s) changed, applied to the Consolidation and Finances pages.",
+        "{n} hypothèse(s) modifiée(s), appliquée(s) au plan recommandé et aux pages Consolidation et Finances.",
+        "{n} assumption(s) changed, applied to the recommended plan and the Consolidation and Finances pages.",
     ),
     "hyp.none_changed": ("Toutes les hypothèses ont leur valeur par défaut.", "Every assumption has its default."),
     "hyp.reset": ("Rétablir", "Reset"),
@@ -806,6 +867,28 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enregistrement refusé : un scénario « {name} » existe déjà ; choisissez un autre nom.",
         'Not saved: a scenario named "{name}" already exists; choose another name.',
     ),
+    "reclaim.compare": ("Consolider après récupération", "Consolidate after reclamation"),
+    "reclaim.compare.help": (
+        "Le plan sans les VM zombies et inactives, les VM surdimensionnées redimensionnées, à côté du plan "
+        "sur le parc tel qu'il est (comme `parcimonie plan --after-reclaim`).",
+        "The plan without the zombie and idle VMs, oversized VMs right-sized, beside the plan on the estate "
+        "as it stands (as `parcimonie plan --after-reclaim`).",
+    ),
+    "reclaim.compare.hosts": ("Hôtes nécessaires après récupération", "Hosts needed after reclamation"),
+    "reclaim.compare.tco": ("TCO après récupération ({option})", "TCO after reclamation ({option})"),
+    "reclaim.compare.removed": ("VM retirées avant consolidation", "VMs removed before consolidation"),
+    "reclaim.compare.note": (
+        "Sans récupération : {before} hôtes ; après : {after} (réserve HA comprise, même plafond et mêmes hypothèses).",
+        "Without reclamation: {before} hosts; after: {after} (HA reserve included, same ceiling and assumptions).",
+    ),
+    "scenarios.manage": ("Renommer ou supprimer un scénario", "Rename or delete a scenario"),
+    "scenarios.manage.pick": ("Scénario", "Scenario"),
+    "scenarios.manage.new_name": ("Nouveau nom", "New name"),
+    "scenarios.manage.rename": ("Renommer", "Rename"),
+    "scenarios.manage.delete": ("Supprimer", "Delete"),
+    "scenarios.manage.sure": ("Supprimer « {name} » pour de bon", 'Delete "{name}" for good'),
+    "scenarios.manage.renamed": ("« {name} » renommé en « {new} ».", '"{name}" renamed "{new}".'),
+    "scenarios.manage.deleted": ("« {name} » supprimé.", '"{name}" deleted.'),
     "scenarios.compare": ("Comparer deux scénarios, année par année", "Compare two scenarios, year by year"),
     "scenarios.compare.first": ("Scénario A", "Scenario A"),
     "scenarios.compare.second": ("Scénario B", "Scenario B"),

@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import current_language, t
+from dashboard.i18n import current_language, num, pct, t
 
 NO_CLUSTER = "—"
 PAGE_ROWS = 500  # rows of a long table sent to the browser per page
@@ -46,13 +46,14 @@ def hardware(hosts: pd.DataFrame) -> pd.Series:
     return (hosts["vendor"].fillna("").astype(str) + " " + hosts["model"].fillna("").astype(str)).str.strip()
 
 
-def number_column(label: str, *, decimals: int = 0) -> Any:
+def number_column(label: str, *, decimals: int = 0, pinned: bool | None = None) -> Any:
     """A sortable number column in the reader's locale (``1 234,5`` in a French browser).
 
     Streamlit's ``localized`` format follows the browser's languages; printf formats always print
     a decimal point. Small summary tables use ``as_text`` instead, in the dashboard's language.
     """
-    return st.column_config.NumberColumn(label, format="localized", step=10.0**-decimals if decimals else 1)
+    step = 10.0**-decimals if decimals else 1
+    return st.column_config.NumberColumn(label, format="localized", step=step, pinned=pinned)
 
 
 def as_text(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> pd.DataFrame:
@@ -65,14 +66,34 @@ def as_text(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]]) -> pd
     )
 
 
-def show_text_table(frame: pd.DataFrame, columns: dict[str, str]) -> None:
+def show_text_table(frame: pd.DataFrame, columns: dict[str, str], *, pinned: tuple[str, ...] = ()) -> None:
     """Show ``columns`` of ``frame`` (already text, see ``as_text``), in that order, each titled by
-    the string ``columns[name]`` of the current language."""
+    the string ``columns[name]`` of the current language.
+
+    Every row is shown (a summary table never hides its last row behind a scroll); the ``pinned``
+    columns stay on the left when the table is wider than the screen (1366 px: the key figures stay
+    in view while the others scroll).
+    """
     st.dataframe(
         frame[list(columns)],
         hide_index=True,
         width="stretch",
-        column_config={name: st.column_config.TextColumn(t(key)) for name, key in columns.items()},
+        height="content",
+        column_config={
+            name: st.column_config.TextColumn(t(key), pinned=name in pinned or None) for name, key in columns.items()
+        },
+    )
+
+
+def worst_hosts(targets: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The ``n`` hosts after consolidation whose limiting resource (the higher of CPU and memory) is
+    the most used, as text: host, cluster, VMs, CPU and memory utilisation, the limiting resource."""
+    limit = targets[["cpu_utilisation", "memory_utilisation"]].max(axis=1)
+    worst = targets.assign(limit=limit).sort_values("limit", ascending=False).head(n)
+    memory_bound = worst["memory_utilisation"] > worst["cpu_utilisation"]
+    return as_text(
+        worst.assign(resource=memory_bound.map({True: t("label.memory"), False: t("label.cpu")})),
+        {"n_vms": num, "cpu_utilisation": pct, "memory_utilisation": pct},
     )
 
 
@@ -107,8 +128,9 @@ def host_table(hosts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         }
     )
     col = st.column_config
+    # Identity and lifecycle stay in view (pinned on the left) when the table is wider than the screen.
     config: dict[str, object] = {
-        "name": col.TextColumn(t("col.host")),
+        "name": col.TextColumn(t("col.host"), pinned=True),
         "cluster": col.TextColumn(t("col.cluster")),
         "site": col.TextColumn(t("col.site")),
         "model": col.TextColumn(t("col.model")),
@@ -117,10 +139,10 @@ def host_table(hosts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
         "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
         "cpu": col.ProgressColumn(t("col.cpu_p95"), format=percent_format(), min_value=0, max_value=100),
         "memory": col.ProgressColumn(t("col.memory_p95"), format=percent_format(), min_value=0, max_value=100),
-        "purchase_date": col.DateColumn(t("col.purchase_date"), format=date_format()),
-        "age": number_column(t("col.age"), decimals=1),
-        "warranty_end": col.DateColumn(t("col.warranty_end"), format=date_format()),
-        "status": col.TextColumn(t("col.status")),
+        "purchase_date": col.DateColumn(t("col.purchase_date"), format=date_format(), pinned=True),
+        "age": number_column(t("col.age"), decimals=1, pinned=True),
+        "warranty_end": col.DateColumn(t("col.warranty_end"), format=date_format(), pinned=True),
+        "status": col.TextColumn(t("col.status"), pinned=True),
         "power": col.TextColumn(t("col.power")),
     }
     return view, config

@@ -46,6 +46,7 @@ def present_host_rows(session: Session) -> list[Row[Any]]:
         Host.memory_usage_p95_mib,
         Host.external_id,
         Host.hypervisor_version,
+        Host.usage_source,
     ]
     statement = (
         select(*[col(c) for c in columns])

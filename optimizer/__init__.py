@@ -33,6 +33,15 @@ from optimizer.fleet import (
 )
 from optimizer.fleet_bound import TcoLowerBound, tco_lower_bound
 from optimizer.fleet_mix import FleetMix, cheapest_fleet
+from optimizer.licences import (
+    licences_to_buy,
+    vsphere_estate_extra_eur,
+    vsphere_host_eur_ht,
+    vsphere_licensed_cores,
+    vsphere_model_in_force,
+    windows_licence_eur_ht,
+    windows_licensed_cores,
+)
 from optimizer.new_fleet import NewFleet
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import CAUTIOUS_CEILING, Policy
@@ -47,16 +56,9 @@ from optimizer.tco import (
     energy_price_sensitivity,
     host_power_w,
     host_yearly_costs,
-    licences_to_buy,
     maintenance_eur_ht,
     offer_unit_eur_ht,
     option_tco,
-    vsphere_estate_extra_eur,
-    vsphere_host_eur_ht,
-    vsphere_licensed_cores,
-    vsphere_model_in_force,
-    windows_licence_eur_ht,
-    windows_licensed_cores,
     yearly_energy_kwh,
 )
 from optimizer.usage import DataConfidence, UsageSource, apportion_host_usage, data_confidence

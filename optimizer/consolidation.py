@@ -4,11 +4,14 @@ Targets are either new hosts of an `Offer` (several offers: see `optimizer.fleet
 or the existing hosts (`offer` None), opened largest usable capacity first (CPU in reference MHz,
 so newer cores count more), then by per-core performance. With the policy's `scope="cluster"` each
 cluster is packed separately, with its own HA reserve; `scope="estate"` packs everything together.
+Besides demand under the ceiling, the policy's vCPU : core and memory overcommit caps are packing
+dimensions (`optimizer.limits`). On existing hosts, the reserve covers the load of the k largest
+hosts of the group in every dimension (`optimizer.ha_reserve`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -18,7 +21,7 @@ from optimizer.assumptions import Assumptions
 from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation_result import ConsolidationResult, Targets, assemble_result
 from optimizer.constraints import PlacementRules, group_units
-from optimizer.demand import VmDemand, compute_demand, host_capacity, offer_capacity
+from optimizer.demand import VmDemand, compute_demand
 from optimizer.errors import PlanInputError
 from optimizer.estate import (
     HostTable,
@@ -29,6 +32,8 @@ from optimizer.estate import (
     validate_vms,
 )
 from optimizer.exact import pack_vectors_exact
+from optimizer.ha_reserve import choose_reserve, reserve_lower_bound, reserve_need
+from optimizer.limits import host_quantities, limit_capacity, offer_quantities, packing_dims, vm_quantities
 from optimizer.packing import pack_vectors
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
@@ -132,6 +137,7 @@ def plan_consolidation(
     _check_args(hosts=hosts, vms=vms, offer=offer, method=method, time_limit_s=time_limit_s)
     demand = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=pol)
     job = _Job(hosts=hosts, vms=vms, demand=demand, policy=pol, method=method, budget_s=time_limit_s)
+    job.quantities = vm_quantities(demand=demand, vms=vms)
     job.rules = None if rules is None or rules.empty else rules
     targets = _repack_existing(job) if offer is None else _pack_on_offer(job, offer)
     result = assemble_result(
@@ -170,6 +176,9 @@ class _Job:
     policy: Policy
     method: str
     budget_s: float
+    #: Shape (k, 4): the four quantities of each VM to place (`optimizer.limits.QUANTITIES`).
+    quantities: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))
+    last_bound: int = 0  # lower bound of the group packed last (without its reserve)
     rules: PlacementRules | None = None
 
     def new_targets(self) -> Targets:
@@ -186,16 +195,21 @@ class _Job:
         identical: bool,
         members: NDArray[np.int64] | None = None,
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Pack the VMs at `pos` into `caps` (existing hosts `members` on a repack); report the
-        unplaced. Returns (assignment, used, load)."""
-        sizes = self.demand.sizes[pos]
+        """Pack the VMs at `pos` into `caps` (usable, packing dimensions; existing hosts `members`
+        on a repack); report the unplaced.
+
+        Returns (assignment, used, load): load per bin in the four quantities, shape (b, 4)."""
+        sizes = self.quantities[pos][:, packing_dims(self.policy)]
         if self.rules is not None or members is not None:  # rules, or fewest moves on a repack
-            assignment, used, bound, kind, solver, spent = self._pack_ruled(tg, pos=pos, caps=caps, members=members)
+            assignment, used, bound, kind, solver, spent = self._pack_ruled(
+                tg, pos=pos, sizes=sizes, caps=caps, members=members
+            )
         else:
             assignment, used, bound, kind, solver, spent = _pack_group(
                 sizes=sizes, caps=caps, identical=identical, method=self.method, time_limit_s=self.budget_s
             )
         self.budget_s -= spent
+        self.last_bound = bound
         tg.bound += bound
         tg.kinds.append(f"cluster {group}: {kind}" if self.policy.scope == "cluster" else kind)
         tg.solvers.append(solver)
@@ -209,13 +223,19 @@ class _Job:
             else:
                 params = {"cpu_ref_mhz": float(sizes[p, 0]), "memory_mib": float(sizes[p, 1])}
                 tg.unplaced.append((vm, Reason(ReasonCode.TOO_LARGE, params)))
-        load = np.zeros((caps.shape[0], 2))
+        load = np.zeros((caps.shape[0], 4))
         ok = assignment >= 0
-        np.add.at(load, assignment[ok], sizes[ok])
+        np.add.at(load, assignment[ok], self.quantities[pos][ok])
         return assignment, used, load
 
     def _pack_ruled(
-        self, tg: Targets, *, pos: NDArray[np.int64], caps: NDArray[np.float64], members: NDArray[np.int64] | None
+        self,
+        tg: Targets,
+        *,
+        pos: NDArray[np.int64],
+        sizes: NDArray[np.float64],
+        caps: NDArray[np.float64],
+        members: NDArray[np.int64] | None,
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float]:
         """`_pack_group` under the rules (`optimizer.ruled`); rule failures go to `tg.unplaced`."""
         vm_index = self.demand.vm_index[pos]
@@ -229,7 +249,6 @@ class _Job:
                 want = self.rules.fixed_hosts(self.vms.host)[vm_index]
                 fixed = np.where(want >= 0, np.where(slot[want] >= 0, slot[want], -2), -1)
         rules = self.rules or PlacementRules()
-        sizes = self.demand.sizes[pos]
         units = group_units(vm_index=vm_index, sizes=sizes, rules=rules, fixed_bin=fixed, home_bin=home)
         out = pack_ruled_group(
             units=units,
@@ -251,8 +270,8 @@ class _Job:
 def _pack_on_offer(job: _Job, offer: Offer) -> Targets:
     """Each group onto identical new hosts of `offer`, plus its HA reserve."""
     tg = job.new_targets()
-    cap_one = offer_capacity(offer=offer, ceiling=job.policy.ceiling)
-    raw_one = offer_capacity(offer=offer, ceiling=1.0)
+    raw_one = offer_quantities(offer)
+    cap_one = limit_capacity(raw_one, job.policy)
     for g, pos in job.groups():
         caps = np.tile(cap_one, (pos.size, 1))
         assignment, used, load = job.pack(tg, group=g, pos=pos, caps=caps, identical=True)
@@ -264,7 +283,7 @@ def _pack_on_offer(job: _Job, offer: Offer) -> Targets:
         if used.size:
             for _ in range(job.policy.ha_reserve_hosts):
                 tg.bound += 1  # the reserve is part of the requirement, so of the bound too
-                tg.add(group=g, existing=-1, is_ha=True, load=np.zeros(2), raw=raw_one)
+                tg.add(group=g, existing=-1, is_ha=True, load=np.zeros(4), raw=raw_one)
     return tg
 
 
@@ -272,9 +291,9 @@ def _repack_existing(job: _Job) -> Targets:
     """Each group onto its own cluster's existing hosts (any free host if it has none), opened
     largest usable capacity first, then by per-core performance; spare ones become its reserve."""
     hosts, tg = job.hosts, job.new_targets()
-    cap_all = host_capacity(hosts=hosts, ceiling=job.policy.ceiling)
-    raw_all = host_capacity(hosts=hosts, ceiling=1.0)
-    pref = _preference(hosts=hosts, sizes=job.demand.sizes, cap_all=cap_all)
+    raw_all = host_quantities(hosts)
+    cap_all = limit_capacity(raw_all, job.policy)
+    pref = _preference(hosts=hosts, sizes=job.quantities[:, packing_dims(job.policy)], cap_all=cap_all)
     free = np.ones(hosts.n_hosts, dtype=bool)  # an existing host serves one group only
     for g, pos in job.groups():
         members = pref if job.policy.scope == "estate" else pref[hosts.cluster[pref] == g]
@@ -290,19 +309,48 @@ def _repack_existing(job: _Job) -> Targets:
         ok = assignment >= 0
         tg.placement[job.demand.vm_index[pos[ok]]] = members[assignment[ok]]
         if used.size:
-            spare = np.setdiff1d(np.arange(members.size), used)[: job.policy.ha_reserve_hosts]
-            for b in spare.tolist():
-                tg.bound += 1
-                tg.add(group=g, existing=int(members[b]), is_ha=True, load=np.zeros(2), raw=raw_all[members[b]])
+            _add_reserve(job, tg, group=g, members=members, used=used, load=load, pos=pos)
         free[[t for t in tg.existing if t >= 0]] = False
     return tg
 
 
+def _add_reserve(
+    job: _Job,
+    tg: Targets,
+    *,
+    group: int,
+    members: NDArray[np.int64],
+    used: NDArray[np.int64],
+    load: NDArray[np.float64],
+    pos: NDArray[np.int64],
+) -> None:
+    """Keep spare members (preference order) as the group's reserve, enough to carry the load of its
+    k largest used hosts in every packing dimension; raise the bound to match."""
+    k, dims = job.policy.ha_reserve_hosts, packing_dims(job.policy)
+    raw = host_quantities(job.hosts)[members]
+    caps = limit_capacity(raw, job.policy)
+    spare = np.setdiff1d(np.arange(members.size), used)  # in preference order: members are sorted
+    chosen, covered = choose_reserve(reserve_need(load[used][:, dims], k), caps[spare], k)
+    if covered and k > 0:
+        # Any packing plus a covering reserve needs >= bound + k hosts, and enough capacity for
+        # the demand plus its k largest items (optimizer.ha_reserve): keep the larger.
+        sizes = job.quantities[pos][:, dims]
+        total = max(job.last_bound + k, reserve_lower_bound(sizes=sizes, capacities=caps, k=k))
+        tg.bound += total - job.last_bound
+    else:
+        tg.bound += int(chosen.size)  # the reserve found; the shortfall is reported, not bounded
+        if k > 0 and not covered:
+            tg.uncovered.append(group)
+    for b in spare[chosen].tolist():
+        tg.add(group=group, existing=int(members[b]), is_ha=True, load=np.zeros(4), raw=raw[b])
+
+
 def _preference(*, hosts: HostTable, sizes: NDArray[np.float64], cap_all: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Existing hosts, largest usable capacity first (weighted by each resource's share of the
-    demand; CPU capacity is in reference MHz, so newer cores count more), then per-core perf."""
+    """Existing hosts, largest usable capacity first (weighted by each packing dimension's share of
+    the demand, vCPU slots included; CPU capacity is in reference MHz, so newer cores count more),
+    then per-core perf."""
     done, _ = complete_host_estimates(hosts=hosts)
     share = sizes.sum(axis=0) / cap_all.sum(axis=0)
-    weight = share / share.sum() if share.sum() > 0 else np.full(2, 0.5)
+    weight = share / share.sum() if share.sum() > 0 else np.full(cap_all.shape[1], 1.0 / cap_all.shape[1])
     score = (cap_all / cap_all.max(axis=0)) @ weight
     return np.asarray(np.lexsort((-done.perf_per_core, -score)), dtype=np.int64)

@@ -11,6 +11,8 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.demand import VmDemand
 from optimizer.estate import HostTable, complete_host_estimates
+from optimizer.limits import limiting
+from optimizer.limits import shares as limit_shares
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.usage import DataConfidence
@@ -50,6 +52,14 @@ class ConsolidationResult:
         n_vms_cpu_estimated: VMs to place whose CPU demand was estimated (no P95).
         confidence: how far the demand placed can be trusted (None on results built by hand).
         policy, assumptions: echo of the inputs that made the result.
+        limit_shares: shape (t, 4), share of each usable limit (`optimizer.limits.LIMIT_NAMES`: CPU
+            and memory under the ceiling, vCPU : core cap, memory overcommit cap) each target uses;
+            NaN where the policy sets no such cap.
+        vcpus_per_core, memory_allocated_ratio: shape (t,), allocated vCPUs per physical core and
+            allocated memory per physical MiB of each target (whether capped or not).
+        target_limit: per target, the limit closest to full (None on an empty host).
+        limiting_resource: the limit closest to full over the loaded targets together (None if none).
+        ha_reserve_uncovered: groups whose spare hosts cannot carry the load of their k largest hosts.
     """
 
     status: str
@@ -83,6 +93,12 @@ class ConsolidationResult:
     n_migrations: int = 0
     policy: Policy = field(default_factory=Policy)
     assumptions: dict[str, Any] = field(default_factory=dict)
+    limit_shares: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))
+    vcpus_per_core: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    memory_allocated_ratio: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    target_limit: tuple[str | None, ...] = ()
+    limiting_resource: str | None = None
+    ha_reserve_uncovered: tuple[int, ...] = ()
 
 
 @dataclass
@@ -99,6 +115,7 @@ class Targets:
     bound: int = 0
     kinds: list[str] = field(default_factory=list)
     solvers: list[str] = field(default_factory=list)
+    uncovered: list[int] = field(default_factory=list)  # groups whose reserve cannot cover their largest hosts
 
     def add(
         self, *, group: int, existing: int, is_ha: bool, load: NDArray[np.float64], raw: NDArray[np.float64]
@@ -123,9 +140,11 @@ def assemble_result(
 ) -> ConsolidationResult:
     """Build the result from the targets filled by the consolidation planner."""
     tg = targets
-    load = np.array(tg.load).reshape(-1, 2)
-    raw = np.array(tg.raw).reshape(-1, 2)
+    load = np.array(tg.load).reshape(-1, 4)
+    raw = np.array(tg.raw).reshape(-1, 4)
     util = np.divide(load, raw, out=np.zeros_like(load), where=raw > 0)
+    share = limit_shares(load, raw, policy)
+    loaded = ~np.array(tg.is_ha, dtype=bool)
     existing = np.array(tg.existing, dtype=np.int64)
     is_ha = np.array(tg.is_ha, dtype=bool)
     n_after = int(existing.size)
@@ -169,4 +188,10 @@ def assemble_result(
         confidence=demand.confidence(a.confidence_min_days),
         policy=policy,
         assumptions=a.to_dict(),
+        limit_shares=share,
+        vcpus_per_core=util[:, 2],
+        memory_allocated_ratio=util[:, 3],
+        target_limit=tuple(limiting(row) for row in share),
+        limiting_resource=limiting(limit_shares(load[loaded].sum(axis=0), raw[loaded].sum(axis=0), policy)[0]),
+        ha_reserve_uncovered=tuple(tg.uncovered),
     )

@@ -26,7 +26,7 @@ from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.usage import DataConfidence, UsageSource, apportion_host_usage, data_confidence
 
-__all__ = ["VmDemand", "compute_demand", "host_capacity", "offer_capacity"]
+__all__ = ["VmDemand", "compute_demand", "host_capacity", "offer_capacity", "unknown_host_reference"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,11 +115,7 @@ def compute_demand(
     keep, excluded = _excluded(vms, policy)
     idx = np.flatnonzero(keep).astype(np.int64)
     src = vms.host[idx]
-    if done.n_hosts:
-        med_perf = float(np.median(done.perf_per_core))
-        med_mhz = float(np.median(done.cpu_mhz))
-    else:
-        med_perf, med_mhz = 1.0, 2400.0
+    med_perf, med_mhz = unknown_host_reference(done)
     known = src >= 0
     safe = np.where(known, src, 0)
     perf = np.where(known, done.perf_per_core[safe] if done.n_hosts else med_perf, med_perf)
@@ -148,6 +144,14 @@ def compute_demand(
         usage_source=source,
         usage_days=np.where(source == UsageSource.MEASURED_P95, vms.usage_days[idx], np.nan),
     )
+
+
+def unknown_host_reference(done: HostTable) -> tuple[float, float]:
+    """(perf per core, core MHz) a VM on no known host is normalised with: the median host's
+    (completed estimates), else a 2024 reference core at 2 400 MHz."""
+    if done.n_hosts:
+        return float(np.median(done.perf_per_core)), float(np.median(done.cpu_mhz))
+    return 1.0, 2400.0
 
 
 def host_capacity(*, hosts: HostTable, ceiling: float) -> NDArray[np.float64]:

@@ -57,14 +57,8 @@ from ortools.linear_solver.python import model_builder
 from optimizer.assumptions import Assumptions
 from optimizer.demand import offer_capacity
 from optimizer.estate import Offer
-from optimizer.tco import (
-    FleetHardware,
-    host_yearly_costs,
-    offer_unit_eur_ht,
-    vsphere_estate_extra_eur,
-    vsphere_model_in_force,
-    windows_licence_eur_ht,
-)
+from optimizer.licences import vsphere_estate_extra_eur, vsphere_model_in_force, windows_licence_eur_ht
+from optimizer.tco import FleetHardware, host_yearly_costs, offer_unit_eur_ht
 
 __all__ = [
     "BoundFigures",

@@ -19,7 +19,8 @@ costs add up exactly; the chosen groups are then costed together with the real a
 the best single offer wins instead if that real TCO is lower (so mix <= best single, always).
 
 HA reserve: `ha_reserve_hosts` hosts per group, each able to take over any working host of the
-group: its usable capacity at least the largest host's in both dimensions. The cheapest offer
+group: its usable capacity at least the largest host's in every dimension (CPU, memory and the
+policy's vCPU : core and memory overcommit caps, `optimizer.limits`, which bind the packing too). The cheapest offer
 (per host over the horizon, Windows licence included when the group carries Windows) dominating
 every offer used in the group is bought; a mix with no such offer is not feasible. Reserve hosts
 are licensed for Windows when their group carries a Windows VM, as in `compare_offers`.
@@ -36,11 +37,12 @@ from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
 from optimizer.consolidation import cluster_labels
-from optimizer.demand import compute_demand, offer_capacity
+from optimizer.demand import compute_demand
 from optimizer.errors import PlanInputError
 from optimizer.estate import HostTable, Offer, VmTable
 from optimizer.fleet_bound import GroupDemand, TcoLowerBound, tco_lower_bound
 from optimizer.fleet_search import GroupFleet, SearchContext, best_group_fleet
+from optimizer.limits import limit_capacity, offer_quantities, packing_dims, vm_quantities
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.tco import OptionTco
@@ -181,7 +183,7 @@ def cheapest_fleet(
         if assembly.option.tco_eur < mix.option.tco_eur:  # estate-wide terms can reverse the order
             mix = assembly
     bound = tco_lower_bound(
-        groups=[GroupDemand.of(g.sizes, g.windows) for g in groups],
+        groups=[GroupDemand.of(g.sizes[:, :2], g.windows) for g in groups],
         offers=offers,
         assumptions=assumptions,
         ceiling=policy.ceiling,
@@ -215,8 +217,8 @@ def _groups(
     unplaced: list[tuple[int, Reason]] = list(demand.excluded)
     if demand.vm_index.size == 0:
         raise PlanInputError("nothing_to_place", {"n_vms": vms.n_vms})
-    caps = np.array([offer_capacity(offer=o, ceiling=policy.ceiling) for o in offers])
-    sizes = demand.sizes
+    caps = np.array([limit_capacity(offer_quantities(o), policy) for o in offers])
+    sizes = vm_quantities(demand=demand, vms=vms)[:, packing_dims(policy)]  # the caps are dimensions too
     fits: NDArray[np.bool_] = np.any(np.all(sizes[:, None, :] <= caps[None, :, :], axis=2), axis=1)
     largest = caps.max(axis=0)
     for p in np.flatnonzero(~fits).tolist():

@@ -20,6 +20,7 @@ from optimizer.demand import offer_capacity
 from optimizer.errors import PlanInputError
 from optimizer.estate import Offer
 from optimizer.fleet_bound import BoundFigures, GroupDemand, group_lower_bound
+from optimizer.limits import limit_capacity, offer_quantities
 from optimizer.packing import pack_vectors
 from optimizer.policy import Policy
 from optimizer.tco import FleetHardware, OptionTco, offer_unit_eur_ht, option_tco
@@ -60,7 +61,7 @@ class SearchContext:
     additive: Assumptions  # the same without estate-wide terms: group costs add up
     start_year: int
     ha: int
-    caps: NDArray[np.float64]  # (n, 2) usable capacity at the ceiling
+    caps: NDArray[np.float64]  # (n, d) usable capacity in the packing dimensions (`optimizer.limits`)
     raw: NDArray[np.float64]  # (n, 2) raw capacity
     unit_ht: NDArray[np.float64]
     embodied: NDArray[np.float64]
@@ -86,7 +87,7 @@ class SearchContext:
             additive=a.with_overrides(vsphere_min_cores_per_order=0, windows_licences_owned_cores=0),
             start_year=start_year,
             ha=policy.ha_reserve_hosts,
-            caps=figures.caps,
+            caps=np.array([limit_capacity(offer_quantities(o), policy) for o in offers]),
             raw=np.array([offer_capacity(offer=o, ceiling=1.0) for o in offers]),
             unit_ht=np.array([offer_unit_eur_ht(offer=o, assumptions=a) for o in offers]),
             embodied=np.array(
@@ -152,7 +153,8 @@ def _pack(
     assignment = slot[packing.assignment]
     carries = np.zeros(used.size, dtype=bool)
     carries[assignment[windows]] = True
-    return _Packed(bins[used], packing.load[used], carries, assignment, bool(windows.any()))
+    # CPU and memory load only: what utilisation and energy read (the caps' dimensions come after).
+    return _Packed(bins[used], packing.load[used][:, :2], carries, assignment, bool(windows.any()))
 
 
 def _costed(ctx: SearchContext, packed: _Packed, reserve: int | None, ha: int) -> GroupFleet | None:
@@ -177,7 +179,7 @@ def _costed(ctx: SearchContext, packed: _Packed, reserve: int | None, ha: int) -
 def best_group_fleet(
     ctx: SearchContext, *, sizes: NDArray[np.float64], windows: NDArray[np.bool_], separate_windows: bool
 ) -> tuple[GroupFleet, list[GroupFleet | None]]:
-    """The cheapest candidate for one group (sizes (p, 2), every VM fitting some offer), and the
+    """The cheapest candidate for one group (sizes (p, d), every VM fitting some offer), and the
     single-offer fleets (reserve of the same offer; None where some VM does not fit the offer).
 
     With `separate_windows`, the Windows VMs and the others are also searched apart (each on its
@@ -234,7 +236,7 @@ def _search(
         if packed is not None and single is not None:
             alone[o] = packed.host_offer.size
             candidates += [c for c in (single, _costed(ctx, packed, None, ha)) if c is not None]
-    demand = GroupDemand.of(sizes, windows)
+    demand = GroupDemand.of(sizes[:, :2], windows)  # the bound on CPU and memory alone stays valid
     if incumbent[1] and demand.has_windows:
         demand = dataclasses.replace(demand, windows=demand.total)
     pairs = []

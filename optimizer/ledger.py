@@ -23,13 +23,11 @@ from optimizer.demand import host_capacity
 from optimizer.drivers import RatioDrivers, explain_ratio
 from optimizer.estate import HostTable, Offer
 from optimizer.finance import BudgetComparison, BudgetPlan, build_budget, compare_budgets, with_end_of_horizon
+from optimizer.licences import licences_to_buy
 from optimizer.new_fleet import Moves, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.renewal import Renewal, renew_like_for_like
 from optimizer.replacement_plan import Capacity, ReplacementPlan
-from optimizer.tco import (
-    FleetHardware,
-    licences_to_buy,
-)
+from optimizer.tco import FleetHardware
 from optimizer.yearly import (
     COST_KEYS,
     TransitionCosts,
@@ -51,7 +49,7 @@ def _new_fleet_by_year(*, h: int, inputs: ReplacementInputs, moves: Moves) -> tu
     target = moves.placement[inputs.vm_index]
     windows = inputs.vms.is_windows[inputs.vm_index]
     moved_t = moves.moved_year_index
-    loads = np.zeros((h, t_new, 2))
+    loads = np.zeros((h, t_new, inputs.sizes.shape[1]))
     wins = np.zeros((h, t_new), dtype=bool)
     fleet = moves.fleet
     for t in range(h):
@@ -180,7 +178,7 @@ def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
     replaced = np.flatnonzero(~np.isnan(moves.retire_year))
     old_load = np.zeros((hosts.n_hosts, 2))
     ok = inputs.src >= 0
-    np.add.at(old_load, inputs.src[ok], inputs.sizes[ok])
+    np.add.at(old_load, inputs.src[ok], inputs.sizes[ok][:, :2])  # CPU and memory: what the ratio reads
     serving = ~fleet.is_reserve & (fleet.load_ref_mhz_mib.sum(axis=1) > 0)
     return explain_ratio(
         old_raw_capacity=host_capacity(hosts=hosts, ceiling=1.0)[replaced],
@@ -188,7 +186,7 @@ def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
         old_perf_per_core=hosts.perf_per_core[replaced],
         old_n_cores=hosts.n_cores[replaced],
         offer=inputs.offer,
-        new_load=fleet.load_ref_mhz_mib[serving],
+        new_load=fleet.load_ref_mhz_mib[serving][:, :2],
         n_vms=int((moves.placement >= 0).sum()),
         n_hosts_new_total=fleet.n_hosts,
         n_hosts_reserve=int(fleet.is_reserve.sum()),

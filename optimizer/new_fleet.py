@@ -13,9 +13,9 @@ from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
 from optimizer.estate import HostTable, Offer, VmTable
+from optimizer.licences import windows_licence_eur_ht, windows_licensed_cores
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
-from optimizer.tco import windows_licence_eur_ht, windows_licensed_cores
 
 __all__ = ["Moves", "NewFleet", "ReplacementInputs", "offer_licence_eur_ht", "owned_host_licences"]
 
@@ -44,7 +44,8 @@ class NewFleet:
     """The new hosts bought so far (t entries), grown year by year by the replacement planner.
 
     Attributes:
-        load_ref_mhz_mib: shape (t, 2), demand placed on each (reference MHz, MiB).
+        load_ref_mhz_mib: shape (t, d), demand placed on each (reference MHz, MiB, then the packing
+            dimensions of the policy's caps: vCPUs, allocated MiB; `optimizer.limits`).
         is_reserve: shape (t,), HA reserve hosts (they stay empty).
         group: shape (t,), group served (cluster, or -1 in estate scope).
         has_windows: shape (t,), already licensed for Windows Server Datacenter.
@@ -65,7 +66,7 @@ class NewFleet:
     def buy(self, *, n_serving: int, n_reserve: int, group: int, year: int) -> int:
         """Add `n_serving` hosts then `n_reserve` reserve hosts; returns the index of the first."""
         first, n = self.n_hosts, n_serving + n_reserve
-        self.load_ref_mhz_mib = np.vstack([self.load_ref_mhz_mib, np.zeros((n, 2))])
+        self.load_ref_mhz_mib = np.vstack([self.load_ref_mhz_mib, np.zeros((n, self.load_ref_mhz_mib.shape[1]))])
         self.is_reserve = np.concatenate([self.is_reserve, np.zeros(n_serving, bool), np.ones(n_reserve, bool)])
         self.group = np.concatenate([self.group, np.full(n, group, dtype=np.int64)])
         self.has_windows = np.concatenate([self.has_windows, np.zeros(n, bool)])
@@ -96,7 +97,8 @@ class ReplacementInputs:
 
     Attributes:
         hosts: existing hosts, estimates completed; `estimated` flags them (shape (n,)).
-        sizes: shape (p, 2) demand; src: shape (p,) source host; vm_index: shape (p,) row in vms.
+        sizes: shape (p, d) demand in the packing dimensions (`optimizer.limits`: CPU, memory, then
+            the caps set); src: shape (p,) source host; vm_index: shape (p,) row in vms.
         raw_new: shape (2,), raw capacity of one new host; unit_eur_ttc: one host + install.
         renewal_offers: the catalogue of the like-for-like baseline (empty: the plan's offer).
     """

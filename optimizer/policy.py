@@ -30,6 +30,10 @@ class Policy:
         use_memory_p95: size memory on its P95 rather than the allocation.
         include_powered_off: place powered-off VMs too.
         include_templates: place templates too.
+        vcpu_ratio: most vCPUs allocated per physical core of a target host (None: no cap). 4:1
+            is the usual figure for server workloads; vSphere itself refuses more than 32.
+        memory_overcommit: most memory allocated per MiB of physical memory of a target host
+            (None: no cap; with memory sized on its allocation the ceiling already keeps it under 1).
     """
 
     ceiling: float = 0.80
@@ -38,6 +42,8 @@ class Policy:
     use_memory_p95: bool = False
     include_powered_off: bool = True
     include_templates: bool = False
+    vcpu_ratio: float | None = 4.0
+    memory_overcommit: float | None = None
 
     def __post_init__(self) -> None:
         c = self.ceiling
@@ -52,9 +58,21 @@ class Policy:
         object.__setattr__(self, "ha_reserve_hosts", int(ha))
         if self.scope not in SCOPES:
             raise PolicyError("unknown_scope", "scope", self.scope)
+        for name in ("vcpu_ratio", "memory_overcommit"):
+            _check_cap(name, getattr(self, name))
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, float(getattr(self, name)))
         for name in ("use_memory_p95", "include_powered_off", "include_templates"):
             object.__setattr__(self, name, bool(getattr(self, name)))
 
     def to_dict(self) -> dict[str, Any]:
         """Every field by name, to echo in results."""
         return dataclasses.asdict(self)
+
+
+def _check_cap(name: str, value: object) -> None:
+    """A cap is None (off) or a finite number > 0 (a ratio: 4.0 vCPUs per core, 1.5 × memory)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise PolicyError("out_of_range", name, value)

@@ -34,8 +34,9 @@ from numpy.typing import ArrayLike, NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.demand import compute_demand, host_capacity
 from optimizer.estate import HostTable, VmTable, complete_host_estimates, validate_hosts, validate_vms
+from optimizer.licences import vsphere_host_eur_ht, windows_licence_eur_ht
 from optimizer.policy import Policy
-from optimizer.tco import host_power_w, vsphere_host_eur_ht, windows_licence_eur_ht, yearly_energy_kwh
+from optimizer.tco import host_power_w, yearly_energy_kwh
 
 __all__ = [
     "IDLE",

@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
 from optimizer.estate import HostTable, Offer
-from optimizer.tco import FleetHardware, offer_unit_eur_ht, windows_licence_eur_ht
+from optimizer.licences import windows_licence_eur_ht
+from optimizer.tco import FleetHardware, offer_unit_eur_ht
 from optimizer.yearly import (
     COST_KEYS,
     TransitionCosts,

@@ -36,12 +36,14 @@ from optimizer.errors import PlanInputError
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import compare_offers, current_cpu_utilisation
 from optimizer.ledger import account_replacement
+from optimizer.licences import licences_to_buy
+from optimizer.limits import limit_capacity, offer_quantities, packing_dims, vm_quantities
 from optimizer.new_fleet import Moves, NewFleet, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.packing import Packing, pack_vectors
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.replacement_plan import ReplacementPlan
-from optimizer.tco import host_power_w, licences_to_buy, maintenance_eur_ht, offer_unit_eur_ht
+from optimizer.tco import host_power_w, maintenance_eur_ht, offer_unit_eur_ht
 
 __all__ = ["ReplacementPlan", "plan_replacement"]
 
@@ -89,7 +91,7 @@ class _Step:
 
     Attributes:
         vm_group: shape (p,), group of each VM (-1 for all in estate scope, else its cluster).
-        is_win: shape (p,), Windows VMs. cap_new: shape (2,), usable capacity of one new host.
+        is_win: shape (p,), Windows VMs. cap_new: shape (d,), usable capacity of one new host.
         licence_eur_ttc: Datacenter licence of one new host; owned_licences: how many new hosts the
             owned transferable cores license before any purchase. due: shape (n,), year each host is
             due. pinned: shape (n,), hosts kept because they carry a VM too large to move.
@@ -110,8 +112,11 @@ class _Step:
 
     def cap_at(self, t: int) -> F64:
         """Usable capacity of one new host in year t, in year-0 demand units (sizes stay those of
-        year 0; dividing the capacity by (1 + g)^t is the same test as growing the sizes)."""
-        return np.asarray(self.cap_new / (1.0 + self.growth) ** t, dtype=float)
+        year 0; dividing the capacity by (1 + g)^t is the same test as growing the sizes). Only
+        CPU and memory demand grow: the caps' dimensions (vCPUs, allocated MiB) stay."""
+        factor = np.ones(self.cap_new.size)
+        factor[:2] = (1.0 + self.growth) ** t
+        return np.asarray(self.cap_new / factor, dtype=float)
 
 
 def _pack_prefix(
@@ -326,8 +331,9 @@ def _prepare(
     """Demand, priorities and due years; VMs too large for the new model pin their host."""
     done, estimated = complete_host_estimates(hosts=hosts)
     demand = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=policy)
-    sizes, src = demand.sizes, vms.host[demand.vm_index]
-    cap_new = offer_capacity(offer=offer, ceiling=policy.ceiling)
+    # CPU, memory, then the policy's caps (vCPUs per core, memory overcommit) as packing dimensions.
+    sizes, src = vm_quantities(demand=demand, vms=vms)[:, packing_dims(policy)], vms.host[demand.vm_index]
+    cap_new = limit_capacity(offer_quantities(offer), policy)
     too_big = ~(sizes <= cap_new).all(axis=1)
     unplaced = [
         (
@@ -380,7 +386,7 @@ def _prepare(
         growth=a.demand_growth_per_year,
     )
     moves = Moves(
-        fleet=NewFleet(),
+        fleet=NewFleet(load_ref_mhz_mib=np.zeros((0, sizes.shape[1]))),
         retire_year=np.full(hosts.n_hosts, np.nan),
         placement=np.full(vms.n_vms, -1, dtype=np.int64),
         moved_year_index=np.full(sizes.shape[0], -1, dtype=np.int64),

@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.assumptions import Assumptions
-from optimizer.tco import FleetHardware, host_yearly_costs, vsphere_estate_extra_eur
+from optimizer.licences import vsphere_estate_extra_eur
+from optimizer.tco import FleetHardware, host_yearly_costs
 
 __all__ = [
     "COST_KEYS",

@@ -158,17 +158,21 @@ def collect_local_command(
 ) -> None:
     """Record this machine (CPU, memory, disks, load) as a host."""
     from collectors.local import local_source, map_machine, probe_machine
+    from collectors.local.samples import STORE_NAME, record_samples
     from inventory import Snapshot, record_run
     from parcimonie.context import open_engine
 
-    engine = open_engine(_settings(ctx))
+    settings = _settings(ctx)
+    engine = open_engine(settings)
     with console.status("Observation de la machine…"):
         facts = probe_machine(sample_s=sample_s)
+        # Each run adds its samples to a rolling store, so the P95 covers days, not one moment.
+        history = record_samples(settings.data_dir / STORE_NAME, facts)
         run = record_run(
             engine,
             source=local_source(),
             kind="local",
-            collect=lambda: Snapshot(hosts=[map_machine(facts)], complete=True),
+            collect=lambda: Snapshot(hosts=[map_machine(facts, history)], complete=True),
         )
     console.print(
         f"{escape(facts.hostname)} : {escape(facts.cpu_model or 'CPU inconnu')}, {facts.n_cores} cœurs / "
@@ -182,6 +186,7 @@ def collect_local_command(
 @collect_app.command("all")
 def collect_all_command(ctx: typer.Context) -> None:
     """Collect every configured source (vCenters, and this machine if collect_local is set)."""
+    from collectors.local.samples import STORE_NAME
     from collectors.runner import run_all
     from parcimonie.context import open_engine
 
@@ -194,6 +199,7 @@ def collect_all_command(ctx: typer.Context) -> None:
             engine,
             sources=settings.vsphere_sources,
             include_local=settings.collect_local,
+            local_samples=settings.data_dir / STORE_NAME,
             usage_window_h=settings.vsphere_usage_window_h,
             max_query_metrics=settings.vsphere_max_query_metrics,
             progress=lambda message: status.update(Text(message)),

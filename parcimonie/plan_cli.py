@@ -20,9 +20,12 @@ from parcimonie.moves_view import print_migrations
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
 from parcimonie.planning.confidence import confidence_line
-from parcimonie.planning.document import PlanDocument, Replacement
+from parcimonie.planning.document import P2vSection, PlanDocument, Replacement
+from parcimonie.planning.fleet_mix import fleet_mix_line
+from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.messages import euros, label, num, render, text
 from parcimonie.planning.note import average_host_age_years, note_pdf
+from parcimonie.planning.p2v import p2v_summary
 from parcimonie.planning.provenance import provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import ScenarioNameError, save_plan, saved_plan, saved_plans, scenario_names
 from parcimonie.planning.sensitivity import bar_label
@@ -74,7 +77,13 @@ def _print_consolidation(console: Console, doc: PlanDocument, *, all_moves: bool
         f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {c.status}, solveur {c.solver} ; "
         f"VM par hôte {num(c.vms_per_host_before)} aujourd'hui → {num(c.vms_per_host_after)} en cible de consolidation"
     )
-    _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
+    limits = limits_message(c, doc.request.policy)
+    if limits is not None:
+        console.print(f"  {escape(render(limits))}")
+    if doc.p2v is not None:
+        _print_p2v(console, doc.p2v)
+    else:
+        _count_line(console, doc.estate.physical_hosts, "serveur(s) physique(s) sans hyperviseur, hors du plan")
     _count_line(
         console, doc.estate.skipped_hosts, "hôte(s) sans capacité connue (cœurs, MHz, mémoire), hors du plan", warn=True
     )
@@ -102,8 +111,31 @@ def _print_consolidation(console: Console, doc: PlanDocument, *, all_moves: bool
             num(o.embodied_kgco2e, 0),
         )
     console.print(table)
+    if doc.fleet_mix is not None:
+        console.print(escape(render(fleet_mix_line(doc.fleet_mix))))
     for warning in doc.warnings:
         console.print(f"[yellow]⚠ {escape(render(warning))}[/yellow]")
+
+
+def _print_p2v(console: Console, section: P2vSection) -> None:
+    """The physical servers virtualised, apart from the VMs ("à virtualiser")."""
+    console.print(f"  {escape(render(p2v_summary(section)))}")
+    if not section.servers:
+        return
+    table = Table(title=text("p2v.title"))
+    for code in ("p2v.col.server", "p2v.col.cpu", "p2v.col.memory", "p2v.col.to_host", "p2v.col.savings"):
+        table.add_column(text(code), justify="left" if code in ("p2v.col.server", "p2v.col.to_host") else "right")
+    for s in section.servers:
+        table.add_row(
+            escape(s.name),
+            num(s.cpu_ref_mhz, 0) + (" *" if s.cpu_estimated else ""),
+            num(s.memory_mib / 1024, 1) + (" *" if s.memory_estimated else ""),
+            escape(s.to_host) if s.to_host else text("p2v.no_room"),
+            euros(s.savings_eur_per_year),
+        )
+    console.print(table)
+    if any(s.cpu_estimated or s.memory_estimated for s in section.servers):
+        console.print(f"  {escape(text('p2v.estimated'))}")
 
 
 def _print_replacement(console: Console, r: Replacement) -> None:
@@ -216,6 +248,15 @@ def _print_summary(console: Console, doc: PlanDocument, *, all_moves: bool = Fal
         _print_sensitivity(console, doc)
 
 
+def _limit_caps(vcpu_ratio: float | None, memory_overcommit: float | None) -> dict[str, float | None]:
+    """`--vcpu-ratio` and `--memory-overcommit` as Policy fields: unset keeps the default, 0 lifts the cap."""
+    caps: dict[str, float | None] = {}
+    for name, value in (("vcpu_ratio", vcpu_ratio), ("memory_overcommit", memory_overcommit)):
+        if value is not None:
+            caps[name] = value or None
+    return caps
+
+
 def plan(
     ctx: typer.Context,
     scenario: Annotated[str | None, typer.Option(help="Save the plan as this scenario.")] = None,
@@ -227,6 +268,16 @@ def plan(
     ] = None,
     ha: Annotated[int | None, typer.Option(min=0, max=10, help="HA reserve hosts per cluster (N+1: 1).")] = None,
     scope: Annotated[str, typer.Option(help="cluster (VMs stay in their cluster) or estate.")] = "cluster",
+    vcpu_ratio: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=32.0, help="Most vCPUs per physical core of a host (0: no cap; default 4)."),
+    ] = None,
+    memory_overcommit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0, max=10.0, help="Most allocated memory per unit of physical memory (0: no cap, the default)."
+        ),
+    ] = None,
     horizon: Annotated[int | None, typer.Option(min=1, max=15, help="Horizon in years.")] = None,
     start_year: Annotated[
         int | None,
@@ -254,6 +305,10 @@ def plan(
         bool,
         typer.Option("--after-reclaim", help="Remove zombie and idle VMs, right-size oversized ones first."),
     ] = False,
+    p2v: Annotated[
+        bool,
+        typer.Option("--p2v", help="Virtualise the physical servers: place them like VMs, retire their hardware."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole plan as JSON.")] = False,
     all_migrations: Annotated[
         bool, typer.Option("--migrations", help="List every VM migration (VM, source host → target host).")
@@ -273,6 +328,7 @@ def plan(
             use_memory_p95=memory_p95,
             include_powered_off=not exclude_powered_off,
             include_templates=with_templates,
+            **_limit_caps(vcpu_ratio, memory_overcommit),
         )
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None
@@ -288,6 +344,7 @@ def plan(
         with_sensitivity=True,
         growth_from_history=growth_from_history,
         after_reclaim=after_reclaim,
+        p2v=p2v,
     )
     console = make_console(stderr=as_json)
     engine = open_engine(settings, must_exist=True)

@@ -47,6 +47,7 @@ def schedule_command(
     heartbeat_s: Annotated[float, typer.Option("--heartbeat-s", hidden=True, min=0.1)] = 30.0,
 ) -> None:
     """Register the nightly collection and run the scheduler in the foreground (Ctrl+C stops it)."""
+    from collectors.local.samples import STORE_NAME
     from collectors.schedule import NightlyScheduler, ScheduleConfig, SchedulerBusy, parse_cron, sigterm_exits
     from parcimonie.context import open_engine
 
@@ -79,6 +80,7 @@ def schedule_command(
         source_names=list(dict.fromkeys(source)) if source else "all",
         usage_window_h=settings.vsphere_usage_window_h,
         max_query_metrics=settings.vsphere_max_query_metrics,
+        local_samples=settings.data_dir / STORE_NAME,
     )
     scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s)
     with sigterm_exits():  # SIGTERM, like Ctrl+C, ends in close(): the collection is awaited, the lock freed

@@ -23,6 +23,8 @@ from collectors.imports.limits import preview
 from collectors.imports.tabular import UNCOMPUTED, Sheet
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+#: Columns of a worksheet (A to XFD), as Excel and LibreOffice cap them.
+_MAX_COLUMNS = 16_384
 _REL_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
 
@@ -38,7 +40,7 @@ def _column(ref: str) -> int:
             index = index * 26 + ord(char) - 64
         else:
             break
-    if index == 0:
+    if not 0 < index <= _MAX_COLUMNS:  # beyond XFD: no spreadsheet writes it, a padded row would be huge
         raise ValueError(f"référence de cellule illisible '{preview(ref)}'")
     return index - 1
 

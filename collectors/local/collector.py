@@ -2,15 +2,19 @@
 
 The snapshot is complete for that source (it only ever holds this machine): if the machine id
 changes (a reinstall), the old row is marked missing. External id: /etc/machine-id, else the
-host name. Usage figures come from a short CPU sample; they describe a moment, not a month.
+host name. Usage figures come from a short CPU sample; they describe a moment, not a month,
+unless a rolling store of earlier runs' samples is given (``collectors.local.samples``): the P95 is
+then taken over every kept sample, and counts as measured once the history spans a day.
 """
 
 import socket
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from collectors.local.probe import MachineFacts, probe_machine
+from collectors.local.samples import MEASURED_MIN_DAYS, UsageHistory, record_samples
 from inventory.enums import PowerState, UsageSource
 from inventory.records import HostRecord, Snapshot
 
@@ -20,8 +24,9 @@ def local_source() -> str:
     return f"local:{socket.gethostname()}"
 
 
-def map_machine(facts: MachineFacts) -> HostRecord:
-    """The host record of the observed machine (fields it could not read are left unset)."""
+def map_machine(facts: MachineFacts, history: UsageHistory | None = None) -> HostRecord:
+    """The host record of the observed machine (fields it could not read are left unset); usage
+    over `history` (this run's samples included) when given."""
     values: dict[str, Any] = {
         "name": facts.hostname,
         "cpu_model": facts.cpu_model,
@@ -47,9 +52,30 @@ def map_machine(facts: MachineFacts) -> HostRecord:
         values["cpu_usage_mean_mhz"] = float(usage.mean())
     if values.get("cpu_usage_p95_mhz") is not None or values.get("memory_usage_p95_mib") is not None:
         values["usage_source"] = UsageSource.MEASURED_P95
+    if history is not None:
+        values.update(_over_history(history, with_cpu=bool(facts.cpu_mhz)))
     return HostRecord(external_id=facts.machine_id, **{k: v for k, v in values.items() if v is not None})
 
 
-def collect_local(*, sample_s: float = 1.0, facts: MachineFacts | None = None) -> Snapshot:
-    """A complete snapshot of the ``local:<hostname>`` source: this one host."""
-    return Snapshot(hosts=[map_machine(facts or probe_machine(sample_s=sample_s))], complete=True)
+def _over_history(history: UsageHistory, *, with_cpu: bool) -> dict[str, Any]:
+    """Usage figures over the kept samples: P95 and mean CPU, P95 memory, the window, its source."""
+    values: dict[str, Any] = {
+        "memory_usage_p95_mib": float(np.percentile(history.memory_mib, 95)),
+        "usage_period_start": history.first,
+        "usage_period_end": history.last,
+        "usage_source": UsageSource.MEASURED_P95 if history.days >= MEASURED_MIN_DAYS else UsageSource.SAMPLE,
+    }
+    if with_cpu and history.cpu_mhz.size:
+        values["cpu_usage_p95_mhz"] = float(np.percentile(history.cpu_mhz, 95))
+        values["cpu_usage_mean_mhz"] = float(history.cpu_mhz.mean())
+    return values
+
+
+def collect_local(
+    *, sample_s: float = 1.0, facts: MachineFacts | None = None, samples_path: Path | None = None
+) -> Snapshot:
+    """A complete snapshot of the ``local:<hostname>`` source: this one host; with `samples_path`,
+    its usage over the rolling store of earlier runs (``collectors.local.samples``)."""
+    seen = facts or probe_machine(sample_s=sample_s)
+    history = None if samples_path is None else record_samples(samples_path, seen)
+    return Snapshot(hosts=[map_machine(seen, history)], complete=True)

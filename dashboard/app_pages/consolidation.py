@@ -12,14 +12,16 @@ import math
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, plan_frames, plans, tables
+from dashboard import charts, data, limits_view, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
 from dashboard.moves_table import show_migrations
+from dashboard.p2v_view import show_p2v
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.note import solver_name
 
 DEFAULTS = Policy()
@@ -82,6 +84,7 @@ with st.container(border=True):
         key="cons_preset",
         help=t("consolidation.preset.help"),
     )
+    caps = limits_view.cap_inputs(middle, vcpu_ratio=DEFAULTS.vcpu_ratio, memory_overcommit=DEFAULTS.memory_overcommit)
     ha = right.number_input(
         t("consolidation.ha"),
         min_value=0,
@@ -101,6 +104,7 @@ with st.container(border=True):
     memory_p95 = right.checkbox(
         t("consolidation.memory_p95"), value=False, key="cons_mem_p95", help=t("consolidation.memory_p95.help")
     )
+    p2v = right.checkbox(t("consolidation.p2v"), value=False, key="cons_p2v", help=t("consolidation.p2v.help"))
 
 if target == "new" and not chosen:
     st.warning(t("consolidation.no_offer"))
@@ -108,11 +112,17 @@ if target == "new" and not chosen:
 request = PlanRequest(
     offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
     policy=Policy(
-        ceiling=float(ceiling_pct) / 100, ha_reserve_hosts=int(ha), scope=scope, use_memory_p95=bool(memory_p95)
+        ceiling=float(ceiling_pct) / 100,
+        ha_reserve_hosts=int(ha),
+        scope=scope,
+        use_memory_p95=bool(memory_p95),
+        vcpu_ratio=caps["vcpu_ratio"],
+        memory_overcommit=caps["memory_overcommit"],
     ),
     method="heuristic",
     with_replacement=False,
     overrides=plans.current_overrides(),
+    p2v=bool(p2v),
 )
 try:
     with st.spinner(t("spinner.consolidation")):
@@ -185,19 +195,30 @@ if len(tco_by_offer) > 1:
     )
 
 st.plotly_chart(
-    charts.host_utilisation_after(
+    charts.host_utilisation_strip(
         view.targets,
         ceiling=float(ceiling_pct) / 100,
         labels={
             "title": t("chart.after.title"),
             "cpu": t("label.cpu"),
             "memory": t("label.memory"),
-            "ceiling": t("consolidation.ceiling"),
-            "x": t("col.host"),
-            "y": t("chart.utilisation.x"),
+            "x": t("chart.after.x"),
+            "y": t("col.limit"),
         },
     ),
     width="stretch",
+)
+st.markdown(f"**{t('consolidation.worst', n=num(min(charts.WORST_HOSTS, len(view.targets))))}**")
+tables.show_text_table(
+    tables.worst_hosts(view.targets, charts.WORST_HOSTS),
+    {
+        "host": "col.host",
+        "cluster": "col.cluster",
+        "n_vms": "col.n_vms",
+        "cpu_utilisation": "col.cpu_after",
+        "memory_utilisation": "col.memory_after",
+        "resource": "col.limit",
+    },
 )
 
 col = st.column_config
@@ -211,6 +232,7 @@ tab_after, tab_placement, tab_freed, tab_unplaced, tab_clusters = st.tabs(
     ]
 )
 kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
+limit_labels = limits_view.limit_labels()
 placement_config = {
     "vm": col.TextColumn(t("col.vm")),
     "from_host": col.TextColumn(t("col.from_host")),
@@ -226,6 +248,7 @@ with tab_after:
             kind=view.targets["kind"].map(kinds),
             cpu_utilisation=view.targets["cpu_utilisation"] * 100,
             memory_utilisation=view.targets["memory_utilisation"] * 100,
+            host_limit=view.targets["host_limit"].map(lambda v: limit_labels.get(v, "—")),
         ),
         hide_index=True,
         width="stretch",
@@ -240,6 +263,9 @@ with tab_after:
             "memory_utilisation": col.ProgressColumn(
                 t("col.memory_p95"), format=tables.percent_format(), min_value=0, max_value=100
             ),
+            "vcpus_per_core": tables.number_column(t("col.vcpus_per_core"), decimals=2),
+            "memory_allocated_ratio": tables.number_column(t("col.memory_allocated_ratio"), decimals=2),
+            "host_limit": col.TextColumn(t("col.limit")),
         },
     )
     review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
@@ -310,13 +336,12 @@ with tab_unplaced:
         },
     )
 with tab_clusters:
-    limits = {"cpu": t("label.cpu"), "memory": t("label.memory")}
     st.dataframe(
         view.clusters.assign(
             cluster=view.clusters["cluster"].replace({plan_frames.ESTATE_ROW: t("consolidation.clusters.estate")}),
             cpu_utilisation=view.clusters["cpu_utilisation"] * 100,
             memory_utilisation=view.clusters["memory_utilisation"] * 100,
-            limit=view.clusters["limit"].map(lambda v: limits.get(v, "—")),
+            limit=view.clusters["limit"].map(lambda v: limit_labels.get(v, "—")),
         ),
         hide_index=True,
         width="stretch",
@@ -347,6 +372,11 @@ st.caption(
         gap=num(c.gap_hosts),
     )
 )
+limits_line = limits_message(c, result.request.policy)
+if limits_line is not None:
+    st.caption(say(limits_line))
+if result.p2v is not None:
+    show_p2v(result.p2v)
 
 st.subheader(t("consolidation.save"))
 st.caption(t("consolidation.save.help"))

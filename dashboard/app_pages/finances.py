@@ -17,10 +17,11 @@ import streamlit as st
 from dashboard import charts, data, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
-from dashboard.messages import plan_error
+from dashboard.messages import plan_error, say
 from optimizer import Assumptions, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.note import note_pdf
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook import workbook_bytes
@@ -187,8 +188,11 @@ tables.show_text_table(
         "tco_gap_eur": "col.tco_gap",
         "carbon_kgco2e": "col.carbon_t",
     },
+    pinned=("label", "n_hosts", "tca_eur_ttc", "tco_eur", "carbon_kgco2e"),
 )
 st.caption(t("finances.tco_note"))
+if plan.fleet_mix is not None:
+    st.info(plain(say(fleet_mix_line(plan.fleet_mix))), icon=":material/join:")
 st.plotly_chart(
     charts.stacked_bars(
         options.assign(tca=options["tca_eur_ttc"]),
@@ -234,7 +238,7 @@ else:
     budget = plan_frames.budget_frame(plan, which=which or "scenario")
     budget.index = [t(f"line.{line.removesuffix('_eur')}") for line in budget.index]
     budget = budget.rename(columns={"total": t("col.total")})
-    st.dataframe(budget.map(eur), width="stretch")
+    st.dataframe(budget.map(eur), width="stretch", height="content")  # the net-spending row in view
     st.caption(t("finances.budget_note"))
     st.markdown(f"**{t('finances.years')}**")
     yearly = plan_frames.yearly_comparison(plan)

@@ -15,8 +15,10 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.sensitivity import bar_label
 
-#: The recommended plan: default assumptions and policy, the fast packing (the Finances page's method).
-RECOMMENDED = PlanRequest(method="heuristic")
+#: The recommended plan: default policy, the fast packing (the Finances page's method), and the
+#: assumptions changed on the Hypothèses page in this session (none: the defaults).
+overrides = plans.current_overrides()
+RECOMMENDED = PlanRequest(method="heuristic", overrides=overrides)
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
@@ -38,7 +40,7 @@ for _, run in runs.drop_duplicates("source").iterrows():  # newest first: each s
 st.subheader(t("overview.plan"))
 recommended: PlanDocument | None
 try:
-    recommended = plans.plan(ctx.url, ctx.snapshot, RECOMMENDED)
+    recommended = plans.plan_summary(ctx.url, ctx.snapshot, RECOMMENDED)
 except ValueError as err:
     st.warning(plan_error(err))
     recommended = None
@@ -58,7 +60,8 @@ else:
     cheapest = recommended.best_option
     st.caption(
         t(
-            "overview.plan.caption",
+            "overview.plan.caption_changed" if overrides else "overview.plan.caption",
+            n=num(len(overrides)),
             best=t("overview.plan.existing") if cheapest == "existing" else plain(cheapest or "—"),
             offer=plain(replacement.offer),
             first=replacement.years[0],
@@ -80,24 +83,7 @@ else:
     figures[4].metric(t("overview.plan.carbon"), qty(carbon_kg / 1000, "tCO2e", 1))
     if carbon_kg < 0:
         st.caption(t("carbon.negative"))
-    with st.spinner(t("overview.plan.spinner")):
-        detailed = plans.plan(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
-    if detailed.tornado:
-        language = current_language()
-        st.markdown(
-            t(
-                "overview.plan.drivers",
-                items="; ".join(
-                    t(
-                        "overview.plan.driver",
-                        name=plain(bar_label(bar.name, language)),
-                        low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
-                        high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
-                    )
-                    for bar in detailed.tornado[:3]
-                ),
-            )
-        )
+    drivers = st.container()  # filled at the end of the page: the figures below are drawn first
     st.page_link("app_pages/finances.py", label=t("overview.plan.link"), icon=":material/euro:")
 
 st.subheader(t("overview.estate"))
@@ -212,3 +198,34 @@ st.plotly_chart(
     width="stretch",
 )
 st.caption(t("overview.utilisation_note"))
+
+# The sensitivity replans the estate sixteen times: computed last, so the figures above are on screen
+# meanwhile, then written back under the plan's figures; on demand above COMPARE_ALL_MAX_VMS VMs.
+ASKED = "overview_drivers_asked"  # once asked in this session, kept (the result is cached)
+with_drivers = recommended is not None and replacement is not None
+if with_drivers and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
+    with_drivers = drivers.button(
+        t("overview.plan.drivers_ask"),
+        key="overview_drivers",
+        help=t("overview.plan.drivers_ask.help", n=num(plans.COMPARE_ALL_MAX_VMS)),
+    )
+    st.session_state[ASKED] = with_drivers
+if with_drivers:
+    with drivers, st.spinner(t("overview.plan.spinner")):
+        detailed = plans.plan_summary(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
+    if detailed.tornado:
+        language = current_language()
+        drivers.markdown(
+            t(
+                "overview.plan.drivers",
+                items="; ".join(
+                    t(
+                        "overview.plan.driver",
+                        name=plain(bar_label(bar.name, language)),
+                        low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                        high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
+                    )
+                    for bar in detailed.tornado[:3]
+                ),
+            )
+        )

@@ -4,14 +4,16 @@ Computed by the planning service (``parcimonie.planning.reclaim``) on the plan's
 figures as `parcimonie reclaim` and the workbook's "Récupération" sheet.
 """
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import data
+from dashboard import data, plans
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
-from dashboard.messages import say
+from dashboard.messages import plan_error, say
 from dashboard.tables import as_text, show_text_table
 from optimizer import Policy
 from parcimonie.planning import PlanRequest, build_assumptions
@@ -19,10 +21,12 @@ from parcimonie.planning.reclaim import ReclaimReport, headline, load_reclaim_in
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def load_reclaim(url: str, snapshot: data.SnapshotKey, ceiling: float, include_powered_off: bool) -> ReclaimReport:
-    """The reclamation report of the inventory (cached until the next run)."""
+def load_reclaim(
+    url: str, snapshot: data.SnapshotKey, ceiling: float, include_powered_off: bool, overrides: dict[str, Any]
+) -> ReclaimReport:
+    """The reclamation report of the inventory under the session's assumptions (cached until the next run)."""
     policy = Policy(ceiling=ceiling, include_powered_off=include_powered_off)
-    assumptions = build_assumptions(PlanRequest(policy=policy), today=data.today())
+    assumptions = build_assumptions(PlanRequest(policy=policy, overrides=overrides), today=data.today())
     with Session(data.engine_for(url)) as session:
         return reclaim_report(load_reclaim_inputs(session), assumptions=assumptions, policy=policy)
 
@@ -76,7 +80,7 @@ snapshot_caption(ctx)
 left, right = st.columns(2)
 ceiling = left.slider(t("reclaim.ceiling"), 0.3, 1.0, 0.8, 0.05, key="reclaim_ceiling")
 powered_off = right.toggle(t("reclaim.include_powered_off"), value=True, key="reclaim_powered_off")
-report = load_reclaim(ctx.url, ctx.snapshot, float(ceiling), bool(powered_off))
+report = load_reclaim(ctx.url, ctx.snapshot, float(ceiling), bool(powered_off), plans.current_overrides())
 st.caption(t("reclaim.explain"))
 st.markdown(plain(headline(report, current_language())))
 if not report.vms:
@@ -101,3 +105,40 @@ for name, sub in report.by_category.items():
 show_text_table(_frame(report), COLUMNS)
 for note in report.notes:
     st.caption(plain(say(note)))
+
+# The plan after reclamation, beside the plan as the estate stands (`parcimonie plan --after-reclaim`).
+if st.toggle(t("reclaim.compare"), value=False, key="reclaim_compare", help=t("reclaim.compare.help")):
+    policy = Policy(ceiling=float(ceiling), include_powered_off=bool(powered_off))
+    try:
+        with st.spinner(t("spinner.consolidation")):
+            before, after = (
+                plans.plan(
+                    ctx.url,
+                    ctx.snapshot,
+                    PlanRequest(
+                        policy=policy,
+                        method="heuristic",
+                        with_replacement=False,
+                        after_reclaim=applied,
+                        overrides=plans.current_overrides(),
+                    ),
+                )
+                for applied in (False, True)
+            )
+    except ValueError as err:
+        st.error(plan_error(err))
+        st.stop()
+    shown = st.columns(3)
+    hosts = before.consolidation.n_hosts_after, after.consolidation.n_hosts_after
+    shown[0].metric(t("reclaim.compare.hosts"), num(hosts[1]), delta=num(hosts[1] - hosts[0]), delta_color="inverse")
+    best = [doc.target_option for doc in (before, after)]
+    if best[0] is not None and best[1] is not None:
+        shown[1].metric(
+            t("reclaim.compare.tco", option=plain(best[1].name)),
+            eur(best[1].tco_eur),
+            delta=eur((best[1].tco_eur or 0) - (best[0].tco_eur or 0)),
+            delta_color="inverse",
+        )
+    if after.reclaimed is not None:
+        shown[2].metric(t("reclaim.compare.removed"), num(after.reclaimed.n_vms_removed))
+    st.caption(t("reclaim.compare.note", before=num(hosts[0]), after=num(hosts[1])))

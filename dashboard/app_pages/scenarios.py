@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, plan_frames, plans, tables
+from dashboard.auth import Forbidden, refusal
 from dashboard.components import require_snapshot
 from dashboard.i18n import current_language, day, eur, num, plain, t
 from parcimonie.planning.messages import label, value_text
@@ -24,6 +25,32 @@ if not saved:
     st.stop()
 
 names = [s.name for s in saved]
+with st.expander(t("scenarios.manage")):
+    target = st.selectbox(t("scenarios.manage.pick"), names, key="scen_manage")
+    new_name = st.text_input(t("scenarios.manage.new_name"), value=target, key=f"scen_new_{abs(hash(target))}")
+    rename_col, delete_col = st.columns(2)
+    sure = delete_col.checkbox(
+        t("scenarios.manage.sure", name=plain(target)), key=f"scen_sure_{abs(hash(target))}", value=False
+    )
+    try:
+        if rename_col.button(t("scenarios.manage.rename"), key="scen_rename") and new_name.strip() != target:
+            plans.rename_plan(ctx.url, target, new_name)
+            st.session_state.pop("scen_pick", None)  # the old name may be picked
+            st.session_state["scen_done"] = t(
+                "scenarios.manage.renamed", name=plain(target), new=plain(new_name.strip())
+            )
+            st.rerun()
+        if delete_col.button(t("scenarios.manage.delete"), key="scen_delete", disabled=not sure):
+            plans.delete_plan(ctx.url, target)
+            st.session_state.pop("scen_pick", None)  # the old name may be picked
+            st.session_state["scen_done"] = t("scenarios.manage.deleted", name=plain(target))
+            st.rerun()
+    except Forbidden as err:
+        st.error(refusal(err))
+    except plans.ScenarioNameError as err:
+        st.error(t(f"consolidation.save.{err.reason}", name=plain(err.name)))
+    if done := st.session_state.pop("scen_done", None):
+        st.success(done)
 picked = st.multiselect(
     t("scenarios.pick"), names, default=names[:4], key="scen_pick", placeholder=t("filter.scenarios.placeholder")
 )
@@ -68,6 +95,7 @@ tables.show_text_table(
         "payback_year": "col.payback",
         "updated_at": "col.updated_at",
     },
+    pinned=("scenario", "tco_eur", "total_savings_eur", "payback_year"),
 )
 st.caption(t("scenarios.summary_note"))
 if split.empty:

@@ -274,4 +274,14 @@ POLICY_INFO: dict[str, AssumptionInfo] = {
     ),
     "include_powered_off": AssumptionInfo("sizing", "switch", "Parcimonie default"),
     "include_templates": AssumptionInfo("sizing", "switch", "Parcimonie default"),
+    "vcpu_ratio": AssumptionInfo(
+        "sizing",
+        "vCPUs per physical core",
+        'Common practice for server workloads, "about 4:1" (Guthrie, *VMware vSphere 6.7 Data Center Design Cookbook*, Packt, "Determining the vCPU-to-core ratio"); VMware vCloud Architecture Toolkit, *Architecting a vSphere Compute Platform* §5.8: the ratio depends on the workload, vSphere allows at most 32 vCPUs per physical core',
+    ),
+    "memory_overcommit": AssumptionInfo(
+        "sizing",
+        "ratio to physical memory",
+        "Parcimonie default (off); VMware *Performance Best Practices for vSphere*: overcommitted memory is reclaimed by ballooning, compression and swapping, so a cap (e.g. 1.2–1.5) keeps plans away from it; to confirm per authority",
+    ),
 }

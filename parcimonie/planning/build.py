@@ -4,6 +4,7 @@ The only place that reads the optimizer's arrays for a reader: indices become na
 None, reasons become ``Message`` codes, and the warnings a reader must not miss are derived once.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +42,16 @@ from parcimonie.planning.document import (
     Unplaced,
     YearRow,
 )
+from parcimonie.planning.fleet_mix import FleetMixSection, fleet_mix_section, fleet_mix_warnings
+from parcimonie.planning.limits_doc import (
+    consolidation_limit_fields,
+    limits_warnings,
+    policy_limit_fields,
+    target_limit_fields,
+)
 from parcimonie.planning.messages import Message
 from parcimonie.planning.migrations import migrations
+from parcimonie.planning.p2v import n_p2v_vms, p2v_section
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -116,6 +125,7 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
             n_vms=int(counts[k]),
             cpu_utilisation=_num(result.cpu_utilisation[k]),
             memory_utilisation=_num(result.memory_utilisation[k]),
+            **target_limit_fields(result, k),
         )
         for k, label in enumerate(labels)
     ]
@@ -155,6 +165,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
         targets=_targets(result, labels),
         placement=placement,
+        **consolidation_limit_fields(result),
         **migrations(result, vms, hosts.names, to_label),
     )
 
@@ -343,6 +354,7 @@ def plan_warnings(c: Consolidation, r: Replacement | None, request: RequestEcho)
         warnings.append(
             Message(code="warning.ha_shortfall", params={"have": c.n_ha_reserve_hosts, "expected": expected_ha})
         )
+    warnings += limits_warnings(c)
     if r is None:
         return warnings
     savings = r.totals.savings_eur
@@ -416,6 +428,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
             use_memory_p95=p.use_memory_p95,
             include_powered_off=p.include_powered_off,
             include_templates=p.include_templates,
+            **policy_limit_fields(p),
         ),
         horizon_years=r.horizon_years,
         start_year=r.start_year,
@@ -426,6 +439,8 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         overrides=dict(r.overrides),
         with_sensitivity=r.with_sensitivity,
         after_reclaim=r.after_reclaim,
+        with_fleet_mix=r.with_fleet_mix,
+        p2v=r.p2v,
     )
 
 
@@ -437,6 +452,10 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
     replacement = _replacement(outcome.replacement, outcome) if outcome.replacement else None
     options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
     kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]
+    mix = _fleet_mix(outcome)
+    if mix is not None:
+        options.append(dataclasses.replace(outcome.fleet_mix.option, name=mix.name))  # type: ignore[union-attr]
+        kinds.append("mix")
     costs = [_option(o, kind) for o, kind in zip(options, kinds, strict=True)]
     confidence = plan_confidence(outcome.consolidation.confidence, inputs.vms, outcome.assumptions)
     return PlanDocument(
@@ -446,7 +465,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         assumptions=outcome.assumptions.to_dict(),
         estate=EstateSummary(
             n_hosts=inputs.hosts.n_hosts,
-            n_vms=inputs.vms.n_vms,
+            n_vms=inputs.vms.n_vms - n_p2v_vms(outcome),
             skipped_hosts=list(inputs.skipped_hosts),
             physical_hosts=list(inputs.physical_hosts),
             unsized_vms=list(inputs.unsized_vms),
@@ -458,7 +477,21 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         replacement=replacement,
         warnings=plan_warnings(consolidation, replacement, request)
         + _repack_warning(costs, outcome.best_option)
-        + confidence_warnings(confidence),
+        + confidence_warnings(confidence)
+        + fleet_mix_warnings(mix, outcome.fleet_mix_note),
         confidence=confidence,
         reclaimed=inputs.reclaimed,
+        fleet_mix=mix,
+        p2v=p2v_section(outcome),
     )
+
+
+def _fleet_mix(outcome: "PlanOutcome") -> FleetMixSection | None:
+    """The mix's section, compared with the cheapest offer of the plan's own table that carries
+    every VM alone (the same TCO the options show)."""
+    found = outcome.fleet_mix
+    if found is None:
+        return None
+    carries = {o.name for o, single in zip(found.offers, found.single_options, strict=True) if single is not None}
+    singles = [(o.name, o.tco_eur) for o in outcome.options if o.name in carries]
+    return fleet_mix_section(found, min(singles, key=lambda p: p[1]) if singles else None)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parcimonie.planning.confidence import Confidence
+from parcimonie.planning.fleet_mix import FleetMixSection
 from parcimonie.planning.messages import Message
 
 PLAN_FORMAT: Literal[2] = 2
@@ -30,6 +31,9 @@ class PolicyEcho(_Frozen):
     use_memory_p95: bool = False
     include_powered_off: bool = True
     include_templates: bool = False
+    # Limits vSphere enforces (optimizer.limits); None: no cap (plans made before the caps had none).
+    vcpu_ratio: float | None = None
+    memory_overcommit: float | None = None
 
 
 class RequestEcho(_Frozen):
@@ -46,6 +50,8 @@ class RequestEcho(_Frozen):
     overrides: dict[str, float | int | bool] = Field(default_factory=dict)
     with_sensitivity: bool = False  # the tornado was asked for (PlanRequest.with_sensitivity)
     after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
+    with_fleet_mix: bool = True  # the cheapest mix of offers searched beside the single offers
+    p2v: bool = False  # physical servers virtualised (placed like VMs, listed apart)
 
 
 class ReclaimApplied(_Frozen):
@@ -77,6 +83,11 @@ class Target(_Frozen):
     n_vms: int
     cpu_utilisation: float | None
     memory_utilisation: float | None
+    # Limits vSphere enforces: allocated vCPUs per physical core, allocated memory per physical MiB,
+    # and the limit closest to full ("cpu", "memory", "vcpu_ratio", "memory_overcommit"; None: empty).
+    vcpus_per_core: float | None = None
+    memory_allocated_ratio: float | None = None
+    limit: Literal["cpu", "memory", "vcpu_ratio", "memory_overcommit"] | None = None
 
 
 class Move(_Frozen):
@@ -115,6 +126,10 @@ class Consolidation(_Frozen):
     unplaced: list[Unplaced]
     targets: list[Target]
     placement: list[Move]
+    # The limit closest to full over the loaded hosts together (optimizer.limits), and the clusters
+    # whose spare hosts cannot carry the load of their largest host(s) (optimizer.ha_reserve).
+    limiting_resource: Literal["cpu", "memory", "vcpu_ratio", "memory_overcommit"] | None = None
+    ha_reserve_uncovered: list[int] = Field(default_factory=list)
     #: VMs that change host (on new hosts: every VM placed), and those moves (VM, source → target),
     #: by source host then VM (``parcimonie.planning.migrations``).
     n_migrations: int = 0
@@ -126,7 +141,7 @@ class OptionCost(_Frozen):
     hosts owned (no purchase; the freed hosts stop costing), or consolidate on an offer."""
 
     name: str
-    kind: Literal["keep", "repack", "offer"]
+    kind: Literal["keep", "repack", "offer", "mix"]  # "mix": the cheapest mix of offers (``fleet_mix``)
     n_hosts: int
     tca_eur_ht: float | None
     tca_eur_ttc: float | None
@@ -333,6 +348,28 @@ class Replacement(_Frozen):
         return float(sum(row.investissement_eur or 0.0 for row in self.budget_scenario))
 
 
+class P2vServer(_Frozen):
+    """A physical server the plan virtualises ("à virtualiser"): its size as a VM, where it goes,
+    and what retiring its hardware saves (``optimizer.p2v``)."""
+
+    name: str
+    cpu_ref_mhz: float | None  # P95 x its per-core performance; None when estimated from its cores
+    memory_mib: float  # memory in use (all of it when unknown)
+    cpu_estimated: bool
+    memory_estimated: bool
+    to_host: str | None  # None: no room found
+    savings_eur_per_year: float  # energy, maintenance or support, staff and rack (EUR TTC, first year)
+
+
+class P2vSection(_Frozen):
+    """Physical servers virtualised by the plan, apart from the VMs."""
+
+    servers: list[P2vServer]
+    n_placed: int
+    savings_eur_per_year: float  # of the servers placed
+    savings_over_horizon_eur: float  # the same each year of the horizon (first-year figures)
+
+
 class PlanDocument(_Frozen):
     """A whole plan: request, assumptions, consolidation, options, replacement plan, warnings."""
 
@@ -356,8 +393,13 @@ class PlanDocument(_Frozen):
     saving_without_licences_eur: float | None = None
     #: Set when the plan was computed after reclamation (``RequestEcho.after_reclaim``).
     reclaimed: ReclaimApplied | None = None
+    #: The physical servers virtualised by the plan (``plan --p2v``), None when not asked.
+    p2v: P2vSection | None = None
     #: How far the demand can be trusted (None in plans saved before it was computed).
     confidence: Confidence | None = None
+    #: The cheapest fleet mixing offers, against the best single offer and a proven TCO bound
+    #: (None when the plan studied fewer than two offers, or did not search: see its warnings).
+    fleet_mix: FleetMixSection | None = None
 
     @property
     def horizon_years(self) -> int:

@@ -42,6 +42,10 @@ class EstateInputs:
     host_row_ids: tuple[int, ...]
     skipped_hosts: tuple[str, ...] = field(default_factory=tuple)  # hypervisors without capacity figures
     physical_hosts: tuple[str, ...] = field(default_factory=tuple)  # servers running no hypervisor: out of plans
+    # Those of them with known sizes, as a table: what `plan --p2v` virtualises (``planning.p2v``).
+    physical_servers: HostTable | None = None
+    # Per physical server, True when its usage is a point-in-time sample (a first `collect local`).
+    physical_sampled: tuple[bool, ...] = field(default_factory=tuple)
     unsized_vms: tuple[str, ...] = field(default_factory=tuple)  # VMs without vCPU or memory figures: out of plans
     # Rows with impossible stored values (negative, NaN, infinite, out of inventory.limits): out of plans,
     # as (name, reason); also counted in skipped_hosts (hypervisors) and unsized_vms.
@@ -157,6 +161,30 @@ def impossible_value(row: Any, figures: dict[str, bool]) -> str | None:
     return None
 
 
+def _host_table(rows: list[Any], cluster_index: dict[int, int]) -> HostTable:
+    """Host rows as a ``HostTable`` (hypervisors, or physical servers to virtualise)."""
+    return HostTable.build(
+        ids=[str(r.id) for r in rows],
+        names=[r.name for r in rows],
+        cluster=[cluster_index.get(r.cluster_id, -1) for r in rows],
+        n_sockets=[r.n_sockets for r in rows],
+        n_cores=[r.n_sockets * r.n_cores_per_socket for r in rows],
+        cpu_mhz=[r.cpu_mhz for r in rows],
+        memory_mib=[r.memory_mib for r in rows],
+        perf_per_core=[np.nan if r.perf_per_core is None else r.perf_per_core for r in rows],
+        power_idle_w=[np.nan if r.power_idle_w is None else r.power_idle_w for r in rows],
+        power_max_w=[np.nan if r.power_max_w is None else r.power_max_w for r in rows],
+        purchase_year=[_year(r.purchase_date) for r in rows],
+        purchase_price_eur_ttc=[_amount(r.purchase_price_eur) for r in rows],
+        warranty_end_year=[_year(r.warranty_end) for r in rows],
+        support_cost_eur_ttc_per_year=[_amount(r.support_cost_eur_per_year) for r in rows],
+        rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in rows],
+        cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in rows],
+        cpu_usage_mhz=[_usage(r.cpu_usage_p95_mhz, "cpu_usage_p95_mhz") for r in rows],
+        memory_usage_mib=[_usage(r.memory_usage_p95_mib, "memory_usage_p95_mib") for r in rows],
+    )
+
+
 def load_estate(session: Session) -> EstateInputs:
     """Present hosts and VMs as optimizer tables; hosts without capacity figures are skipped and named.
 
@@ -179,28 +207,10 @@ def load_estate(session: Session) -> EstateInputs:
         if why is not None and (r.id in carrying or HYPERVISOR.search(r.hypervisor_version or ""))
     )
     physical = tuple(r.name for r, hv in zip(host_rows, hypervisor, strict=True) if not hv)
+    servers = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and not hv]
     cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
-    hosts = HostTable.build(
-        ids=[str(r.id) for r in kept],
-        names=[r.name for r in kept],
-        cluster=[cluster_index.get(r.cluster_id, -1) for r in kept],
-        n_sockets=[r.n_sockets for r in kept],
-        n_cores=[r.n_sockets * r.n_cores_per_socket for r in kept],
-        cpu_mhz=[r.cpu_mhz for r in kept],
-        memory_mib=[r.memory_mib for r in kept],
-        perf_per_core=[np.nan if r.perf_per_core is None else r.perf_per_core for r in kept],
-        power_idle_w=[np.nan if r.power_idle_w is None else r.power_idle_w for r in kept],
-        power_max_w=[np.nan if r.power_max_w is None else r.power_max_w for r in kept],
-        purchase_year=[_year(r.purchase_date) for r in kept],
-        purchase_price_eur_ttc=[_amount(r.purchase_price_eur) for r in kept],
-        warranty_end_year=[_year(r.warranty_end) for r in kept],
-        support_cost_eur_ttc_per_year=[_amount(r.support_cost_eur_per_year) for r in kept],
-        rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in kept],
-        cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in kept],
-        cpu_usage_mhz=[_usage(r.cpu_usage_p95_mhz, "cpu_usage_p95_mhz") for r in kept],
-        memory_usage_mib=[_usage(r.memory_usage_p95_mib, "memory_usage_p95_mib") for r in kept],
-    )
+    hosts = _host_table(kept, cluster_index)
     host_index = {r.id: i for i, r in enumerate(kept)}
     vm_problems = [(r, impossible_value(r, VM_FIGURES)) for r in present_vm_rows(session)]
     invalid_vms = tuple((r.name, why) for r, why in vm_problems if why is not None)
@@ -235,6 +245,8 @@ def load_estate(session: Session) -> EstateInputs:
         host_row_ids=tuple(r.id for r in kept),
         skipped_hosts=skipped,
         physical_hosts=physical,
+        physical_servers=_host_table(servers, {}),
+        physical_sampled=tuple(r.usage_source == UsageSource.SAMPLE for r in servers),
         unsized_vms=unsized,
         invalid_hosts=invalid_hosts,
         invalid_vms=invalid_vms,

@@ -90,6 +90,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "confidence.level_5": ("mesurée sur une durée suffisante", "measured over a long enough window"),
     "confidence.label": ("Confiance dans les données", "Data confidence"),
+    "warning.ha_reserve_uncovered": (
+        "Réserve HA insuffisante dans {n:n0} groupe(s) : les hôtes libres ne peuvent pas reprendre la charge "
+        "du ou des plus gros hôtes.",
+        "HA reserve too small in {n:n0} group(s): the spare hosts cannot take over the load of the largest host(s).",
+    ),
+    "p2v.summary": (
+        "À virtualiser : {n:n0} serveur(s) physique(s), {placed:n0} placé(s) ; leur matériel retiré économise "
+        "{yearly_eur:eur} par an ({horizon_eur:eur} sur l'horizon).",
+        "To virtualise: {n:n0} physical server(s), {placed:n0} placed; retiring their hardware saves "
+        "{yearly_eur:eur} a year ({horizon_eur:eur} over the horizon).",
+    ),
+    "p2v.title": ("Serveurs physiques à virtualiser", "Physical servers to virtualise"),
+    "p2v.col.server": ("Serveur", "Server"),
+    "p2v.col.cpu": ("CPU (MHz réf.)", "CPU (ref. MHz)"),
+    "p2v.col.memory": ("Mémoire (Gio)", "Memory (GiB)"),
+    "p2v.col.to_host": ("Vers l'hôte", "To host"),
+    "p2v.col.savings": ("Économie par an", "Savings a year"),
+    "p2v.no_room": ("pas de place", "no room"),
+    "p2v.estimated": (
+        "* estimé : pas de mesure d'usage (CPU estimé d'après les cœurs, mémoire comptée en entier).",
+        "* estimated: no usage measured (CPU estimated from the cores, memory counted whole).",
+    ),
+    "limits.summary": (
+        "Limites de l'hyperviseur : au plus {vcpu_cap:n1} vCPU par cœur (atteint {max_vcpus_per_core:n2}), "
+        "surallocation mémoire au plus {memory_cap:n2} (atteint {max_memory_ratio:n2}) ; ressource limitante "
+        "{resource:code}.",
+        "Hypervisor limits: at most {vcpu_cap:n1} vCPUs per core (reached {max_vcpus_per_core:n2}), memory "
+        "overcommit at most {memory_cap:n2} (reached {max_memory_ratio:n2}); limiting resource {resource:code}.",
+    ),
+    "limit.cpu": ("processeur (demande)", "CPU (demand)"),
+    "limit.memory": ("mémoire (demande)", "memory (demand)"),
+    "limit.vcpu_ratio": ("vCPU par cœur", "vCPUs per core"),
+    "limit.memory_overcommit": ("surallocation mémoire", "memory overcommit"),
     "warning.ha_shortfall": (
         "Réserve HA incomplète : {have:n0} hôte(s) sur {expected:n0} demandés (plus d'hôte existant libre).",
         "HA reserve short: {have:n0} host(s) of {expected:n0} asked for (no spare existing host left).",
@@ -137,9 +170,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.only_physical": (
         "l'inventaire ne compte que {n:n0} serveur(s) physique(s) sans hyperviseur (par ex. {example}) : "
-        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation",
+        "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation, ou virtualisez ces serveurs "
+        "sur une offre du catalogue (plan --p2v)",
         "the inventory holds only {n:n0} physical server(s) without a hypervisor (e.g. {example}): no VM to "
-        "consolidate; collect or import the virtualisation hosts",
+        "consolidate; collect or import the virtualisation hosts, or virtualise these servers onto a catalogue "
+        "offer (plan --p2v)",
     ),
     "error.empty_inventory_unsized": (
         "aucune VM n'a de taille connue : {n:n0} VM sans vCPU ou sans mémoire (par ex. {example}) ; "
@@ -426,6 +461,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.scope": ("Périmètre de la consolidation", "Consolidation scope"),
     "policy.use_memory_p95": ("Mémoire dimensionnée sur le P95 consommé", "Memory sized on consumed P95"),
     "policy.include_powered_off": ("VM éteintes comptées", "Powered-off VMs counted"),
+    "policy.vcpu_ratio": ("vCPU par cœur physique (plafond)", "vCPUs per physical core (cap)"),
+    "policy.memory_overcommit": ("Surallocation mémoire (plafond)", "Memory overcommit (cap)"),
     "policy.include_templates": ("Modèles de VM comptés", "Templates counted"),
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),
@@ -485,6 +522,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "provenance.author": ("Établi par", "Prepared by"),
     "provenance.when": ("Le", "On"),
     "provenance.changed": ("Hypothèses modifiées", "Assumptions changed"),
+    # --- the cheapest mix of offers (parcimonie/planning/fleet_mix.py) -------------------------
+    "fleet_mix.line": (
+        "Flotte la moins chère en mélangeant les offres : {name}, TCO {tco_eur:eur} sur l'horizon ; "
+        "meilleure offre seule ({single}) : {single_eur:eur}, soit {savings_eur:eur} d'écart ; aucune flotte "
+        "de ce catalogue ne peut coûter moins de {bound_eur:eur} (borne prouvée : la flotte mixte est au plus "
+        "{gap_pct:n1} % au-dessus).",
+        "Cheapest fleet mixing offers: {name}, TCO {tco_eur:eur} over the horizon; best single offer "
+        "({single}): {single_eur:eur}, a difference of {savings_eur:eur}; no fleet of this catalogue can cost "
+        "less than {bound_eur:eur} (proven bound: the mixed fleet is at most {gap_pct:n1} % above it).",
+    ),
+    "warning.fleet_mix_skipped": (
+        "Mélange d'offres non recherché : {n_vms:n0} VM, au-delà de {max:n0} (recherche trop longue) ; "
+        "les offres sont comparées une à une.",
+        "Mix of offers not searched: {n_vms:n0} VMs, beyond {max:n0} (search too long); offers are compared "
+        "one at a time.",
+    ),
+    "warning.fleet_mix_none": (
+        "Aucun mélange d'offres ne convient ({reason:code}) : les offres sont comparées une à une.",
+        "No mix of offers fits ({reason:code}): offers are compared one at a time.",
+    ),
+    "warning.fleet_mix_windows": (
+        "La flotte mixte réserve {n:n0} hôte(s) sur {total:n0} aux VM Windows (seuls licenciés Windows Server "
+        "Datacenter) : une règle DRS VM-hôte doit les y maintenir.",
+        "The mixed fleet keeps {n:n0} host(s) of {total:n0} for the Windows VMs (the only ones licensed for "
+        "Windows Server Datacenter): a DRS VM-host rule must keep them there.",
+    ),
+    "error.input.nothing_to_place": (
+        "aucune VM à placer : la politique les écarte toutes",
+        "no VM to place: the policy leaves every one out",
+    ),
+    "error.input.no_offer_fits": ("aucune VM ne tient sur aucune offre", "no VM fits any offer"),
+    "error.input.no_feasible_mix": (
+        "un groupe qu'aucune combinaison d'offres ne porte avec sa réserve HA",
+        "a group no combination of offers carries with its HA reserve",
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from optimizer import (
     AssumptionError,
     Assumptions,
     ConsolidationResult,
+    FleetMix,
     Offer,
     OptionTco,
     PlanInputError,
@@ -30,7 +31,9 @@ from optimizer import (
 from parcimonie.planning.build import build_document
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
+from parcimonie.planning.fleet_mix import search_fleet_mix
 from parcimonie.planning.messages import Message, render
+from parcimonie.planning.p2v import keep_with_servers, with_p2v
 from parcimonie.planning.reclaim import apply_reclaim
 from parcimonie.planning.rules import placement_rules
 from parcimonie.planning.sensitivity import with_sensitivity
@@ -94,6 +97,12 @@ class PlanRequest:
     # True: zombies and idle VMs are removed and oversized VMs right-sized before anything is
     # packed or costed (``parcimonie.planning.reclaim.apply_reclaim``; recorded in the document).
     after_reclaim: bool = False
+    # True: with two offers or more, a full plan also searches the cheapest mix of offers
+    # (``parcimonie.planning.fleet_mix``; skipped beyond ``MIX_MAX_VMS`` VMs).
+    with_fleet_mix: bool = True
+    # True: physical servers of known size are virtualised (placed like VMs, listed apart with the
+    # hardware costs their retirement saves; ``parcimonie.planning.p2v``).
+    p2v: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +120,8 @@ class PlanOutcome:
     options: tuple[OptionTco, ...]  # one per offer studied
     replacement: ReplacementPlan | None
     best_option: str | None  # the cheapest option that places every VM: an offer, EXISTING, or None
+    fleet_mix: FleetMix | None = None  # the cheapest mix of offers, when searched and found
+    fleet_mix_note: Message | None = None  # why no mix was searched or found
 
     def document(self) -> PlanDocument:
         """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
@@ -177,27 +188,36 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     day = today or date.today()
     if inputs.vms.n_vms == 0 and inputs.unsized_vms:
         raise PlanError("error.empty_inventory_unsized", n=len(inputs.unsized_vms), example=inputs.unsized_vms[0])
-    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts:
+    p2v_only = request.p2v and inputs.physical_servers is not None and inputs.physical_servers.n_hosts > 0
+    if inputs.hosts.n_hosts == 0 and inputs.physical_hosts and not p2v_only:
         raise PlanError("error.only_physical", n=len(inputs.physical_hosts), example=inputs.physical_hosts[0])
-    if inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0:
+    if (inputs.hosts.n_hosts == 0 or inputs.vms.n_vms == 0) and not p2v_only:
         raise PlanError("error.empty_inventory")
     request = with_measured_growth(inputs, request)
     a = build_assumptions(request, today=day)
     if request.after_reclaim:  # reclamation first (issue #9): the plan packs what is left
         inputs = apply_reclaim(inputs, assumptions=a, policy=request.policy)
+    if request.p2v:  # after reclamation: a server to virtualise is never a zombie VM
+        inputs = with_p2v(inputs)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year
     offers = _chosen_offers(inputs, request.offers)
+    if offers is None and inputs.hosts.n_hosts == 0:  # servers to virtualise, no host of their own
+        raise PlanError("error.input.no_target_host")
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
     rules = placement_rules(inputs.rule_rows, hosts=hosts, vms=vms)  # resolved on the tables packed
     target: Offer | None = None
+    mix: FleetMix | None = None
+    mix_note: Message | None = None
     options: tuple[OptionTco, ...] = ()
     replacement: ReplacementPlan | None = None
     repack: OptionTco | None = None
     try:
         keep = estate_cost(inputs, request, today=day)
+        if request.p2v:  # kept, the physical servers keep running: what virtualising them saves
+            keep = keep_with_servers(keep, inputs, start_year=start, assumptions=a)
         # The repack onto the hosts owned is an option of its own: computed when asked for, and for
         # every full plan (a quick review of offers skips it).
-        if not offers or request.with_replacement:
+        if (not offers or request.with_replacement) and hosts.n_hosts:
             repacked = plan_consolidation(
                 hosts=hosts,
                 vms=vms,
@@ -227,7 +247,11 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
-            if request.with_replacement:
+            if request.with_replacement and request.with_fleet_mix:
+                mix, mix_note = search_fleet_mix(
+                    hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start
+                )
+            if request.with_replacement and hosts.n_hosts:  # nothing to replace when only servers are virtualised
                 replacement = plan_replacement(
                     hosts=hosts,
                     vms=vms,
@@ -252,4 +276,6 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
         options=options,
         replacement=replacement,
         best_option=min(candidates)[2] if candidates else None,
+        fleet_mix=mix,
+        fleet_mix_note=mix_note,
     )

@@ -21,6 +21,7 @@ from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
 from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
+from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.provenance import Provenance, changed_text
 from parcimonie.planning.sensitivity import bar_label
@@ -109,6 +110,19 @@ def _confidence_rows(plan: PlanDocument) -> list[tuple[str, Any]]:
     return [(text("confidence.label"), f"{plan.confidence.level}/5"), (text("confidence.label"), render(line))]
 
 
+def _fleet_mix_rows(plan: PlanDocument) -> list[tuple[str, Any]]:
+    """The cheapest mix of offers: its hosts, TCO, the bound, and the sentence the CLI prints."""
+    mix = plan.fleet_mix
+    if mix is None:
+        return []
+    return [
+        ("Flotte mixte la moins chère", mix.name),
+        ("TCO de la flotte mixte (TTC)", mix.tco_eur),
+        ("Borne inférieure prouvée du TCO (TTC)", mix.lower_bound_eur),
+        ("Flotte mixte", render(fleet_mix_line(mix))),
+    ]
+
+
 def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
     sheet = book.active
     assert sheet is not None
@@ -124,6 +138,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         ("Écart à la borne (hôtes)", c.gap_hosts),
         ("Offre retenue", c.offer or "hôtes existants"),
         ("Option la moins chère sur l'horizon", _best_option(plan)),
+        *_fleet_mix_rows(plan),
         ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
         ("VM par hôte aujourd'hui", c.vms_per_host_before),
         ("VM par hôte, cible de consolidation", c.vms_per_host_after),
@@ -378,6 +393,8 @@ def write_workbook(
     with the "Capacité" sheet when ``capacity`` (``parcimonie capacity``'s report) has a group,
     then ``extra_sheets`` (each adds its sheet, e.g. "Récupération"), and the "Traçabilité" sheet
     (who prepared it, when, assumptions changed) with ``provenance``."""
+    from parcimonie.planning.workbook_p2v import p2v_sheet  # it builds on this module's helpers
+
     book = Workbook()
     _summary(book, plan, title)
     budget_sheet(book, plan, authority or Authority())
@@ -391,6 +408,7 @@ def write_workbook(
     _retirements(book, plan)
     _assumptions(book, plan)
     _capacity(book, capacity)
+    p2v_sheet(book, plan)
     for write in extra_sheets:
         write(book)
     if provenance is not None:

@@ -1,9 +1,11 @@
 """Dashboard fixtures: demo databases built once, an AppTest runner per page, fresh caches."""
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -12,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from collectors.demo import generate_demo_estate
 from inventory import ensure_default_catalogue, make_engine, record_run, session_scope, upgrade_database
 from tests.conftest import TODAY
+from tests.support import browser as browser_support
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 PAGES = (
@@ -108,3 +111,40 @@ def texts(at: AppTest) -> str:
     parts.extend(str(el.value) for el in at.code)
     parts.extend(f"{m.label} {m.value}" for m in at.metric)
     return "\n".join(parts)
+
+
+# --- real browser (``-m browser``): the app served on loopback, chromium at two screen sizes -------
+
+
+def require_browser() -> None:
+    """Skip (fail in CI, env ``CI`` set) when chromium or chromedriver is missing."""
+    missing = browser_support.missing_browser()
+    if missing:
+        message = f"missing {', '.join(missing)} (make system-deps installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The dashboard served on a private demo database; yields (base URL, database URL)."""
+    require_browser()
+    folder = tmp_path_factory.mktemp("served")
+    url = build_demo_database(folder / "parcimonie.db")
+    try:
+        with browser_support.served_dashboard(url, folder) as base:
+            yield base, url
+    except RuntimeError as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(
+    scope="module", params=browser_support.RESOLUTIONS, ids=[f"{w}x{h}" for w, h in browser_support.RESOLUTIONS]
+)
+def browser(request: pytest.FixtureRequest, served: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Headless chromium at 1366 × 768, then 1920 × 1080 (every browser test runs at both)."""
+    downloads = tmp_path_factory.mktemp("downloads")
+    with browser_support.chromium(tmp_path_factory.mktemp("chromium"), size=request.param, downloads=downloads) as d:
+        d.downloads = downloads
+        yield d

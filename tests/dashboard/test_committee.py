@@ -4,6 +4,7 @@ budget side by side and the note on Finances, solver names and carbon in words, 
 from io import BytesIO
 
 import pandas as pd
+import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
@@ -132,3 +133,17 @@ def test_language_kept_in_the_address(run_page: RunPage, demo_url: str, monkeypa
     reloaded.run()
     assert not reloaded.exception
     assert "Estate overview" in texts(reloaded)
+
+
+def test_drivers_on_demand_above_the_comparison_size(
+    run_page: RunPage, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 100)  # the 300-VM demo counts as large
+    at = run_page("overview", demo_url)
+    assert not at.exception
+    assert not any("font le plus varier" in md.value for md in at.markdown)  # sixteen replans not run
+    assert _metric(at, "Économies actualisées (VAN)")  # the plan's figures are there
+    at.button(key="overview_drivers").click().run()
+    assert any("font le plus varier" in md.value for md in at.markdown)
+    at.run()  # kept for the session
+    assert any("font le plus varier" in md.value for md in at.markdown)

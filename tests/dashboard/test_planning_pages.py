@@ -299,6 +299,11 @@ def test_finances_tco_tca_budget_and_energy_price(run_page: RunPage, demo_url: s
     assert options["tca_eur_ttc"].iloc[0] == "0\u00a0€" == options["tca_eur_ttc"].iloc[1]
     assert "tco_gap_eur" in options and "licence_purchase_eur_ttc" in options  # TCO gap, not the plan's saving
     assert any(m.label == "Économie du plan" for m in at.metric)
+    # The cheapest mix of offers is the last option, and its sentence gives the same TCO and the bound
+    # (the text is Markdown-escaped).
+    mix_tco = options["tco_eur"].iloc[-1]
+    (mix_line,) = [i.value.replace("\\", "") for i in at.info if "en mélangeant les offres" in i.value]
+    assert options["label"].iloc[-1] in mix_line and f"TCO {mix_tco}" in mix_line and "borne prouvée" in mix_line
     budget = at.dataframe[1].value
     assert "FCTVA perçu (recette)" in budget.index and "Investissement (achats, 2183)" not in budget.index
     invest, hardware, licences = (

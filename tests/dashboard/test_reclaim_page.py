@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from inventory import make_engine, upgrade_database
+from inventory import ensure_default_catalogue, make_engine, session_scope, upgrade_database
 from parcimonie.formatting import format_eur
 from tests.dashboard.conftest import RunPage, texts
 from tests.parcimonie.reclaim_estate import EXPECTED, TOTAL_EUR, write_reclaim_estate
@@ -32,3 +32,21 @@ def test_demo_estate_in_english(run_page: RunPage, demo_url: str) -> None:
     assert "Reclamation before consolidation" in shown and "VMs to reclaim" in shown
     at.toggle(key="reclaim_powered_off").set_value(False).run()
     assert not at.exception
+
+
+def test_plan_after_reclamation_beside_the_plan(run_page: RunPage, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    engine = make_engine(url)
+    upgrade_database(engine)
+    write_reclaim_estate(engine)
+    with session_scope(engine) as session:
+        ensure_default_catalogue(session)  # offers to pack on
+    engine.dispose()
+    at = run_page("reclaim", url)
+    at.toggle(key="reclaim_compare").set_value(True).run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    # The zombie and the idle VM are removed before packing, as `plan --after-reclaim` does.
+    assert metrics["VM retirées avant consolidation"] == "2"
+    hosts = int(metrics["Hôtes nécessaires après récupération"])
+    assert f"après : {hosts}" in texts(at)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from dashboard.plan_frames import cluster_before_after
 from inventory import Host, make_engine
+from parcimonie.planning.document import PolicyEcho
 from tests.dashboard.conftest import RunPage, texts
 
 
@@ -41,19 +42,46 @@ def test_cluster_before_after_names_the_limiting_resource() -> None:
     assert by.loc["Z", "n_hosts_after"] == 0 and by.loc["Z", "limit"] is None
 
 
+def test_cluster_limit_weighs_each_cap() -> None:
+    targets = pd.DataFrame(
+        {
+            "host": ["a", "b", "c"],
+            "cluster": ["X", "X", "Y"],
+            "kind": ["existing", "existing", "existing"],
+            "n_vms": [4, 4, 2],
+            "cpu_utilisation": [0.4, 0.2, 0.6],
+            "memory_utilisation": [0.2, 0.2, 0.1],
+            "vcpus_per_core": [3.0, 3.4, 1.0],
+            "memory_allocated_ratio": [0.5, 0.5, 0.1],
+        }
+    )
+    policy = PolicyEcho(ceiling=0.8, ha_reserve_hosts=1, vcpu_ratio=4.0)
+    by = cluster_before_after(targets, {"X": 2, "Y": 1}, policy).set_index("cluster")
+    # X: CPU 0.3 / 0.8 = 0.375, memory 0.25, vCPUs 3.2 / 4 = 0.8: the vCPU cap binds.
+    assert by.loc["X", "limit"] == "vcpu_ratio"
+    # Y: CPU 0.6 / 0.8 = 0.75 against 1 / 4 = 0.25 vCPUs: demand binds.
+    assert by.loc["Y", "limit"] == "cpu"
+    # No cap: only CPU and memory compete.
+    free = PolicyEcho(ceiling=0.8, ha_reserve_hosts=1)
+    assert cluster_before_after(targets, {}, free).set_index("cluster").loc["X", "limit"] == "cpu"
+
+
 def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str) -> None:
     at = run_page("consolidation", demo_url)
     assert not at.exception
     clusters = _frame(at, "limit")
     assert clusters["n_hosts_before"].sum() == int(_metric(at, "Hôtes avant"))
     assert clusters["n_hosts_after"].sum() == int(_metric(at, "Hôtes, cible de consolidation"))
-    assert set(clusters["limit"]) <= {"CPU", "Mémoire", "—"}
-    loaded = clusters[clusters["n_vms"] > 0]
+    assert set(clusters["limit"]) <= {"CPU", "Mémoire", "vCPU par cœur", "Surallocation mémoire", "—"}
+    loaded = clusters[(clusters["n_vms"] > 0) & clusters["limit"].isin(["CPU", "Mémoire"])]
     higher = [
         "CPU" if c >= m else "Mémoire"
         for c, m in zip(loaded["cpu_utilisation"], loaded["memory_utilisation"], strict=True)
     ]
     assert list(loaded["limit"]) == higher
+    hosts_after = _frame(at, "host_limit")
+    assert set(hosts_after["host_limit"]) <= {"CPU", "Mémoire", "vCPU par cœur", "Surallocation mémoire", "—"}
+    assert (hosts_after["vcpus_per_core"].dropna() <= 4.0 + 1e-9).all()  # the default cap
     assert any(tab.label.startswith("Par cluster (") for tab in at.tabs)
     assert "Ressource limitante" in texts(at) or any("ressource limitante" in c.value.lower() for c in at.caption)
     placement = [d.value for d in at.dataframe if "cpu_p95_mhz" in d.value.columns][-1]
@@ -72,7 +100,7 @@ def test_consolidation_per_cluster_in_english(run_page: RunPage, demo_url: str) 
     at = run_page("consolidation", demo_url, language="en")
     assert not at.exception
     assert any(tab.label.startswith("By cluster (") for tab in at.tabs)
-    assert set(_frame(at, "limit")["limit"]) <= {"CPU", "Memory", "—"}
+    assert set(_frame(at, "limit")["limit"]) <= {"CPU", "Memory", "vCPUs per core", "Memory overcommit", "—"}
 
 
 def test_inventory_search_matches_vendor_model_and_cpu(run_page: RunPage, demo_url: str) -> None:
@@ -174,3 +202,50 @@ def test_scenarios_compare_in_english(run_page: RunPage, demo_url: str) -> None:
     assert not at.exception
     assert "Compare two scenarios, year by year" in texts(at)
     assert any(c.startswith("Difference (") for d in at.dataframe for c in d.value.columns)
+
+
+def test_scenarios_renamed_and_deleted_from_the_page(run_page: RunPage, demo_url: str) -> None:
+    _save_two_plans(run_page, demo_url)
+    at = run_page("scenarios", demo_url)
+    at.selectbox(key="scen_manage").set_value("A 80").run()
+    (new_name,) = [w for w in at.text_input if w.key and w.key.startswith("scen_new_")]
+    new_name.input("B 50").run()  # already used: refused, nothing renamed
+    at.button(key="scen_rename").click().run()
+    assert not at.exception and any("B 50" in e.value for e in at.error)
+    (new_name,) = [w for w in at.text_input if w.key and w.key.startswith("scen_new_")]
+    new_name.input("A 80 (comité)").run()
+    at.button(key="scen_rename").click().run()
+    assert not at.exception and "« A 80 » renommé en « A 80 (comité) »." in texts(at)
+    assert set(at.selectbox(key="scen_manage").options) == {"A 80 (comité)", "B 50"}
+    # Deleting needs the box ticked first.
+    at.selectbox(key="scen_manage").set_value("B 50").run()
+    assert at.button(key="scen_delete").disabled
+    (sure,) = [c for c in at.checkbox if c.key and c.key.startswith("scen_sure_")]  # one box per scenario
+    sure.check().run()
+    at.button(key="scen_delete").click().run()
+    assert not at.exception and "« B 50 » supprimé." in texts(at)
+    assert at.selectbox(key="scen_manage").options == ["A 80 (comité)"]
+
+
+def test_consolidation_caps_set_on_the_page(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)
+    before = int(_metric(at, "Hôtes, cible de consolidation"))
+    at.number_input(key="cons_vcpu_ratio").set_value(0.5).run()  # half a vCPU per core
+    assert not at.exception
+    assert int(_metric(at, "Hôtes, cible de consolidation")) > before
+    assert "vCPU par cœur" in set(_frame(at, "limit")["limit"])
+    assert any("au plus 0,5 vCPU par cœur" in c.value for c in at.caption)
+    hosts_after = _frame(at, "host_limit")
+    assert (hosts_after["vcpus_per_core"].dropna() <= 0.5 + 1e-9).all()
+
+
+def test_consolidation_p2v_switch_lists_the_servers_apart(run_page: RunPage, demo_url: str) -> None:
+    at = run_page("consolidation", demo_url)
+    assert not any(s.value == "Serveurs physiques à virtualiser" for s in at.subheader)
+    at.checkbox(key="cons_p2v").check().run()
+    assert not at.exception
+    assert any(s.value == "Serveurs physiques à virtualiser" for s in at.subheader)
+    servers = _frame(at, "savings_eur_per_year")
+    assert len(servers) >= 1 and servers["to_host"].notna().all()
+    assert (servers["savings_eur_per_year"] > 0).all()
+    assert any("À virtualiser" in m.value for m in at.markdown)

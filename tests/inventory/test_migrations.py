@@ -81,7 +81,7 @@ def test_usage_provenance_marks_stored_usage_as_measured(database_url: str) -> N
     from sqlalchemy import text
 
     eng = make_engine(database_url)
-    upgrade_database(eng, "0009_usage_profiles")
+    upgrade_database(eng, "0005_capacity_history")
     with eng.begin() as conn:
         conn.execute(
             text(
@@ -94,7 +94,7 @@ def test_usage_provenance_marks_stored_usage_as_measured(database_url: str) -> N
     with eng.connect() as conn:
         rows = conn.execute(text("SELECT name, usage_source, memory_ballooned_mib FROM virtual_machine ORDER BY name"))
         assert [tuple(r) for r in rows] == [("app", "measured_p95", None), ("db", None, None)]
-    downgrade_database(eng, "0009_usage_profiles")
+    downgrade_database(eng, "0005_capacity_history")
     with eng.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM virtual_machine")).scalar_one() == 2
         assert "usage_source" not in {c["name"] for c in inspect(eng).get_columns("virtual_machine")}

@@ -349,3 +349,17 @@ def test_bound_below_the_true_optimum_below_the_mix_on_tiny_estates(
     optimum = _brute_force_optimum(sizes, np.array(windows), catalogue, a)
     assert mix.lower_bound.value_eur <= optimum * (1 + 1e-9)
     assert optimum <= mix.tco_eur * (1 + 1e-9)
+
+
+def test_the_vcpu_cap_binds_the_mix_too() -> None:
+    # Eight 2-vCPU VMs of 100 MHz and 1 GiB: one CPU-rich host carries them all, but at half a vCPU
+    # per core it takes 10 vCPUs (5 VMs) and the memory-rich one 5 (2 VMs): two CPU-rich hosts.
+    estate = _estate([100.0] * 8, [1.0] * 8)
+    assert _mix(estate, [CPU_RICH, MEM_RICH], NO_LICENCES, EXACT).counts_by_offer == {"cpu": 1, "mem": 0}
+    capped = Policy(ceiling=1.0, ha_reserve_hosts=0, scope="estate", vcpu_ratio=0.5)
+    mix = _mix(estate, [CPU_RICH, MEM_RICH], NO_LICENCES, capped)
+    assert mix.counts_by_offer == {"cpu": 2, "mem": 0}
+    assert mix.tco_eur == pytest.approx(2 * PER_HOST)
+    vcpus = np.bincount(mix.placement, weights=estate[1].n_vcpus, minlength=mix.host_offer.size)
+    cores = np.array([o.n_cores for o in mix.offers])[mix.host_offer]
+    assert (vcpus <= 0.5 * cores).all()

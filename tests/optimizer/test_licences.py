@@ -21,8 +21,9 @@ from optimizer import (
     plan_replacement,
 )
 from optimizer.fleet import OptionComparison, offer_fleet_tco
+from optimizer.licences import licences_to_buy, vsphere_host_eur_ht
 from optimizer.replacement_plan import savings_without_licences_eur
-from optimizer.tco import OptionTco, licences_to_buy, vsphere_host_eur_ht
+from optimizer.tco import OptionTco
 from tests.optimizer.estates import GIB, make_estate, make_offer
 
 #: Windows out of the way so that the licence line is vSphere alone.

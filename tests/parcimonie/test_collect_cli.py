@@ -19,7 +19,11 @@ runner = CliRunner()
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PARCIMONIE_LOG_LEVEL": "WARNING"}
+    return {
+        "PARCIMONIE_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+        "PARCIMONIE_LOG_LEVEL": "WARNING",
+        "PARCIMONIE_DATA_DIR": str(tmp_path / "data"),  # the local collector's rolling samples go here
+    }
 
 
 @pytest.mark.vcsim
@@ -129,6 +133,9 @@ def test_collect_local_and_schedule_list(env: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     assert "1 hôtes" in result.output
     assert re.search(r", \d+,\d Gio, démarré le .* UTC, charge \d+,\d\d", result.output), result.output
+    assert runner.invoke(app, ["collect", "local", "--sample-s", "0.1"], env=env).exit_code == 0
+    store = json.loads((Path(env["PARCIMONIE_DATA_DIR"]) / "local-usage.json").read_text(encoding="utf-8"))
+    assert len(store["runs"]) == 2  # each run adds its samples: the P95 builds over days
     result = runner.invoke(app, ["schedule", "--list"], env=env)
     assert result.exit_code == 0 and "Aucune tâche planifiée" in result.output
     result = runner.invoke(app, ["schedule", "--cron", "61 2 * * *"], env={**env, "PARCIMONIE_COLLECT_LOCAL": "true"})

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from collectors.imports.readers import read_xlsx
@@ -44,3 +45,12 @@ def test_fast_reader_reads_what_openpyxl_reads(tmp_path: Path) -> None:
         assert cells(fast[name].rows) == cells(slow[name].rows)
     assert fast["vInfo"].bad_cells == {(3, 1): slow["vInfo"].bad_cells[(3, 1)], (5, 4): "cellule en erreur '#N/A'"}
     assert fast["vInfo"].rows[0][1][:4] == ["app01", 2, 4096.5, True]
+
+
+def test_cell_references_beyond_the_last_column_are_refused() -> None:
+    from collectors.imports.xlsx_fast import _column
+
+    assert (_column("A1"), _column("AB12"), _column("XFD7")) == (0, 27, 16_383)
+    for bad in ("XFE1", "ZZZZZZZZ1", "1A"):  # past XFD, or no column at all: never padded to
+        with pytest.raises(ValueError, match="illisible"):
+            _column(bad)
