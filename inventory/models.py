@@ -296,3 +296,23 @@ class UsageProfile(SQLModel, table=True):
     memory_codes: bytes | None = Field(default=None, sa_type=LargeBinary, description="Memory MiB per slot, uint16")
     source: str = Field(max_length=200, description="Where the profile came from: a vCenter source or an import")
     collected_at: datetime | None = _ts(nullable=False)
+
+
+class PlacementRule(SQLModel, table=True):
+    """One placement rule a plan must respect (``inventory.rules``), by name as the DSI writes it.
+
+    ``kind``: "anti_affinity" (the VMs of ``group_name`` never share a host), "together" (they
+    share one), "pin" (``vm_name`` runs on ``host_name``), "stay" (``vm_name``, or every VM of
+    ``host_name``, does not move). ``source``: "import" (``parcimonie import rules``) or the
+    vCenter source whose DRS rules it came from; importing again replaces that source's rules.
+    """
+
+    __tablename__ = "placement_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    group_name: str | None = Field(default=None, max_length=200)
+    vm_name: str | None = Field(default=None, max_length=255)
+    host_name: str | None = Field(default=None, max_length=255)
+    source: str = Field(max_length=200, index=True, description="'import' or a vCenter source (DRS rules)")
+    line: int | None = Field(default=None, description="Line of the imported file the rule came from")
+    recorded_at: datetime | None = _ts(nullable=False)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from inventory.models import HostBase, VirtualMachineBase
+from inventory.rules import RuleRow
 
 
 class SiteRecord(SQLModel):
@@ -88,3 +89,6 @@ class Snapshot(SQLModel):
     datastores: list[DatastoreRecord] = Field(default_factory=list)
     profiles: list[ProfileSeries] = Field(default_factory=list)
     complete: bool = True
+    #: The source's placement rules (vCenter DRS rules), replacing those it gave before; None: the
+    #: source says nothing about rules (an import), stored ones stay.
+    placement_rules: list[RuleRow] | None = None

@@ -20,6 +20,7 @@ from inventory.limits import KIND_LENGTH, check_source
 from inventory.models import CollectionRun, utcnow
 from inventory.records import Snapshot
 from inventory.repository import upsert_observations
+from inventory.rules import replace_rules
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ def record_run(
         snapshot = collect()
         with source_write_scope(engine, source) as session:
             report = upsert_observations(session=session, source=source, snapshot=snapshot, now=now)
+            if snapshot.placement_rules is not None:  # DRS rules: the source's own, replaced whole
+                replace_rules(session, source, snapshot.placement_rules)
             day = as_of or (now or utcnow()).date()
             record_capacity(session, run_id=recorder.run_id, source=source, as_of=day)
         recorder.counts = dict(

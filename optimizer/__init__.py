@@ -7,6 +7,7 @@ and OR-Tools (CP-SAT in `optimizer.exact`, GLOP in `optimizer.fleet_bound`). No 
 from optimizer.assumptions import GENERATION_CATALOGUE, VSPHERE_MODELS, Assumptions, estimate_generation_figures
 from optimizer.bounds import LowerBound, lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation import ConsolidationResult, plan_consolidation
+from optimizer.constraints import PlacementRules
 from optimizer.demand import VmDemand, compute_demand, host_capacity, offer_capacity
 from optimizer.drivers import MainDriver, RatioDrivers, explain_ratio
 from optimizer.errors import AssumptionError, PlanInputError, PolicyError
@@ -86,6 +87,7 @@ __all__ = [
     "Offer",
     "OfferComparison",
     "OptionComparison",
+    "PlacementRules",
     "OptionTco",
     "Packing",
     "PlanInputError",

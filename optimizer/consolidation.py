@@ -11,7 +11,7 @@ hosts of the group in every dimension (`optimizer.ha_reserve`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
 from optimizer.consolidation_result import ConsolidationResult, Targets, assemble_result
+from optimizer.constraints import PlacementRules, group_units
 from optimizer.demand import VmDemand, compute_demand
 from optimizer.errors import PlanInputError
 from optimizer.estate import (
@@ -42,6 +43,7 @@ from optimizer.limits import (
 )
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
+from optimizer.ruled import pack_ruled_group
 
 __all__ = ["ConsolidationResult", "cluster_labels", "plan_consolidation"]
 
@@ -115,6 +117,7 @@ def plan_consolidation(
     policy: Policy | None = None,
     method: Literal["auto", "heuristic", "exact"] = "auto",
     time_limit_s: float = 10.0,
+    rules: PlacementRules | None = None,
 ) -> ConsolidationResult:
     """Plan the fewest hosts carrying the VMs under a utilisation ceiling and an HA reserve.
 
@@ -128,6 +131,9 @@ def plan_consolidation(
         method: "heuristic", "exact" (CP-SAT, small groups only) or "auto" (CP-SAT on groups of up
             to 60 VMs when the heuristic is above the bound).
         time_limit_s: total CP-SAT budget, shared by the groups in order.
+        rules: anti-affinity, kept-together, pins and stays (`optimizer.constraints`); pins and
+            stays apply to a repack only. A repack also keeps VMs on their current host where the
+            host count allows (fewest moves, `optimizer.moves`).
 
     Raises:
         PlanInputError: "empty_estate", "no_target_host", "unknown_method", "bad_time_limit".
@@ -138,8 +144,9 @@ def plan_consolidation(
     demand = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=pol)
     job = _Job(hosts=hosts, vms=vms, demand=demand, policy=pol, method=method, budget_s=time_limit_s)
     job.quantities = vm_quantities(demand=demand, vms=vms)
+    job.rules = None if rules is None or rules.empty else rules
     targets = _repack_existing(job) if offer is None else _pack_on_offer(job, offer)
-    return assemble_result(
+    result = assemble_result(
         hosts=hosts,
         demand=demand,
         offer_name=None if offer is None else offer.name,
@@ -147,6 +154,9 @@ def plan_consolidation(
         policy=pol,
         targets=targets,
     )
+    placed = result.placement >= 0
+    moved = placed if offer is not None else placed & (result.placement != vms.host)
+    return replace(result, n_migrations=int(moved.sum()))
 
 
 def _check_args(*, hosts: HostTable, vms: VmTable, offer: Offer | None, method: str, time_limit_s: float) -> None:
@@ -175,28 +185,45 @@ class _Job:
     #: Shape (k, 4): the four quantities of each VM to place (`optimizer.limits.QUANTITIES`).
     quantities: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))
     last_bound: int = 0  # lower bound of the group packed last (without its reserve)
+    rules: PlacementRules | None = None
 
     def new_targets(self) -> Targets:
         """Empty targets, with the VMs the policy left out already reported."""
         return Targets(placement=np.full(self.vms.n_vms, -1, dtype=np.int64), unplaced=list(self.demand.excluded))
 
     def pack(
-        self, tg: Targets, *, group: int, pos: NDArray[np.int64], caps: NDArray[np.float64], identical: bool
+        self,
+        tg: Targets,
+        *,
+        group: int,
+        pos: NDArray[np.int64],
+        caps: NDArray[np.float64],
+        identical: bool,
+        members: NDArray[np.int64] | None = None,
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-        """Pack the VMs at `pos` into `caps` (usable, packing dimensions); report the unplaced.
+        """Pack the VMs at `pos` into `caps` (usable, packing dimensions; existing hosts `members`
+        on a repack); report the unplaced.
 
         Returns (assignment, used, load): load per bin in the four quantities, shape (b, 4)."""
         sizes = self.quantities[pos][:, packing_dims(self.policy)]
-        assignment, used, bound, kind, solver, spent = _pack_group(
-            sizes=sizes, caps=caps, identical=identical, method=self.method, time_limit_s=self.budget_s
-        )
+        if self.rules is not None or members is not None:  # rules, or fewest moves on a repack
+            assignment, used, bound, kind, solver, spent = self._pack_ruled(
+                tg, pos=pos, sizes=sizes, caps=caps, members=members
+            )
+        else:
+            assignment, used, bound, kind, solver, spent = _pack_group(
+                sizes=sizes, caps=caps, identical=identical, method=self.method, time_limit_s=self.budget_s
+            )
         self.budget_s -= spent
         self.last_bound = bound
         tg.bound += bound
         tg.kinds.append(f"cluster {group}: {kind}" if self.policy.scope == "cluster" else kind)
         tg.solvers.append(solver)
+        told = {int(v) for v, _ in tg.unplaced}
         for p in np.flatnonzero(assignment < 0).tolist():
             vm = int(self.demand.vm_index[pos[p]])
+            if vm in told:
+                continue
             if ((sizes[p] <= caps).all(axis=1)).any():
                 tg.unplaced.append((vm, Reason(ReasonCode.NO_CAPACITY_LEFT)))
             else:
@@ -206,6 +233,39 @@ class _Job:
         ok = assignment >= 0
         np.add.at(load, assignment[ok], self.quantities[pos][ok])
         return assignment, used, load
+
+    def _pack_ruled(
+        self,
+        tg: Targets,
+        *,
+        pos: NDArray[np.int64],
+        sizes: NDArray[np.float64],
+        caps: NDArray[np.float64],
+        members: NDArray[np.int64] | None,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float]:
+        """`_pack_group` under the rules (`optimizer.ruled`); rule failures go to `tg.unplaced`."""
+        vm_index = self.demand.vm_index[pos]
+        home = np.full(pos.size, -1, dtype=np.int64)
+        fixed = np.full(pos.size, -1, dtype=np.int64)
+        if members is not None:
+            slot = np.full(self.hosts.n_hosts + 1, -1, dtype=np.int64)  # host -> bin; index -1 -> -1
+            slot[members] = np.arange(members.size)
+            home = slot[self.vms.host[vm_index]]
+            if self.rules is not None:
+                want = self.rules.fixed_hosts(self.vms.host)[vm_index]
+                fixed = np.where(want >= 0, np.where(slot[want] >= 0, slot[want], -2), -1)
+        rules = self.rules or PlacementRules()
+        units = group_units(vm_index=vm_index, sizes=sizes, rules=rules, fixed_bin=fixed, home_bin=home)
+        out = pack_ruled_group(
+            units=units,
+            caps=caps,
+            n_positions=pos.size,
+            identical=members is None,
+            method=self.method,
+            time_limit_s=self.budget_s,
+        )
+        tg.unplaced.extend((int(vm_index[p]), r) for p, r in out.rejected)
+        return out.assignment, out.used, out.bound, out.kind, out.solver, out.spent_s
 
     def groups(self) -> list[tuple[int, NDArray[np.int64]]]:
         """Non-empty groups in label order."""
@@ -249,7 +309,7 @@ def _repack_existing(job: _Job) -> Targets:
         if members.size == 0:
             tg.unplaced.extend((int(v), Reason(ReasonCode.NO_FREE_EXISTING_HOST)) for v in job.demand.vm_index[pos])
             continue
-        assignment, used, load = job.pack(tg, group=g, pos=pos, caps=cap_all[members], identical=False)
+        assignment, used, load = job.pack(tg, group=g, pos=pos, caps=cap_all[members], identical=False, members=members)
         for b in used.tolist():
             tg.add(group=g, existing=int(members[b]), is_ha=False, load=load[b], raw=raw_all[members[b]])
         ok = assignment >= 0

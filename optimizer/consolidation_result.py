@@ -89,6 +89,8 @@ class ConsolidationResult:
     n_vms_cpu_estimated: int
     #: Shares of the CPU demand by usage source, and the level 1–5 they earn (``optimizer.usage``).
     confidence: DataConfidence | None = None
+    #: VMs placed away from their current host (every placed VM on new hosts).
+    n_migrations: int = 0
     policy: Policy = field(default_factory=Policy)
     assumptions: dict[str, Any] = field(default_factory=dict)
     limit_shares: NDArray[np.float64] = field(default_factory=lambda: np.zeros((0, 4)))

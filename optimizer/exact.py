@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
 
-__all__ = ["ExactPacking", "pack_vectors_exact"]
+__all__ = ["ExactPacking", "ExactRules", "pack_vectors_exact"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +47,7 @@ def pack_vectors_exact(
     time_limit_s: float = 10.0,
     num_workers: int = 2,
     seed: int = 0,
+    rules: ExactRules | None = None,
 ) -> ExactPacking:
     """Minimise the number of bins used, with CP-SAT.
 
@@ -58,6 +59,8 @@ def pack_vectors_exact(
         time_limit_s: solver wall-clock limit, seconds.
         num_workers: CP-SAT search workers.
         seed: CP-SAT random seed.
+        rules: anti-affinity sets, fixed bins and home bins (fewest moves as a secondary
+            objective: bins x (m + 1) + moves, so the bin count still comes first).
     """
     caps = np.asarray(bin_capacities, dtype=float)
     n_dims = caps.shape[-1] if caps.ndim == 2 else 2
@@ -80,7 +83,12 @@ def pack_vectors_exact(
     ).value
     if items.size == 0:
         return ExactPacking("OPTIMAL", np.full(m, -1, np.int64), 0, 0, 0, 0.0)
+    if rules is not None:
+        identical = False  # fixed and home bins break the symmetry between identical bins
     model, x, y = _build_model(sizes=sizes, caps=caps, fits=fits, items=items, identical=identical, bound=bound)
+    scale = 1
+    if rules is not None:
+        scale = _add_rules(model, x, y, rules=rules, m=m)
     if hint is not None:
         _add_hint(model, x, y, hint=np.asarray(hint, dtype=np.int64).reshape(m), items=items, identical=identical)
     solver = cp_model.CpSolver()
@@ -93,8 +101,10 @@ def pack_vectors_exact(
         for (i, j), var in x.items():
             if solver.boolean_value(var):
                 assignment[i] = j
-        n_bins = round(solver.objective_value)
-        best = max(bound, math.ceil(solver.best_objective_bound - 1e-6))
+        n_bins = int(np.unique(assignment[assignment >= 0]).size)
+        # With rules the objective is bins x scale + moves (moves <= m): bins >= (bound - m) / scale.
+        lb_obj = math.floor(solver.best_objective_bound + 1e-6) - (m if scale > 1 else 0)
+        best = max(bound, -(-lb_obj // scale))
         status = "OPTIMAL" if code == cp_model.OPTIMAL or best >= n_bins else "FEASIBLE"
         best = n_bins if status == "OPTIMAL" else best
         return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time)
@@ -102,6 +112,41 @@ def pack_vectors_exact(
 
 
 _Vars = dict[tuple[int, int], cp_model.IntVar]
+
+
+@dataclass(frozen=True, eq=False)
+class ExactRules:
+    """Placement rules for `pack_vectors_exact` (item indices, bin indices).
+
+    Attributes:
+        conflicts: sets of items of which at most one may go in any bin (anti-affinity).
+        fixed: shape (m,), the bin an item must go to, -1 if free.
+        home: shape (m,), the item's current bin (-1 none): moves away from it are minimised
+            after the bin count.
+    """
+
+    conflicts: tuple[tuple[int, ...], ...]
+    fixed: NDArray[np.int64]
+    home: NDArray[np.int64]
+
+
+def _add_rules(model: cp_model.CpModel, x: _Vars, y: list[cp_model.IntVar], *, rules: ExactRules, m: int) -> int:
+    """Add the rules and the moves term; returns the scale of the bin count in the objective."""
+    for group in rules.conflicts:
+        for j in range(len(y)):
+            in_j = [x[i, j] for i in group if (i, j) in x]
+            if len(in_j) > 1:
+                model.add_at_most_one(in_j)
+    for i, j in enumerate(rules.fixed.tolist()):
+        if j >= 0:
+            if (i, j) not in x:
+                model.add_bool_or([])  # the item does not fit its fixed bin: infeasible
+            else:
+                model.add(x[i, j] == 1)
+    stays = [x[i, j] for i, j in enumerate(rules.home.tolist()) if j >= 0 and (i, j) in x]
+    placed = len({i for i, _ in x})
+    model.minimize((m + 1) * sum(y) + placed - sum(stays))
+    return m + 1
 
 
 def _build_model(

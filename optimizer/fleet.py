@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.consolidation import plan_consolidation
 from optimizer.consolidation_result import ConsolidationResult
+from optimizer.constraints import PlacementRules
 from optimizer.demand import compute_demand, host_capacity
 from optimizer.errors import PlanInputError
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
@@ -168,10 +169,12 @@ def compare_offers(
     start_year: int,
     method: Literal["auto", "heuristic", "exact"] = "auto",
     time_limit_s: float = 10.0,
+    rules: PlacementRules | None = None,
 ) -> OfferComparison:
     """Consolidate onto each offer alone, cost each new fleet over the horizon, pick the best.
 
-    Mixed fleets are not searched. Raises `PlanInputError("no_offer")` for an empty sequence.
+    Mixed fleets are not searched. `rules`: anti-affinity and kept-together groups (pins and stays
+    mean nothing on new hosts). Raises `PlanInputError("no_offer")` for an empty sequence.
     """
     if not offers:
         raise PlanInputError("no_offer")
@@ -184,6 +187,7 @@ def compare_offers(
             policy=policy,
             method=method,
             time_limit_s=time_limit_s,
+            rules=rules,
         )
         for o in offers
     )

@@ -23,6 +23,13 @@ class ReasonCode(StrEnum):
     #: replacement: cpu_ref_mhz, memory_mib; the VM fits no host of the new model, its host is kept.
     TOO_LARGE_FOR_NEW_HOSTS = "too_large_for_new_hosts"
     NO_CAPACITY_ON_NEW_HOSTS = "no_capacity_on_new_hosts"  # replacement: no room left on new hosts
+    #: placement rules (optimizer/constraints.py). group: a kept-together group holds two VMs of
+    #: this anti-affinity group.
+    RULES_CONFLICT = "rules_conflict"
+    #: pinned (or kept) on a host that is not a target of its group, or on two different hosts.
+    PINNED_HOST_UNAVAILABLE = "pinned_host_unavailable"
+    #: group, size, n_hosts: an anti-affinity group with more VMs than the hosts available.
+    ANTI_AFFINITY_TOO_FEW_HOSTS = "anti_affinity_too_few_hosts"
 
 
 @dataclass(frozen=True)

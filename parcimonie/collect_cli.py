@@ -18,6 +18,7 @@ import typer
 from rich.text import Text
 
 from parcimonie.console import error_text, escape, make_console
+from parcimonie.rules_cli import import_rules_command
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -31,7 +32,10 @@ console = make_console()
 err_console = make_console(stderr=True)
 
 collect_app = typer.Typer(help="Collect the inventory from vCenters or this machine.", no_args_is_help=True)
-import_app = typer.Typer(help="Import RVTools exports and hosts/VMs lists (GLPI, spreadsheets).", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import RVTools exports, hosts/VMs lists (GLPI, spreadsheets) and placement rules.", no_args_is_help=True
+)
+import_app.command("rules")(import_rules_command)  # placement rules (parcimonie/rules_cli.py)
 
 
 # collectors.sources.DEFAULT_PASSWORD_ENV, spelled out so that `--help` imports no collector

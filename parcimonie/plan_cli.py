@@ -16,6 +16,7 @@ from optimizer import Policy
 from parcimonie.console import make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
+from parcimonie.moves_view import print_migrations
 from parcimonie.plan_profiles_text import print_profiles
 from parcimonie.planning import PlanError, PlanRequest, load_estate, run_plan
 from parcimonie.planning.capacity import estate_capacity
@@ -64,7 +65,7 @@ def _count_line(console: Console, names: list[str], what: str, *, warn: bool = F
         )
 
 
-def _print_consolidation(console: Console, doc: PlanDocument) -> None:
+def _print_consolidation(console: Console, doc: PlanDocument, *, all_moves: bool = False) -> None:
     c = doc.consolidation
     target = escape(c.offer) if c.offer else "les hôtes existants"
     gap = (
@@ -97,6 +98,7 @@ def _print_consolidation(console: Console, doc: PlanDocument) -> None:
             f"  [yellow]{len(c.unplaced)} VM ne tiennent sur aucun hôte[/yellow], par ex. "
             f"{escape(first.vm)} : {escape(render(first.reason))}"
         )
+    print_migrations(console, c, show_all=all_moves)
     table = Table(title=f"TCO vs TCA sur {doc.horizon_years} ans (TTC)")
     for column in ("Option", "Hôtes", "TCA", "Fonctionnement", "TCO", "kgCO2e exploitation", "kgCO2e fabrication"):
         table.add_column(column, justify="right" if column != "Option" else "left")
@@ -226,7 +228,7 @@ def _print_sensitivity(console: Console, doc: PlanDocument) -> None:
     )
 
 
-def _print_summary(console: Console, doc: PlanDocument) -> None:
+def _print_summary(console: Console, doc: PlanDocument, *, all_moves: bool = False) -> None:
     warn = doc.confidence is not None and doc.confidence.mostly_estimated
     if (line := confidence_line(doc.confidence)) is not None:  # first: how far the figures below hold
         console.print(escape(render(line)), style="bold yellow" if warn else None)
@@ -241,7 +243,7 @@ def _print_summary(console: Console, doc: PlanDocument) -> None:
                 memory_gib=r.memory_mib_removed / 1024,
             )
         )
-    _print_consolidation(console, doc)
+    _print_consolidation(console, doc, all_moves=all_moves)
     print_profiles(console, doc)
     if doc.replacement:
         _print_replacement(console, doc.replacement)
@@ -317,6 +319,9 @@ def plan(
             help="Demand sizing shown first: p95, profile (usage profiles) or auto (profile when most VMs have one)."
         ),
     ] = "auto",
+    all_migrations: Annotated[
+        bool, typer.Option("--migrations", help="List every VM migration (VM, source host → target host).")
+    ] = False,
 ) -> None:
     """Consolidation, TCO vs TCA per option and the multi-year replacement plan of the estate."""
     settings: Settings = ctx.obj
@@ -371,7 +376,7 @@ def plan(
     if as_json:
         typer.echo(document.model_dump_json(indent=1))
     else:
-        _print_summary(console, document)
+        _print_summary(console, document, all_moves=all_migrations)
 
 
 def _fail(message: str) -> NoReturn:

@@ -14,6 +14,7 @@ from pyVmomi import vim
 
 from collectors.sources import VSphereSource
 from collectors.vsphere.client import RawObject, VSphereClient
+from collectors.vsphere.drs_rules import collect_drs_rules
 from collectors.vsphere.mapping import (
     CLUSTER_PATHS,
     DATASTORE_EXTRA_PATHS,
@@ -96,6 +97,8 @@ def collect_vsphere(
         hosts = client.retrieve(vim.HostSystem, paths_of(HOST_FIELDS, HOST_EXTRA_PATHS))
         datastores = client.retrieve(vim.Datastore, paths_of(DATASTORE_FIELDS, DATASTORE_EXTRA_PATHS))
         vms = client.retrieve(vim.VirtualMachine, paths_of(VM_FIELDS, VM_EXTRA_PATHS))
+        clusters = [(c.ref, str(c.props.get("name"))) for c in computes if c.type == "ClusterComputeResource"]
+        rules = collect_drs_rules(client, clusters, vms=vms, hosts=hosts)
         figures = {}
         profiles: list[ProfileSeries] = []
         if usage.window_h > 0:
@@ -154,6 +157,7 @@ def collect_vsphere(
         ],
         profiles=profiles,
         complete=True,
+        placement_rules=rules,
     )
     logger.info(
         "%s: collected %d hosts, %d VMs, %d datastores (%d with usage) in %.2f s",

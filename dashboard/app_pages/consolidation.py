@@ -16,6 +16,7 @@ from dashboard import charts, data, limits_view, plan_frames, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
+from dashboard.moves_table import show_migrations
 from dashboard.p2v_view import show_p2v
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
@@ -360,6 +361,7 @@ with tab_clusters:
         },
     )
     st.caption(t("consolidation.clusters.caption"))
+show_migrations(c)
 st.caption(
     t(
         "consolidation.echo",

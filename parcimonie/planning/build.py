@@ -50,6 +50,7 @@ from parcimonie.planning.limits_doc import (
     target_limit_fields,
 )
 from parcimonie.planning.messages import Message
+from parcimonie.planning.migrations import migrations
 from parcimonie.planning.p2v import n_p2v_vms, p2v_section
 from parcimonie.planning.profile_plan import compare_profiles
 
@@ -166,6 +167,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         targets=_targets(result, labels),
         placement=placement,
         **consolidation_limit_fields(result),
+        **migrations(result, vms, hosts.names, to_label),
     )
 
 

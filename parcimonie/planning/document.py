@@ -131,6 +131,10 @@ class Consolidation(_Frozen):
     # whose spare hosts cannot carry the load of their largest host(s) (optimizer.ha_reserve).
     limiting_resource: Literal["cpu", "memory", "vcpu_ratio", "memory_overcommit"] | None = None
     ha_reserve_uncovered: list[int] = Field(default_factory=list)
+    #: VMs that change host (on new hosts: every VM placed), and those moves (VM, source → target),
+    #: by source host then VM (``parcimonie.planning.migrations``).
+    n_migrations: int = 0
+    migrations: list[Move] = Field(default_factory=list)
 
 
 class OptionCost(_Frozen):

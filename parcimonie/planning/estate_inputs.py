@@ -20,6 +20,7 @@ from inventory import PowerState, capacity_history, list_offers
 from inventory.enums import UsageSource
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
 from inventory.limits import number_problem
+from inventory.rules import RuleRow, load_rules
 from optimizer import HostTable, Offer, Policy, VmTable
 from optimizer import UsageSource as OptimizerSource
 from optimizer.reclaim import VmSignals
@@ -62,6 +63,8 @@ class EstateInputs:
     reclaimed: ReclaimApplied | None = None
     # Stored usage profiles of the VMs (``parcimonie.planning.profile_plan``); None: not loaded.
     profiles: VmProfiles | None = None
+    # Placement rules by name (``parcimonie import rules``), resolved when a plan runs.
+    rule_rows: tuple[RuleRow, ...] = ()
 
 
 def _year(value: date | None) -> float:
@@ -254,4 +257,5 @@ def load_estate(session: Session) -> EstateInputs:
         snapshot_at=latest[1],
         vm_signals=load_vm_signals(session, vms),
         profiles=load_vm_profiles(session, vms),
+        rule_rows=tuple(load_rules(session)),
     )

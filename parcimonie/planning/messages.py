@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from parcimonie.formatting import MISSING, format_eur, format_number, format_percent
+from parcimonie.planning.messages_moves import MOVES_MESSAGES
 
 LANGUAGES = ("fr", "en")
 
@@ -625,6 +626,9 @@ class _Formatter(string.Formatter):
         if format_spec == "list":
             return ", ".join(str(v) for v in value)
         return str(value)
+
+
+MESSAGES.update(MOVES_MESSAGES)  # placement rules and migrations
 
 
 def text(code: str, language: str = "fr", **params: Any) -> str:

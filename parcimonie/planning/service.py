@@ -35,6 +35,7 @@ from parcimonie.planning.fleet_mix import search_fleet_mix
 from parcimonie.planning.messages import Message, render
 from parcimonie.planning.p2v import keep_with_servers, with_p2v
 from parcimonie.planning.reclaim import apply_reclaim
+from parcimonie.planning.rules import placement_rules
 from parcimonie.planning.sensitivity import with_sensitivity
 
 EXISTING = "existing"
@@ -206,6 +207,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     if offers is None and inputs.hosts.n_hosts == 0:  # servers to virtualise, no host of their own
         raise PlanError("error.input.no_target_host")
     hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
+    rules = placement_rules(inputs.rule_rows, hosts=hosts, vms=vms)  # resolved on the tables packed
     target: Offer | None = None
     mix: FleetMix | None = None
     mix_note: Message | None = None
@@ -227,6 +229,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 policy=policy,
                 method=request.method,
                 time_limit_s=request.time_limit_s,
+                rules=rules,
             )
             repack = repack_tco(
                 hosts=hosts, vms=vms, result=repacked, assumptions=a, start_year=start, name=REPACK_NAME
@@ -243,6 +246,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                 start_year=start,
                 method=request.method,
                 time_limit_s=request.time_limit_s,
+                rules=rules,
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]

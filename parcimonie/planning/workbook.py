@@ -402,6 +402,9 @@ def write_workbook(
     _sensitivity(book, plan)
     _options(book, plan)
     _placement(book, plan)
+    from parcimonie.planning.workbook_moves import migrations_sheet  # it builds on this module's helpers
+
+    migrations_sheet(book, plan)
     _retirements(book, plan)
     _assumptions(book, plan)
     _capacity(book, capacity)

@@ -120,6 +120,7 @@ def test_workbook_has_the_budget_sheets(demo_inputs: EstateInputs, tmp_path: Pat
         "AP-CP",
         "TCO vs TCA",
         "Placement",
+        "Migrations",
         "Hôtes à retirer",
         "Hypothèses",
     ]  # no "Sensibilité": the tornado was not asked for

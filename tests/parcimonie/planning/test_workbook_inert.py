@@ -58,3 +58,6 @@ def test_formula_names_stay_text(sqlite_engine: Engine) -> None:
     assert book["Synthèse"]["B2"].value == '\'=HYPERLINK("http://e/","titre")'
     retired = [row[0] for row in book["Hôtes à retirer"].iter_rows(min_row=2, values_only=True)]
     assert retired and all(not str(h).startswith(("=", "+", "-", "@")) for h in retired)
+    moves = [row for row in book["Migrations"].iter_rows(min_row=2, values_only=True) if row[1] is not None]
+    assert len(moves) == plan.consolidation.n_migrations > 0
+    assert any(str(vm).startswith("'=HYPERLINK") for vm, _, _ in moves)

@@ -1,0 +1,48 @@
+"""The consolidation page's table of VM migrations (VM, source host → target host).
+
+The rows are the plan document's ``consolidation.migrations``, the count its ``n_migrations``: the
+same figures as the CLI, the JSON and the workbook. At most ``tables.PAGE_ROWS`` rows go to the
+browser; names are cells of a dataframe (never Markdown).
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import tables
+from dashboard.i18n import num, t
+from parcimonie.planning.document import Consolidation
+
+
+def migrations_frame(c: Consolidation) -> pd.DataFrame:
+    """One row per migration: vm, from_host, to_host."""
+    return pd.DataFrame(
+        {
+            "vm": [m.vm for m in c.migrations],
+            "from_host": [m.from_host for m in c.migrations],
+            "to_host": [m.to_host for m in c.migrations],
+        }
+    )
+
+
+def show_migrations(c: Consolidation) -> None:
+    """An expander with the count and the (searchable, capped) table of migrations."""
+    with st.expander(t("moves.expander", n=num(c.n_migrations))):
+        if not c.n_migrations:
+            st.caption(t("moves.none"))
+            return
+        st.caption(t("moves.caption", n=num(c.n_migrations)))
+        search = st.text_input(t("moves.search"), key="cons_moves_search")
+        frame = tables.filter_frame(migrations_frame(c), search=search, search_columns=("vm", "from_host", "to_host"))
+        col = st.column_config
+        st.dataframe(
+            frame.head(tables.PAGE_ROWS),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "vm": col.TextColumn(t("col.vm")),
+                "from_host": col.TextColumn(t("col.from_host")),
+                "to_host": col.TextColumn(t("col.to_host")),
+            },
+        )
+        if len(frame) > tables.PAGE_ROWS:
+            st.caption(t("moves.shown", shown=num(tables.PAGE_ROWS), n=num(len(frame))))
