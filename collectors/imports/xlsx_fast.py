@@ -113,8 +113,11 @@ def _value(cell: Element, strings: list[str], ns: str) -> tuple[Any, str | None]
         return None, UNCOMPUTED if formula else None
     if kind == "n":
         return _number(raw), None
-    if kind == "s":
-        return strings[int(raw)], None
+    if kind == "s":  # an index outside the table (-1 would read the last string) names the cell
+        index = int(raw) if raw.strip().isdigit() else -1
+        if not 0 <= index < len(strings):
+            return None, f"chaîne partagée n° {preview(raw)} absente du classeur (fichier corrompu)"
+        return strings[index], None
     if kind == "b":
         return raw.strip() == "1", None
     if kind == "e":
