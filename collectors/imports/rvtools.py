@@ -39,7 +39,7 @@ from collectors.imports.tabular import (
     match_columns,
     parse_rows,
 )
-from collectors.imports.xlsx_fast import read_xlsx_fast
+from collectors.imports.xlsx_fast import UnreadableXlsx, read_xlsx_fast
 from inventory.enums import PowerState, UsageSource
 from inventory.errors import InvalidSourceData
 from inventory.limits import LIMITS
@@ -171,6 +171,11 @@ def read_export(path: Path) -> dict[str, Sheet]:
         raise InvalidSourceData(f"{path} : un classeur RVTools .xlsx ou un dossier de fichiers CSV est attendu")
     try:
         return read_xlsx_fast(path, only=ALL_TABS)
+    except UnreadableXlsx as fast:  # openpyxl may read it; if not, the fast reader says where and why
+        try:
+            return read_xlsx(path, only=ALL_TABS)
+        except InvalidSourceData:
+            raise InvalidSourceData(f"{path} : classeur .xlsx illisible, {fast}") from None
     except Exception:  # noqa: BLE001  (anything unusual: openpyxl reads it, or names the problem)
         return read_xlsx(path, only=ALL_TABS)
 

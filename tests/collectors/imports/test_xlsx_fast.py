@@ -107,3 +107,33 @@ def test_a_bad_shared_string_index_names_the_cell_in_an_import(tmp_path: Path) -
     path = _with_shared_strings(tmp_path / "sst.xlsx", {"A2": "abc"}, (VINFO[0], *VINFO[1]))
     with pytest.raises(InvalidSourceData, match=r"onglet vInfo, ligne 2, colonne 'VM' : chaîne partagée n° abc"):
         import_rvtools(path)
+
+
+def _rewritten(source: Path, path: Path, member: str, old: str, new: str) -> Path:
+    """``source`` with ``old`` replaced by ``new`` (once) in its archive member ``member``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(old.encode(), new.encode(), 1) if item.filename == member else data)
+    return path
+
+
+def test_a_cell_past_the_last_column_names_the_tab_and_line_in_french(tmp_path: Path) -> None:
+    # Neither reader follows it: the message is the fast reader's (tab, line, reference), not openpyxl's English.
+    from collectors.imports import import_rvtools
+    from inventory import InvalidSourceData
+    from tests.collectors.imports.test_rvtools import ALL, workbook
+
+    good = workbook(tmp_path / "good.xlsx", ALL)
+    bad = _rewritten(good, tmp_path / "bad.xlsx", "xl/worksheets/sheet2.xml", 'r="B3"', 'r="ZZZZZZ3"')
+    with pytest.raises(InvalidSourceData) as caught:
+        import_rvtools(bad)
+    assert "onglet vHost, ligne 3 : référence de cellule illisible 'ZZZZZZ3'" in str(caught.value)
+    assert "not a valid column" not in str(caught.value)
+
+
+def test_a_number_that_is_not_one_is_a_bad_cell(tmp_path: Path) -> None:
+    path = _with_shared_strings(tmp_path / "n.xlsx", {})
+    path = _rewritten(path, tmp_path / "nan.xlsx", "xl/worksheets/sheet1.xml", "<v>2</v>", "<v>nan</v>")
+    sheet = read_xlsx_fast(path, only=["vInfo"])["vInfo"]
+    assert sheet.bad_cells == {(2, 1): "nombre illisible 'nan'"}
