@@ -8,8 +8,9 @@ formulas saved without their computed value are listed in ``Sheet.bad_cells``.
 It reads values as stored: numbers (int when written without a point or exponent), shared and
 inline strings, booleans. A date-formatted number stays a number (styles are not read): RVTools'
 tabs hold no date the import reads, and the lists with dates still go through openpyxl. A workbook
-this reader cannot follow raises ``ValueError``; the caller then falls back to openpyxl, whose
-messages name the problem.
+this reader cannot follow raises ``ValueError``; the caller then falls back to openpyxl, and when
+openpyxl cannot read it either, shows ``UnreadableXlsx``'s reason (tab, line, what). A shared-string
+index outside the table or a number that is not one is a bad cell, named like an error cell.
 """
 
 import posixpath
