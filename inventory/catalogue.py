@@ -129,14 +129,22 @@ def _number_problem(field: str, value: Any) -> str | None:
     return None
 
 
+def _control_character(text: str) -> str | None:
+    """The first control character of ``text`` (C0, DEL, C1: escape sequences, line feeds…) as U+XXXX, or None."""
+    found = next((c for c in text if ord(c) < 32 or 127 <= ord(c) < 160), None)
+    return None if found is None else f"U+{ord(found):04X}"
+
+
 def check_offer(offer: HostModel) -> None:
     """Refuse an impossible offer (``OfferError`` naming the first bad field): name, sizes, money, power."""
     name = (offer.name or "").strip()
-    if not name or "\x00" in name or len(name) > _NAME_LENGTH:
+    if not name or len(name) > _NAME_LENGTH:
         raise OfferError("name", f"nom vide, trop long (plus de {_NAME_LENGTH} caractères) ou invalide")
-    for text_field in ("vendor", "cpu_model"):
+    for text_field in ("name", "vendor", "cpu_model"):
         value = getattr(offer, text_field)
-        if value is not None and ("\x00" in value or len(value) > _NAME_LENGTH):
+        if value is not None and (char := _control_character(value)) is not None:
+            raise OfferError(text_field, f"caractère de contrôle interdit ({char})")
+        if value is not None and len(value) > _NAME_LENGTH:
             raise OfferError(text_field, f"texte trop long (plus de {_NAME_LENGTH} caractères) ou invalide")
     for field in OFFER_RANGES:
         problem = _number_problem(field, getattr(offer, field))

@@ -71,7 +71,7 @@ def check_role_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     """``mapping`` (group → role) checked; raises ``ValueError`` naming a role that does not exist."""
     for group, role in mapping.items():
         if role not in ROLES:
-            raise ValueError(f"group {group!r}: unknown role {role!r} (roles: {', '.join(ROLES)})")
+            raise ValueError(f"groupe {group!r} : rôle inconnu {role!r} (rôles : {', '.join(ROLES)})")
     return dict(mapping)
 
 

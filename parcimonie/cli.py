@@ -295,8 +295,17 @@ def validation_message(err: Any) -> str:
     parts = []
     for item in err.errors(include_input=False, include_url=False, include_context=False):
         where = ".".join(str(part) for part in item["loc"]) or "?"
-        parts.append(f"{where} : {item['msg']}")
+        if err.title == "Settings":  # a setting is named by its variable: PARCIMONIE_AUTH_ROLES
+            where = f"PARCIMONIE_{where.split('.')[0].upper()}"
+        parts.append(f"{where} : {item['msg'].removeprefix('Value error, ')}")
     return " ; ".join(parts)
+
+
+#: An example of each JSON setting, shown when its value cannot be parsed.
+_JSON_EXAMPLES = {
+    "PARCIMONIE_VSPHERE_SOURCES": '[{"name": "vc1", "host": "vcenter.example", "user": "lecteur@vsphere.local"}]',
+    "PARCIMONIE_AUTH_ROLES": '{"GG-DSI": "dsi", "GG-Finances": "finance", "GG-Admins": "admin"}',
+}
 
 
 def _settings_error(err: Exception) -> str:
@@ -309,9 +318,9 @@ def _settings_error(err: Exception) -> str:
     where = ""
     if isinstance(cause, json.JSONDecodeError):
         where = f" (ligne {cause.lineno}, colonne {cause.colno} : {cause.msg})"
-    return (
-        f"Configuration invalide : {variable} n'est pas un JSON valide{where} ; "
-        'attendu par ex. [{"name": "vc1", "host": "vcenter.example", "user": "lecteur@vsphere.local"}]'
+    example = _JSON_EXAMPLES.get(variable)
+    return f"Configuration invalide : {variable} n'est pas un JSON valide{where}" + (
+        f" ; attendu par ex. {example}" if example else ""
     )
 
 

@@ -6,6 +6,7 @@ variable or a file at the moment of use, and typed ``SecretStr`` so they never p
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, field_validator
@@ -14,6 +15,23 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from collectors.sources import VSphereSource
 from inventory.database import default_database_url
 from parcimonie.access import check_role_mapping
+
+#: Hosts a sign-in provider may be reached at over plain http (a provider on this machine, for tests).
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def check_web_address(value: str | None, *, https_only: bool) -> str | None:
+    """``value`` if it is an http(s) address with a host; with ``https_only``, plain http only to this
+    machine (the client secret goes to the provider: never in clear over the network)."""
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
+        raise ValueError(f"adresse https://… attendue, reçu '{value[:80]}'")
+    if https_only and parts.scheme == "http" and not (host in _LOOPBACK_HOSTS or host.startswith("127.")):
+        raise ValueError("https:// exigé (le secret client y transite) ; http:// seulement vers cette machine")
+    return value
 
 
 def default_data_dir() -> Path:
@@ -103,6 +121,16 @@ class Settings(BaseSettings):
         ge=1,
         description="A collection missed while the scheduler was down still runs (once) within this delay",
     )
+
+    @field_validator("auth_issuer")
+    @classmethod
+    def _issuer_over_https(cls, value: str | None) -> str | None:
+        return check_web_address(value, https_only=True)
+
+    @field_validator("auth_public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return check_web_address(value, https_only=False)
 
     @field_validator("auth_roles")
     @classmethod

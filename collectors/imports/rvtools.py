@@ -28,18 +28,21 @@ from collectors.imports.rvtools_usage import (
     VmUsage,
     host_usage,
     internal_headers,
+    usage_key,
 )
 from collectors.imports.tabular import (
     Column,
     ParsedRow,
     ParseOptions,
     Sheet,
+    format_number,
     match_columns,
     parse_rows,
 )
-from collectors.imports.xlsx_fast import read_xlsx_fast
+from collectors.imports.xlsx_fast import UnreadableXlsx, read_xlsx_fast
 from inventory.enums import PowerState, UsageSource
 from inventory.errors import InvalidSourceData
+from inventory.limits import LIMITS
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
@@ -53,6 +56,8 @@ TABS = ("vInfo", "vHost", "vCluster", "vDatastore")
 #: Every tab read: the four that describe the estate, then those that carry usage (``rvtools_usage``).
 ALL_TABS = TABS + USAGE_TABS
 GIB_PER_MIB = 1 / 1024
+#: Used space a VM's partitions may sum to (the inventory's range of ``disk_used_gib``).
+DISK_USED = LIMITS["disk_used_gib"]
 
 VINFO = (
     Column("name", ("VM", "VM Name"), required=True, max_length=NAME_LENGTH),
@@ -166,6 +171,11 @@ def read_export(path: Path) -> dict[str, Sheet]:
         raise InvalidSourceData(f"{path} : un classeur RVTools .xlsx ou un dossier de fichiers CSV est attendu")
     try:
         return read_xlsx_fast(path, only=ALL_TABS)
+    except UnreadableXlsx as fast:  # openpyxl may read it; if not, the fast reader says where and why
+        try:
+            return read_xlsx(path, only=ALL_TABS)
+        except InvalidSourceData:
+            raise InvalidSourceData(f"{path} : classeur .xlsx illisible, {fast}") from None
     except Exception:  # noqa: BLE001  (anything unusual: openpyxl reads it, or names the problem)
         return read_xlsx(path, only=ALL_TABS)
 
@@ -228,6 +238,24 @@ class _Tab:
                 f"identifiant de {len(value)} caractères, {IDENTITY_LENGTH} au plus : '{preview(value)}'",
             )
         return value
+
+
+def _read_usage(tab: _Tab, usage: VmUsage) -> None:
+    """Fold a usage tab into ``usage``: one row per VM in vCPU and vMemory (a second one is refused,
+    naming both lines), and the partitions of a VM summed within the range the inventory stores."""
+    for row in tab.rows:
+        field_, key = usage_key(row.values)
+        if tab.name != "vPartition":
+            tab.once(row, key, tab.header(field_), "la VM")
+        used = usage.add(tab.name, row).get("disk_used_gib", 0.0)
+        if used > DISK_USED.max:
+            vm = row.values.get("name") or key
+            raise tab.error(
+                row,
+                tab.header("disk_used_mib"),
+                f"partitions de la VM '{preview(vm)}' : {format_number(used)} Gio utilisés au total, "
+                f"{format_number(DISK_USED.max)} Gio au plus",
+            )
 
 
 def _record(tab: _Tab, row: ParsedRow, make: Callable[..., Any], **values: Any) -> Any:
@@ -330,8 +358,8 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
     vms: list[VirtualMachineRecord] = []
     usage = VmUsage()
     for name_ in USAGE_TABS:
-        for row in tabs[name_].rows if name_ in tabs else ():
-            usage.add(name_, row)
+        if name_ in tabs:
+            _read_usage(tabs[name_], usage)
     names = name_counts(tabs["vInfo"].rows if "vInfo" in tabs else [])
     described = HostNames(hosts)
     undescribed: dict[str, int] = {}

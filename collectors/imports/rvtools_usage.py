@@ -70,16 +70,21 @@ def internal_headers(sheet: Sheet, tab: str, columns: Sequence[Column]) -> None:
     sheet.headers = headers
 
 
+def usage_key(values: dict[str, Any]) -> tuple[str, str]:
+    """The field a usage row designates its VM by (instance UUID, else VM UUID, else name) and its value."""
+    return next((k, str(values[k])) for k in ("instance_uuid", "vm_uuid", "name") if values.get(k))
+
+
 class VmUsage:
     """Usage rows by VM: the fields each VM gets, found by instance UUID, VM UUID or unique name."""
 
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def add(self, tab: str, row: ParsedRow) -> None:
-        """Fold one row of vCPU, vMemory or vPartition into its VM's figures."""
+    def add(self, tab: str, row: ParsedRow) -> dict[str, Any]:
+        """Fold one row of vCPU, vMemory or vPartition into its VM's figures (returned)."""
         v = row.values
-        key = next((k, str(v[k])) for k in ("instance_uuid", "vm_uuid", "name") if v.get(k))
+        key = usage_key(v)
         figures = self.by_key.setdefault(key, {})
         if tab == "vCPU" and "cpu_overall_mhz" in v:
             figures["cpu_usage_p95_mhz"] = v["cpu_overall_mhz"]
@@ -89,6 +94,7 @@ class VmUsage:
                 figures["memory_usage_p95_mib"] = v["memory_consumed_mib"]
         elif tab == "vPartition" and "disk_used_mib" in v:
             figures["disk_used_gib"] = figures.get("disk_used_gib", 0.0) + v["disk_used_mib"] / 1024
+        return figures
 
     def for_vm(self, values: dict[str, Any], unique_name: bool) -> dict[str, Any]:
         """The usage fields of the vInfo row ``values`` (with ``usage_source``), or {} without any."""

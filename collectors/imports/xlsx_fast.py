@@ -8,8 +8,9 @@ formulas saved without their computed value are listed in ``Sheet.bad_cells``.
 It reads values as stored: numbers (int when written without a point or exponent), shared and
 inline strings, booleans. A date-formatted number stays a number (styles are not read): RVTools'
 tabs hold no date the import reads, and the lists with dates still go through openpyxl. A workbook
-this reader cannot follow raises ``ValueError``; the caller then falls back to openpyxl, whose
-messages name the problem.
+this reader cannot follow raises ``ValueError``; the caller then falls back to openpyxl, and when
+openpyxl cannot read it either, shows ``UnreadableXlsx``'s reason (tab, line, what). A shared-string
+index outside the table or a number that is not one is a bad cell, named like an error cell.
 """
 
 import posixpath
@@ -28,6 +29,11 @@ _MAX_COLUMNS = 16_384
 _REL_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
 
+class UnreadableXlsx(ValueError):
+    """A sheet this reader cannot follow, saying where (tab, line) and why, in French: the caller
+    tries openpyxl, and shows this reason if openpyxl cannot read the workbook either."""
+
+
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
@@ -41,7 +47,7 @@ def _column(ref: str) -> int:
         else:
             break
     if not 0 < index <= _MAX_COLUMNS:  # beyond XFD: no spreadsheet writes it, a padded row would be huge
-        raise ValueError(f"référence de cellule illisible '{preview(ref)}'")
+        raise UnreadableXlsx(f"référence de cellule illisible '{preview(ref)}'")
     return index - 1
 
 
@@ -112,16 +118,25 @@ def _value(cell: Element, strings: list[str], ns: str) -> tuple[Any, str | None]
     if raw is None:
         return None, UNCOMPUTED if formula else None
     if kind == "n":
-        return _number(raw), None
-    if kind == "s":
-        return strings[int(raw)], None
+        try:
+            return _number(raw), None
+        except ValueError:
+            return None, f"nombre illisible '{preview(raw)}'"
+    if kind == "s":  # an index outside the table (-1 would read the last string) names the cell
+        index = int(raw) if raw.strip().isdigit() else -1
+        if not 0 <= index < len(strings):
+            return None, f"chaîne partagée n° {preview(raw)} absente du classeur (fichier corrompu)"
+        return strings[index], None
     if kind == "b":
         return raw.strip() == "1", None
     if kind == "e":
         return raw, f"cellule en erreur '{preview(raw)}'"
     if kind in ("str", "d"):
         return raw, None
-    return _number(raw), None
+    try:
+        return _number(raw), None
+    except ValueError:
+        return None, f"nombre illisible '{preview(raw)}'"
 
 
 def _rows(stream: Any, strings: list[str], sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
@@ -136,14 +151,20 @@ def _rows(stream: Any, strings: list[str], sheet: Sheet) -> Iterator[tuple[int, 
             continue
         if element.tag != row_tag:
             continue
-        line = int(element.get("r") or line + 1)
+        mark = element.get("r") or str(line + 1)
+        if not mark.isdigit():
+            raise UnreadableXlsx(f"après la ligne {line} : numéro de ligne illisible '{preview(mark)}'")
+        line = int(mark)
         values: list[Any] = []
         for cell in element:
             ref = cell.get("r")
-            index = _column(ref) if ref else len(values)
+            try:
+                index = _column(ref) if ref else len(values)
+            except UnreadableXlsx as err:
+                raise UnreadableXlsx(f"ligne {line} : {err}") from None
             if index != len(values):
                 if index < len(values):
-                    raise ValueError(f"ligne {line} : cellules dans le désordre")
+                    raise UnreadableXlsx(f"ligne {line} : cellules dans le désordre")
                 values.extend([None] * (index - len(values)))
             value, problem = _value(cell, strings, ns)
             if problem is not None:
@@ -164,10 +185,13 @@ def read_xlsx_fast(path: Path, *, only: Iterable[str]) -> dict[str, Sheet]:
                 continue
             sheet = Sheet(str(path), title, [], [])
             with archive.open(member) as stream:
-                for line, values in _rows(stream, strings, sheet):
-                    if line == 1:
-                        sheet.headers = [str(h if h is not None else "").strip() for h in values]
-                    else:
-                        sheet.rows.append((line, values))
+                try:
+                    for line, values in _rows(stream, strings, sheet):
+                        if line == 1:
+                            sheet.headers = [str(h if h is not None else "").strip() for h in values]
+                        else:
+                            sheet.rows.append((line, values))
+                except UnreadableXlsx as err:
+                    raise UnreadableXlsx(f"onglet {title}, {err}") from None
             sheets[title] = sheet
     return sheets

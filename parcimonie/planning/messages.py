@@ -168,6 +168,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
         "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
     ),
+    "error.reclaim_removes_all": (
+        "la récupération retire toutes les VM du parc ({n:n0} zombies ou inactives) : il ne reste rien à "
+        "placer ; planifiez sans la récupération ou revoyez ses seuils (docs/assumptions.md, Reclamation)",
+        "reclamation removes every VM of the estate ({n:n0} zombie or idle): nothing is left to place; plan "
+        "without reclamation or review its thresholds (docs/assumptions.md, Reclamation)",
+    ),
     "error.only_physical": (
         "l'inventaire ne compte que {n:n0} serveur(s) physique(s) sans hyperviseur (par ex. {example}) : "
         "aucune VM à consolider ; collectez ou importez les hôtes de virtualisation, ou virtualisez ces serveurs "

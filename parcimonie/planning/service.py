@@ -54,7 +54,7 @@ class PlanError(ValueError):
 def _refused(err: ValueError) -> PlanError:
     """The optimizer's coded error as a ``PlanError`` (its figures kept, its words ours)."""
     if isinstance(err, AssumptionError):
-        bounds = " ".join(
+        bounds = " ; ".join(  # "[1 ; 5]", the French interval
             part
             for part in (
                 "" if err.low is None else f"{']' if err.low_open else '['}{err.low:g}",
@@ -200,6 +200,8 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     a = build_assumptions(request, today=day)
     if request.after_reclaim:  # reclamation first (issue #9): the plan packs what is left
         inputs = apply_reclaim(inputs, assumptions=a, policy=request.policy)
+        if inputs.vms.n_vms == 0 and inputs.reclaimed is not None:  # not an empty inventory: say why
+            raise PlanError("error.reclaim_removes_all", n=inputs.reclaimed.n_vms_removed)
     if request.p2v:  # after reclamation: a server to virtualise is never a zombie VM
         inputs = with_p2v(inputs)
     start = request.start_year or day.year + 1  # budgets are prepared for the next calendar year

@@ -79,3 +79,15 @@ def test_bad_csv_cell_names_line_and_column(env: dict[str, str], tmp_path: Path)
     result = runner.invoke(app, ["offers", "import", str(quotes)], env=env)
     assert result.exit_code == 2
     assert "ligne 2" in result.output and "Prix TTC" in result.output
+
+
+@pytest.mark.parametrize("name", ["esc\x1b[31mROUGE\x1b[0m", "deux\nlignes", "a\tb", "c1\x85"])
+def test_control_characters_in_an_offer_name_are_refused(env: dict[str, str], name: str) -> None:
+    # An escape sequence would reach every terminal that lists the catalogue, a line feed every table.
+    args = ["offers", "add", name, "--sockets", "2", "--cores-per-socket", "16", "--mhz", "2400"]
+    result = runner.invoke(app, [*args, "--memory-gib", "256", "--price-eur-ttc", "9000"], env=env)
+    assert result.exit_code == 2 and "caractère de contrôle" in result.output and "\x1b" not in result.output
+    assert name not in _offers(env)
+    args = ["offers", "add", "Devis C", "--sockets", "2", "--cores-per-socket", "16", "--mhz", "2400"]
+    result = runner.invoke(app, [*args, "--memory-gib", "256", "--price-eur-ttc", "9000", "--vendor", name], env=env)
+    assert result.exit_code == 2 and "caractère de contrôle" in result.output

@@ -105,3 +105,21 @@ def test_a_vm_gone_from_its_source_is_a_zombie_that_frees_no_demand(estate: dict
     # in no plan: no demand, no share of host; its 2 vCPUs x 100 EUR HT x 1.2 of per-vCPU licences
     assert busy["host_share"] == 0 and busy["cpu_mhz_freed"] == 0 and busy["eur_per_year"] == 240.0
     assert busy["vcpus_freed"] == 2 and busy["memory_mib_freed"] == 4096.0
+
+
+def test_plan_after_reclaiming_every_vm_says_so(estate: dict[str, str]) -> None:
+    # Every VM idle under these thresholds: nothing left to place, and the inventory is not empty.
+    everything = [
+        *("--set", "idle_cpu_share=1", "--set", "idle_cpu_mhz=100000", "--set", "idle_memory_share=1"),
+        *("--set", "reclaim_powered_off_days=0"),
+    ]
+    result = runner.invoke(app, ["plan", "--offer", "existing", "--after-reclaim", *everything], env=estate)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output and "l'inventaire est vide" not in result.output
+    assert "la récupération retire toutes les VM" in result.output
+
+
+def test_a_value_out_of_its_interval_shows_both_bounds_apart(env: dict[str, str]) -> None:
+    result = runner.invoke(app, ["reclaim", "--set", "rightsize_headroom=0"], env=env)
+    assert result.exit_code == 2
+    assert "doit être dans [1 ; 5], reçu 0.0" in result.output  # not "[1 5]"

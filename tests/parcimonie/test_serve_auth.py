@@ -114,7 +114,48 @@ def test_secret_from_a_file_and_removed_on_error(tmp_path: Path) -> None:
 
 def test_bad_role_mapping_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARCIMONIE_AUTH_ROLES", '{"dsi-group": "superuser"}')
-    with pytest.raises(ValueError, match="unknown role"):
+    with pytest.raises(ValueError, match="rôle inconnu"):
         Settings(_env_file=None)  # type: ignore[call-arg]
     assert metadata_url("https://x/.well-known/openid-configuration") == "https://x/.well-known/openid-configuration"
     assert os.environ["PARCIMONIE_AUTH_ROLES"]  # unchanged by the check
+
+
+def _dashboard(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": REPO, "PARCIMONIE_DATA_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "parcimonie", "dashboard", "--address", "0.0.0.0"],
+        env={**base, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        # The example shown is the roles' own, not a vCenter list.
+        ("PARCIMONIE_AUTH_ROLES", "{bad", '{"GG-DSI": "dsi"'),
+        ("PARCIMONIE_AUTH_ROLES", '{"GG-DSI": "god"}', "PARCIMONIE_AUTH_ROLES : groupe 'GG-DSI' : rôle inconnu 'god'"),
+        ("PARCIMONIE_AUTH_ISSUER", "http://sso.mairie.test/realms/dsi", "PARCIMONIE_AUTH_ISSUER : "),
+        ("PARCIMONIE_AUTH_ISSUER", "sso.mairie.test", "https://"),
+        ("PARCIMONIE_AUTH_PUBLIC_URL", "javascript:alert(1)", "PARCIMONIE_AUTH_PUBLIC_URL : "),
+    ],
+)
+def test_malformed_sign_in_settings_name_the_variable(tmp_path: Path, variable: str, value: str, expected: str) -> None:
+    env = {"PARCIMONIE_AUTH_ISSUER": "https://sso.mairie.test", "PARCIMONIE_AUTH_CLIENT_ID": "parcimonie"}
+    result = _dashboard(tmp_path, **{**env, "PARCIMONIE_AUTH_CLIENT_SECRET": SECRET, variable: value})
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert expected in message and "Traceback" not in message
+    assert "vcenter" not in message and "Value error" not in message and SECRET not in message
+
+
+def test_issuer_over_plain_http_only_to_this_machine() -> None:
+    # The client secret goes to the provider's token endpoint: never in clear over the network.
+    for issuer in ("http://sso.mairie.test/realms/dsi", "ftp://sso.mairie.test", "sso.mairie.test", "https://"):
+        with pytest.raises(ValueError, match="https://"):
+            _settings(auth_issuer=issuer)
+    for issuer in ("https://sso.mairie.test/realms/dsi", "http://127.0.0.1:8080/realms/x", "http://localhost:9000"):
+        assert _settings(auth_issuer=issuer).auth_issuer == issuer

@@ -131,3 +131,23 @@ def test_usage_and_its_source_are_stored(engine: Engine, tmp_path: Path) -> None
         host = session.exec(select(Host).where(Host.name == "esx01.ville.local")).one()
     assert (app.usage_source, app.memory_ballooned_mib, app.disk_used_gib) == (UsageSource.SAMPLE, 256, 35)
     assert (host.usage_source, host.cpu_usage_p95_mhz) == (UsageSource.SAMPLE, pytest.approx(13_200))
+
+
+@pytest.mark.parametrize(
+    ("tab", "content"),
+    [
+        ("vCPU", (["VM", "Overall", "VM Instance UUID"], [["app01", 100, "5010-0001"], ["app01", 9000, "5010-0001"]])),
+        ("vMemory", (["VM", "Consumed"], [["db01", 100], ["db01", 9000]])),
+    ],
+)
+def test_a_vm_twice_in_a_usage_tab_names_both_lines(tmp_path: Path, tab: str, content: Any) -> None:
+    # One row per VM in vCPU and vMemory: a second one is refused, never "the last one wins".
+    with pytest.raises(InvalidSourceData, match=rf"onglet {tab}, ligne 3, .* figure deux fois, lignes 2 et 3"):
+        import_rvtools(workbook(tmp_path / "twice.xlsx", {**USAGE, tab: content}))
+
+
+def test_partitions_summing_past_the_stored_range_name_the_line(tmp_path: Path) -> None:
+    # Each partition is in range, their sum is not: the vPartition line that crosses it is named.
+    rows = [["app01", f"P{i}", 1, 60_000_000_000, "4210-aaaa"] for i in range(3)]
+    with pytest.raises(InvalidSourceData, match=r"onglet vPartition, ligne 3, colonne 'Consumed MiB' : .*app01"):
+        import_rvtools(workbook(tmp_path / "parts.xlsx", {**USAGE, "vPartition": (VPARTITION[0], rows)}))

@@ -1,6 +1,9 @@
 """The streaming .xlsx reader reads what openpyxl reads: values, error cells, formulas without value."""
 
+import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -54,3 +57,83 @@ def test_cell_references_beyond_the_last_column_are_refused() -> None:
     for bad in ("XFE1", "ZZZZZZZZ1", "1A"):  # past XFD, or no column at all: never padded to
         with pytest.raises(ValueError, match="illisible"):
             _column(bad)
+
+
+def _with_shared_strings(path: Path, indices: dict[str, str], rows: tuple[list[Any], ...] = ()) -> Path:
+    """A vInfo tab (``rows``, or three small ones) whose cells ``indices`` (ref → index text) point
+    into a two-string shared table."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "vInfo"
+    for row in rows or (["VM", "CPUs"], ["app01", 2], ["db01", 4]):
+        sheet.append(row)
+    tmp = path.with_suffix(".plain.xlsx")
+    book.save(tmp)
+    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for ref, index in indices.items():
+                    data = re.sub(
+                        rf'<c r="{ref}" t="inlineStr"><is><t>[^<]*</t></is></c>'.encode(),
+                        f'<c r="{ref}" t="s"><v>{index}</v></c>'.encode(),
+                        data,
+                    )
+            dst.writestr(item, data)
+        dst.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            "<si><t>VM</t></si><si><t>db01</t></si></sst>",
+        )
+    return path
+
+
+def test_shared_string_indices_out_of_the_table_are_bad_cells(tmp_path: Path) -> None:
+    # -1 would read the last string ("db01") in Python: app01 silently renamed. Named as a bad cell instead.
+    path = _with_shared_strings(tmp_path / "sst.xlsx", {"A1": "0", "A2": "-1", "A3": "7"})
+    sheet = read_xlsx_fast(path, only=["vInfo"])["vInfo"]
+    assert sheet.headers[0] == "VM"
+    assert [values[0] for _, values in sheet.rows] == [None, None]
+    assert set(sheet.bad_cells) == {(2, 0), (3, 0)}
+    assert "chaîne partagée n° -1 absente" in sheet.bad_cells[(2, 0)]
+
+
+def test_a_bad_shared_string_index_names_the_cell_in_an_import(tmp_path: Path) -> None:
+    from collectors.imports import import_rvtools
+    from inventory import InvalidSourceData
+    from tests.collectors.imports.test_rvtools import VINFO
+
+    path = _with_shared_strings(tmp_path / "sst.xlsx", {"A2": "abc"}, (VINFO[0], *VINFO[1]))
+    with pytest.raises(InvalidSourceData, match=r"onglet vInfo, ligne 2, colonne 'VM' : chaîne partagée n° abc"):
+        import_rvtools(path)
+
+
+def _rewritten(source: Path, path: Path, member: str, old: str, new: str) -> Path:
+    """``source`` with ``old`` replaced by ``new`` (once) in its archive member ``member``."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(old.encode(), new.encode(), 1) if item.filename == member else data)
+    return path
+
+
+def test_a_cell_past_the_last_column_names_the_tab_and_line_in_french(tmp_path: Path) -> None:
+    # Neither reader follows it: the message is the fast reader's (tab, line, reference), not openpyxl's English.
+    from collectors.imports import import_rvtools
+    from inventory import InvalidSourceData
+    from tests.collectors.imports.test_rvtools import ALL, workbook
+
+    good = workbook(tmp_path / "good.xlsx", ALL)
+    bad = _rewritten(good, tmp_path / "bad.xlsx", "xl/worksheets/sheet2.xml", 'r="B3"', 'r="ZZZZZZ3"')
+    with pytest.raises(InvalidSourceData) as caught:
+        import_rvtools(bad)
+    assert "onglet vHost, ligne 3 : référence de cellule illisible 'ZZZZZZ3'" in str(caught.value)
+    assert "not a valid column" not in str(caught.value)
+
+
+def test_a_number_that_is_not_one_is_a_bad_cell(tmp_path: Path) -> None:
+    path = _with_shared_strings(tmp_path / "n.xlsx", {})
+    path = _rewritten(path, tmp_path / "nan.xlsx", "xl/worksheets/sheet1.xml", "<v>2</v>", "<v>nan</v>")
+    sheet = read_xlsx_fast(path, only=["vInfo"])["vInfo"]
+    assert sheet.bad_cells == {(2, 1): "nombre illisible 'nan'"}
