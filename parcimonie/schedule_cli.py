@@ -80,7 +80,9 @@ def schedule_command(
         usage_window_h=settings.vsphere_usage_window_h,
         max_query_metrics=settings.vsphere_max_query_metrics,
     )
-    scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s)
+    from parcimonie.warmup import warm_after_runs
+
+    scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s, after_run=warm_after_runs)
     with sigterm_exits():  # SIGTERM, like Ctrl+C, ends in close(): the collection is awaited, the lock freed
         try:
             scheduler.acquire(

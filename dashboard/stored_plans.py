@@ -1,0 +1,54 @@
+"""The overview's recommended plan, read from the inventory's plan cache before anything is computed.
+
+``parcimonie.planning.plan_cache`` keeps the plan per snapshot and assumption set in the database,
+computed by ``parcimonie dashboard`` at start, after each collection, import and the demo: the first
+browser to connect then reads it rather than waiting for it. When it is still being computed
+elsewhere the page waits for it (the caller shows "calcul en cours"); when nothing computes it, the
+page computes it here and stores it for everyone.
+"""
+
+import streamlit as st
+from sqlmodel import Session
+
+from dashboard import plans
+from dashboard.data import SnapshotKey, engine_for, today
+from parcimonie.planning import PlanRequest
+from parcimonie.planning.document import PlanDocument, TornadoBar
+from parcimonie.planning.plan_cache import cached_plan, compute_tornado, stored_or_computed
+
+
+def is_ready(url: str, request: PlanRequest) -> bool:
+    """Whether the plan of ``request`` is stored for the current snapshot (no wait, no computation)."""
+    with Session(engine_for(url)) as session:
+        cached = cached_plan(session, request, today=today())
+    return cached is not None and cached.document is not None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def summary(url: str, snapshot: SnapshotKey, request: PlanRequest) -> PlanDocument:
+    """The plan of ``request`` without placements nor tornado: stored, awaited, or computed and stored.
+
+    Raises ``parcimonie.planning.PlanError`` (a ValueError) for a request that cannot be met.
+    """
+    document = stored_or_computed(
+        engine_for(url), request, today=today(), inputs=lambda: plans.estate_inputs(url, snapshot)
+    )
+    return document.model_copy(update={"tornado": [], "saving_without_licences_eur": None})
+
+
+def stored_tornado(url: str, request: PlanRequest) -> list[TornadoBar] | None:
+    """The tornado stored with the plan of ``request`` on the current snapshot; None when not computed yet.
+
+    Not cached: a small read, so bars a background warm-up stores show up on the next rerun.
+    """
+    with Session(engine_for(url)) as session:
+        cached = cached_plan(session, request, today=today())
+    if cached is None or cached.document is None or not cached.with_tornado:
+        return None
+    return list(cached.document.tornado)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def tornado(url: str, snapshot: SnapshotKey, request: PlanRequest) -> list[TornadoBar]:
+    """The tornado of ``request``'s plan, computed here (sixteen costings) and stored for everyone."""
+    return compute_tornado(engine_for(url), request, today=today(), inputs=plans.estate_inputs(url, snapshot))
