@@ -130,9 +130,17 @@ row[3].metric(
     pct(hosts.loc[known_usage, "cpu_utilisation"].median()),
     help=t("kpi.median_cpu.help", n=num(int(known_usage.sum())), unknown=num(int((~known_usage).sum()))),
 )
-inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
-if inputs.physical_hosts:
-    st.caption(t("kpi.hosts.physical", n=num(len(inputs.physical_hosts)), n_planned=num(inputs.hosts.n_hosts)))
+if recommended is not None:  # the plan's own counts: the optimizer's tables are not loaded for them
+    physical, n_planned, n_vms_planned = (
+        recommended.estate.physical_hosts,
+        recommended.estate.n_hosts,
+        recommended.estate.n_vms,
+    )
+else:
+    inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
+    physical, n_planned, n_vms_planned = list(inputs.physical_hosts), inputs.hosts.n_hosts, inputs.vms.n_vms
+if physical:
+    st.caption(t("kpi.hosts.physical", n=num(len(physical)), n_planned=num(n_planned)))
 
 st.subheader(t("overview.cost"))
 with st.spinner(t("spinner.tco")):
@@ -210,7 +218,7 @@ st.caption(t("overview.utilisation_note"))
 ASKED = "overview_drivers_asked"  # once asked in this session, kept (the result is cached)
 with_drivers = recommended is not None and replacement is not None
 bars = stored_plans.stored_tornado(ctx.url, RECOMMENDED) if with_drivers else None
-if bars is None and with_drivers and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
+if bars is None and with_drivers and n_vms_planned > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
     with_drivers = drivers.button(
         t("overview.plan.drivers_ask"),
         key="overview_drivers",

@@ -25,7 +25,14 @@ from inventory.estate_rows import latest_success
 from parcimonie.planning.document import PLAN_FORMAT, PlanDocument, TornadoBar
 from parcimonie.planning.estate_inputs import EstateInputs, load_estate, load_offers, snapshot_key
 from parcimonie.planning.sensitivity import saving_without_licences_eur, tornado
-from parcimonie.planning.service import PlanError, PlanOutcome, PlanRequest, build_assumptions, run_plan
+from parcimonie.planning.service import (
+    PlanError,
+    PlanOutcome,
+    PlanRequest,
+    build_assumptions,
+    estate_cost,
+    run_plan,
+)
 
 #: The first screen's plan: default policy and assumptions, every offer, the fast packing.
 RECOMMENDED = PlanRequest(method="heuristic")
@@ -40,6 +47,48 @@ class CachedPlan:
     document: PlanDocument | None
     with_tornado: bool
     computing: bool
+
+
+@dataclass(frozen=True)
+class CurrentCost:
+    """What the estate costs to run as it stands, in ``year``, the budget's first (EUR TTC, kWh).
+
+    Operating cost only (energy, support, licences, staff, rack): no purchase, no depreciation.
+    """
+
+    opex_eur_per_year: float
+    energy_kwh_per_year: float
+    year: int
+
+
+def current_cost(inputs: EstateInputs, *, today: date) -> CurrentCost:
+    """The estate kept as it is, first budget year, default assumptions (``estate_cost``)."""
+    keep = estate_cost(inputs, PlanRequest(), today=today)
+    return CurrentCost(
+        opex_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]), year=today.year + 1
+    )  # planning's default start: next calendar year
+
+
+def _cost_key(session: Session, *, today: date) -> str:
+    return "current-cost:" + request_key(session, PlanRequest(), today=today)[:64]
+
+
+def stored_current_cost(session: Session, *, today: date) -> CurrentCost | None:
+    """The current cost stored for the current snapshot and today's default assumptions, if any."""
+    stored = read_plan(session, snapshot_key=snapshot_key(session), request_key=_cost_key(session, today=today))
+    if stored is None or stored.summary is None:
+        return None
+    try:
+        return CurrentCost(**stored.summary)
+    except TypeError:  # written by another version
+        return None
+
+
+def store_current_cost(session: Session, cost: CurrentCost, *, today: date) -> None:
+    """Keep ``cost`` beside the plans of the current snapshot (the overview's first figures)."""
+    key = _cost_key(session, today=today)
+    store_plan(session, snapshot_key=snapshot_key(session), request_key=key, summary=dataclasses.asdict(cost))
+    session.commit()
 
 
 def request_key(session: Session, request: PlanRequest, *, today: date) -> str:
@@ -177,6 +226,11 @@ def warm(engine: Engine, *, today: date | None = None, with_tornado: bool = True
         if cached is not None and (cached.computing or cached.with_tornado or not with_tornado):
             return False
         inputs = load_estate(session)
+        if stored_current_cost(session, today=day) is None:
+            try:
+                store_current_cost(session, current_cost(inputs, today=day), today=day)
+            except PlanError:
+                pass  # nothing to cost: the plan below is refused too
     try:
         if cached is None:
             compute_plan(engine, RECOMMENDED, today=day, inputs=inputs, with_tornado=with_tornado)

@@ -1,5 +1,5 @@
 """The overview's recommended plan comes from the inventory's plan cache: read without computing
-anything, and never for another snapshot than the current one."""
+anything (nor loading the optimizer's tables), and never for another snapshot than the current one."""
 
 import pytest
 from sqlmodel import Session
@@ -38,6 +38,12 @@ def test_the_overview_shows_the_stored_plan_without_computing(
         stored = cached_plan(session, RECOMMENDED, today=TODAY)
     assert stored is not None and stored.document is not None and stored.document.replacement is not None
     calls = _no_planning(monkeypatch)
+
+    def no_tables(*_args: object) -> None:
+        calls.append("load_estate")
+        raise AssertionError("the optimizer's tables were loaded")
+
+    monkeypatch.setattr("dashboard.plans.load_estate", no_tables)  # nor the estate's cost: stored too
     monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 100)  # large: the drivers would be on demand
     at = run_page("overview", demo_url)
     assert not at.exception and not calls

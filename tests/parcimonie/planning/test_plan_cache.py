@@ -15,7 +15,9 @@ from parcimonie.planning.plan_cache import (
     RECOMMENDED,
     cached_plan,
     compute_plan,
+    current_cost,
     request_key,
+    stored_current_cost,
     stored_or_computed,
     summary_of,
     warm,
@@ -38,6 +40,8 @@ def test_warm_stores_the_plan_and_its_tornado_as_computed(demo_engine: Engine) -
         cached = cached_plan(session, RECOMMENDED, today=TODAY)
         inputs = load_estate(session)
     assert cached is not None and cached.document is not None and cached.with_tornado
+    with Session(demo_engine) as session:
+        assert stored_current_cost(session, today=TODAY) == current_cost(inputs, today=TODAY)
     expected = run_plan(inputs, dataclasses.replace(RECOMMENDED, with_sensitivity=True), today=TODAY).document()
     assert cached.document.tornado and cached.document.tornado == expected.tornado
     assert cached.document.saving_without_licences_eur == expected.saving_without_licences_eur
