@@ -7,11 +7,13 @@ elsewhere the page waits for it (the caller shows "calcul en cours"); when nothi
 page computes it here and stores it for everyone.
 """
 
+import threading
+
 import streamlit as st
 from sqlmodel import Session
 
 from dashboard import plans
-from dashboard.data import SnapshotKey, engine_for, today
+from dashboard.data import SnapshotKey, engine_for, load_vms, today
 from parcimonie.planning import PlanRequest
 from parcimonie.planning.document import PlanDocument, TornadoBar
 from parcimonie.planning.plan_cache import cached_plan, compute_tornado, stored_or_computed
@@ -52,3 +54,22 @@ def stored_tornado(url: str, request: PlanRequest) -> list[TornadoBar] | None:
 def tornado(url: str, snapshot: SnapshotKey, request: PlanRequest) -> list[TornadoBar]:
     """The tornado of ``request``'s plan, computed here (sixteen costings) and stored for everyone."""
     return compute_tornado(engine_for(url), request, today=today(), inputs=plans.estate_inputs(url, snapshot))
+
+
+_PRELOADED: set[tuple[str, SnapshotKey]] = set()
+_PRELOAD_LOCK = threading.Lock()
+
+
+def preload(url: str, snapshot: SnapshotKey) -> None:
+    """Load what Consolidation and Finances need (the optimizer's tables, the VMs) on a background
+    thread, once per snapshot: the first screen does not wait for them, the next page finds them cached."""
+    with _PRELOAD_LOCK:
+        if (url, snapshot) in _PRELOADED:
+            return
+        _PRELOADED.add((url, snapshot))
+
+    def load() -> None:
+        plans.estate_inputs(url, snapshot)
+        load_vms(url, snapshot)
+
+    threading.Thread(target=load, name="dashboard-preload", daemon=True).start()

@@ -136,6 +136,7 @@ if recommended is not None:  # the plan's own counts: the optimizer's tables are
         recommended.estate.n_hosts,
         recommended.estate.n_vms,
     )
+    stored_plans.preload(ctx.url, ctx.snapshot)  # for the next pages, while this one is read
 else:
     inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
     physical, n_planned, n_vms_planned = list(inputs.physical_hosts), inputs.hosts.n_hosts, inputs.vms.n_vms

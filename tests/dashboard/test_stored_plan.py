@@ -44,9 +44,11 @@ def test_the_overview_shows_the_stored_plan_without_computing(
         raise AssertionError("the optimizer's tables were loaded")
 
     monkeypatch.setattr("dashboard.plans.load_estate", no_tables)  # nor the estate's cost: stored too
+    preloaded: list[str] = []  # the next pages' tables load in the background, not in the page's run
+    monkeypatch.setattr("dashboard.stored_plans.preload", lambda url, _snapshot: preloaded.append(url))
     monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 100)  # large: the drivers would be on demand
     at = run_page("overview", demo_url)
-    assert not at.exception and not calls
+    assert not at.exception and not calls and preloaded == [demo_url]
     metrics = {m.label: str(m.value) for m in at.metric}
     assert metrics[NPV] == format_eur(stored.document.replacement.totals.npv_savings_eur, language="fr")
     assert any(DRIVERS in md.value for md in at.markdown)  # the stored tornado: no button, no replan
