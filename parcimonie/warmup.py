@@ -59,6 +59,21 @@ def warm_url(url: str) -> bool:
         engine.dispose()
 
 
+def release_claims(url: str) -> None:
+    """Release what an unfinished warm-up of this process claimed (``parcimonie dashboard`` stopping)."""
+    from inventory import make_engine
+    from parcimonie.planning.plan_cache import release_claims as release
+
+    try:
+        engine = make_engine(url)
+        try:
+            release(engine)
+        finally:
+            engine.dispose()
+    except Exception as err:  # the claim then goes stale by itself
+        logger.warning("plan computation claim not released: %s", err)
+
+
 def warm_in_background(url: str) -> threading.Thread:
     """Start ``warm_url`` on a daemon thread (``parcimonie dashboard`` serves meanwhile)."""
     thread = threading.Thread(target=warm_url, args=(url,), name="plan-warm-up", daemon=True)

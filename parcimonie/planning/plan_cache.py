@@ -36,8 +36,10 @@ from parcimonie.planning.service import (
 
 #: The first screen's plan: default policy and assumptions, every offer, the fast packing.
 RECOMMENDED = PlanRequest(method="heuristic")
-WAIT_S = 600.0  # how long a reader waits for a plan another process is computing
+WAIT_S = 180.0  # how long a reader waits for a plan another process is computing
 POLL_S = 0.5
+#: Claims this process holds (snapshot, request): released by ``release_claims`` when it stops.
+_HELD: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ def compute_plan(
     with Session(engine) as session:
         current, key = snapshot_key(session), request_key(session, request, today=today)
         claimed = claim_plan(session, snapshot_key=current, request_key=key)
+        if claimed:
+            _HELD.add((current, key))
         try:
             outcome = run_plan(inputs, request, today=today)
             summary = summary_of(outcome.document())
@@ -170,12 +174,25 @@ def compute_plan(
                 release_plan(session, snapshot_key=current, request_key=key)
                 session.commit()
             raise
+        finally:
+            _HELD.discard((current, key))
         if not with_tornado:
             return summary
         bars = tornado(outcome, _rerun(outcome))
         store_tornado(session, snapshot_key=current, request_key=key, tornado=[b.model_dump(mode="json") for b in bars])
         session.commit()
         return with_bars(summary, bars)
+
+
+def release_claims(engine: Engine) -> int:
+    """Give up the computations this process claimed and has not finished (it is stopping): readers
+    then compute the plan themselves rather than wait for it. Returns how many were released."""
+    held = list(_HELD)
+    with Session(engine) as session:
+        for current, key in held:
+            release_plan(session, snapshot_key=current, request_key=key)
+        session.commit()
+    return len(held)
 
 
 def compute_tornado(engine: Engine, request: PlanRequest, *, today: date, inputs: EstateInputs) -> list[TornadoBar]:

@@ -102,3 +102,24 @@ def test_a_reader_waits_for_the_plan_another_process_computes(demo_engine: Engin
     document = stored_or_computed(demo_engine, RECOMMENDED, today=TODAY, inputs=no_inputs, wait_s=60)  # type: ignore[arg-type]
     worker.join()
     assert document.replacement is not None
+
+
+def test_a_stopping_process_releases_its_unfinished_claim(demo_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`parcimonie dashboard` stopping mid warm-up: readers then compute the plan rather than wait."""
+    from parcimonie.planning import PlanError
+    from parcimonie.planning.plan_cache import release_claims
+
+    seen: list[bool] = []
+
+    def stopped_meanwhile(*_args: object, **_kwargs: object) -> None:
+        with Session(demo_engine) as session:
+            seen.append(cached_plan(session, RECOMMENDED, today=TODAY) is not None)  # claimed: "calcul en cours"
+        assert release_claims(demo_engine) == 1
+        with Session(demo_engine) as session:
+            seen.append(cached_plan(session, RECOMMENDED, today=TODAY) is not None)
+        raise PlanError("error.empty_inventory")
+
+    monkeypatch.setattr("parcimonie.planning.plan_cache.run_plan", stopped_meanwhile)
+    assert not warm(demo_engine, today=TODAY)
+    assert seen == [True, False]
+    assert release_claims(demo_engine) == 0
