@@ -16,7 +16,7 @@ from dashboard import plans
 from dashboard.data import SnapshotKey, engine_for, load_vms, today
 from parcimonie.planning import PlanRequest
 from parcimonie.planning.document import PlanDocument, TornadoBar
-from parcimonie.planning.plan_cache import cached_plan, compute_tornado, stored_or_computed
+from parcimonie.planning.plan_cache import cached_plan, compute_tornado, request_key, stored_or_computed
 
 
 def is_ready(url: str, request: PlanRequest) -> bool:
@@ -26,12 +26,24 @@ def is_ready(url: str, request: PlanRequest) -> bool:
     return cached is not None and cached.document is not None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+def _key(url: str, request: PlanRequest) -> str:
+    """The plan cache's key of ``request`` (its assumptions and the offer catalogue included): the
+    in-process caches below are keyed on it too, so an offer added elsewhere is never missed."""
+    with Session(engine_for(url)) as session:
+        return request_key(session, request, today=today())
+
+
 def summary(url: str, snapshot: SnapshotKey, request: PlanRequest) -> PlanDocument:
     """The plan of ``request`` without placements nor tornado: stored, awaited, or computed and stored.
 
     Raises ``parcimonie.planning.PlanError`` (a ValueError) for a request that cannot be met.
     """
+    return _summary(url, snapshot, request, _key(url, request))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _summary(url: str, snapshot: SnapshotKey, request: PlanRequest, plan_key: str) -> PlanDocument:
+    """``summary``, cached in this process on ``plan_key`` (Streamlit hashes it with the other arguments)."""
     document = stored_or_computed(
         engine_for(url), request, today=today(), inputs=lambda: plans.estate_inputs(url, snapshot)
     )
@@ -50,9 +62,14 @@ def stored_tornado(url: str, request: PlanRequest) -> list[TornadoBar] | None:
     return list(cached.document.tornado)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def tornado(url: str, snapshot: SnapshotKey, request: PlanRequest) -> list[TornadoBar]:
     """The tornado of ``request``'s plan, computed here (sixteen costings) and stored for everyone."""
+    return _tornado(url, snapshot, request, _key(url, request))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _tornado(url: str, snapshot: SnapshotKey, request: PlanRequest, plan_key: str) -> list[TornadoBar]:
+    """``tornado``, cached in this process on ``plan_key``."""
     return compute_tornado(engine_for(url), request, today=today(), inputs=plans.estate_inputs(url, snapshot))
 
 

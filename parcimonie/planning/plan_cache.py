@@ -160,6 +160,9 @@ def compute_plan(
     """
     with Session(engine) as session:
         current, key = snapshot_key(session), request_key(session, request, today=today)
+        inputs = dataclasses.replace(inputs, offers=load_offers(session))  # the catalogue the key says
+        if inputs.snapshot_key != current:  # a collection landed since the tables were read: not stored
+            return summary_of(run_plan(inputs, request, today=today).document())
         claimed = claim_plan(session, snapshot_key=current, request_key=key)
         if claimed:
             _HELD.add((current, key))
@@ -197,10 +200,13 @@ def release_claims(engine: Engine) -> int:
 
 def compute_tornado(engine: Engine, request: PlanRequest, *, today: date, inputs: EstateInputs) -> list[TornadoBar]:
     """The tornado of ``request``'s plan, stored beside its summary when that is stored."""
-    outcome = run_plan(inputs, request, today=today)
-    bars = tornado(outcome, _rerun(outcome))
     with Session(engine) as session:
         current, key = snapshot_key(session), request_key(session, request, today=today)
+        inputs = dataclasses.replace(inputs, offers=load_offers(session))  # the catalogue the key says
+        outcome = run_plan(inputs, request, today=today)
+        bars = tornado(outcome, _rerun(outcome))
+        if inputs.snapshot_key != current:  # a collection landed since the tables were read: not stored
+            return bars
         store_tornado(session, snapshot_key=current, request_key=key, tornado=[b.model_dump(mode="json") for b in bars])
         session.commit()
     return bars

@@ -68,3 +68,23 @@ def test_a_plan_stored_for_another_snapshot_is_never_shown(
     assert calls  # the stored plan was not used: the page tried to compute the new snapshot's
     assert NPV not in {m.label for m in at.metric}
     assert any("inventaire est vide" in w.value for w in at.warning)  # the refusal of the patched planner
+
+
+def test_an_offer_added_meanwhile_is_never_missed(run_page: RunPage, demo_url: str) -> None:
+    """The session's cache is keyed on the catalogue too: an offer added elsewhere gives a new plan."""
+    from inventory import add_offer, list_offers, session_scope
+
+    engine = make_engine(demo_url)
+    assert warm(engine, today=TODAY)
+    at = run_page("overview", demo_url)
+    before = {m.label: str(m.value) for m in at.metric}[NPV]
+    with session_scope(engine) as session:
+        offer = list_offers(session)[0]
+        add_offer(session, offer.model_copy(update={"id": None, "name": "Bon marché", "price_eur": 2_000.0}))
+    at.run()
+    assert not at.exception
+    with Session(engine) as session:
+        stored = cached_plan(session, RECOMMENDED, today=TODAY)  # stored by the page for the new catalogue
+    assert stored is not None and stored.document is not None and stored.document.replacement is not None
+    shown = {m.label: str(m.value) for m in at.metric}[NPV]
+    assert shown == format_eur(stored.document.replacement.totals.npv_savings_eur, language="fr") != before

@@ -123,3 +123,15 @@ def test_a_stopping_process_releases_its_unfinished_claim(demo_engine: Engine, m
     assert not warm(demo_engine, today=TODAY)
     assert seen == [True, False]
     assert release_claims(demo_engine) == 0
+
+
+def test_tables_read_before_a_collection_are_never_stored_as_its_plan(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        old_inputs = load_estate(session)
+    record_run(
+        demo_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=200, seed=7, today=TODAY)
+    )
+    document = compute_plan(demo_engine, RECOMMENDED, today=TODAY, inputs=old_inputs, with_tornado=True)
+    assert document.snapshot_key == old_inputs.snapshot_key  # computed for the caller, on what it read
+    with Session(demo_engine) as session:
+        assert cached_plan(session, RECOMMENDED, today=TODAY) is None  # but not kept for the new snapshot
