@@ -65,6 +65,9 @@ DEFAULT_HEARTBEAT_S = 30.0
 STALE_HEARTBEATS = 3  # a lock without heartbeat for this many intervals is taken over
 _TICK = timedelta(microseconds=1)
 _CRON_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+#: What the shell runs after each scheduled collection (the dashboard's plan computed ahead): passed
+#: in, so the collectors import nothing above the inventory.
+AfterRun = Callable[[Engine, list[CollectionRun]], object]
 
 
 def parse_cron(cron: str, tz: str) -> CronTrigger:
@@ -118,10 +121,12 @@ def collect_job(
     usage_window_h: float,
     max_query_metrics: int,
     local_samples: Path | None = None,
+    after_run: AfterRun | None = None,
 ) -> list[CollectionRun]:
     """The scheduled job: collect every source of the schedule into ``engine``'s inventory.
 
-    Each run is recorded in the audit trail as the scheduler's ("scheduler:<OS user>").
+    Each run is recorded in the audit trail as the scheduler's ("scheduler:<OS user>"); then
+    ``after_run`` (the shell's: the dashboard's plan computed ahead) is called with the runs.
     """
     runs = run_all(
         engine,
@@ -138,6 +143,11 @@ def collect_job(
         logger.warning("scheduled collection not written to the audit trail: %s", type(err).__name__)
     failed = [r.source for r in runs if r.error]
     logger.info("scheduled collection: %d runs, %d failed %s", len(runs), len(failed), failed or "")
+    if after_run is not None:
+        try:
+            after_run(engine, runs)
+        except Exception as err:  # the collection is recorded: a failing hook must not turn it into an error
+            logger.warning("after-run hook failed: %s", err)
     return runs
 
 
@@ -162,6 +172,7 @@ def register_collection(
     config: ScheduleConfig,
     *,
     next_run_time: datetime | None = None,
+    after_run: AfterRun | None = None,
 ) -> Job:
     """Add (or replace) the collection job in ``scheduler``'s memory; ``next_run_time`` may be a missed fire time."""
     kwargs: dict[str, Any] = {
@@ -170,6 +181,7 @@ def register_collection(
         "usage_window_h": config.usage_window_h,
         "max_query_metrics": config.max_query_metrics,
         "local_samples": config.local_samples,
+        "after_run": after_run,
     }
     extra = {} if next_run_time is None else {"next_run_time": next_run_time}
     return scheduler.add_job(
@@ -221,8 +233,10 @@ class NightlyScheduler:
         heartbeat_s: float = DEFAULT_HEARTBEAT_S,
         holder: str | None = None,
         background: bool = False,
+        after_run: AfterRun | None = None,
     ) -> None:
         self.engine = engine
+        self.after_run = after_run
         self.config = config
         self.heartbeat_s = heartbeat_s
         self.holder = holder or holder_id()
@@ -284,7 +298,7 @@ class NightlyScheduler:
         )
         trigger = parse_cron(config.cron, config.timezone)
         first = self.catch_up or trigger.get_next_fire_time(None, now)
-        job = register_collection(self.scheduler, self.engine, config, next_run_time=first)
+        job = register_collection(self.scheduler, self.engine, config, next_run_time=first, after_run=self.after_run)
         record_fire(self.engine, JOB_ID, fire_at=None, next_run_at=first)
         if self.catch_up is not None:
             logger.info("missed collection due at %s runs now", self.catch_up.isoformat())

@@ -27,31 +27,21 @@ from inventory.models import HostModel
 from inventory.queries import scenarios_version
 from parcimonie.access import FINANCE_GROUPS
 from parcimonie.access import require as require_user
-from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, estate_cost, load_estate, run_plan
+from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, load_estate, run_plan
 from parcimonie.planning.assumption_info import ASSUMPTION_INFO
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.footprint import fill_offer_footprints
 from parcimonie.planning.offers_audit import record_offer_added, record_offer_removed
+from parcimonie.planning.plan_cache import CurrentCost, stored_current_cost
+from parcimonie.planning.plan_cache import current_cost as planned_current_cost
 from parcimonie.planning.provenance import Provenance, provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_plans
 from parcimonie.planning.scenarios import delete_plan as delete_document
 from parcimonie.planning.scenarios import rename_plan as rename_document
 from parcimonie.planning.scenarios import save_plan as save_document
 
-__all__ = ["ScenarioNameError"]
+__all__ = ["CurrentCost", "ScenarioNameError"]
 COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
-
-
-@dataclass(frozen=True)
-class CurrentCost:
-    """What the estate costs to run as it stands, in ``year``, the budget's first (EUR TTC, kWh).
-
-    Operating cost only (energy, support, licences, staff, rack): no purchase, no depreciation.
-    """
-
-    opex_eur_per_year: float
-    energy_kwh_per_year: float
-    year: int
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -67,11 +57,11 @@ def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def current_cost(url: str, snapshot: SnapshotKey) -> CurrentCost:
-    """Operating cost of the estate kept as it is, first budget year (parcimonie.planning.estate_cost)."""
-    keep = estate_cost(estate_inputs(url, snapshot), PlanRequest(), today=today())
-    return CurrentCost(
-        opex_eur_per_year=float(keep.opex_eur[0]), energy_kwh_per_year=float(keep.energy_kwh[0]), year=today().year + 1
-    )  # planning's default start: next calendar year
+    """Operating cost of the estate kept as it is, first budget year: stored with the recommended plan
+    when it was computed ahead (``parcimonie.planning.plan_cache``), computed here otherwise."""
+    with Session(engine_for(url)) as session:
+        stored = stored_current_cost(session, today=today())
+    return stored or planned_current_cost(estate_inputs(url, snapshot), today=today())
 
 
 def default_assumptions() -> dict[str, Any]:

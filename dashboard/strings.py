@@ -673,6 +673,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.plan.npv": ("Économies actualisées (VAN)", "Discounted savings (NPV)"),
     "overview.plan.hosts": ("Hôtes aujourd'hui → fin du plan", "Hosts today → end of plan"),
     "overview.plan.carbon": ("Carbone évité sur l'horizon", "Carbon avoided over the horizon"),
+    "overview.plan.computing": (
+        "Calcul en cours du plan recommandé pour cet inventaire (une fois par collecte)…",
+        "Computing the recommended plan for this inventory (once per collection)…",
+    ),
     "overview.plan.spinner": (
         "Calcul des hypothèses qui font le plus varier l'économie…",
         "Finding the assumptions that move the saving most…",

@@ -59,6 +59,16 @@ from inventory.models import (
     VirtualMachine,
     utcnow,
 )
+from inventory.plan_cache import (
+    PlanCache,
+    StoredPlan,
+    claim_plan,
+    prune_plans,
+    read_plan,
+    release_plan,
+    store_plan,
+    store_tornado,
+)
 from inventory.queries import (
     LatestRun,
     cluster_frame,
@@ -123,6 +133,14 @@ __all__ = [
     "next_run_times",
     "vm_frame",
     "scenarios_version",
+    "PlanCache",
+    "StoredPlan",
+    "claim_plan",
+    "prune_plans",
+    "read_plan",
+    "release_plan",
+    "store_plan",
+    "store_tornado",
     "runs_version",
     "run_frame",
     "latest_run",

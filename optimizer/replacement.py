@@ -23,6 +23,7 @@ Policy (documented simplifications):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ from optimizer.new_fleet import Moves, NewFleet, ReplacementInputs, offer_licenc
 from optimizer.packing import Packing
 from optimizer.policy import Policy
 from optimizer.reasons import Reason, ReasonCode
-from optimizer.replacement_plan import ReplacementPlan
+from optimizer.replacement_plan import ReplacementPacking, ReplacementPlan
 from optimizer.tco import host_power_w, maintenance_eur_ht, offer_unit_eur_ht
 
 __all__ = ["ReplacementPlan", "plan_replacement"]
@@ -314,7 +315,10 @@ def plan_replacement(
     )
     for t, year in enumerate(step.inputs.years):
         _replace_year(step, moves, t=t, year=year)
-    return account_replacement(a=a, inputs=step.inputs, moves=moves)
+    plan = account_replacement(a=a, inputs=step.inputs, moves=moves)
+    return dataclasses.replace(
+        plan, packing=ReplacementPacking(assumptions=a, hosts=hosts, inputs=step.inputs, moves=moves)
+    )
 
 
 def _prepare(

@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.assumptions import Assumptions
 from optimizer.drivers import RatioDrivers
+from optimizer.estate import HostTable
 from optimizer.finance import BudgetComparison, BudgetPlan
+from optimizer.new_fleet import Moves, ReplacementInputs
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.yearly import TransitionCosts
@@ -45,6 +48,16 @@ class Capacity:
     def rack_u_freed(self) -> F64:
         """Rack units freed each year."""
         return np.asarray(self.rack_u_baseline - self.rack_u_scenario, dtype=float)
+
+
+@dataclass(frozen=True, eq=False)
+class ReplacementPacking:
+    """What a replacement plan decided (its inputs and moves), on which hosts, under which assumptions."""
+
+    assumptions: Assumptions
+    hosts: HostTable  # as given, before their estimates were completed (``inputs.hosts``)
+    inputs: ReplacementInputs
+    moves: Moves
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +140,8 @@ class ReplacementPlan:
     warranty_end_year: F64 = field(default_factory=lambda: np.zeros(0))
     replacement_due_year: F64 = field(default_factory=lambda: np.zeros(0))
     growth_hosts: int = 0
+    #: The decisions behind the plan, kept so other prices can re-cost them (``optimizer.recost``).
+    packing: ReplacementPacking | None = field(default=None, repr=False)
 
     @property
     def yearly_savings_without_licences_eur(self) -> F64:

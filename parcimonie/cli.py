@@ -166,6 +166,10 @@ def demo(
         f"Démo chargée : {run.n_hosts} hôtes, {run.n_vms} VM, {run.n_clusters} clusters "
         f"({run.n_created} créés, {run.n_updated} mis à jour) dans {escape(safe_url(settings.effective_database_url))}"
     )
+    from parcimonie.warmup import warm_plan
+
+    with console.status("Calcul du plan recommandé pour le tableau de bord…"):
+        warm_plan(engine)
     if serve:
         from parcimonie.serve import serve_dashboard
 

@@ -63,7 +63,8 @@ def _num(value: float, digits: int = 0) -> str:
 
 
 def _report(runs: list["CollectionRun"], engine: "Engine", *, failure_code: int = 1) -> None:
-    """Record the runs in the audit trail, print one line per run; exit ``failure_code`` if any failed.
+    """Record the runs in the audit trail, compute the dashboard's plan ahead after a success, print one
+    line per run; exit ``failure_code`` if any failed.
 
     Exit codes: 1 when a source failed, 2 when a file is wrong.
     """
@@ -71,6 +72,11 @@ def _report(runs: list["CollectionRun"], engine: "Engine", *, failure_code: int 
 
     with session_scope(engine) as session:
         record_runs(session, runs, actor=os_user())
+    if any(run.status == RunStatus.SUCCEEDED for run in runs):
+        from parcimonie.warmup import warm_after_runs
+
+        with console.status("Calcul du plan recommandé pour le tableau de bord…"):
+            warm_after_runs(engine, runs)
 
     for run in runs:
         if run.status == RunStatus.SUCCEEDED:

@@ -82,7 +82,9 @@ def schedule_command(
         max_query_metrics=settings.vsphere_max_query_metrics,
         local_samples=settings.data_dir / STORE_NAME,
     )
-    scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s)
+    from parcimonie.warmup import warm_after_runs
+
+    scheduler = NightlyScheduler(engine, config, heartbeat_s=heartbeat_s, after_run=warm_after_runs)
     with sigterm_exits():  # SIGTERM, like Ctrl+C, ends in close(): the collection is awaited, the lock freed
         try:
             scheduler.acquire(

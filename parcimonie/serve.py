@@ -17,6 +17,7 @@ from types import FrameType
 
 from parcimonie.serve_auth import SECRET_ENV, auth_secrets_file, check_sign_in, dashboard_auth_env
 from parcimonie.settings import Settings
+from parcimonie.warmup import release_claims, warm_in_background
 
 STOP_TIMEOUT_S = 10.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -130,6 +131,8 @@ def _serve(settings: Settings, *, port: int, address: str, secrets_file: Path | 
     child = None
     try:
         child = subprocess.Popen(command, env=env)
+        # The recommended plan, computed while the server starts rather than during a browser's wait.
+        warm_in_background(settings.effective_database_url)
         return child.wait()
     except (_StopRequested, KeyboardInterrupt):
         return 0
@@ -138,5 +141,6 @@ def _serve(settings: Settings, *, port: int, address: str, secrets_file: Path | 
             signal.signal(sig, signal.SIG_IGN)
         if child is not None:
             stop_process(child)
+        release_claims(settings.effective_database_url)  # an unfinished warm-up: readers compute it
         for sig, handler in previous.items():
             signal.signal(sig, handler)

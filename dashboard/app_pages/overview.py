@@ -5,20 +5,21 @@ import dataclasses
 
 import streamlit as st
 
-from dashboard import charts, data, plan_frames, plans
+from dashboard import charts, data, plan_frames, plans, stored_plans
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, day, eur, num, pct, plain, qty, t
 from dashboard.messages import plan_error
-from parcimonie.planning import PlanRequest
 from parcimonie.planning.confidence import confidence_line
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import label, render, text, value_text
+from parcimonie.planning.plan_cache import RECOMMENDED as DEFAULT_RECOMMENDED
 from parcimonie.planning.sensitivity import bar_label
 
 #: The recommended plan: default policy, the fast packing (the Finances page's method), and the
-#: assumptions changed on the Hypothèses page in this session (none: the defaults).
+#: assumptions changed on the Hypothèses page in this session (none: the defaults). Read from the
+#: inventory's plan cache (computed after each collection and at start), computed here only when absent.
 overrides = plans.current_overrides()
-RECOMMENDED = PlanRequest(method="heuristic", overrides=overrides)
+RECOMMENDED = dataclasses.replace(DEFAULT_RECOMMENDED, overrides=overrides)
 
 st.title(t("overview.title"))
 ctx = require_snapshot()
@@ -40,7 +41,11 @@ for _, run in runs.drop_duplicates("source").iterrows():  # newest first: each s
 st.subheader(t("overview.plan"))
 recommended: PlanDocument | None
 try:
-    recommended = plans.plan_summary(ctx.url, ctx.snapshot, RECOMMENDED)
+    if stored_plans.is_ready(ctx.url, RECOMMENDED):
+        recommended = stored_plans.summary(ctx.url, ctx.snapshot, RECOMMENDED)
+    else:
+        with st.spinner(t("overview.plan.computing")):
+            recommended = stored_plans.summary(ctx.url, ctx.snapshot, RECOMMENDED)
 except ValueError as err:
     st.warning(plan_error(err))
     recommended = None
@@ -125,9 +130,18 @@ row[3].metric(
     pct(hosts.loc[known_usage, "cpu_utilisation"].median()),
     help=t("kpi.median_cpu.help", n=num(int(known_usage.sum())), unknown=num(int((~known_usage).sum()))),
 )
-inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
-if inputs.physical_hosts:
-    st.caption(t("kpi.hosts.physical", n=num(len(inputs.physical_hosts)), n_planned=num(inputs.hosts.n_hosts)))
+if recommended is not None:  # the plan's own counts: the optimizer's tables are not loaded for them
+    physical, n_planned, n_vms_planned = (
+        recommended.estate.physical_hosts,
+        recommended.estate.n_hosts,
+        recommended.estate.n_vms,
+    )
+    stored_plans.preload(ctx.url, ctx.snapshot)  # for the next pages, while this one is read
+else:
+    inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
+    physical, n_planned, n_vms_planned = list(inputs.physical_hosts), inputs.hosts.n_hosts, inputs.vms.n_vms
+if physical:
+    st.caption(t("kpi.hosts.physical", n=num(len(physical)), n_planned=num(n_planned)))
 
 st.subheader(t("overview.cost"))
 with st.spinner(t("spinner.tco")):
@@ -199,11 +213,13 @@ st.plotly_chart(
 )
 st.caption(t("overview.utilisation_note"))
 
-# The sensitivity replans the estate sixteen times: computed last, so the figures above are on screen
-# meanwhile, then written back under the plan's figures; on demand above COMPARE_ALL_MAX_VMS VMs.
+# The sensitivity replans the estate sixteen times: stored with the plan when it was computed ahead,
+# otherwise computed last, so the figures above are on screen meanwhile, then written back under the
+# plan's figures; on demand above COMPARE_ALL_MAX_VMS VMs.
 ASKED = "overview_drivers_asked"  # once asked in this session, kept (the result is cached)
 with_drivers = recommended is not None and replacement is not None
-if with_drivers and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
+bars = stored_plans.stored_tornado(ctx.url, RECOMMENDED) if with_drivers else None
+if bars is None and with_drivers and n_vms_planned > plans.COMPARE_ALL_MAX_VMS and not st.session_state.get(ASKED):
     with_drivers = drivers.button(
         t("overview.plan.drivers_ask"),
         key="overview_drivers",
@@ -211,9 +227,10 @@ if with_drivers and inputs.vms.n_vms > plans.COMPARE_ALL_MAX_VMS and not st.sess
     )
     st.session_state[ASKED] = with_drivers
 if with_drivers:
-    with drivers, st.spinner(t("overview.plan.spinner")):
-        detailed = plans.plan_summary(ctx.url, ctx.snapshot, dataclasses.replace(RECOMMENDED, with_sensitivity=True))
-    if detailed.tornado:
+    if bars is None:
+        with drivers, st.spinner(t("overview.plan.spinner")):
+            bars = stored_plans.tornado(ctx.url, ctx.snapshot, RECOMMENDED)
+    if bars:
         language = current_language()
         drivers.markdown(
             t(
@@ -225,7 +242,7 @@ if with_drivers:
                         low=eur(min(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
                         high=eur(max(bar.savings_low_eur or 0.0, bar.savings_high_eur or 0.0)),
                     )
-                    for bar in detailed.tornado[:3]
+                    for bar in bars[:3]
                 ),
             )
         )

@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 import inventory.audit  # noqa: F401  (registers the audit_event table)
 import inventory.models  # noqa: F401  (registers the tables on the metadata)
+import inventory.plan_cache  # noqa: F401  (registers the plan_cache table)
 from inventory.database import lock_schema
 
 target_metadata = SQLModel.metadata

@@ -5,7 +5,9 @@ None, reasons become ``Message`` codes, and the warnings a reader must not miss 
 """
 
 import dataclasses
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -132,6 +134,18 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
     ]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (when it runs) for an allocation-heavy loop."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _consolidation(outcome: "PlanOutcome") -> Consolidation:
     result, hosts, vms = outcome.consolidation, outcome.inputs.hosts, outcome.inputs.vms
     policy = outcome.request.policy
@@ -142,11 +156,16 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         to_label = dict(enumerate(labels))
     else:
         to_label = {int(e): hosts.names[int(e)] for e in result.target_existing_host.tolist()}
-    placement = [
-        Move(vm=vms.names[j], from_host=hosts.names[src] if src >= 0 else None, to_host=to_label[dst])
-        for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
-        if dst >= 0
-    ]
+    # 50 000 rows of our own names: built without validation (``model_construct``), and without the
+    # cyclic collector rescanning the whole heap several times meanwhile (they hold no cycle): 1 s → 0,2 s.
+    with _collector_paused():
+        placement = [
+            Move.model_construct(
+                vm=vms.names[j], from_host=hosts.names[src] if src >= 0 else None, to_host=to_label[dst]
+            )
+            for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
+            if dst >= 0
+        ]
     return Consolidation(
         status=result.status,
         offer=result.offer_name,

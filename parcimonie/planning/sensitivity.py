@@ -2,7 +2,9 @@
 
 The plan's costing is run again (the same estate, policy, horizon and start year, the same offer)
 with one assumption moved 20 % down, then 20 % up, for a fixed list of eight candidates (sixteen
-runs: a fraction of a second on the demo estate); the five with the widest swing of the saving over
+runs); a value that leaves the plan's moves unchanged (a price, a rate, energy, staff: checked by
+``optimizer.recost``, not assumed) re-costs them without packing the estate again, and one that
+changes demand or capacity packs again; the five with the widest swing of the saving over
 the horizon are kept, widest first. The offer is the plan's: the tornado says how far *this* plan's
 saving moves, not which offer would win.
 
@@ -14,8 +16,11 @@ perpetual licences in investissement), from the plan's own budget lines.
 
 import dataclasses
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
+from optimizer import Offer, ReplacementPlan
+from optimizer.recost import recost_replacement
 from parcimonie.planning.document import PlanDocument, Replacement, TornadoBar
 from parcimonie.planning.messages import label
 
@@ -78,8 +83,12 @@ def _moved(name: str, value: float, factor: float) -> float:
     return round(min(max(value * factor, low), high), 10)
 
 
-def _saving(outcome: "PlanOutcome", run: "RunPlan", name: str, value: float) -> float | None:
-    """The plan's saving with ``name`` set to ``value`` (None when the run is refused)."""
+def _saving(outcome: "PlanOutcome", run: "RunPlan", name: str, value: float, *, recost: bool) -> float | None:
+    """The plan's saving with ``name`` set to ``value`` (None when the run is refused).
+
+    With ``recost``, the plan's moves are re-costed when the value leaves them unchanged (prices,
+    rates, energy, staff): the same saving as packing again, to the cent, without the packing.
+    """
     from parcimonie.planning.service import PlanError  # the service imports this module
 
     request, inputs = outcome.request, outcome.inputs
@@ -101,21 +110,44 @@ def _saving(outcome: "PlanOutcome", run: "RunPlan", name: str, value: float) -> 
         overrides=overrides,
     )
     try:
-        replacement = run(inputs, again).replacement
+        replacement = _recosted(outcome, again, offer) if recost else None
+        if replacement is None:  # the moved assumption changes demand or capacity: pack again
+            replacement = run(inputs, again).replacement
     except PlanError:
         return None
     return None if replacement is None else round(replacement.comparison.total_savings_eur, 2)
 
 
-def tornado(outcome: "PlanOutcome", run: "RunPlan", *, step: float = STEP, top: int = TOP) -> list[TornadoBar]:
-    """The ``top`` candidates moving the plan's saving most, each ``step`` down and up, widest first."""
+def _recosted(outcome: "PlanOutcome", again: "PlanRequest", offer: Offer) -> ReplacementPlan | None:
+    """The plan's own moves costed under ``again``'s assumptions and ``offer`` (``optimizer.recost``);
+    None when they would change the moves (or the plan kept none, or reclaimed VMs first)."""
+    from parcimonie.planning.service import PlanError, build_assumptions
+
+    packing = outcome.replacement.packing if outcome.replacement is not None else None
+    if packing is None or again.after_reclaim:
+        return None
+    day = date(outcome.assumptions.reference_year, 1, 1)
+    try:
+        return recost_replacement(packing, assumptions=build_assumptions(again, today=day), offer=offer)
+    except ValueError as err:  # the optimizer refused the moved value: as the full run would
+        raise PlanError("error.bad_input", detail=str(err)) from err
+
+
+def tornado(
+    outcome: "PlanOutcome", run: "RunPlan", *, step: float = STEP, top: int = TOP, recost: bool = True
+) -> list[TornadoBar]:
+    """The ``top`` candidates moving the plan's saving most, each ``step`` down and up, widest first.
+
+    ``recost`` False packs the estate again for every value (the reference the re-costing is tested
+    against)."""
     if outcome.replacement is None or outcome.target_offer is None:
         return []
     bars = []
     for name in CANDIDATES:
         base = outcome.target_offer.price_eur_ttc if name == OFFER_PRICE else getattr(outcome.assumptions, name)
         low, high = _moved(name, float(base), 1 - step), _moved(name, float(base), 1 + step)
-        at_low, at_high = _saving(outcome, run, name, low), _saving(outcome, run, name, high)
+        at_low = _saving(outcome, run, name, low, recost=recost)
+        at_high = _saving(outcome, run, name, high, recost=recost)
         swing = abs(at_high - at_low) if at_low is not None and at_high is not None else 0.0
         bars.append(
             TornadoBar(

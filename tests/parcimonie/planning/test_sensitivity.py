@@ -83,3 +83,30 @@ def test_top_five_in_the_document(demo_inputs: EstateInputs) -> None:
 def test_no_tornado_without_a_replacement_plan(demo_inputs: EstateInputs) -> None:
     doc = run_plan(demo_inputs, PlanRequest(with_replacement=False, with_sensitivity=True), today=TODAY).document()
     assert doc.replacement is None and doc.tornado == [] and doc.saving_without_licences_eur is None
+
+
+@pytest.mark.parametrize("request_", [PlanRequest(), PlanRequest(yearly_investment_cap_eur=60_000.0)])
+def test_recosting_gives_the_bars_of_packing_again_to_the_cent(
+    demo_inputs: EstateInputs, request_: PlanRequest
+) -> None:
+    """Prices, rates, energy and staff leave the moves as they are: re-costing them gives the same
+    savings, to the cent, as packing the whole estate again for each of the sixteen values."""
+    outcome = run_plan(demo_inputs, request_, today=TODAY)
+    calls: list[str] = []
+
+    def counted(inputs: EstateInputs, request: PlanRequest):  # type: ignore[no-untyped-def]
+        moved = [name for name in request.overrides if name != "reference_year"]
+        calls.append(moved[0] if moved else OFFER_PRICE)
+        return _run(inputs, request)
+
+    fast = tornado(outcome, counted, top=len(CANDIDATES))
+    repacked = len(calls)
+    slow = tornado(outcome, counted, top=len(CANDIDATES), recost=False)
+    assert len(calls) - repacked == 2 * len(CANDIDATES)  # the reference packs every time
+    assert [b.model_dump() for b in fast] == [b.model_dump() for b in slow]
+    assert all(b.savings_low_eur is not None and b.savings_high_eur is not None for b in fast)
+    if request_.yearly_investment_cap_eur is None:
+        # Only the support rate packs again: it changes the order in which due hosts are replaced.
+        assert set(calls[:repacked]) <= {"support_rate_per_year"}
+    else:  # under a cap, the prices decide what a year can buy: those pack again
+        assert OFFER_PRICE in calls[:repacked] and "electricity_eur_per_kwh" not in calls[:repacked]
