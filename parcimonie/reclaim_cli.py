@@ -16,7 +16,7 @@ from optimizer import Policy
 from parcimonie.console import escape, make_console
 from parcimonie.context import open_engine
 from parcimonie.formatting import format_date
-from parcimonie.plan_cli import _parse_override
+from parcimonie.overrides import parse_override
 from parcimonie.planning import PlanError, PlanRequest, build_assumptions
 from parcimonie.planning.messages import euros, num, render, text
 from parcimonie.planning.reclaim import ReclaimReport, headline, load_reclaim_inputs, reclaim_report
@@ -78,7 +78,7 @@ def reclaim(
     """Zombie, idle and oversized VMs, ranked by the euros (energy, licences) they free each year."""
     settings: Settings = ctx.obj
     policy = Policy(ceiling=ceiling, use_memory_p95=memory_p95, include_powered_off=not exclude_powered_off)
-    request = PlanRequest(policy=policy, overrides=dict(_parse_override(s) for s in (set_ or [])))
+    request = PlanRequest(policy=policy, overrides=dict(parse_override(s) for s in (set_ or [])))
     engine = open_engine(settings, must_exist=True)
     with Session(engine) as session:
         try:

@@ -4,16 +4,16 @@ from datetime import date
 
 import pytest
 
-from parcimonie.plan_cli import _parse_override
+from parcimonie.overrides import parse_override
 from parcimonie.planning import PlanRequest, build_assumptions
 from parcimonie.planning.messages import render
 from parcimonie.planning.service import PlanError
 
 
 def test_text_overrides_reach_the_assumptions() -> None:
-    assert _parse_override("vsphere_model=contract") == ("vsphere_model", "contract")
-    assert _parse_override("vsphere_enabled=false") == ("vsphere_enabled", False)
-    assert _parse_override("windows_licences_owned_cores=128") == ("windows_licences_owned_cores", 128)
+    assert parse_override("vsphere_model=contract") == ("vsphere_model", "contract")
+    assert parse_override("vsphere_enabled=false") == ("vsphere_enabled", False)
+    assert parse_override("windows_licences_owned_cores=128") == ("windows_licences_owned_cores", 128)
     overrides = {"vsphere_model": "contract", "vsphere_contract_eur_per_year": 30000.0}
     a = build_assumptions(PlanRequest(overrides=overrides), today=date(2026, 1, 5))
     assert a.vsphere_model == "contract" and a.vsphere_contract_eur_per_year == 30000.0
