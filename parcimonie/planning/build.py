@@ -8,41 +8,29 @@ import dataclasses
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from optimizer import (
-    BudgetComparison,
-    BudgetPlan,
     ConsolidationResult,
     OptionTco,
-    Reason,
-    ReplacementPlan,
     energy_price_sensitivity,
 )
+from parcimonie.planning.build_replacement import OPEX_KEYS, finite, reason_message, replacement_section
 from parcimonie.planning.confidence import confidence_warnings, plan_confidence
 from parcimonie.planning.document import (
-    BaselineComparison,
-    BudgetRow,
-    CapacityFreed,
     Consolidation,
-    Drivers,
     EstateSummary,
-    KeepFlags,
     Move,
     OptionCost,
     PlanDocument,
     PolicyEcho,
     Replacement,
     RequestEcho,
-    ResidualValue,
-    Retirement,
     SensitivityPoint,
     Target,
-    Totals,
     Unplaced,
-    YearRow,
 )
 from parcimonie.planning.fleet_mix import FleetMixSection, fleet_mix_section, fleet_mix_warnings
 from parcimonie.planning.limits_doc import (
@@ -59,23 +47,7 @@ from parcimonie.planning.profile_plan import compare_profiles
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
 
-OPEX_KEYS = ("energy_eur", "maintenance_eur", "licences_eur", "staff_eur", "rack_eur")
 SENSITIVITY_PRICES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.40)  # € TTC per kWh, plus the plan's own
-
-
-def _num(value: Any) -> float | None:
-    """A JSON number (None for NaN/inf), rounded to the cent."""
-    if value is None:
-        return None
-    f = float(value)
-    return round(f, 2) if np.isfinite(f) else None
-
-
-def _message(reason: Reason) -> Message:
-    params: dict[str, float | int | str | list[str] | None] = {}
-    for key, value in reason.params.items():
-        params[key] = _num(value) if isinstance(value, (float, np.floating)) else value
-    return Message(code=f"reason.{reason.code}", params=params)
 
 
 def _option(option: OptionTco, kind: str) -> OptionCost:
@@ -83,16 +55,16 @@ def _option(option: OptionTco, kind: str) -> OptionCost:
         name=option.name,
         kind=kind,  # type: ignore[arg-type]
         n_hosts=option.n_hosts,
-        tca_eur_ht=_num(option.tca_eur_ht),
-        tca_eur_ttc=_num(option.tca_eur_ttc),
-        licence_purchase_eur_ttc=_num(option.licence_purchase_eur_ttc),
-        tco_eur=_num(option.tco_eur),
-        tco_depreciated_eur=_num(option.tco_depreciated_eur),
-        opex_eur=_num(option.opex_eur.sum()),
-        **{key: _num(getattr(option, key).sum()) for key in OPEX_KEYS},
-        energy_kwh=_num(option.energy_kwh.sum()),
-        operational_kgco2e=_num(option.operational_kgco2e.sum()),
-        embodied_kgco2e=_num(option.embodied_kgco2e),
+        tca_eur_ht=finite(option.tca_eur_ht),
+        tca_eur_ttc=finite(option.tca_eur_ttc),
+        licence_purchase_eur_ttc=finite(option.licence_purchase_eur_ttc),
+        tco_eur=finite(option.tco_eur),
+        tco_depreciated_eur=finite(option.tco_depreciated_eur),
+        opex_eur=finite(option.opex_eur.sum()),
+        **{key: finite(getattr(option, key).sum()) for key in OPEX_KEYS},
+        energy_kwh=finite(option.energy_kwh.sum()),
+        operational_kgco2e=finite(option.operational_kgco2e.sum()),
+        embodied_kgco2e=finite(option.embodied_kgco2e),
     )
 
 
@@ -100,7 +72,7 @@ def _sensitivity(options: Sequence[OptionTco], current: float) -> list[Sensitivi
     prices = sorted({*SENSITIVITY_PRICES, round(current, 4)})
     curves = {o.name: energy_price_sensitivity(o, prices) for o in options}
     return [
-        SensitivityPoint(price_eur_per_kwh=p, tco_eur_by_option={n: _num(c[i]) for n, c in curves.items()})
+        SensitivityPoint(price_eur_per_kwh=p, tco_eur_by_option={n: finite(c[i]) for n, c in curves.items()})
         for i, p in enumerate(prices)
     ]
 
@@ -126,8 +98,8 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
             cluster=int(result.target_cluster[k]),
             ha_reserve=bool(result.target_is_ha_reserve[k]),
             n_vms=int(counts[k]),
-            cpu_utilisation=_num(result.cpu_utilisation[k]),
-            memory_utilisation=_num(result.memory_utilisation[k]),
+            cpu_utilisation=finite(result.cpu_utilisation[k]),
+            memory_utilisation=finite(result.memory_utilisation[k]),
             **target_limit_fields(result, k),
         )
         for k, label in enumerate(labels)
@@ -175,192 +147,18 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         lower_bound=result.lower_bound,
         bound_kinds=list(result.bound_kinds),
         gap_hosts=result.gap_hosts,
-        gap_pct=_num(result.gap_pct),
-        vms_per_host_before=_num(result.vms_per_host_before),
-        vms_per_host_after=_num(result.vms_per_host_after),
+        gap_pct=finite(result.gap_pct),
+        vms_per_host_before=finite(result.vms_per_host_before),
+        vms_per_host_after=finite(result.vms_per_host_after),
         solver=result.solver,
-        tco_by_offer_eur={o.name: _num(o.tco_eur) for o in outcome.options},
+        tco_by_offer_eur={o.name: finite(o.tco_eur) for o in outcome.options},
         hosts_freed=[hosts.names[i] for i in result.hosts_freed.tolist()],
         n_excluded_by_policy=int(excluded.sum()),
-        unplaced=[Unplaced(vm=vms.names[i], reason=_message(r)) for i, r in result.unplaced if not excluded[i]],
+        unplaced=[Unplaced(vm=vms.names[i], reason=reason_message(r)) for i, r in result.unplaced if not excluded[i]],
         targets=_targets(result, labels),
         placement=placement,
         **consolidation_limit_fields(result),
         **migrations(result, vms, hosts.names, to_label),
-    )
-
-
-def _budget_rows(plan: BudgetPlan) -> list[BudgetRow]:
-    licences = plan.investissement_licences_eur
-    return [
-        BudgetRow(
-            year=year,
-            investissement_eur=_num(plan.investissement_eur[t]),
-            investissement_licences_eur=_num(0.0 if licences is None else licences[t]),
-            fctva_eur=_num(plan.fctva_eur[t]),
-            **{key: _num(getattr(plan, key)[t]) for key in OPEX_KEYS},
-            fonctionnement_eur=_num(plan.fonctionnement_eur[t]),
-            net_eur=_num(plan.net_eur[t]),
-            transition_eur=_num(plan.transition_line_eur[t]),
-        )
-        for t, year in enumerate(plan.years)
-    ]
-
-
-def _yearly_extra(plan: ReplacementPlan, t: int) -> dict[str, float | None]:
-    """The like-for-like savings, the capacity freed and the transition lines of year index t."""
-    extra: dict[str, float | None] = {}
-    like = plan.like_for_like_comparison
-    if like is not None:
-        extra["savings_vs_like_for_like_eur"] = _num(like.savings_eur[t])
-        extra["cumulative_savings_vs_like_for_like_eur"] = _num(like.cumulative_savings_eur[t])
-    if plan.capacity is not None:
-        extra["staff_hours_freed"] = _num(plan.capacity.staff_hours_freed[t])
-        extra["rack_u_freed"] = _num(plan.capacity.rack_u_freed[t])
-    if plan.transition is not None:
-        extra["disposal_eur"] = _num(plan.transition.disposal_eur[t])
-        extra["migration_eur"] = _num(plan.transition.migration_eur[t])
-        extra["training_eur"] = _num(plan.transition.training_eur[t])
-    return extra
-
-
-def _yearly(plan: ReplacementPlan) -> list[YearRow]:
-    c = plan.comparison
-    return [
-        YearRow(
-            year=year,
-            n_hosts_scenario=int(plan.n_hosts_scenario[t]),
-            n_hosts_baseline=int(plan.n_hosts_baseline[t]),
-            new_hosts=int(plan.new_hosts_per_year[t]),
-            savings_eur=_num(c.savings_eur[t]),
-            cumulative_savings_eur=_num(c.cumulative_savings_eur[t]),
-            energy_kwh_scenario=_num(plan.energy_kwh_scenario[t]),
-            energy_kwh_baseline=_num(plan.energy_kwh_baseline[t]),
-            operational_kgco2e_scenario=_num(plan.operational_kgco2e_scenario[t]),
-            operational_kgco2e_baseline=_num(plan.operational_kgco2e_baseline[t]),
-            embodied_kgco2e_purchased=_num(plan.embodied_kgco2e_purchased[t]),
-            carbon_savings_kgco2e=_num(plan.carbon_savings_kgco2e[t]),
-            **_yearly_extra(plan, t),
-        )
-        for t, year in enumerate(plan.years)
-    ]
-
-
-def _drivers(plan: ReplacementPlan) -> Drivers:
-    d = plan.drivers
-    return Drivers(
-        n_hosts_replaced=d.n_hosts_replaced,
-        n_hosts_new=d.n_hosts_new,
-        n_hosts_reserve=d.n_hosts_reserve,
-        ratio=_num(d.ratio),
-        vms_per_host_before=_num(d.vms_per_host_before),
-        vms_per_host_after=_num(d.vms_per_host_after),
-        cpu_utilisation_before=_num(d.cpu_utilisation_before),
-        cpu_utilisation_after=_num(d.cpu_utilisation_after),
-        per_core_perf_gain=_num(d.per_core_perf_gain),
-        core_count_gain=_num(d.core_count_gain),
-        binding_resource=d.binding_resource,  # type: ignore[arg-type]
-        main_driver=str(d.main_driver),  # type: ignore[arg-type]
-    )
-
-
-def _comparison(name: str, c: BudgetComparison) -> BaselineComparison:
-    return BaselineComparison(
-        baseline=name,  # type: ignore[arg-type]
-        baseline_eur=_num(c.baseline.total_eur),
-        savings_eur=_num(c.total_savings_eur),
-        npv_savings_eur=_num(c.npv_savings_eur),
-        payback_year=c.payback_year,
-        residual_value_savings_eur=_num(c.residual_value_savings_eur),
-    )
-
-
-def _keep_flags(plan: ReplacementPlan, names: tuple[str, ...]) -> KeepFlags | None:
-    """Hosts out of warranty (ended by 1 January) and past the replacement age, first and last year."""
-    if plan.warranty_end_year.size != len(names) or not plan.years:
-        return None
-    first, last = plan.years[0], plan.years[-1]
-
-    def named(mask: np.ndarray[Any, Any]) -> list[str]:
-        return [names[i] for i in np.flatnonzero(mask).tolist()]
-
-    with np.errstate(invalid="ignore"):
-        return KeepFlags(
-            first_year=first,
-            last_year=last,
-            out_of_warranty_first_year=named(plan.warranty_end_year <= first),
-            out_of_warranty_by_last_year=named(plan.warranty_end_year <= last),
-            past_replacement_age_first_year=named(plan.replacement_due_year <= first),
-            past_replacement_age_by_last_year=named(plan.replacement_due_year <= last),
-        )
-
-
-def _replacement_extra(plan: ReplacementPlan, names: tuple[str, ...]) -> dict[str, Any]:
-    """The fields of issue #8: both baselines, residual value, capacity freed, keep's flags."""
-    a = plan.assumptions
-    extra: dict[str, Any] = {
-        "comparisons": [_comparison("keep", plan.comparison)],
-        "keep_flags": _keep_flags(plan, names),
-    }
-    like, like_c = plan.like_for_like, plan.like_for_like_comparison
-    if like is not None and like_c is not None:
-        extra["comparisons"].append(_comparison("like_for_like", like_c))
-        extra["budget_like_for_like"] = _budget_rows(like)
-        extra["like_for_like_renewals"] = {
-            names[i]: int(y) for i, y in enumerate(plan.like_for_like_renew_year.tolist()) if np.isfinite(y)
-        }
-    extra["residual_value"] = ResidualValue(
-        scenario_eur=_num(plan.scenario.residual_value_eur),
-        keep_eur=_num(plan.baseline.residual_value_eur),
-        like_for_like_eur=None if like is None else _num(like.residual_value_eur),
-        counted_in_savings=bool(a.get("residual_value_in_savings", False)),
-    )
-    if plan.capacity is not None:
-        extra["capacity"] = CapacityFreed(
-            staff_hours_freed_total=_num(plan.capacity.staff_hours_freed.sum()),
-            rack_u_freed_at_end=_num(plan.capacity.rack_u_freed[-1]),
-            staff_savings_are_cash=bool(a.get("staff_savings_are_cash", False)),
-            rack_savings_are_cash=bool(a.get("rack_savings_are_cash", False)),
-        )
-    return extra
-
-
-def _replacement(plan: ReplacementPlan, outcome: "PlanOutcome") -> Replacement:
-    hosts = outcome.inputs.hosts
-    retirements = [
-        Retirement(
-            host=hosts.names[i],
-            year=int(plan.retire_year[i]),
-            priority=_num(plan.priority[i]),
-            purchase_year=_num(hosts.purchase_year[i]),
-        )
-        for i in np.argsort(-plan.priority).tolist()
-        if np.isfinite(plan.retire_year[i])
-    ]
-    c = plan.comparison
-    return Replacement(
-        status=plan.status,
-        offer=plan.offer_name,
-        years=list(plan.years),
-        yearly=_yearly(plan),
-        budget_scenario=_budget_rows(plan.scenario),
-        budget_baseline=_budget_rows(plan.baseline),
-        totals=Totals(
-            scenario_eur=_num(plan.scenario.total_eur),
-            baseline_eur=_num(plan.baseline.total_eur),
-            savings_eur=_num(c.total_savings_eur),
-            npv_savings_eur=_num(c.npv_savings_eur),
-            fctva_after_horizon_eur=_num(plan.scenario.fctva_after_horizon_eur),
-        ),
-        savings_by_category_eur={k: _num(np.sum(v)) for k, v in plan.savings_by_category.items()},
-        payback_year=plan.payback_year,
-        carbon_payback_year=plan.carbon_payback_year,
-        retirements=retirements,
-        unplaced=[Unplaced(vm=outcome.inputs.vms.names[i], reason=_message(r)) for i, r in plan.unplaced],
-        drivers=_drivers(plan),
-        demand_growth_per_year=float(plan.assumptions.get("demand_growth_per_year", 0.0)),
-        growth_hosts=int(plan.growth_hosts),
-        **_replacement_extra(plan, hosts.names),
     )
 
 
@@ -469,7 +267,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
     inputs = outcome.inputs
     request = _request(outcome)
     consolidation = _consolidation(outcome)
-    replacement = _replacement(outcome.replacement, outcome) if outcome.replacement else None
+    replacement = replacement_section(outcome.replacement, outcome) if outcome.replacement else None
     options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
     kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]
     mix = _fleet_mix(outcome)
