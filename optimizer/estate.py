@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from optimizer.assumptions import estimate_generation_figures
 
-__all__ = ["HostTable", "Offer", "VmTable", "complete_host_estimates"]
+__all__ = ["VM_ARRAYS", "HostTable", "Offer", "VmTable", "complete_host_estimates"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -311,22 +311,26 @@ def _usage_source(given: ArrayLike | None, cpu_p95: ArrayLike | None, m: int) ->
     return np.where(known, 0, 3).astype(np.int64)
 
 
+#: The per-VM arrays of a `VmTable` (shape (m,) each), beside its ids and names.
+VM_ARRAYS: tuple[str, ...] = (
+    "host",
+    "cluster",
+    "n_vcpus",
+    "memory_mib",
+    "cpu_p95_mhz",
+    "memory_p95_mib",
+    "powered_on",
+    "is_template",
+    "is_windows",
+    "usage_source",
+    "usage_days",
+)
+
+
 def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
     """Raise ValueError naming the column when the VM table is inconsistent or names no host."""
     m = vms.n_vms
-    for name in (
-        "host",
-        "cluster",
-        "n_vcpus",
-        "memory_mib",
-        "cpu_p95_mhz",
-        "memory_p95_mib",
-        "powered_on",
-        "is_template",
-        "is_windows",
-        "usage_source",
-        "usage_days",
-    ):
+    for name in VM_ARRAYS:
         arr = getattr(vms, name)
         if not isinstance(arr, np.ndarray) or arr.shape != (m,):
             raise ValueError(f"vms.{name} must be an array of shape ({m},)")

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer import Assumptions, HostTable, OptionTco, VmTable
+from optimizer.estate import VM_ARRAYS
 from optimizer.p2v import p2v_candidates, p2v_running_costs, p2v_yearly_savings
 from parcimonie.planning.document import P2vSection, P2vServer
 from parcimonie.planning.estate_inputs import EstateInputs
@@ -31,22 +32,7 @@ def _concat(a: VmTable, b: VmTable) -> VmTable:
     return VmTable.build(
         ids=[*a.ids, *b.ids],
         names=[*a.names, *b.names],
-        **{
-            name: np.concatenate([getattr(a, name), getattr(b, name)])
-            for name in (
-                "host",
-                "cluster",
-                "n_vcpus",
-                "memory_mib",
-                "cpu_p95_mhz",
-                "memory_p95_mib",
-                "powered_on",
-                "is_template",
-                "is_windows",
-                "usage_source",
-                "usage_days",
-            )
-        },
+        **{name: np.concatenate([getattr(a, name), getattr(b, name)]) for name in VM_ARRAYS},
     )
 
 

@@ -9,14 +9,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
-from sqlmodel import Session
 from typer.testing import CliRunner
 
-from collectors.demo import generate_demo_estate
-from inventory import ensure_default_catalogue, record_run, session_scope
 from parcimonie.cli import app
 from parcimonie.formatting import format_eur
-from parcimonie.planning import EstateInputs, PlanRequest, load_estate, run_plan
+from parcimonie.planning import EstateInputs, PlanRequest, run_plan
 from parcimonie.planning import fleet_mix as fleet_mix_module
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import render
@@ -24,15 +21,6 @@ from parcimonie.planning.workbook import workbook_bytes
 from tests.conftest import TODAY
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
-    with session_scope(sqlite_engine) as session:
-        ensure_default_catalogue(session)
-    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=300, today=TODAY))
-    with Session(sqlite_engine) as session:
-        return load_estate(session)
 
 
 def _plan(inputs: EstateInputs, **request: object) -> PlanDocument:

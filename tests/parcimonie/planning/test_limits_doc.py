@@ -3,31 +3,17 @@
 import json
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session
 from typer.testing import CliRunner
 
-from collectors.demo import generate_demo_estate
-from inventory import ensure_default_catalogue, record_run, session_scope
 from optimizer import Policy
 from parcimonie.cli import app
-from parcimonie.planning import EXISTING, EstateInputs, PlanRequest, load_estate, run_plan
+from parcimonie.planning import EXISTING, EstateInputs, PlanRequest, run_plan
 from parcimonie.planning.document import Consolidation, PolicyEcho
 from parcimonie.planning.limits_doc import limits_message, limits_warnings
 from parcimonie.planning.messages import text
 from tests.conftest import TODAY
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
-    with session_scope(sqlite_engine) as session:
-        ensure_default_catalogue(session)
-    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=300, today=TODAY))
-    with Session(sqlite_engine) as session:
-        return load_estate(session)
 
 
 def _plan(inputs: EstateInputs, **policy: object):  # type: ignore[no-untyped-def]

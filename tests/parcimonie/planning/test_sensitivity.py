@@ -8,12 +8,8 @@ saving. Staff costs are hours × hourly cost: the same 0,4 × the staff saving.
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session
 
-from collectors.demo import generate_demo_estate
-from inventory import ensure_default_catalogue, record_run, session_scope
-from parcimonie.planning import EstateInputs, PlanRequest, load_estate, run_plan
+from parcimonie.planning import EstateInputs, PlanRequest, run_plan
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.sensitivity import (
     CANDIDATES,
@@ -23,15 +19,6 @@ from parcimonie.planning.sensitivity import (
     tornado,
 )
 from tests.conftest import TODAY
-
-
-@pytest.fixture
-def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
-    with session_scope(sqlite_engine) as session:
-        ensure_default_catalogue(session)
-    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=300, today=TODAY))
-    with Session(sqlite_engine) as session:
-        return load_estate(session)
 
 
 def _run(inputs: EstateInputs, request: PlanRequest):  # type: ignore[no-untyped-def]

@@ -22,15 +22,6 @@ from tests.conftest import TODAY
 runner = CliRunner()
 
 
-@pytest.fixture
-def demo_inputs(sqlite_engine: Engine) -> EstateInputs:
-    with session_scope(sqlite_engine) as session:
-        ensure_default_catalogue(session)
-    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=300, today=TODAY))
-    with Session(sqlite_engine) as session:
-        return load_estate(session)
-
-
 def test_default_plan_is_consistent(demo_inputs: EstateInputs) -> None:
     plan = run_plan(demo_inputs, PlanRequest(), today=TODAY).document()
     assert PlanDocument.model_validate_json(plan.model_dump_json()) == plan  # JSON round trip, no numpy left
