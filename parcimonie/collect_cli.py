@@ -272,6 +272,11 @@ def import_rvtools_command(
                 "décrit (capacité inconnue, hors des plans) : "
                 f"{_names([f'{h} ({n} VM)' for h, n in result.undescribed_hosts.items()])}[/yellow]"
             )
+        if result.unmatched_usage:
+            console.print(
+                f"[yellow]{len(result.unmatched_usage)} VM des onglets d'usage (vCPU, vMemory, vPartition) "
+                f"absente(s) de vInfo, leurs chiffres sont ignorés : {_names(result.unmatched_usage)}[/yellow]"
+            )
     # Sources and messages quote the file's cells: print them as text, never as Rich markup.
     _report([run], engine, failure_code=2)
 

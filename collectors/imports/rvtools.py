@@ -129,6 +129,8 @@ class RvtoolsImport:
     rows: dict[str, int] = field(default_factory=dict)
     #: Hosts vInfo names that no vHost row describes (name → VMs on it): capacity unknown.
     undescribed_hosts: dict[str, int] = field(default_factory=dict)
+    #: VMs the usage tabs (vCPU, vMemory, vPartition) name but vInfo does not: their rows are unused.
+    unmatched_usage: list[str] = field(default_factory=list)
 
     @property
     def usage_counts(self) -> dict[UsageSource, int]:
@@ -426,4 +428,4 @@ def import_rvtools(path: Path, *, source: str | None = None, options: ParseOptio
         complete=not missing,
     )
     counts = {tab: len(t.rows) for tab, t in tabs.items()}
-    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts, undescribed)
+    return RvtoolsImport(f"rvtools:{name}", snapshot, present, missing, counts, undescribed, usage.unmatched())

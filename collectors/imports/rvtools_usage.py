@@ -80,6 +80,7 @@ class VmUsage:
 
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], dict[str, Any]] = {}
+        self.used: set[tuple[str, str]] = set()
 
     def add(self, tab: str, row: ParsedRow) -> dict[str, Any]:
         """Fold one row of vCPU, vMemory or vPartition into its VM's figures (returned)."""
@@ -101,10 +102,17 @@ class VmUsage:
         found: dict[str, Any] = {}
         for key in ("instance_uuid", "vm_uuid", "name"):
             if values.get(key) and (key != "name" or unique_name):
-                found.update(self.by_key.get((key, str(values[key])), {}))
+                wanted = (key, str(values[key]))
+                if wanted in self.by_key:
+                    self.used.add(wanted)
+                    found.update(self.by_key[wanted])
         if "cpu_usage_p95_mhz" in found or "memory_usage_p95_mib" in found:
             found["usage_source"] = UsageSource.SAMPLE
         return found
+
+    def unmatched(self) -> list[str]:
+        """The VMs (as the usage tabs name them) that no vInfo row matched: their figures are unused."""
+        return sorted(value for key in self.by_key.keys() - self.used for value in key[1:])
 
 
 def host_usage(values: dict[str, Any], n_cores: int) -> dict[str, Any]:

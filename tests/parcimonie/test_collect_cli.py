@@ -79,6 +79,11 @@ def test_imports_from_the_command_line(env: dict[str, str], tmp_path: Path) -> N
     result = runner.invoke(app, ["import", "rvtools", str(path)], env=env)
     assert result.exit_code == 0, result.output
     assert "Onglets absents : vDatastore" in result.output
+    ghost = workbook(tmp_path / "ghost.xlsx", {**ALL, "vCPU": (["VM", "Overall"], [["[bold]ghost01", 50]])})
+    result = runner.invoke(app, ["import", "rvtools", str(ghost)], env=env, terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert "1 VM des onglets d'usage (vCPU, vMemory, vPartition) absente(s) de vInfo" in result.output
+    assert "[bold]ghost01" in result.output  # named as written, never read as markup
     glpi = tmp_path / "glpi.csv"
     glpi.write_text("Nom;Numéro de série;Valeur\nesx01;7XK2J42;1 000,00\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "csv", str(glpi), "--kind", "hosts"], env=env)

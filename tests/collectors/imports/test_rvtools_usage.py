@@ -109,6 +109,21 @@ def test_a_name_borne_by_two_vms_never_matches_a_usage_row(tmp_path: Path) -> No
     assert all(vm.cpu_usage_p95_mhz is None for vm in result.snapshot.vms)
 
 
+def test_usage_rows_of_vms_absent_from_vinfo_are_named(tmp_path: Path) -> None:
+    # ghost01 has a vCPU row and a vMemory row but no vInfo row; the shared name app01 (two VMs)
+    # matches no VM either: both are named once, their figures used nowhere.
+    rows = [list(r) for r in VINFO[1]]
+    rows[1][0] = "app01"
+    vcpu = (["VM", "Overall"], [["app01", 700], ["ghost01", 50]])
+    vmemory = (["VM", "Consumed"], [["ghost01", 512]])
+    result = import_rvtools(
+        workbook(tmp_path / "ghost.xlsx", {"vInfo": (VINFO[0], rows), "vCPU": vcpu, "vMemory": vmemory})
+    )
+    assert result.unmatched_usage == ["app01", "ghost01"]
+    full = import_rvtools(workbook(tmp_path / "all.xlsx", USAGE))
+    assert full.unmatched_usage == []
+
+
 @pytest.mark.parametrize(
     ("tab", "content", "where"),
     [
