@@ -22,6 +22,7 @@ from sqlmodel import Session
 from inventory import audit_events, list_scenarios, make_engine
 from tests.dashboard.conftest import APP, build_demo_database
 from tests.dashboard.test_browser import _page_text, _require_browser, browser
+from tests.support.browser import wait_rendered
 from tests.support.oidc_provider import ROLE_MAPPING, free_port, node_missing, oidc_provider
 
 pytestmark = pytest.mark.browser
@@ -101,7 +102,10 @@ def _sign_in(driver: object, base: str, login: str) -> str:
     field.send_keys(login)
     driver.find_element(By.NAME, "password").send_keys("any password")  # type: ignore[attr-defined]
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # type: ignore[attr-defined]
-    return _page_text(driver, base, "", "Connecté :", timeout=180)
+    # Wait for the provider's redirect back to the dashboard on this page: loading the dashboard
+    # again before the callback lands would cut the sign-in short.
+    WebDriverWait(driver, 180).until(lambda d: d.current_url.startswith(base) and "oauth2callback" not in d.current_url)
+    return wait_rendered(driver, "Connecté :", timeout=180)
 
 
 def _save_from_consolidation(driver: object, base: str, expected: str) -> str:
