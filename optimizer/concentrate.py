@@ -22,9 +22,10 @@ import time
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.fit import FIT_TOL as _FIT_TOL
+
 __all__ = ["concentrate"]
 
-_FIT_TOL = 1e-12
 #: Loosest bins whose items are tried per move, and the cap on scored pairs x dimensions per move.
 _LOOSE_BINS = 48
 #: Bins (the loosest) whose items are the partners of a swap: a full bin only gives items back.

@@ -26,9 +26,10 @@ from itertools import combinations
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.fit import FIT_TOL as _FIT_TOL
+
 __all__ = ["EjectionState", "eject_bins"]
 
-_FIT_TOL = 1e-12
 #: Pairs of items are ejected together only while no bin holds more than this many items: with
 #: tens of items per bin the pairs are many and small items move one by one anyway.
 _PAIR_MAX_ITEMS = 8

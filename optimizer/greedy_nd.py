@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.fit import FIT_TOL as _FIT_TOL
+
 __all__ = ["GreedyRun", "greedy_nd"]
 
-#: Slack of fit tests in normalised units (as in `optimizer.packing`).
-_FIT_TOL = 1e-12
 #: Unopened bins are searched for the first that fits in blocks of this many.
 _BLOCK = 64
 

@@ -23,10 +23,10 @@ from numpy.typing import NDArray
 
 from optimizer.concentrate import concentrate
 from optimizer.ejection import EjectionState, eject_bins
+from optimizer.fit import FIT_TOL as _FIT_TOL
 
 __all__ = ["empty_bins", "improve_packing"]
 
-_FIT_TOL = 1e-12
 #: A closed (emptied) bin has a residual of -1; an open one is at least -_FIT_TOL.
 _CLOSED = -0.5
 #: Targets the ejection search may fail on in a row before it stops.

@@ -26,12 +26,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.constraints import Units
+from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.fit import TOL as _TOL
 from optimizer.packing import pack_vectors
 
 __all__ = ["RulePacking", "count_moves", "pack_units"]
 
-_FIT_TOL = 1e-12
-_TOL = 1e-9
 #: Seconds the winner spends moving guests aside to bring units home.
 SWAP_BUDGET_S = 1.0
 

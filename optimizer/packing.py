@@ -33,15 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.fit import TOL as _TOL
 from optimizer.greedy_nd import GreedyRun, greedy_nd
 from optimizer.improve import improve_packing
 from optimizer.reasons import Reason, ReasonCode
 
 __all__ = ["Packing", "pack_vectors"]
 
-_TOL = 1e-9
-#: Slack of fit tests in normalised units: 1 - 0.9 is 0.0999..., which must still hold 0.1.
-_FIT_TOL = 1e-12
 #: Up to this many open bins, `_greedy` scores them in a Python loop; beyond, with numpy. Measured
 #: (docs/optimizer.md): lists are ~3x faster at ~25 open bins, 13x slower at ~1 500.
 _LIST_MAX_OPEN = 50
