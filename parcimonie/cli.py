@@ -294,40 +294,6 @@ def _first_line(err: BaseException) -> str:
     return lines[0] if lines else type(err).__name__
 
 
-def validation_message(err: Any) -> str:
-    """A pydantic ``ValidationError`` as ``loc : msg`` lines, never quoting the values (secrets)."""
-    parts = []
-    for item in err.errors(include_input=False, include_url=False, include_context=False):
-        where = ".".join(str(part) for part in item["loc"]) or "?"
-        if err.title == "Settings":  # a setting is named by its variable: PARCIMONIE_AUTH_ROLES
-            where = f"PARCIMONIE_{where.split('.')[0].upper()}"
-        parts.append(f"{where} : {item['msg'].removeprefix('Value error, ')}")
-    return " ; ".join(parts)
-
-
-#: An example of each JSON setting, shown when its value cannot be parsed.
-_JSON_EXAMPLES = {
-    "PARCIMONIE_VSPHERE_SOURCES": '[{"name": "vc1", "host": "vcenter.example", "user": "lecteur@vsphere.local"}]',
-    "PARCIMONIE_AUTH_ROLES": '{"GG-DSI": "dsi", "GG-Finances": "finance", "GG-Admins": "admin"}',
-}
-
-
-def _settings_error(err: Exception) -> str:
-    """A setting that could not be parsed (invalid JSON in PARCIMONIE_VSPHERE_SOURCES…), value not quoted."""
-    import re
-
-    match = re.search(r'field "([A-Za-z0-9_]+)"', str(err))
-    variable = f"PARCIMONIE_{match.group(1).upper()}" if match else "une variable PARCIMONIE_*"
-    cause = err.__cause__
-    where = ""
-    if isinstance(cause, json.JSONDecodeError):
-        where = f" (ligne {cause.lineno}, colonne {cause.colno} : {cause.msg})"
-    example = _JSON_EXAMPLES.get(variable)
-    return f"Configuration invalide : {variable} n'est pas un JSON valide{where}" + (
-        f" ; attendu par ex. {example}" if example else ""
-    )
-
-
 def _database_error(err: Exception) -> str | None:
     """The message of a database that cannot be used (not a database, newer schema…), or None."""
     from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
@@ -367,6 +333,7 @@ def _user_error(err: Exception) -> str | None:
     from pydantic_settings import SettingsError
 
     from inventory.errors import CollectionError, DatabaseUnusable
+    from parcimonie.config_errors import settings_error, validation_message
     from parcimonie.context import MissingDatabase
     from parcimonie.serve import PortUnavailable
     from parcimonie.serve_auth import SignInMissing
@@ -376,7 +343,7 @@ def _user_error(err: Exception) -> str | None:
     if isinstance(err, ValidationError) and err.title in _CONFIGURATION_MODELS:  # others are bugs: traceback
         return f"Configuration invalide : {validation_message(err)}"
     if isinstance(err, SettingsError):
-        return _settings_error(err)
+        return settings_error(err)
     if (message := _database_error(err)) is not None:
         return message
     if isinstance(err, OSError):

@@ -132,6 +132,20 @@ class Settings(BaseSettings):
     def _public_url(cls, value: str | None) -> str | None:
         return check_web_address(value, https_only=False)
 
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("fr", "en"):
+            raise ValueError("langue 'fr' ou 'en'")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("niveau DEBUG, INFO, WARNING, ERROR ou CRITICAL")
+        return value.upper()
+
     @field_validator("auth_roles")
     @classmethod
     def _known_roles(cls, value: dict[str, str]) -> dict[str, str]:

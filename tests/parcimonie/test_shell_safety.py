@@ -186,7 +186,7 @@ def test_validation_messages_never_quote_values() -> None:
     from pydantic import ValidationError
 
     from collectors.sources import VSphereSource
-    from parcimonie.cli import validation_message
+    from parcimonie.config_errors import validation_message
 
     with pytest.raises(ValidationError) as caught:
         VSphereSource.model_validate({"name": "a", "host": "h", "user": "u", "porte": "x]hunter2", "port": "z]hunter2"})
