@@ -5,8 +5,9 @@ the conversion to the unit the inventory stores. A field whose properties are ab
 on the record, so a collection never blanks what an import or an administrator entered.
 """
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,11 @@ from inventory.records import (
 
 MIB = 1024**2
 GIB = 1024**3
+#: A host's CPU usage may pass its nominal clock (turbo), never twice it on every core at once:
+#: above this share of sockets x cores x nominal MHz the counter is broken and the figure dropped.
+TURBO_HEADROOM = 2.0
+
+logger = logging.getLogger(__name__)
 
 
 def _same(value: Any) -> Any:
@@ -213,6 +219,30 @@ class Usage:
         return values
 
 
+def _plausible(usage: Usage, where: str, *, cpu_max: float | None, memory_max: float | None) -> Usage:
+    """Usage a machine can have: memory consumed at most its memory (kept at it), CPU at most
+    `cpu_max` (dropped above: a broken counter, not demand). Each correction is logged, naming it."""
+    if memory_max is not None and usage.memory_p95_mib is not None and usage.memory_p95_mib > memory_max:
+        logger.warning(
+            "%s: memory consumed P95 %.0f MiB above its %.0f MiB of memory, kept at %.0f MiB",
+            where,
+            usage.memory_p95_mib,
+            memory_max,
+            memory_max,
+        )
+        usage = replace(usage, memory_p95_mib=float(memory_max))
+    if cpu_max is not None and usage.cpu_p95_mhz is not None and usage.cpu_p95_mhz > cpu_max:
+        logger.warning(
+            "%s: CPU P95 %.0f MHz above %.0f MHz (%g x its nominal capacity): counter ignored",
+            where,
+            usage.cpu_p95_mhz,
+            cpu_max,
+            TURBO_HEADROOM,
+        )
+        usage = replace(usage, cpu_p95_mhz=None, cpu_mean_mhz=None)
+    return usage
+
+
 def map_site(ref: str, props: Mapping[str, Any]) -> SiteRecord:
     """A datacenter as a site."""
     return SiteRecord(external_id=ref, name=props.get("name") or ref)
@@ -235,7 +265,13 @@ def map_host(
     values = fields_from(HOST_FIELDS, props)
     values.setdefault("name", ref)
     if usage is not None:
-        values.update(usage.as_fields())
+        cores = (values.get("n_sockets") or 0) * (values.get("n_cores_per_socket") or 0)
+        capacity = cores * values["cpu_mhz"] * TURBO_HEADROOM if cores and values.get("cpu_mhz") else None
+        values.update(
+            _plausible(
+                usage, f"host {values['name']}", cpu_max=capacity, memory_max=values.get("memory_mib")
+            ).as_fields()
+        )
     return HostRecord(external_id=ref, site_external_id=site, cluster_external_id=cluster, **values)
 
 
@@ -256,7 +292,9 @@ def map_vm(
     values = fields_from(VM_FIELDS, props)
     values.setdefault("name", ref)
     if usage is not None:
-        values.update(usage.as_fields())
+        values.update(
+            _plausible(usage, f"VM {values['name']}", cpu_max=None, memory_max=values.get("memory_mib")).as_fields()
+        )
     return VirtualMachineRecord(
         external_id=vm_external_id(ref, props),
         host_external_id=host,
