@@ -348,11 +348,21 @@ def import_csv_command(
 @import_app.command("usage")
 def import_usage_command(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB].")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB][; type]. "
+            "Column type: vm (default, also when empty) or host (hôte): the row names a host by id or name."
+        ),
+    ],
     encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig, utf-16 or cp1252.")] = "auto",
     delimiter: Annotated[str, typer.Option(help="auto, ';' or ','.")] = "auto",
 ) -> None:
-    """Import usage profiles (day and week) of known VMs from another tool's samples."""
+    """Import usage profiles (day and week) of known VMs and hosts from another tool's samples.
+
+    Rows are VMs unless an optional column `type` says host (or hôte): one rule, no guessing by
+    name. A host name shared by several hosts of the inventory is refused, naming its line.
+    """
     from collectors.imports.usage_csv import import_usage
     from inventory import InvalidSourceData
     from parcimonie.context import open_engine
@@ -367,12 +377,18 @@ def import_usage_command(
     except (InvalidSourceData, ValueError) as err:
         console.print(error_text(str(err)))
         raise typer.Exit(2) from None
+    hosts = f" et {_num(report.n_hosts)} hôte(s)" if report.n_hosts or report.unknown_hosts else ""
     console.print(
         f"{_num(report.n_rows)} échantillons lus : {_num(report.n_profiles)} profils écrits pour "
-        f"{_num(report.n_vms)} VM."
+        f"{_num(report.n_vms)} VM{hosts}."
     )
     if report.unknown:
         console.print(f"[yellow]{_num(len(report.unknown))} VM inconnues de l'inventaire :[/] {_names(report.unknown)}")
+    if report.unknown_hosts:
+        console.print(
+            f"[yellow]{_num(len(report.unknown_hosts))} hôte(s) inconnu(s) de l'inventaire :[/] "
+            f"{_names(report.unknown_hosts)}"
+        )
 
 
 def _names(items: list[str], limit: int = 20) -> str:
