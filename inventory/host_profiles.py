@@ -7,6 +7,7 @@ a host's profile for a period replaces the previous one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +15,21 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from inventory.models import Host, HostUsageProfile, utcnow
+from inventory.enums import LifecycleStatus
+from inventory.models import Cluster, Host, HostUsageProfile, utcnow
 from inventory.profiles import PERIODS, decode, encode
 
-__all__ = ["HostProfileRecord", "StoredHostProfile", "load_host_profile_rows", "match_hosts", "store_host_profiles"]
+__all__ = [
+    "HostProfileRecord",
+    "StoredHostProfile",
+    "host_capacity_rows",
+    "load_host_profile_rows",
+    "match_hosts",
+    "store_host_profiles",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +119,25 @@ def load_host_profile_rows(
             cpu_mhz=decode(row.cpu_scale_mhz, row.cpu_codes),
             memory_mib=memory,
         )
+    return out
+
+
+def host_capacity_rows(session: Session) -> list[tuple[int, str, str | None, float | None]]:
+    """Present hosts (not missing, not retired), by id: (id, name, cluster name, raw CPU MHz = cores x MHz or None).
+
+    The capacity is None when a figure is missing or impossible (not a finite positive number).
+    """
+    columns = [Host.id, Host.name, Cluster.name, Host.n_sockets, Host.n_cores_per_socket, Host.cpu_mhz]
+    statement = (
+        sa_select(*[col(c) for c in columns])
+        .outerjoin(Cluster, col(Cluster.id) == col(Host.cluster_id))
+        .where(col(Host.missing_since).is_(None), col(Host.status) != LifecycleStatus.RETIRED)
+        .order_by(col(Host.id))
+    )
+    out: list[tuple[int, str, str | None, float | None]] = []
+    for host_id, name, cluster, sockets, cores, mhz in session.execute(statement).all():
+        raw = float(sockets or 0) * float(cores or 0) * float(mhz or 0)
+        out.append((int(host_id), str(name), cluster, raw if math.isfinite(raw) and raw > 0 else None))
     return out
 
 
