@@ -345,24 +345,21 @@ def import_csv_command(
     _report([run], engine, failure_code=2)
 
 
+USAGE_FILE_HELP = (
+    "CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB][; type]. Column type: vm (default, "
+    "also when empty) or host (hôte): the row names a host by id or name."
+)
+
+
 @import_app.command("usage")
 def import_usage_command(
     ctx: typer.Context,
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB][; type]. "
-            "Column type: vm (default, also when empty) or host (hôte): the row names a host by id or name."
-        ),
-    ],
+    path: Annotated[Path, typer.Argument(help=USAGE_FILE_HELP)],
     encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig, utf-16 or cp1252.")] = "auto",
     delimiter: Annotated[str, typer.Option(help="auto, ';' or ','.")] = "auto",
 ) -> None:
-    """Import usage profiles (day and week) of known VMs and hosts from another tool's samples.
-
-    Rows are VMs unless an optional column `type` says host (or hôte): one rule, no guessing by
-    name. A host name shared by several hosts of the inventory is refused, naming its line.
-    """
+    """Import usage profiles (day and week) of known VMs and hosts (rows typed host; a host name
+    several hosts share is refused, naming its line) from another tool's samples."""
     from collectors.imports.usage_csv import import_usage
     from inventory import InvalidSourceData
     from parcimonie.context import open_engine
@@ -382,13 +379,9 @@ def import_usage_command(
         f"{_num(report.n_rows)} échantillons lus : {_num(report.n_profiles)} profils écrits pour "
         f"{_num(report.n_vms)} VM{hosts}."
     )
-    if report.unknown:
-        console.print(f"[yellow]{_num(len(report.unknown))} VM inconnues de l'inventaire :[/] {_names(report.unknown)}")
-    if report.unknown_hosts:
-        console.print(
-            f"[yellow]{_num(len(report.unknown_hosts))} hôte(s) inconnu(s) de l'inventaire :[/] "
-            f"{_names(report.unknown_hosts)}"
-        )
+    for unknown, what in ((report.unknown, "VM inconnues"), (report.unknown_hosts, "hôte(s) inconnu(s)")):
+        if unknown:
+            console.print(f"[yellow]{_num(len(unknown))} {what} de l'inventaire :[/] {_names(unknown)}")
 
 
 def _names(items: list[str], limit: int = 20) -> str:
