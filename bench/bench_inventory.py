@@ -55,6 +55,11 @@ def main() -> int:
         with Session(engine) as session:
             inputs = load_estate(session)
         t_inputs = time.perf_counter() - t0
+        with engine.connect() as conn:  # SQLite's dbstat: bytes of each profile table, indexes included
+            stored = conn.exec_driver_sql(
+                "SELECT tbl_name, sum(pgsize) FROM dbstat JOIN sqlite_schema USING (name) "
+                "WHERE tbl_name IN ('usage_profile', 'host_usage_profile') GROUP BY tbl_name"
+            ).all()
         engine.dispose()
     print(f"estate: {len(estate.hosts)} hosts, {n_vms} VMs (summary: {summary.n_hosts} hosts, {summary.n_vms} VMs)")
     print(f"generation: {t_gen:.2f} s")
@@ -62,6 +67,9 @@ def main() -> int:
         print(f"{label}: {seconds:.2f} s, {n_vms / seconds:,.0f} VMs/s")
     print(f"estate summary: {t_summary:.2f} s")
     print(f"optimizer inputs ({inputs.hosts.n_hosts} hosts, {inputs.vms.n_vms} VMs): {t_inputs:.2f} s")
+    rows = {"usage_profile": len(estate.profiles), "host_usage_profile": len(estate.host_profiles)}
+    for table, size in stored:
+        print(f"{table}: {rows[table]} rows (day, week), {size / 1e6:.1f} MB, {size / max(rows[table], 1):.0f} B a row")
     return 0
 
 

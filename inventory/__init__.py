@@ -83,6 +83,7 @@ from inventory.queries import (
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
+    HostProfileSeries,
     HostRecord,
     ProfileSeries,
     SiteRecord,
@@ -167,6 +168,7 @@ __all__ = [
     "Site",
     "SiteRecord",
     "ProfileSeries",
+    "HostProfileSeries",
     "Snapshot",
     "SourceAuthFailed",
     "SourceUnavailable",

@@ -74,6 +74,16 @@ class ProfileSeries(SQLModel):
     memory_mib: list[float] | None = None
 
 
+class HostProfileSeries(SQLModel):
+    """One host's usage over one profile period, on the grid of ``ProfileSeries`` (NaN: no sample)."""
+
+    host_external_id: str
+    period: str
+    start_at: datetime
+    cpu_mhz: list[float]
+    memory_mib: list[float] | None = None
+
+
 class Snapshot(SQLModel):
     """Everything one source reported in one run.
 
@@ -88,6 +98,7 @@ class Snapshot(SQLModel):
     vms: list[VirtualMachineRecord] = Field(default_factory=list)
     datastores: list[DatastoreRecord] = Field(default_factory=list)
     profiles: list[ProfileSeries] = Field(default_factory=list)
+    host_profiles: list[HostProfileSeries] = Field(default_factory=list)
     complete: bool = True
     #: The source's placement rules (vCenter DRS rules), replacing those it gave before; None: the
     #: source says nothing about rules (an import), stored ones stay.

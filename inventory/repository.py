@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col
 
 from inventory.enums import PowerState
 from inventory.errors import InvalidSourceData
+from inventory.host_profiles import HostProfileRecord, store_host_profiles
 from inventory.limits import check_snapshot
 from inventory.models import (
     Cluster,
@@ -25,7 +26,7 @@ from inventory.models import (
     utcnow,
 )
 from inventory.profiles import ProfileRecord, store_profiles
-from inventory.records import ProfileSeries, Snapshot
+from inventory.records import HostProfileSeries, ProfileSeries, Snapshot
 
 _BATCH = 5_000
 
@@ -47,6 +48,7 @@ class SyncReport:
     at: datetime
     tables: dict[str, TableSync] = field(default_factory=dict)
     profiles: int = 0
+    host_profiles: int = 0
 
     @property
     def created(self) -> int:
@@ -185,6 +187,7 @@ def upsert_observations(
         )
     _track_powered_off(session, source, at)
     report.profiles = _store_profiles(session, source, snapshot.profiles, id_maps.get(VirtualMachine, {}))
+    report.host_profiles = _store_host_profiles(session, source, snapshot.host_profiles, id_maps.get(Host, {}))
     return report
 
 
@@ -211,6 +214,31 @@ def _store_profiles(session: Session, source: str, series: Sequence[ProfileSerie
         return store_profiles(session, records, source=source)
     except ValueError as err:
         raise InvalidSourceData(f"{source}: usage profile refused: {err}") from err
+
+
+def _store_host_profiles(
+    session: Session, source: str, series: Sequence[HostProfileSeries], host_ids: dict[str, int]
+) -> int:
+    """Write the snapshot's host usage profiles, host external ids mapped to host ids (same transaction)."""
+    records = []
+    for s in series:
+        host_id = host_ids.get(s.host_external_id)
+        if host_id is None:
+            raise InvalidSourceData(f"{source}: usage profile of unknown host '{s.host_external_id}'")
+        memory = None if s.memory_mib is None else np.asarray(s.memory_mib, dtype=float)
+        records.append(
+            HostProfileRecord(
+                host_id=host_id,
+                period=s.period,
+                start_at=s.start_at,
+                cpu_mhz=np.asarray(s.cpu_mhz, dtype=float),
+                memory_mib=memory,
+            )
+        )
+    try:
+        return store_host_profiles(session, records, source=source) if records else 0
+    except ValueError as err:
+        raise InvalidSourceData(f"{source}: host usage profile refused: {err}") from err
 
 
 def _track_powered_off(session: Session, source: str, now: datetime) -> None:

@@ -345,14 +345,21 @@ def import_csv_command(
     _report([run], engine, failure_code=2)
 
 
+USAGE_FILE_HELP = (
+    "CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB][; type]. Column type: vm (default, "
+    "also when empty) or host (hôte): the row names a host by id or name."
+)
+
+
 @import_app.command("usage")
 def import_usage_command(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="CSV of samples: timestamp; VM name or UUID; CPU MHz[; memory MiB].")],
+    path: Annotated[Path, typer.Argument(help=USAGE_FILE_HELP)],
     encoding: Annotated[str, typer.Option(help="auto, utf-8, utf-8-sig, utf-16 or cp1252.")] = "auto",
     delimiter: Annotated[str, typer.Option(help="auto, ';' or ','.")] = "auto",
 ) -> None:
-    """Import usage profiles (day and week) of known VMs from another tool's samples."""
+    """Import usage profiles (day and week) of known VMs and hosts (rows typed host; a host name
+    several hosts share is refused, naming its line) from another tool's samples."""
     from collectors.imports.usage_csv import import_usage
     from inventory import InvalidSourceData
     from parcimonie.context import open_engine
@@ -367,12 +374,14 @@ def import_usage_command(
     except (InvalidSourceData, ValueError) as err:
         console.print(error_text(str(err)))
         raise typer.Exit(2) from None
+    hosts = f" et {_num(report.n_hosts)} hôte(s)" if report.n_hosts or report.unknown_hosts else ""
     console.print(
         f"{_num(report.n_rows)} échantillons lus : {_num(report.n_profiles)} profils écrits pour "
-        f"{_num(report.n_vms)} VM."
+        f"{_num(report.n_vms)} VM{hosts}."
     )
-    if report.unknown:
-        console.print(f"[yellow]{_num(len(report.unknown))} VM inconnues de l'inventaire :[/] {_names(report.unknown)}")
+    for unknown, what in ((report.unknown, "VM inconnues"), (report.unknown_hosts, "hôte(s) inconnu(s)")):
+        if unknown:
+            console.print(f"[yellow]{_num(len(unknown))} {what} de l'inventaire :[/] {_names(unknown)}")
 
 
 def _names(items: list[str], limit: int = 20) -> str:

@@ -11,12 +11,14 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from collectors.demo.hardware import generations_for
-from collectors.demo.profiles import demo_profiles
+from collectors.demo.profiles import demo_host_profiles, demo_series, vm_profile_series
 from inventory.enums import LifecycleStatus, PowerState, UsageSource
 from inventory.records import (
     ClusterRecord,
     DatastoreRecord,
+    HostProfileSeries,
     HostRecord,
+    ProfileSeries,
     SiteRecord,
     Snapshot,
     VirtualMachineRecord,
@@ -252,10 +254,28 @@ def generate_demo_estate(*, n_vms: int = 900, seed: int = 2026, today: date | No
         )
         for k, c in enumerate(clusters)
     ]
-    profiles = []
+    profiles: list[ProfileSeries] = []
+    host_profiles: list[HostProfileSeries] = []
     if n_vms <= PROFILED_MAX_VMS:
         running = np.flatnonzero(~off)
-        profiles = demo_profiles(
-            [vms[j].external_id for j in running], cpu_p95[running], mem_p95[running], end=period_end, seed=seed + 1
+        series = demo_series(cpu_p95[running], mem_p95[running], end=period_end, seed=seed + 1)
+        profiles = vm_profile_series([vms[j].external_id for j in running], series)
+        hypervisors = np.flatnonzero(capacity > 0)  # clustered, powered on: the hosts VMs run on
+        host_row = np.full(n_hosts, -1)
+        host_row[hypervisors] = np.arange(hypervisors.size)
+        host_profiles = demo_host_profiles(
+            series,
+            host_row[vm_host[running]],
+            [hosts[i].external_id for i in hypervisors],
+            np.array([2 * (hosts[i].n_cores_per_socket or 0) * host_mhz[i] for i in hypervisors]),
+            np.array([hosts[i].memory_mib or 0.0 for i in hypervisors]),
         )
-    return Snapshot(sites=sites, clusters=clusters, hosts=hosts, vms=vms, datastores=datastores, profiles=profiles)
+    return Snapshot(
+        sites=sites,
+        clusters=clusters,
+        hosts=hosts,
+        vms=vms,
+        datastores=datastores,
+        profiles=profiles,
+        host_profiles=host_profiles,
+    )

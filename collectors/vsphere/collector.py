@@ -31,9 +31,9 @@ from collectors.vsphere.mapping import (
     paths_of,
     vm_external_id,
 )
-from collectors.vsphere.profiles import collect_profiles
+from collectors.vsphere.profiles import collect_all_profiles
 from collectors.vsphere.usage import UsageQuery, collect_usage
-from inventory.records import ProfileSeries, Snapshot
+from inventory.records import HostProfileSeries, ProfileSeries, Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def collect_vsphere(
         rules = collect_drs_rules(client, clusters, vms=vms, hosts=hosts)
         figures = {}
         profiles: list[ProfileSeries] = []
+        host_profiles: list[HostProfileSeries] = []
         if usage.window_h > 0:
             say(f"{source.source}: statistiques d'usage de {len(hosts)} hôtes et {len(vms)} VM")
             entities = [(vim.HostSystem, h.ref) for h in hosts] + [
@@ -116,11 +117,14 @@ def collect_vsphere(
                 fetched=fetched,
             )
             if usage.profiles:
-                say(f"{source.source}: profils d'usage (jour, semaine) de {len(vms)} VM")
+                say(f"{source.source}: profils d'usage (jour, semaine) de {len(vms)} VM et {len(hosts)} hôtes")
                 vm_ids = {
                     v.ref: vm_external_id(v.ref, v.props) for v in vms if v.props.get("config.template") is not True
                 }
-                profiles = collect_profiles(client, vm_ids, reuse=fetched[0] if fetched else None)
+                host_ids = {h.ref: h.ref for h in hosts}  # a host's external id is its managed object id (map_host)
+                profiles, host_profiles = collect_all_profiles(
+                    client, vm_ids, host_ids, reuse=fetched[0] if fetched else None
+                )
     parent, kind = _parents(datacenters, folders, computes, hosts, datastores)
     host_cluster: dict[str, str | None] = {}
     for host in hosts:
@@ -156,6 +160,7 @@ def collect_vsphere(
             for v in vms
         ],
         profiles=profiles,
+        host_profiles=host_profiles,
         complete=True,
         placement_rules=rules,
     )

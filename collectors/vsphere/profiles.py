@@ -1,14 +1,15 @@
-"""Usage profiles from vCenter's historical intervals: each VM's day (288 x 300 s) and week (336 x 1 800 s).
+"""Usage profiles from vCenter's historical intervals: each VM's and host's day (288 x 300 s) and week (336 x 1 800 s).
 
 A profile keeps the time shape the P95 throws away, so the optimizer can pack VMs whose peaks do not
-coincide (``optimizer/profile_pack.py``). Each period is one batched QueryPerf series per VM, at the
+coincide (``optimizer/profile_pack.py``); a host's profile shows its measured load over time
+(``parcimonie.planning.host_profiles``). Each period is one batched QueryPerf series per VM and host, at the
 interval's own sampling period; the samples the P95 query already fetched are reused when it read
 the same interval over the same window (the default 24 h window on a vCenter with interval 1).
 Samples are put on the period's grid by their timestamp (a vCenter sample is stamped at the end of
 its interval); slots without a sample, or with vCenter's -1 (no data), stay NaN.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,9 +21,9 @@ from collectors.vsphere.client import VSphereClient
 from collectors.vsphere.samples import EntitySamples
 from collectors.vsphere.usage import CPU_USAGE, MEMORY_CONSUMED, UsageQuery, query_window
 from inventory.profiles import PERIODS
-from inventory.records import ProfileSeries
+from inventory.records import HostProfileSeries, ProfileSeries
 
-__all__ = ["PROFILE_SLOTS", "collect_profiles", "on_grid"]
+__all__ = ["PROFILE_SLOTS", "collect_all_profiles", "collect_profiles", "on_grid"]
 
 #: Period -> number of slots (a day of 5-minute slots, a week of 30-minute slots).
 PROFILE_SLOTS: dict[str, int] = {"day": 288, "week": 336}
@@ -69,20 +70,16 @@ def _windows(client: VSphereClient, refs: Sequence[tuple[type, str]], reuse: Usa
     return windows
 
 
-def collect_profiles(
-    client: VSphereClient, vm_ids: Mapping[str, str], *, reuse: UsageQuery | None = None
-) -> list[ProfileSeries]:
-    """Day and week profiles of the given VMs (managed object id -> external id), for those with samples."""
-    vm_refs = list(vm_ids)
-    if not vm_refs:
-        return []
+def _series(
+    client: VSphereClient, refs: Sequence[tuple[type, str]], reuse: UsageQuery | None
+) -> Iterator[tuple[str, str, datetime, NDArray[np.float64], NDArray[np.float64] | None]]:
+    """(ref, period, start, CPU MHz, memory MiB or None) of each entity of `refs` with CPU samples."""
     counters = client.counter_ids([CPU_USAGE.name, MEMORY_CONSUMED.name])
     cpu_key, mem_key = counters.get(CPU_USAGE.name), counters.get(MEMORY_CONSUMED.name)
-    if cpu_key is None:
-        return []
-    wanted = set(vm_refs)
-    out: list[ProfileSeries] = []
-    for w in _windows(client, [(vim.VirtualMachine, ref) for ref in vm_refs], reuse):
+    if cpu_key is None or not refs:
+        return
+    wanted = {ref for _kind, ref in refs}
+    for w in _windows(client, refs, reuse):
         n_slots = PROFILE_SLOTS[w.period]
         for s in w.samples:
             if s.ref not in wanted or cpu_key not in s.values:
@@ -95,13 +92,42 @@ def collect_profiles(
             if mem_key is not None and mem_key in s.values:
                 mem = s.values[mem_key] * MEMORY_CONSUMED.to_stored
                 memory = on_grid(s.timestamps, mem, start=w.start, slot_s=w.slot_s, n_slots=n_slots)
-            out.append(
+            yield s.ref, w.period, w.start, cpu, None if memory is None or np.isnan(memory).all() else memory
+
+
+def collect_all_profiles(
+    client: VSphereClient,
+    vm_ids: Mapping[str, str],
+    host_ids: Mapping[str, str],
+    *,
+    reuse: UsageQuery | None = None,
+) -> tuple[list[ProfileSeries], list[HostProfileSeries]]:
+    """Day and week profiles of the given VMs and hosts (managed object id -> external id), one query per period.
+
+    Hosts read the same counters as VMs: ``cpu.usagemhz.average`` and ``mem.consumed.average``.
+    """
+    refs = [(vim.VirtualMachine, ref) for ref in vm_ids] + [(vim.HostSystem, ref) for ref in host_ids]
+    vms: list[ProfileSeries] = []
+    hosts: list[HostProfileSeries] = []
+    for ref, period, start, cpu, memory in _series(client, refs, reuse):
+        mem = None if memory is None else memory.tolist()
+        if ref in vm_ids:
+            vms.append(
                 ProfileSeries(
-                    vm_external_id=vm_ids[s.ref],
-                    period=w.period,
-                    start_at=w.start,
-                    cpu_mhz=cpu.tolist(),
-                    memory_mib=None if memory is None or np.isnan(memory).all() else memory.tolist(),
+                    vm_external_id=vm_ids[ref], period=period, start_at=start, cpu_mhz=cpu.tolist(), memory_mib=mem
                 )
             )
-    return out
+        else:
+            hosts.append(
+                HostProfileSeries(
+                    host_external_id=host_ids[ref], period=period, start_at=start, cpu_mhz=cpu.tolist(), memory_mib=mem
+                )
+            )
+    return vms, hosts
+
+
+def collect_profiles(
+    client: VSphereClient, vm_ids: Mapping[str, str], *, reuse: UsageQuery | None = None
+) -> list[ProfileSeries]:
+    """Day and week profiles of the given VMs (managed object id -> external id), for those with samples."""
+    return collect_all_profiles(client, vm_ids, {}, reuse=reuse)[0]

@@ -13,9 +13,10 @@ from sqlmodel import Session
 
 from dashboard import data
 from dashboard.components import require_snapshot, snapshot_caption
-from dashboard.i18n import current_language, day, num, t
+from dashboard.i18n import current_language, day, num, pct, plain, t
 from optimizer import Policy
 from parcimonie.planning.capacity import CapacityReport, GroupCapacity, ResourceOutlook, estate_capacity
+from parcimonie.planning.host_profiles import LoadFigures, MeasuredLoad, estate_load
 
 DAYS_PER_YEAR = 365.25
 
@@ -25,6 +26,13 @@ def load_capacity(url: str, snapshot: data.SnapshotKey, ceiling: float, ha_reser
     """The capacity report of the stored history (cached until the next run)."""
     with Session(data.engine_for(url)) as session:
         return estate_capacity(session, policy=Policy(ceiling=ceiling, ha_reserve_hosts=ha_reserve_hosts))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_measured(url: str, snapshot: data.SnapshotKey) -> MeasuredLoad:
+    """The hosts' measured load from their stored profiles (cached until the next run)."""
+    with Session(data.engine_for(url)) as session:
+        return estate_load(session)
 
 
 def _group_name(group: GroupCapacity) -> str:
@@ -131,6 +139,56 @@ def _table(report: CapacityReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _load_columns(load: LoadFigures) -> dict[str, object]:
+    """The load figures of one row: the day's peak as a percentage, minutes as whole numbers."""
+
+    def minutes(value: float | None) -> int | None:
+        return None if value is None else round(value)
+
+    return {
+        t("load.col.peak_day"): pct(load.peak_day),
+        t("load.col.over80_day"): minutes(load.minutes_over_80_day),
+        t("load.col.over100_day"): minutes(load.minutes_over_100_day),
+        t("load.col.over80_week"): minutes(load.minutes_over_80_week),
+        t("load.col.over100_week"): minutes(load.minutes_over_100_week),
+    }
+
+
+def _measured_load(load: MeasuredLoad) -> None:
+    """Per cluster and per host: the day's peak CPU and the minutes above 80 % and 100 % (day, week)."""
+    st.subheader(t("load.title"))
+    if not load.hosts:
+        st.info(t("load.none"))
+        return
+    when = {"day": day(load.day_start), "week": day(load.week_start)}
+    st.caption(t("load.explain", **when))
+    clusters = [
+        {
+            t("load.col.cluster"): c.cluster,
+            t("load.col.hosts"): c.n_hosts,
+            t("load.col.capacity"): num(c.capacity_mhz / 1000, 1),
+            **_load_columns(c.load),
+        }
+        for c in load.clusters
+    ]
+    hosts = [
+        {
+            t("load.col.host"): h.name,
+            t("load.col.cluster"): h.cluster or "—",
+            t("load.col.capacity"): num(h.capacity_mhz / 1000, 1),
+            **_load_columns(h.load),
+        }
+        for h in load.hosts
+    ]
+    if clusters:
+        st.markdown(f"**{t('load.clusters')}**")
+        st.dataframe(pd.DataFrame(clusters), hide_index=True, width="stretch")
+    st.markdown(f"**{t('load.hosts')}**")
+    st.dataframe(pd.DataFrame(hosts), hide_index=True, width="stretch")
+    if load.no_capacity:
+        st.caption(t("load.no_capacity", names=plain(", ".join(load.no_capacity[:20]))))
+
+
 st.title(t("capacity.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
@@ -156,3 +214,4 @@ kind = st.radio(
     key="capacity_resource",
 )
 st.plotly_chart(_figure(names[chosen], kind, report.horizon_years), width="stretch")
+_measured_load(load_measured(ctx.url, ctx.snapshot))

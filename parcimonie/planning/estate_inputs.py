@@ -26,6 +26,7 @@ from optimizer import UsageSource as OptimizerSource
 from optimizer.reclaim import VmSignals
 from parcimonie.planning.capacity import measured_growth
 from parcimonie.planning.document import ReclaimApplied
+from parcimonie.planning.host_profiles import HostProfiles, load_host_profiles
 from parcimonie.planning.profile_plan import VmProfiles, load_vm_profiles
 from parcimonie.planning.reclaim_inputs import load_vm_signals
 
@@ -63,6 +64,8 @@ class EstateInputs:
     reclaimed: ReclaimApplied | None = None
     # Stored usage profiles of the VMs (``parcimonie.planning.profile_plan``); None: not loaded.
     profiles: VmProfiles | None = None
+    # Stored usage profiles of the hosts, on `hosts` rows (``parcimonie.planning.host_profiles``); None: not loaded.
+    host_profiles: HostProfiles | None = None
     # Placement rules by name (``parcimonie import rules``), resolved when a plan runs.
     rule_rows: tuple[RuleRow, ...] = ()
 
@@ -257,5 +260,6 @@ def load_estate(session: Session) -> EstateInputs:
         snapshot_at=latest[1],
         vm_signals=load_vm_signals(session, vms),
         profiles=load_vm_profiles(session, vms),
+        host_profiles=load_host_profiles(session, hosts),
         rule_rows=tuple(load_rules(session)),
     )

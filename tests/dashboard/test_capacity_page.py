@@ -46,3 +46,33 @@ def test_growing_estate_in_english(run_page: RunPage, tmp_path: Path) -> None:
 def test_empty_database_explains_how_to_collect(run_page: RunPage, empty_url: str) -> None:
     at = run_page("capacity", empty_url)
     assert not at.exception and "parcimonie demo --no-serve" in texts(at)
+
+
+def test_measured_load_per_cluster_and_host(run_page: RunPage, demo_url: str) -> None:
+    """The demo's hosts have profiles: one row per cluster and per profiled host, figures as the CLI's."""
+    from sqlmodel import Session
+
+    from parcimonie.planning.host_profiles import estate_load
+
+    with Session(make_engine(demo_url)) as session:
+        load = estate_load(session)
+    at = run_page("capacity", demo_url, language="en")
+    assert not at.exception and "Measured CPU load" in texts(at)
+    clusters, hosts = at.dataframe[1].value, at.dataframe[2].value
+    assert list(clusters["Cluster"]) == [c.cluster for c in load.clusters]
+    assert len(hosts) == len(load.hosts) and (hosts["> 100 % day (min)"] >= 0).all()
+    first = load.hosts[0]
+    row = hosts[hosts["Host"] == first.name].iloc[0]
+    assert row["> 80 % week (min)"] == round(first.load.minutes_over_80_week or 0)
+    assert row["Day's peak"] == f"{round((first.load.peak_day or 0) * 100)}%"
+
+
+def test_no_host_profile_says_how_to_get_some(run_page: RunPage, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    engine = make_engine(url)
+    upgrade_database(engine)
+    estate = generate_demo_estate(n_vms=30, today=TODAY).model_copy(update={"host_profiles": []})
+    record_run(engine, source="demo", kind="demo", collect=lambda: estate)
+    engine.dispose()
+    at = run_page("capacity", url)
+    assert not at.exception and "Aucun profil d'usage d'hôte" in texts(at)

@@ -139,3 +139,28 @@ def test_workbook_without_history_has_no_capacity_sheet() -> None:
     _capacity(book, capacity_report([]))
     _capacity(book, None)
     assert "Capacité" not in book.sheetnames
+
+
+def test_measured_load_of_an_imported_host_profile(env: dict[str, str], tmp_path: Path) -> None:
+    """Four 5-minute samples at 50 %, 90 %, 110 % and 20 % of a host's cores x MHz, read back by hand."""
+    assert runner.invoke(app, ["demo", "--no-serve", "--vms", "20"], env=env).exit_code == 0
+    before = json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)["measured_load"]
+    assert before["hosts"] and before["clusters"] and before["day_start"] is not None
+    host = before["hosts"][0]
+    cap = host["capacity_mhz"]
+    rows = "".join(
+        f"23/11/2026 10:{m:02d};{host['name']};{share * cap:.3f};host\n"
+        for m, share in ((0, 0.5), (5, 0.9), (10, 1.1), (15, 0.2))
+    )
+    (tmp_path / "h.csv").write_text("horodatage;nom;CPU MHz;type\n" + rows, encoding="utf-8")
+    result = runner.invoke(app, ["import", "usage", str(tmp_path / "h.csv")], env=env)
+    assert result.exit_code == 0 and "1 hôte(s)" in result.output, result.output
+    after = json.loads(runner.invoke(app, ["capacity", "--json"], env=env).output)["measured_load"]
+    (load,) = [h["load"] for h in after["hosts"] if h["name"] == host["name"]]
+    # The day: peak 110 %; above 80 %: the 90 % and 110 % slots (2 x 5 min); above 100 %: one slot.
+    assert load["peak_day"] == pytest.approx(1.1, abs=1e-4)
+    assert (load["minutes_over_80_day"], load["minutes_over_100_day"]) == (10.0, 5.0)
+    # The week: one 30-minute slot holding the mean, (0,5 + 0,9 + 1,1 + 0,2) / 4 = 67,5 %: no minute above.
+    assert load["peak_week"] == pytest.approx(0.675, abs=1e-4) and load["minutes_over_80_week"] == 0.0
+    text = runner.invoke(app, ["capacity"], env=env)
+    assert text.exit_code == 0 and "Charge CPU mesurée" in text.output and "10 min" in text.output

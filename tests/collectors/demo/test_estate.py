@@ -65,3 +65,38 @@ def test_demo_profiles_are_stored_and_complementary(sqlite_engine: Engine) -> No
     start = datetime(2026, 11, 16, tzinfo=UTC)
     office, night = shape_series("office", start, 1800, 336), shape_series("night", start, 1800, 336)
     assert (office + night).max() < office.max() + night.max() - 0.5
+
+
+def test_demo_host_profiles_sum_their_vms_plus_overhead(sqlite_engine: Engine) -> None:
+    """A hypervisor's profile is its powered-on VMs' profiles summed, plus 5 % of its CPU and memory."""
+    from sqlmodel import Session
+
+    from collectors.demo.profiles import demo_host_profiles
+    from inventory.host_profiles import load_host_profile_rows
+
+    snapshot = generate_demo_estate(n_vms=60, today=TODAY)
+    on = {v.external_id: v.host_external_id for v in snapshot.vms if v.power_state == PowerState.ON}
+    hosts = {h.external_id: h for h in snapshot.hosts}
+    profiled = {p.host_external_id for p in snapshot.host_profiles}
+    assert set(on.values()) <= profiled and all(hosts[h].cluster_external_id for h in profiled)
+    assert len(snapshot.host_profiles) == 2 * len(profiled)
+    host = next(iter(on.values()))
+    h = hosts[host]
+    raw_mhz = 2 * (h.n_cores_per_socket or 0) * (h.cpu_mhz or 0)
+    vm_day = [p.cpu_mhz for p in snapshot.profiles if p.period == "day" and on.get(p.vm_external_id) == host]
+    (host_day,) = [p for p in snapshot.host_profiles if p.period == "day" and p.host_external_id == host]
+    expected = np.sum(vm_day, axis=0) + 0.05 * raw_mhz
+    assert np.allclose(host_day.cpu_mhz, expected, atol=0.051)
+    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: snapshot)
+    with Session(sqlite_engine) as session:
+        assert len(load_host_profile_rows(session, "week")) == len(profiled)
+    # By hand: two VMs of 100 and 300 MHz (memory 10 and 20 MiB) on a 1 000 MHz, 400 MiB host.
+    series = {
+        "day": (
+            datetime(2026, 11, 29, tzinfo=UTC),
+            np.array([[100.0, 0.0], [300.0, 50.0]]),
+            np.array([[10.0, 10.0], [20.0, 20.0]]),
+        )
+    }
+    (only,) = demo_host_profiles(series, np.array([0, 0]), ["h"], np.array([1000.0]), np.array([400.0]))
+    assert only.cpu_mhz == [450.0, 100.0] and only.memory_mib == [50.0, 50.0]

@@ -5,12 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from collectors.demo import generate_demo_estate
-from collectors.imports.usage_csv import import_usage, read_usage_csv, to_profiles
-from inventory import InvalidSourceData, record_run
+from collectors.imports.usage_csv import import_usage, read_usage_csv, to_host_profiles, to_profiles
+from inventory import Host, HostRecord, InvalidSourceData, Snapshot, record_run
+from inventory.host_profiles import load_host_profile_rows
 from inventory.profiles import load_profiles
 from parcimonie.cli import app
 from tests.conftest import TODAY
@@ -82,3 +83,53 @@ def test_cli_exit_2_and_nothing_written(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "usage", str(good)], env=env)
     assert result.exit_code == 0, result.output
     assert "1 VM inconnues" in result.output and "[red]x" in result.output
+
+
+def test_type_column_names_hosts_and_refuses_an_unknown_type(tmp_path: Path) -> None:
+    # Same key as a VM and as a host: two objects. Host rows of 10:00 and 10:03 share a 5-minute slot.
+    f = _write(
+        tmp_path / "u.csv",
+        "horodatage;nom;CPU MHz;type\n"
+        "23/11/2026 10:00;esx1;100;vm\n"
+        "23/11/2026 10:00;esx1;5000;host\n"
+        "23/11/2026 10:03;esx1;7000;Hôte\n"
+        "23/11/2026 10:05;app;10;\n",
+    )
+    samples = read_usage_csv(f)
+    assert samples.n_rows == 4 and set(samples.stamps) == {"esx1", "app"}
+    assert samples.hosts is not None and samples.host_lines == {"esx1": 3}
+    (day, _week) = to_host_profiles(samples.hosts, {"esx1": 4})
+    assert day.host_id == 4 and day.cpu_mhz[-2] == 6000.0 and np.isnan(day.cpu_mhz[-1])
+    bad = _write(tmp_path / "bad.csv", "horodatage;nom;CPU MHz;type\n23/11/2026 10:00;a;1;\n23/11/2026 10:05;b;1;san\n")
+    with pytest.raises(InvalidSourceData, match="ligne 3, colonne 'type' : 'san' n'est ni vm ni host"):
+        read_usage_csv(bad)
+
+
+def test_import_host_rows_and_refuse_an_ambiguous_host_name(sqlite_engine: Engine, tmp_path: Path) -> None:
+    snapshot = generate_demo_estate(n_vms=20, today=TODAY)
+    record_run(sqlite_engine, source="demo", kind="demo", collect=lambda: snapshot)
+    host = snapshot.hosts[0]
+    f = _write(
+        tmp_path / "u.csv",
+        f"timestamp,vm,cpu_mhz,type\n2026-11-22T10:00:00,{host.name.upper()},4321,host\n"
+        "2026-11-22T10:00:00,esx-ghost,1,host\n",
+    )
+    report = import_usage(sqlite_engine, f)
+    assert (report.n_hosts, report.n_vms, report.unknown_hosts) == (1, 0, ["esx-ghost"])
+    with Session(sqlite_engine) as session:
+        week = load_host_profile_rows(session, "week")
+        host_id = session.exec(select(Host.id).where(Host.name == host.name)).one()
+    # The demo's own host profiles are replaced for this host only (its source is now the import).
+    assert np.nanmax(week[host_id].cpu_mhz) == pytest.approx(4321.0, rel=1e-4)
+    assert np.isnan(week[host_id].cpu_mhz[:-1]).all()
+    # A second source reports a host of the same name: that name no longer says which host.
+    twin = HostRecord(external_id="x", name=host.name)
+    record_run(sqlite_engine, source="vc2", kind="vsphere", collect=lambda: Snapshot(hosts=[twin], complete=False))
+    g = _write(
+        tmp_path / "g.csv",
+        f"timestamp,vm,cpu_mhz,type\n2026-11-22T10:00:00,app,1,vm\n2026-11-22T10:05:00,{host.name},9,host\n",
+    )
+    with pytest.raises(InvalidSourceData, match=f"g.csv, ligne 3 : l'hôte '{host.name}' désigne plusieurs hôtes"):
+        import_usage(sqlite_engine, g)
+    with Session(sqlite_engine) as session:
+        assert np.nanmax(load_host_profile_rows(session, "week")[host_id].cpu_mhz) == pytest.approx(4321.0, rel=1e-4)

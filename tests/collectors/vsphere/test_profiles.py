@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from collectors.runner import run_vsphere
 from collectors.vsphere.profiles import on_grid
-from inventory import RunStatus, VirtualMachine
+from inventory import Host, RunStatus, VirtualMachine
+from inventory.host_profiles import load_host_profile_rows
 from inventory.profiles import load_profiles
 from tests.support.vcsim import Simulator
 
@@ -39,3 +40,24 @@ def test_profiles_stored_with_the_run(engine: Engine, vcsim: Callable[..., Simul
     assert {p.slot_seconds for p in week.values()} == {1800}
     some = next(iter(day.values()))
     assert np.nanmax(some.cpu_mhz) > 0 and some.memory_mib is not None
+
+
+@pytest.mark.vcsim
+def test_host_profiles_collected_with_the_vms(
+    engine: Engine, vcsim: Callable[..., Simulator], vcsim_password: str
+) -> None:
+    """Every simulated host gets a day and a week, on the same grids as its VMs, in the same run."""
+    sim = vcsim()
+    run = run_vsphere(engine, sim.source(), usage_window_h=1)
+    assert run.status == RunStatus.SUCCEEDED
+    with Session(engine) as session:
+        host_ids = set(session.exec(select(Host.id)).all())
+        day = load_host_profile_rows(session, "day")
+        week = load_host_profile_rows(session, "week")
+        vm_day = load_profiles(session, "day")
+    assert host_ids and set(day) == host_ids and set(week) == host_ids
+    assert {p.cpu_mhz.size for p in day.values()} == {288}
+    assert {p.slot_seconds for p in week.values()} == {1800} and {p.cpu_mhz.size for p in week.values()} == {336}
+    assert {p.start_at for p in day.values()} == {p.start_at for p in vm_day.values()}
+    some = next(iter(day.values()))
+    assert np.nanmax(some.cpu_mhz) > 0 and some.memory_mib is not None and np.nanmax(some.memory_mib) > 0
