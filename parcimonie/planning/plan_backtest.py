@@ -8,6 +8,9 @@ the held-out day (``optimizer.risk.backtest_split``) with ``optimizer.backtest.r
   (an offer's, or the existing host's when repacking), HA reserve hosts carrying nothing;
 - *before*: every VM on its current host, each host at its raw CPU.
 
+Per cluster (hosts in no cluster together, as cluster -1), then the whole estate; a plan packing
+across clusters (scope "estate") has no cluster of its own after, only the estate's line.
+
 Profiles are converted to reference MHz with each VM's own P95 conversion (source host performance,
 comfort factor), as the time-aligned section does; a VM without a profile counts flat at its P95.
 """
@@ -24,13 +27,14 @@ from optimizer.backtest import Backtest, replay
 from optimizer.limits import host_quantities, offer_quantities
 from optimizer.profile_pack import fill_missing
 from optimizer.risk import BacktestSplit, backtest_split
+from parcimonie.planning.messages import text
 from parcimonie.planning.profile_document import ClusterBacktest, PlanBacktest
 
 if TYPE_CHECKING:
     from parcimonie.planning.profile_plan import VmProfiles
     from parcimonie.planning.service import PlanOutcome
 
-__all__ = ["plan_backtest"]
+__all__ = ["group_label", "plan_backtest"]
 
 
 def _split(profiles: VmProfiles, outcome: PlanOutcome, demand: VmDemand) -> BacktestSplit:
@@ -134,6 +138,15 @@ def plan_backtest(outcome: PlanOutcome) -> PlanBacktest | None:
         held_out=split.held_out,
         before=_clusters(before, hosts.cluster, list(hosts.names)),
         before_total=_group(before, np.arange(capacity_all.size), list(hosts.names), None),
-        after=_clusters(after, result.target_cluster, after_names),
+        after=[] if policy.scope == "estate" else _clusters(after, result.target_cluster, after_names),
         after_total=_group(after, np.arange(capacity.size), after_names, None),
     )
+
+
+def group_label(group: ClusterBacktest, language: str = "fr") -> str:
+    """How the CLI and the workbook name a line: "cluster 2", "sans cluster", or "parc entier"."""
+    if group.cluster is None:
+        return text("backtest.estate", language)
+    if group.cluster < 0:
+        return text("backtest.no_cluster", language)
+    return text("backtest.cluster", language, n=group.cluster)
