@@ -156,7 +156,9 @@ def pack_curve_point(
     both = sizes.size <= CURVE_BOTH_RULES_MAX_FIGURES
     on_profile = _placement(sizes, cap_profile, improve_budget_s, both_rules=both)
     on_p95 = _placement(scalar, cap, 0.0)
-    return _kept(on_profile, on_p95, projected_bound(sizes, cap_profile), lower_bound_identical(sizes=scalar, capacity=cap), None)
+    return _kept(
+        on_profile, on_p95, projected_bound(sizes, cap_profile), lower_bound_identical(sizes=scalar, capacity=cap), None
+    )
 
 
 def _kept(

@@ -10,8 +10,8 @@ from rich.console import Console
 from parcimonie.console import escape
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import text
-from parcimonie.planning.plan_backtest import group_label
-from parcimonie.planning.profile_document import ClusterBacktest, PlanBacktest
+from parcimonie.planning.plan_backtest import backtest_rows, group_label
+from parcimonie.planning.profile_document import PlanBacktest
 
 __all__ = ["print_backtest", "print_profiles"]
 
@@ -75,15 +75,7 @@ def backtest_lines(b: PlanBacktest, language: str = "fr") -> list[str]:
             n=b.n_vms,
         )
     ]
-    after = {g.cluster: g for g in b.after}
-    pairs: list[tuple[str, ClusterBacktest]] = []
-    for g in b.before:
-        pairs.append(("backtest.before", g))
-        if g.cluster in after:
-            pairs.append(("backtest.after", after.pop(g.cluster)))
-    pairs += [("backtest.after", g) for g in after.values()]
-    pairs += [("backtest.before", b.before_total), ("backtest.after", b.after_total)]
-    for side, g in pairs:
+    for side, g in backtest_rows(b):
         lines.append(
             text(
                 "backtest.row",

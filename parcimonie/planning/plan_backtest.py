@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from parcimonie.planning.profile_plan import VmProfiles
     from parcimonie.planning.service import PlanOutcome
 
-__all__ = ["group_label", "plan_backtest"]
+__all__ = ["backtest_rows", "group_label", "plan_backtest"]
 
 
 def _split(profiles: VmProfiles, outcome: PlanOutcome, demand: VmDemand) -> BacktestSplit:
@@ -52,7 +52,7 @@ def _split(profiles: VmProfiles, outcome: PlanOutcome, demand: VmDemand) -> Back
             return None
         out = np.full((idx.size, table.shape[1]), np.nan)
         out[rows >= 0] = table[rows[rows >= 0]]
-        return out * factor[:, None]
+        return np.asarray(out * factor[:, None], dtype=float)
 
     return backtest_split(day=take(profiles.day), week=take(profiles.week))
 
@@ -150,3 +150,19 @@ def group_label(group: ClusterBacktest, language: str = "fr") -> str:
     if group.cluster < 0:
         return text("backtest.no_cluster", language)
     return text("backtest.cluster", language, n=group.cluster)
+
+
+def backtest_rows(backtest: PlanBacktest) -> list[tuple[str, ClusterBacktest]]:
+    """The lines to show, as (side, group): each cluster before then after, then the estate's two.
+
+    `side` is a message code ("backtest.before" or "backtest.after"); the CLI and the workbook
+    read the same lines in the same order.
+    """
+    after = {g.cluster: g for g in backtest.after}
+    rows: list[tuple[str, ClusterBacktest]] = []
+    for g in backtest.before:
+        rows.append(("backtest.before", g))
+        if g.cluster in after:
+            rows.append(("backtest.after", after.pop(g.cluster)))
+    rows += [("backtest.after", g) for g in after.values()]
+    return [*rows, ("backtest.before", backtest.before_total), ("backtest.after", backtest.after_total)]

@@ -89,7 +89,7 @@ def test_never_worse_than_p95_and_never_below_the_bound(n: int, s: int, seed: in
 
 
 def test_projected_bound_by_hand_and_never_above_the_full_bound() -> None:
-    from optimizer.profile_pack import projected_bound, profile_sizes
+    from optimizer.profile_pack import profile_sizes, projected_bound
 
     # Capacity 2 000 per slot: slot 0 sums to 3 x 900 = 2 700 (2 hosts), slot 1 to 3 x 100; a fourth VM
     # of 2 500 at slot 1 fits no host and is left out, as the full bound leaves it out.

@@ -94,9 +94,8 @@ def _backtest(outcome: PlanOutcome) -> PlanBacktest:
     return found
 
 
-def test_before_per_cluster_by_hand() -> None:
-    # New hosts: t0 (cluster 0) carries v1, v2, v3; t1 is cluster 0's HA reserve; t2 (cluster 1) v4, v5.
-    outcome = _with_placement(
+def _hand_placed() -> PlanOutcome:
+    return _with_placement(
         _outcome(),
         offer_name="T",
         placement=np.array([0, 0, 0, 2, 2]),
@@ -104,7 +103,11 @@ def test_before_per_cluster_by_hand() -> None:
         target_existing_host=np.array([-1, -1, -1]),
         target_is_ha_reserve=np.array([False, True, False]),
     )
-    b = _backtest(outcome)
+
+
+def test_before_and_after_per_cluster_by_hand() -> None:
+    # New hosts: t0 (cluster 0) carries v1, v2, v3; t1 is cluster 0's HA reserve; t2 (cluster 1) v4, v5.
+    b = _backtest(_hand_placed())
     assert (b.ceiling, b.n_vms, b.n_vms_with_profile, b.replay_slots, b.replay_slot_minutes) == (0.8, 5, 4, 4, 5.0)
     assert b.held_out
     # Before. a1 = v1 + v2 = [2 200, 800, 800, 800] / 2 000: 110 % in slot 1 (above 100 % and 80 %).
@@ -115,7 +118,14 @@ def test_before_per_cluster_by_hand() -> None:
         (1, 1, 0.0, 0.0, 0.0, 0.0, "b1", pytest.approx(0.8)),
     ]
     assert _figures(b.before_total) == (
-        None, 3, 2 * SLOT_MONTH, 2 * SLOT_MONTH / 3, 2 * SLOT_MONTH, 2 * SLOT_MONTH / 3, "a2", pytest.approx(1.2)
+        None,
+        3,
+        2 * SLOT_MONTH,
+        2 * SLOT_MONTH / 3,
+        2 * SLOT_MONTH,
+        2 * SLOT_MONTH / 3,
+        "a2",
+        pytest.approx(1.2),
     )
     # After. t0 (3 000) = [2 600, 1 200, 3 200, 1 200]: 86,7 % in slot 1 (above the ceiling), 106,7 % in
     # slot 3 (above both); the reserve t1 carries nothing; t2 = 1 600 / 3 000 = 53,3 %.
@@ -124,8 +134,69 @@ def test_before_per_cluster_by_hand() -> None:
         (1, 1, 0.0, 0.0, 0.0, 0.0, "nouveau-003", pytest.approx(1600 / 3000)),
     ]
     assert _figures(b.after_total) == (
-        None, 3, SLOT_MONTH, SLOT_MONTH / 3, 2 * SLOT_MONTH, 2 * SLOT_MONTH / 3, "nouveau-001", pytest.approx(3200 / 3000)
+        None,
+        3,
+        SLOT_MONTH,
+        SLOT_MONTH / 3,
+        2 * SLOT_MONTH,
+        2 * SLOT_MONTH / 3,
+        "nouveau-001",
+        pytest.approx(3200 / 3000),
     )
+
+
+def test_cli_text_and_workbook_read_the_same_lines() -> None:
+    from io import StringIO
+
+    from openpyxl import Workbook
+    from rich.console import Console
+
+    from parcimonie.plan_profiles_text import print_backtest
+    from parcimonie.planning.workbook_profiles import SHEET, profiles_sheet
+
+    b = _backtest(_hand_placed())
+    out = StringIO()
+    print_backtest(Console(file=out, width=400), b)
+    lines = [line.strip().replace("\u202f", " ") for line in out.getvalue().splitlines() if line.strip()]
+    assert lines[0].startswith("Rejeu du plan, par cluster, sur 4 créneaux de 5 min non vus")
+    assert lines[1] == (
+        "cluster 0, avant : 2 hôtes ; au-delà de 100 % : 21 600 min/mois (10 800 par hôte) ; au-delà du plafond : "
+        "21 600 (10 800 par hôte) ; hôte le plus chargé a2 (120 %)"
+    )
+    assert lines[2].startswith("cluster 0, après : 2 hôtes ; au-delà de 100 % : 10 800 min/mois (5 400 par hôte)")
+    assert [line.split(" :")[0] for line in lines[3:]] == [
+        "cluster 1, avant",
+        "cluster 1, après",
+        "parc entier, avant",
+        "parc entier, après",
+    ]
+    book = Workbook()
+    profiles_sheet(book, None, b)
+    rows = [[c.value for c in row] for row in book[SHEET].iter_rows()]
+    table = [r for r in rows if r[1] in ("avant", "après")]
+    assert [r[:3] for r in table] == [
+        ["cluster 0", "avant", 2],
+        ["cluster 0", "après", 2],
+        ["cluster 1", "avant", 1],
+        ["cluster 1", "après", 1],
+        ["parc entier", "avant", 3],
+        ["parc entier", "après", 3],
+    ]
+    assert table[1][3:] == [
+        SLOT_MONTH,
+        SLOT_MONTH / 2,
+        2 * SLOT_MONTH,
+        SLOT_MONTH,
+        "nouveau-001",
+        pytest.approx(3200 / 3000),
+    ]
+
+
+def test_a_plan_across_clusters_has_only_the_estate_after() -> None:
+    outcome = _hand_placed()
+    policy = replace(outcome.request.policy, scope="estate")
+    b = _backtest(replace(outcome, request=replace(outcome.request, policy=policy)))
+    assert b.after == [] and b.after_total.n_hosts == 3 and len(b.before) == 2
 
 
 def test_a_repack_maps_existing_hosts_to_their_targets() -> None:
