@@ -47,4 +47,30 @@ RISK_STRINGS: dict[str, tuple[str, str]] = {
     "risk.col.tco_p95": ("TCO (P95)", "TCO (P95)"),
     "risk.col.overflow_profile": ("Min > 100 % / mois (profils)", "Min > 100 % / month (profiles)"),
     "risk.col.overflow_p95": ("Min > 100 % / mois (P95)", "Min > 100 % / month (P95)"),
+    "risk.bt.title": ("Rejeu du plan par cluster", "The plan replayed per cluster"),
+    "risk.bt.explain": (
+        "La consolidation du plan (après) et le parc tel qu'il tourne (avant), rejoués sur {replay} créneaux de "
+        "{minutes} min non vus à l'ajustement, au plafond de {ceiling} : minutes par mois au-delà de 100 % et "
+        "au-delà du plafond (total, et par hôte), hôte le plus chargé. {with_profile} VM sur {n} ont un profil ; "
+        "les autres comptent à plat à leur P95.",
+        "The plan's consolidation (after) and the estate as it runs (before), replayed on {replay} slots of "
+        "{minutes} min not seen in the fit, at the {ceiling} ceiling: minutes per month above 100 % and above the "
+        "ceiling (total, and per host), busiest host. {with_profile} of {n} VMs have a profile; the others count "
+        "flat at their P95.",
+    ),
+    "risk.bt.in_sample": (
+        "Sans profil hebdomadaire, le rejeu porte sur le jour ajusté : le risque est sous-estimé.",
+        "Without week profiles the replay is the fitted day itself: the risk is understated.",
+    ),
+    "risk.bt.minutes": ("{total} ({per_host} / hôte)", "{total} ({per_host} / host)"),
+    "risk.bt.estate": ("Parc entier", "Whole estate"),
+    "risk.bt.cluster": ("Cluster", "Cluster"),
+    "risk.bt.hosts_before": ("Hôtes avant", "Hosts before"),
+    "risk.bt.hosts_after": ("Hôtes après", "Hosts after"),
+    "risk.bt.capacity_before": ("Min > 100 % / mois avant", "Min > 100 % / month before"),
+    "risk.bt.capacity_after": ("Min > 100 % / mois après", "Min > 100 % / month after"),
+    "risk.bt.ceiling_before": ("Min > plafond / mois avant", "Min > ceiling / month before"),
+    "risk.bt.ceiling_after": ("Min > plafond / mois après", "Min > ceiling / month after"),
+    "risk.bt.worst_before": ("Hôte le plus chargé avant", "Busiest host before"),
+    "risk.bt.worst_after": ("Hôte le plus chargé après", "Busiest host after"),
 }

@@ -25,7 +25,13 @@ from optimizer.bounds import LowerBound, lower_bound_identical
 from optimizer.exact import pack_vectors_exact
 from optimizer.packing import pack_vectors
 
-__all__ = ["ProfilePacking", "fill_missing", "pack_on_profiles", "profile_sizes"]
+__all__ = ["ProfilePacking", "fill_missing", "pack_curve_point", "pack_on_profiles", "profile_sizes", "projected_bound"]
+
+#: Up to this many figures (VMs x dimensions), a curve point runs both greedy rules as the plan
+#: does; beyond, the dot-product rule only (the one that wins on many small profile vectors).
+CURVE_BOTH_RULES_MAX_FIGURES = 500_000
+#: The dimensions of highest volume a projected bound keeps (memory always kept besides).
+_PROJECTED_DIMS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,9 +83,38 @@ def profile_sizes(cpu_slots: NDArray[np.float64], memory: NDArray[np.float64]) -
     return np.column_stack([np.asarray(cpu_slots, dtype=float), np.asarray(memory, dtype=float)])
 
 
-def _placement(sizes: NDArray[np.float64], capacity: NDArray[np.float64], budget_s: float) -> NDArray[np.int64]:
-    bins = np.tile(capacity, (max(1, sizes.shape[0]), 1))
-    return pack_vectors(sizes=sizes, bin_capacities=bins, improve=budget_s > 0, improve_budget_s=budget_s).assignment
+def _placement(
+    sizes: NDArray[np.float64], capacity: NDArray[np.float64], budget_s: float, both_rules: bool = True
+) -> NDArray[np.int64]:
+    bins = np.broadcast_to(capacity, (max(1, sizes.shape[0]), capacity.size))
+    return pack_vectors(
+        sizes=sizes,
+        bin_capacities=bins,
+        improve=budget_s > 0,
+        improve_budget_s=budget_s,
+        second_rule_max_items=20_000 if both_rules else 0,
+    ).assignment
+
+
+def projected_bound(sizes: NDArray[np.float64], capacity: NDArray[np.float64]) -> LowerBound:
+    """Lower bound on identical bins from the few dimensions of highest volume, and memory.
+
+    Dropping dimensions only relaxes the problem, so the bound stays proven; at a curve point it
+    spares Martello-Toth's L2 on each of the 288 slots (the busiest slots decide it anyway).
+    """
+    cap = np.asarray(capacity, dtype=float).reshape(-1)
+    sizes = np.asarray(sizes, dtype=float)
+    sizes = sizes[(sizes <= cap).all(axis=1)]  # as the full bound: items no host holds are left out
+    volume = sizes.sum(axis=0) / cap
+    keep = np.union1d(np.argsort(-volume, kind="stable")[:_PROJECTED_DIMS], [cap.size - 1])
+    found = lower_bound_identical(sizes=sizes[:, keep], capacity=cap[keep])
+    names = {f"({_dim(k)})": f"({_dim(int(d))})" for k, d in enumerate(keep.tolist())}
+    kind = next((found.kind.replace(a, b) for a, b in names.items() if found.kind.endswith(a)), found.kind)
+    return LowerBound(value=found.value, kind=kind, volume=found.volume)
+
+
+def _dim(d: int) -> str:
+    return ("cpu", "memory")[d] if d < 2 else f"dim{d}"
 
 
 def _n_used(assignment: NDArray[np.int64]) -> int:
@@ -97,6 +132,56 @@ def _exact(
     if result.status in ("OPTIMAL", "FEASIBLE") and 0 < result.n_bins < n_bins:
         return result.assignment, result.status
     return hint, result.status
+
+
+def pack_curve_point(
+    *,
+    sizes: NDArray[np.float64],
+    scalar: NDArray[np.float64],
+    host_capacity: NDArray[np.float64],
+    improve_budget_s: float = 0.0,
+) -> ProfilePacking:
+    """`pack_on_profiles` for one point of the risk curve, from vectors prepared once for all points.
+
+    Args:
+        sizes: shape (k, s + 1), `profile_sizes` of the filled profiles; scalar: shape (k, 2), of the P95.
+        host_capacity: shape (2,), usable (CPU, memory) of one host at this point's ceiling.
+        improve_budget_s: improvement budget of the profile packing (the P95 packing has none).
+
+    What it spares: the per-slot L2 bounds (``projected_bound``), the P95 improvement phase, the
+    exact search, and beyond ``CURVE_BOTH_RULES_MAX_FIGURES`` the second greedy rule.
+    """
+    cap = np.asarray(host_capacity, dtype=float).reshape(-1)
+    cap_profile = np.concatenate([np.full(sizes.shape[1] - 1, cap[0]), cap[1:]])
+    both = sizes.size <= CURVE_BOTH_RULES_MAX_FIGURES
+    on_profile = _placement(sizes, cap_profile, improve_budget_s, both_rules=both)
+    on_p95 = _placement(scalar, cap, 0.0)
+    return _kept(
+        on_profile, on_p95, projected_bound(sizes, cap_profile), lower_bound_identical(sizes=scalar, capacity=cap), None
+    )
+
+
+def _kept(
+    on_profile: NDArray[np.int64],
+    on_p95: NDArray[np.int64],
+    bound_profile: LowerBound,
+    bound_p95: LowerBound,
+    status: str | None,
+) -> ProfilePacking:
+    """Both placements, the P95's kept when the profiles need more hosts."""
+    n_profile, n_p95 = _n_used(on_profile), _n_used(on_p95)
+    keep_p95 = n_profile > n_p95
+    return ProfilePacking(
+        method="p95" if keep_p95 else "profile",
+        assignment=on_p95 if keep_p95 else on_profile,
+        assignment_profile=on_profile,
+        assignment_p95=on_p95,
+        n_hosts_profile=n_profile,
+        n_hosts_p95=n_p95,
+        bound_profile=bound_profile,
+        bound_p95=bound_p95,
+        exact_status=status,
+    )
 
 
 def pack_on_profiles(
@@ -136,16 +221,4 @@ def pack_on_profiles(
     status = None
     if 0 < sizes.shape[0] <= exact_max_items and _n_used(on_profile) > bound.value:
         on_profile, status = _exact(sizes, cap_profile, on_profile, exact_time_s)
-    n_profile, n_p95 = _n_used(on_profile), _n_used(on_p95)
-    keep_p95 = n_profile > n_p95
-    return ProfilePacking(
-        method="p95" if keep_p95 else "profile",
-        assignment=on_p95 if keep_p95 else on_profile,
-        assignment_profile=on_profile,
-        assignment_p95=on_p95,
-        n_hosts_profile=n_profile,
-        n_hosts_p95=n_p95,
-        bound_profile=bound,
-        bound_p95=lower_bound_identical(sizes=scalar, capacity=cap),
-        exact_status=status,
-    )
+    return _kept(on_profile, on_p95, bound, lower_bound_identical(sizes=scalar, capacity=cap), status)

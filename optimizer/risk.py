@@ -9,6 +9,11 @@ The risk curve (``risk_curve``): for each ceiling, the hosts the plan needs and 
 month its hosts would have spent above 100 % of their CPU in the replay (``optimizer.backtest``).
 A DSI then picks the ceiling by the risk it accepts; the sources' cautious 40 % and the usual 80 %
 are two points of the curve. Method in docs/profiles.md.
+
+A curve point is lighter than the plan's own packing (``profile_pack.pack_curve_point``): vectors
+built once for all ceilings, greedy without improvement by default, no exact search, a projected
+bound. The plan's ceiling reuses the plan's packing when given (`plan`), so the curve's host counts
+there are the plan's.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.backtest import Backtest, replay
-from optimizer.profile_pack import ProfilePacking, fill_missing, pack_on_profiles
+from optimizer.profile_pack import ProfilePacking, fill_missing, pack_curve_point, profile_sizes
 
 __all__ = ["DEFAULT_CEILINGS", "BacktestSplit", "RiskPoint", "backtest_split", "replay_packing", "risk_curve"]
 
@@ -115,7 +120,9 @@ def risk_curve(
     memory_mib: NDArray[np.float64],
     raw_capacity: NDArray[np.float64],
     ceilings: Sequence[float] = DEFAULT_CEILINGS,
-    improve_budget_s: float = 0.5,
+    improve_budget_s: float = 0.0,
+    plan: ProfilePacking | None = None,
+    plan_ceiling: float | None = None,
 ) -> tuple[RiskPoint, ...]:
     """Hosts (profile and P95 packings) against replayed overflow minutes per month, per ceiling.
 
@@ -125,21 +132,26 @@ def risk_curve(
         memory_mib: shape (k,), memory demand.
         raw_capacity: shape (2,), one target host's raw (CPU reference MHz, memory MiB), at 100 %.
         ceilings: utilisation ceilings to try, each in (0, 1].
-        improve_budget_s: improvement budget of each packing.
+        improve_budget_s: improvement budget of each point's profile packing (0: greedy only).
+        plan: the plan's own packing (``pack_on_profiles`` on the same VMs), taken as the point
+            at `plan_ceiling` instead of packing again: the curve then reads the plan's hosts there.
+        plan_ceiling: the ceiling `plan` was packed at.
     """
+    if (plan is None) != (plan_ceiling is None):
+        raise ValueError("plan and plan_ceiling go together")
     raw = np.asarray(raw_capacity, dtype=float).reshape(-1)
-    fit = fill_missing(split.fit, cpu_p95_ref_mhz)
+    p95 = np.asarray(cpu_p95_ref_mhz, dtype=float)
+    sizes = profile_sizes(fill_missing(split.fit, p95), memory_mib)
+    scalar = profile_sizes(p95[:, None], memory_mib)
     points = []
     for ceiling in ceilings:
         if not 0 < ceiling <= 1:
             raise ValueError(f"ceilings must be in (0, 1], got {ceiling}")
-        packing = pack_on_profiles(
-            cpu_slots_ref_mhz=fit,
-            cpu_p95_ref_mhz=cpu_p95_ref_mhz,
-            memory_mib=memory_mib,
-            host_capacity=raw * ceiling,
-            improve_budget_s=improve_budget_s,
-            exact_max_items=0,
-        )
+        if plan is not None and plan_ceiling is not None and abs(plan_ceiling - ceiling) < 1e-9:
+            packing = plan
+        else:
+            packing = pack_curve_point(
+                sizes=sizes, scalar=scalar, host_capacity=raw * ceiling, improve_budget_s=improve_budget_s
+            )
         points.append(_point(packing, split, float(raw[0]), float(ceiling)))
     return tuple(points)

@@ -9,11 +9,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import plans
+from dashboard.backtest_view import BACKTEST_COLUMNS, backtest_frame
 from dashboard.components import require_snapshot, snapshot_caption
+from dashboard.data import load_hosts, today
 from dashboard.i18n import current_language, eur, num, pct, t
+from dashboard.plan_frames import cluster_names
 from dashboard.tables import as_text, show_text_table
 from parcimonie.planning import PlanRequest
-from parcimonie.planning.profile_document import ProfileComparison
+from parcimonie.planning.profile_document import PlanBacktest, ProfileComparison
 from parcimonie.planning.profile_plan import DemandChoice
 
 COLUMNS = {
@@ -80,28 +83,59 @@ demand: DemandChoice = st.radio(
 )
 with st.spinner():
     document = plans.plan(ctx.url, ctx.snapshot, PlanRequest(with_replacement=False, demand=demand))
-section = document.profiles
-if section is None:
-    st.info(t("risk.none"))
-    st.stop()
-cols = st.columns(3)
-for answer in section.answers:
-    label = t(f"risk.demand.{answer.demand}")
-    cols[0].metric(
-        t("risk.metric.hosts", label=label), num(answer.n_hosts), t("risk.metric.bound", bound=num(answer.lower_bound))
+
+
+def show_section(section: ProfileComparison) -> None:
+    """Both answers, which one is kept, and the risk curve (chart and table)."""
+    cols = st.columns(3)
+    for answer in section.answers:
+        label = t(f"risk.demand.{answer.demand}")
+        cols[0].metric(
+            t("risk.metric.hosts", label=label),
+            num(answer.n_hosts),
+            t("risk.metric.bound", bound=num(answer.lower_bound)),
+        )
+        cols[1].metric(t("risk.metric.tco", label=label), eur(answer.tco_eur))
+        cols[2].metric(t("risk.metric.overflow", label=label), num(answer.overflow_minutes_per_month))
+    kept = t(f"risk.demand.{section.demand}")
+    st.markdown(t("risk.kept", label=kept, n=num(section.n_vms_with_profile), total=num(section.n_vms)))
+    if section.p95_kept:
+        st.warning(t("risk.p95_kept"))
+    if not section.held_out:
+        st.warning(t("risk.in_sample"))
+    frame = curve_frame(section)
+    st.plotly_chart(risk_chart(frame), use_container_width=True)
+    money = {name: eur for name in ("tco_profile", "tco_p95")}
+    show_text_table(
+        as_text(frame, {"ceiling": pct, "overflow_profile": num, "overflow_p95": num, **money}),
+        COLUMNS,
     )
-    cols[1].metric(t("risk.metric.tco", label=label), eur(answer.tco_eur))
-    cols[2].metric(t("risk.metric.overflow", label=label), num(answer.overflow_minutes_per_month))
-kept = t(f"risk.demand.{section.demand}")
-st.markdown(t("risk.kept", label=kept, n=num(section.n_vms_with_profile), total=num(section.n_vms)))
-if section.p95_kept:
-    st.warning(t("risk.p95_kept"))
-if not section.held_out:
-    st.warning(t("risk.in_sample"))
-frame = curve_frame(section)
-st.plotly_chart(risk_chart(frame), use_container_width=True)
-money = {name: eur for name in ("tco_profile", "tco_p95")}
-show_text_table(
-    as_text(frame, {"ceiling": pct, "overflow_profile": num, "overflow_p95": num, **money}),
-    COLUMNS,
-)
+
+
+def show_backtest(backtest: PlanBacktest, names: dict[int, str]) -> None:
+    """The plan's consolidation and the estate as it runs, replayed per cluster: one table."""
+    st.subheader(t("risk.bt.title"))
+    st.caption(
+        t(
+            "risk.bt.explain",
+            replay=num(backtest.replay_slots),
+            minutes=num(backtest.replay_slot_minutes),
+            ceiling=pct(backtest.ceiling),
+            with_profile=num(backtest.n_vms_with_profile),
+            n=num(backtest.n_vms),
+        )
+    )
+    if not backtest.held_out:
+        st.warning(t("risk.bt.in_sample"))
+    show_text_table(backtest_frame(backtest, names), BACKTEST_COLUMNS, pinned=("cluster",))
+
+
+if document.profiles is None:
+    st.info(t("risk.none"))
+else:
+    show_section(document.profiles)
+if document.backtest is not None:
+    show_backtest(
+        document.backtest,
+        cluster_names(plans.estate_inputs(ctx.url, ctx.snapshot), load_hosts(ctx.url, ctx.snapshot, today())),
+    )

@@ -42,6 +42,7 @@ from parcimonie.planning.limits_doc import (
 from parcimonie.planning.messages import Message
 from parcimonie.planning.migrations import migrations
 from parcimonie.planning.p2v import n_p2v_vms, p2v_section
+from parcimonie.planning.plan_backtest import plan_backtest
 from parcimonie.planning.profile_plan import compare_profiles
 
 if TYPE_CHECKING:
@@ -302,6 +303,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         fleet_mix=mix,
         p2v=p2v_section(outcome),
         profiles=compare_profiles(outcome),
+        backtest=plan_backtest(outcome),
     )
 
 

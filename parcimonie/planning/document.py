@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from parcimonie.planning.confidence import Confidence
 from parcimonie.planning.fleet_mix import FleetMixSection
 from parcimonie.planning.messages import Message
-from parcimonie.planning.profile_document import ProfileComparison
+from parcimonie.planning.profile_document import PlanBacktest, ProfileComparison
 
 PLAN_FORMAT: Literal[2] = 2
 
@@ -404,6 +404,9 @@ class PlanDocument(_Frozen):
     #: Packing on usage profiles against scalar P95, backtest and risk curve (docs/profiles.md);
     #: None without stored profiles, for a repack in place, and in plans saved before it existed.
     profiles: ProfileComparison | None = None
+    #: The plan's consolidation and the current estate replayed per cluster on held-out profiles
+    #: (``plan_backtest.py``); None without stored profiles, and in plans saved before it existed.
+    backtest: PlanBacktest | None = None
 
     @property
     def horizon_years(self) -> int:

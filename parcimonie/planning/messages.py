@@ -557,6 +557,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  {ceiling:pct} : {hosts:n0} / {hosts_p95:n0} hôtes, {tco:eur}, {overflow:n0} / {overflow_p95:n0} min/mois",
         "  {ceiling:pct}: {hosts:n0} / {hosts_p95:n0} hosts, {tco:eur}, {overflow:n0} / {overflow_p95:n0} min/month",
     ),
+    # --- the plan's own consolidation replayed per cluster (parcimonie/planning/plan_backtest.py) ----------
+    "backtest.title": (
+        "Rejeu du plan, par cluster, sur {replay:n0} créneaux de {minutes:n0} min non vus à l'ajustement "
+        "(plafond {ceiling:pct} ; {with_profile:n0} VM sur {n:n0} ont un profil, les autres à plat à leur P95) :",
+        "The plan replayed per cluster on {replay:n0} slots of {minutes:n0} min not seen in the fit "
+        "(ceiling {ceiling:pct}; {with_profile:n0} of {n:n0} VMs have a profile, the others flat at their P95):",
+    ),
+    "backtest.title_in_sample": (
+        "Rejeu du plan, par cluster, sur le jour ajusté ({replay:n0} créneaux de {minutes:n0} min : risque "
+        "sous-estimé ; plafond {ceiling:pct} ; {with_profile:n0} VM sur {n:n0} ont un profil, les autres à plat à "
+        "leur P95) :",
+        "The plan replayed per cluster on the fitted day ({replay:n0} slots of {minutes:n0} min: risk understated; "
+        "ceiling {ceiling:pct}; {with_profile:n0} of {n:n0} VMs have a profile, the others flat at their P95):",
+    ),
+    "backtest.row": (
+        "  {group}, {side:code} : {hosts:n0} hôtes ; au-delà de 100 % : {cap:n0} min/mois ({cap_host:n0} par "
+        "hôte) ; au-delà du plafond : {ceil:n0} ({ceil_host:n0} par hôte) ; hôte le plus chargé {worst} ({peak:pct})",
+        "  {group}, {side:code}: {hosts:n0} hosts; above 100 %: {cap:n0} min/month ({cap_host:n0} per host); "
+        "above the ceiling: {ceil:n0} ({ceil_host:n0} per host); busiest host {worst} ({peak:pct})",
+    ),
+    "backtest.before": ("avant", "before"),
+    "backtest.after": ("après", "after"),
+    "backtest.cluster": ("cluster {n}", "cluster {n}"),
+    "backtest.no_cluster": ("sans cluster", "no cluster"),
+    "backtest.estate": ("parc entier", "whole estate"),
     # --- who prepared a workbook or a note (parcimonie/planning/provenance.py) ------------------
     "provenance.line": (
         "Établi par {author}, le {when}, hypothèses modifiées : {changed}.",

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["DemandAnswer", "ProfileComparison", "RiskPointDoc"]
+__all__ = ["ClusterBacktest", "DemandAnswer", "PlanBacktest", "ProfileComparison", "RiskPointDoc"]
 
 
 class _Frozen(BaseModel):
@@ -67,3 +67,40 @@ class ProfileComparison(_Frozen):
     def answer(self, demand: str) -> DemandAnswer:
         """The answer of one demand model ("p95" or "profile")."""
         return next(a for a in self.answers if a.demand == demand)
+
+
+class ClusterBacktest(_Frozen):
+    """One cluster's hosts replayed on held-out profiles (`cluster` None: the whole estate).
+
+    Minutes are host-minutes per 30-day month: `*_total` summed over the cluster's hosts, `*_per_host`
+    their mean (HA reserve hosts count, carrying nothing). `cluster` is the optimizer's cluster index
+    (-1: hosts in no cluster, or the whole estate when the plan packs across clusters).
+    """
+
+    cluster: int | None
+    n_hosts: int
+    minutes_above_capacity_total: float
+    minutes_above_capacity_per_host: float
+    minutes_above_ceiling_total: float
+    minutes_above_ceiling_per_host: float
+    worst_host: str | None
+    worst_utilisation: float
+
+
+class PlanBacktest(_Frozen):
+    """The plan's own consolidation (after) and the current estate (before) replayed per cluster.
+
+    The replay is the held-out day (``optimizer.risk.backtest_split``), in reference MHz against
+    each host's raw CPU (100 %); a VM without a profile counts flat at its P95. docs/profiles.md.
+    """
+
+    ceiling: float
+    n_vms: int
+    n_vms_with_profile: int
+    replay_slots: int
+    replay_slot_minutes: float
+    held_out: bool
+    before: list[ClusterBacktest]
+    before_total: ClusterBacktest
+    after: list[ClusterBacktest]
+    after_total: ClusterBacktest

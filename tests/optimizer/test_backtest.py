@@ -131,3 +131,17 @@ def test_replay_invariants(n_vms: int, n_hosts: int, n_slots: int, ceiling: floa
         load = profiles[target == h].sum(axis=0)
         assert bt.peak_utilisation[h] == pytest.approx(load.max() / capacity[h])
         assert bt.minutes_above_capacity[h] == 5 * int((load / capacity[h] > 1 + 1e-9).sum())
+
+
+def test_hosts_in_any_order_and_empty_hosts_sum_by_hand() -> None:
+    # VMs listed out of host order, host 1 empty: host 0 = 1 + 4 = 5, host 2 = 2 + 3 = 5 (capacity 4: 125 %).
+    bt = replay(
+        target_of_vm=np.array([2, 0, 2, 0]),
+        profiles_ref_mhz=np.array([[2.0], [1.0], [3.0], [4.0]]),
+        capacity_ref_mhz=np.array([10.0, 10.0, 4.0]),
+        target_cluster=np.array([0, 0, 1]),
+        ceiling=1.0,
+        slot_minutes=60,
+    )
+    assert bt.peak_utilisation == pytest.approx([0.5, 0.0, 1.25])
+    assert bt.minutes_above_capacity.tolist() == [0.0, 0.0, 60.0]

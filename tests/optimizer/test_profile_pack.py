@@ -86,3 +86,35 @@ def test_never_worse_than_p95_and_never_below_the_bound(n: int, s: int, seed: in
     load = np.zeros((n, s))
     np.add.at(load, placed, slots)
     assert (load <= HOST[0] * (1 + 1e-9)).all()
+
+
+def test_projected_bound_by_hand_and_never_above_the_full_bound() -> None:
+    from optimizer.profile_pack import profile_sizes, projected_bound
+
+    # Capacity 2 000 per slot: slot 0 sums to 3 x 900 = 2 700 (2 hosts), slot 1 to 3 x 100; a fourth VM
+    # of 2 500 at slot 1 fits no host and is left out, as the full bound leaves it out.
+    slots = np.array([[900.0, 100.0], [900.0, 100.0], [900.0, 100.0], [0.0, 2500.0]])
+    sizes = profile_sizes(slots, np.full(4, 1.0))
+    cap = np.array([2000.0, 2000.0, 10.0])
+    from optimizer.bounds import lower_bound_identical
+
+    found = projected_bound(sizes, cap)
+    assert found.value == 2 == lower_bound_identical(sizes=sizes, capacity=cap).value
+    assert found.kind == "volume(cpu)"  # named by the dimension of the full vector (slot 0)
+    rng = np.random.default_rng(3)
+    wide = profile_sizes(rng.uniform(0, 900, size=(60, 40)), rng.uniform(0, 5, size=60))
+    wide_cap = np.concatenate([np.full(40, 2000.0), [10.0]])
+    assert projected_bound(wide, wide_cap).value <= lower_bound_identical(sizes=wide, capacity=wide_cap).value
+
+
+def test_a_curve_point_finds_the_plans_hosts_on_small_estates() -> None:
+    from optimizer.profile_pack import pack_curve_point, profile_sizes
+
+    slots = _day_night(10)
+    memory = np.full(20, 1024.0)
+    point = pack_curve_point(
+        sizes=profile_sizes(slots, memory), scalar=profile_sizes(slots.max(axis=1)[:, None], memory), host_capacity=HOST
+    )
+    # The complementary pairs: 5 hosts on profiles (the per-slot bound), 10 on P95, as pack_on_profiles.
+    assert (point.n_hosts_profile, point.n_hosts_p95, point.bound_profile.value) == (5, 10, 5)
+    assert point.method == "profile" and point.exact_status is None

@@ -42,3 +42,25 @@ def test_risk_curve_by_hand() -> None:
     assert at_50.overflow_minutes_profile == pytest.approx(150.0)
     assert at_50.overflow_minutes_p95 == pytest.approx(150.0)
     assert at_50.worst_utilisation_profile == pytest.approx(1.2)
+
+
+def test_the_plans_own_packing_is_the_point_at_its_ceiling() -> None:
+    from optimizer.profile_pack import pack_on_profiles
+
+    fit = np.full((2, 12), 500.0)
+    replay = np.full((2, 288), 300.0)
+    replay[:, 0] = 1200.0
+    split = type(backtest_split(day=replay, week=None))(fit, 5.0, replay, 5.0, True)
+    p95, memory = np.full(2, 500.0), np.ones(2)
+    plan = pack_on_profiles(cpu_slots_ref_mhz=fit, cpu_p95_ref_mhz=p95, memory_mib=memory, host_capacity=RAW * 0.5)
+    # A plan that kept the VMs apart (2 hosts, as a time-budgeted improvement might leave them) is
+    # what the curve reads at 50 %, not a new packing (1 host), and its replay is that placement's.
+    apart = type(plan)(**{**plan.__dict__, "assignment_profile": np.array([0, 1]), "n_hosts_profile": 2})
+    at_40, at_50 = risk_curve(
+        split=split, cpu_p95_ref_mhz=p95, memory_mib=memory, raw_capacity=RAW, ceilings=(0.4, 0.5),
+        plan=apart, plan_ceiling=0.5,
+    )  # fmt: skip
+    assert at_50.n_hosts_profile == 2 and at_50.overflow_minutes_profile == 0.0  # 1 500 / 2 000 per host
+    assert at_40.n_hosts_profile == 2
+    with pytest.raises(ValueError):
+        risk_curve(split=split, cpu_p95_ref_mhz=p95, memory_mib=memory, raw_capacity=RAW, plan=plan)
