@@ -26,8 +26,8 @@ from inventory import add_offer as add_catalogue_offer
 from inventory import record_event, session_scope
 from inventory import remove_offer as remove_catalogue_offer
 from inventory.models import HostModel
-from optimizer import Policy
 from inventory.queries import scenarios_version
+from optimizer import CAUTIOUS_CEILING, Policy
 from parcimonie.access import FINANCE_GROUPS
 from parcimonie.access import require as require_user
 from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, load_estate, run_plan
@@ -46,6 +46,8 @@ from parcimonie.planning.scenarios import save_plan as save_document
 __all__ = ["CurrentCost", "ScenarioNameError"]
 COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
 CONSOLIDATION_POLICY = Policy()  # the Consolidation page's starting policy
+#: The page's one-click cautious preset (its ceiling input in whole percent, as the page reads it).
+CAUTIOUS_POLICY = dataclasses.replace(CONSOLIDATION_POLICY, ceiling=float(int(round(CAUTIOUS_CEILING * 100))) / 100)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

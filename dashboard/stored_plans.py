@@ -90,9 +90,11 @@ _PRELOAD_LOCK = threading.Lock()
 
 def preload(url: str, snapshot: SnapshotKey, overrides: Mapping[str, Any] | None = None) -> threading.Thread | None:
     """Load what Consolidation and Finances need on a background thread, once per snapshot and assumption
-    set: the optimizer's tables, the VMs and the Consolidation page's first plan with its frames (its
-    default request with ``overrides``). The first screen does not wait for them; the next pages find
-    them cached. Returns the thread, None when already started."""
+    set: the optimizer's tables, the VMs, then the Consolidation page's first plan with its frames (its
+    default request with ``overrides``) and the plan of its one-click cautious preset. The first screen
+    does not wait for them; the next pages find them cached (a page asking for a plan still being
+    computed here waits for it rather than computing it twice). Returns the thread, None when already
+    started."""
     overrides = dict(overrides or {})
     with _PRELOAD_LOCK:
         key = (url, snapshot, json.dumps(overrides, sort_keys=True, default=str))
@@ -107,9 +109,11 @@ def preload(url: str, snapshot: SnapshotKey, overrides: Mapping[str, Any] | None
             load_hosts(url, snapshot, today())
             offers = load_offers(url)
             names = list(offers["name"]) if not offers.empty else []
-            if names:
-                request = plans.consolidation_request(plans.consolidation_offers(names, n_vms), overrides=overrides)
-                plans.consolidation_view(url, snapshot, request)
+            chosen = plans.consolidation_offers(names, n_vms)
+            for policy in (plans.CONSOLIDATION_POLICY, plans.CAUTIOUS_POLICY) if names else ():
+                plans.consolidation_view(
+                    url, snapshot, plans.consolidation_request(chosen, policy, overrides=overrides)
+                )
         except Exception as err:  # noqa: BLE001 - a head start only: the page computes it and says why
             logger.info("dashboard preload stopped: %s", err)
 
