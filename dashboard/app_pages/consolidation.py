@@ -31,7 +31,8 @@ ctx = require_snapshot()
 snapshot_caption(ctx)
 offers = data.load_offers(ctx.url)
 offer_names = list(offers["name"]) if not offers.empty else []
-n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
+with st.spinner(t("spinner.consolidation")):  # loading the estate's tables (or waiting for their preload)
+    n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
 default_offers = plans.consolidation_offers(offer_names, n_vms)
 
 st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.ceiling * 100)))
