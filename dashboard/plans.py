@@ -131,7 +131,7 @@ def consolidation_request(
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)  # live objects: tens of MB each at 50 000 VMs
 def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) -> ConsolidationView:
     """The plan of ``request`` shaped for review, built once per plan (run_plan → document → frames).
 
