@@ -5,11 +5,13 @@ CLI's ``parcimonie plan``; plans come back as their typed document (``PlanDocume
 scenarios hold. This module only caches, keyed on the snapshot and the ``PlanRequest``.
 
 Cache keys stay small: the database URL, the ``SnapshotKey`` (which identifies the inventory's
-content) and the request, never the estate's arrays. The optimizer's inputs are a shared, read-only
-``st.cache_resource`` (no copy per rerun); a plan's JSON and its frames are ``st.cache_data``.
+content) and the request, never the estate's arrays. The optimizer's inputs and the Consolidation
+page's plan with its frames are shared, read-only ``st.cache_resource`` (no copy per rerun); the
+other plans are ``st.cache_data``.
 """
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +27,7 @@ from inventory import record_event, session_scope
 from inventory import remove_offer as remove_catalogue_offer
 from inventory.models import HostModel
 from inventory.queries import scenarios_version
+from optimizer import CAUTIOUS_CEILING, Policy
 from parcimonie.access import FINANCE_GROUPS
 from parcimonie.access import require as require_user
 from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, load_estate, run_plan
@@ -42,6 +45,9 @@ from parcimonie.planning.scenarios import save_plan as save_document
 
 __all__ = ["CurrentCost", "ScenarioNameError"]
 COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
+CONSOLIDATION_POLICY = Policy()  # the Consolidation page's starting policy
+#: The page's one-click cautious preset (its ceiling input in whole percent, as the page reads it).
+CAUTIOUS_POLICY = dataclasses.replace(CONSOLIDATION_POLICY, ceiling=float(int(round(CAUTIOUS_CEILING * 100))) / 100)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -101,11 +107,38 @@ class ConsolidationView:
     frames: plan_frames.ConsolidationFrames
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+def consolidation_offers(offer_names: Sequence[str], n_vms: int) -> list[str]:
+    """The offers Consolidation compares by default: all up to ``COMPARE_ALL_MAX_VMS`` VMs, else the first."""
+    return list(offer_names) if n_vms <= COMPARE_ALL_MAX_VMS else list(offer_names[:1])
+
+
+def consolidation_request(
+    offers: Sequence[str],
+    policy: Policy = CONSOLIDATION_POLICY,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    p2v: bool = False,
+) -> PlanRequest:
+    """The Consolidation page's plan request (no replacement part); its defaults are the page's, so the
+    plan preloaded for the page (``stored_plans.preload``) is the one it asks for."""
+    return PlanRequest(
+        offers=tuple(offers),
+        policy=policy,
+        method="heuristic",
+        with_replacement=False,
+        overrides=dict(overrides or {}),
+        p2v=p2v,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # live objects: tens of MB each at 50 000 VMs
 def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) -> ConsolidationView:
     """The plan of ``request`` shaped for review, built once per plan (run_plan → document → frames).
 
-    Raises ``parcimonie.planning.PlanError`` (a ValueError) for a request that cannot be met.
+    A resource, shared read-only by every session and every rerun: at 50 000 VMs a copy per rerun
+    (``st.cache_data`` unpickles its value) cost 0,5–0,8 s. The pages derive new frames from it
+    (``assign``, filters) and never change it in place. Raises ``parcimonie.planning.PlanError`` (a
+    ValueError) for a request that cannot be met.
     """
     result = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
     hosts = load_hosts(url, snapshot, today())

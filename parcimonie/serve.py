@@ -40,7 +40,7 @@ def dashboard_command(*, port: int, address: str, secrets_file: Path | None = No
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.server",  # Streamlit's command line, warmed while the server starts
         "run",
         str(APP_PATH),
         "--server.port",

@@ -20,19 +20,20 @@ from dashboard.moves_table import show_migrations
 from dashboard.p2v_view import show_p2v
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
-from parcimonie.planning import EXISTING, PlanRequest
+from parcimonie.planning import EXISTING
 from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.note import solver_name
 
-DEFAULTS = Policy()
+DEFAULTS = plans.CONSOLIDATION_POLICY
 ALL = ""  # the target-host filter's "every host"
 st.title(t("consolidation.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
 offers = data.load_offers(ctx.url)
 offer_names = list(offers["name"]) if not offers.empty else []
-n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
-default_offers = offer_names if n_vms <= plans.COMPARE_ALL_MAX_VMS else offer_names[:1]
+with st.spinner(t("spinner.consolidation")):  # loading the estate's tables (or waiting for their preload)
+    n_vms = plans.estate_inputs(ctx.url, ctx.snapshot).vms.n_vms
+default_offers = plans.consolidation_offers(offer_names, n_vms)
 
 st.session_state.setdefault("cons_ceiling", int(round(DEFAULTS.ceiling * 100)))
 
@@ -109,9 +110,9 @@ with st.container(border=True):
 if target == "new" and not chosen:
     st.warning(t("consolidation.no_offer"))
     st.stop()
-request = PlanRequest(
-    offers=tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
-    policy=Policy(
+request = plans.consolidation_request(
+    tuple(o for o in offer_names if o in chosen) if target == "new" else (EXISTING,),
+    Policy(
         ceiling=float(ceiling_pct) / 100,
         ha_reserve_hosts=int(ha),
         scope=scope,
@@ -119,8 +120,6 @@ request = PlanRequest(
         vcpu_ratio=caps["vcpu_ratio"],
         memory_overcommit=caps["memory_overcommit"],
     ),
-    method="heuristic",
-    with_replacement=False,
     overrides=plans.current_overrides(),
     p2v=bool(p2v),
 )

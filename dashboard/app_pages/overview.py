@@ -136,7 +136,6 @@ if recommended is not None:  # the plan's own counts: the optimizer's tables are
         recommended.estate.n_hosts,
         recommended.estate.n_vms,
     )
-    stored_plans.preload(ctx.url, ctx.snapshot)  # for the next pages, while this one is read
 else:
     inputs = plans.estate_inputs(ctx.url, ctx.snapshot)
     physical, n_planned, n_vms_planned = list(inputs.physical_hosts), inputs.hosts.n_hosts, inputs.vms.n_vms
@@ -246,3 +245,5 @@ if with_drivers:
                 ),
             )
         )
+if recommended is not None:  # the next pages' tables and Consolidation's first plan, loaded while this one is read
+    stored_plans.preload(ctx.url, ctx.snapshot, overrides)

@@ -8,7 +8,9 @@ inventory stores amounts TTC (what the authority paid) and so do the tables: the
 VAT out with its own assumptions where it needs HT figures.
 """
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,7 +21,7 @@ from sqlmodel import Session
 from inventory import PowerState, capacity_history, list_offers
 from inventory.enums import UsageSource
 from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
-from inventory.limits import number_problem
+from inventory.limits import LIMITS, number_problem
 from inventory.rules import RuleRow, load_rules
 from optimizer import HostTable, Offer, Policy, VmTable
 from optimizer import UsageSource as OptimizerSource
@@ -167,6 +169,19 @@ def impossible_value(row: Any, figures: dict[str, bool]) -> str | None:
     return None
 
 
+def impossible_values(rows: Sequence[Any], figures: dict[str, bool]) -> list[str | None]:
+    """``impossible_value`` of each row, a column at a time: a row whose figures are all unknown or plain
+    numbers within their range passes at once; only the others are checked one by one (same reasons)."""
+    suspect = [False] * len(rows)
+    for name, integer in figures.items():
+        limit = LIMITS.get(name)
+        kinds: tuple[type, ...] = (int,) if integer else (int, float)
+        low, high = (limit.min, limit.max) if limit is not None else (math.inf, -math.inf)  # no range: checked
+        plain = [v is None or (type(v) in kinds and low <= v <= high) for v in (getattr(r, name) for r in rows)]
+        suspect = [s or not ok for s, ok in zip(suspect, plain, strict=True)]
+    return [impossible_value(r, figures) if s else None for r, s in zip(rows, suspect, strict=True)]
+
+
 def _host_table(rows: list[Any], cluster_index: dict[int, int]) -> HostTable:
     """Host rows as a ``HostTable`` (hypervisors, or physical servers to virtualise)."""
     return HostTable.build(
@@ -200,7 +215,7 @@ def load_estate(session: Session) -> EstateInputs:
     """
     all_host_rows = present_host_rows(session)
     carrying = host_ids_carrying_vms(session)
-    host_problems = [(r, impossible_value(r, HOST_FIGURES)) for r in all_host_rows]
+    host_problems = list(zip(all_host_rows, impossible_values(all_host_rows, HOST_FIGURES), strict=True))
     invalid_hosts = tuple((r.name, why) for r, why in host_problems if why is not None)
     host_rows = [r for r, why in host_problems if why is None]
     sized = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
@@ -218,7 +233,8 @@ def load_estate(session: Session) -> EstateInputs:
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
     hosts = _host_table(kept, cluster_index)
     host_index = {r.id: i for i, r in enumerate(kept)}
-    vm_problems = [(r, impossible_value(r, VM_FIGURES)) for r in present_vm_rows(session)]
+    all_vm_rows = present_vm_rows(session)
+    vm_problems = list(zip(all_vm_rows, impossible_values(all_vm_rows, VM_FIGURES), strict=True))
     invalid_vms = tuple((r.name, why) for r, why in vm_problems if why is not None)
     vm_rows = [r for r, why in vm_problems if why is None]
     unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib)) + tuple(n for n, _ in invalid_vms)

@@ -7,6 +7,7 @@ when its target is not its current host; a plan onto new hosts moves every VM it
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,10 +23,19 @@ def migrations(
     `to_label` maps a placement value (existing host index on a repack, new host index on an
     offer) to the target's name, as the document's placement does.
     """
-    rows = [
-        Move(vm=vms.names[j], from_host=host_names[src] if src >= 0 else None, to_host=to_label[dst])
+    moves = [
+        (vms.names[j], host_names[src] if src >= 0 else None, to_label[dst])
         for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
         if dst >= 0 and (result.offer_name is not None or dst != src)
     ]
-    rows.sort(key=lambda m: (m.from_host is None, m.from_host or "", m.vm))
+    moves.sort(key=lambda m: (m[1] is None, m[1] or "", m[0]))
+    # Up to 50 000 rows of our own names, as the placement: built without validation (0,4 s → 0,1 s)
+    # and without the cyclic collector rescanning the heap meanwhile (the rows hold no cycle).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        rows = [Move.model_construct(vm=vm, from_host=source, to_host=target) for vm, source, target in moves]
+    finally:
+        if was_enabled:
+            gc.enable()
     return {"n_migrations": len(rows), "migrations": rows}

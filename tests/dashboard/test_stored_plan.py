@@ -45,7 +45,7 @@ def test_the_overview_shows_the_stored_plan_without_computing(
 
     monkeypatch.setattr("dashboard.plans.load_estate", no_tables)  # nor the estate's cost: stored too
     preloaded: list[str] = []  # the next pages' tables load in the background, not in the page's run
-    monkeypatch.setattr("dashboard.stored_plans.preload", lambda url, _snapshot: preloaded.append(url))
+    monkeypatch.setattr("dashboard.stored_plans.preload", lambda url, _snapshot, _overrides: preloaded.append(url))
     monkeypatch.setattr("dashboard.plans.COMPARE_ALL_MAX_VMS", 100)  # large: the drivers would be on demand
     at = run_page("overview", demo_url)
     assert not at.exception and not calls and preloaded == [demo_url]

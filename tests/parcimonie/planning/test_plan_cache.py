@@ -135,3 +135,38 @@ def test_tables_read_before_a_collection_are_never_stored_as_its_plan(demo_engin
     assert document.snapshot_key == old_inputs.snapshot_key  # computed for the caller, on what it read
     with Session(demo_engine) as session:
         assert cached_plan(session, RECOMMENDED, today=TODAY) is None  # but not kept for the new snapshot
+
+
+def test_the_quick_reads_agree_with_the_stored_plan(demo_engine: Engine) -> None:
+    """``plan_is_stored`` and ``stored_bars`` (no validation of the plan) say what ``cached_plan`` says."""
+    from parcimonie.planning.plan_cache import plan_is_stored, stored_bars
+
+    def reads() -> tuple[bool, object, object]:
+        with Session(demo_engine) as session:
+            cached = cached_plan(session, RECOMMENDED, today=TODAY)
+            stored = plan_is_stored(session, RECOMMENDED, today=TODAY)
+            bars = stored_bars(session, RECOMMENDED, today=TODAY)
+        assert stored == (cached is not None and cached.document is not None)
+        return stored, bars, cached
+
+    assert reads()[:2] == (False, None)
+    assert warm(demo_engine, today=TODAY, with_tornado=False)
+    assert reads()[:2] == (True, None)  # stored without its tornado
+    assert warm(demo_engine, today=TODAY)
+    stored, bars, cached = reads()
+    assert stored and bars and bars == cached.document.tornado  # type: ignore[union-attr]
+    record_run(
+        demo_engine, source="demo", kind="demo", collect=lambda: generate_demo_estate(n_vms=200, seed=7, today=TODAY)
+    )
+    assert reads()[:2] == (False, None)  # never another snapshot's
+
+
+def test_the_stored_summary_leaves_the_migration_list_out_but_counts_it(demo_engine: Engine) -> None:
+    assert warm(demo_engine, today=TODAY, with_tornado=False)
+    with Session(demo_engine) as session:
+        cached = cached_plan(session, RECOMMENDED, today=TODAY)
+        inputs = load_estate(session)
+    full = run_plan(inputs, RECOMMENDED, today=TODAY).document()
+    assert cached is not None and cached.document is not None
+    assert full.consolidation.migrations and cached.document.consolidation.migrations == []
+    assert cached.document.consolidation.n_migrations == full.consolidation.n_migrations > 0
