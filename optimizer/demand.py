@@ -168,9 +168,9 @@ def compute_demand(
 #: each VM's profile is coarsened (`coarsen_max`: a coarse slot is the max of the fine slots it
 #: covers, so a placement feasible on the coarse vectors is feasible on the fine ones), never below
 #: `PACK_MIN_SLOTS`. The packing's cost grows with VMs x slots, mostly in the fewest-moves repack:
-#: at 10 000 VMs x 288 slots (bench/bench_profiles.py --plan, 2 cores) a whole plan takes 22 s
-#: (237 new hosts, 703 kept on a repack), against 12 s at 72 two-hour slots (245 and 800 hosts):
-#: full resolution up to about 10 000 VMs of 288 slots. docs/profiles.md.
+#: at 10 000 VMs x 288 slots (bench/bench_profiles.py --plan, 2 cores) a whole plan takes 9.5 s
+#: (22 s on a loaded machine; 237 new hosts, 703 kept on a repack), against 4.5 s (12 s) at 72
+#: two-hour slots (245 and 800 hosts): full resolution up to about 10 000 VMs of 288 slots.
 PACK_MAX_CELLS = 3_000_000
 PACK_MIN_SLOTS = 48
 
