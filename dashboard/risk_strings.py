@@ -5,11 +5,13 @@ RISK_STRINGS: dict[str, tuple[str, str]] = {
     "risk.title": ("Consolidation alignée sur le temps", "Time-aligned consolidation"),
     "risk.explain": (
         "Les VM ne culminent pas ensemble : empiler leurs profils d'usage (CPU à chaque créneau) plutôt "
-        "que leurs P95 demande moins d'hôtes. Les deux réponses sur l'offre cible, tout le parc, réserve HA "
-        "non comprise ; le rejeu compte les minutes au-delà de 100 % sur un jour non vu à l'ajustement.",
+        "que leurs P95 demande moins d'hôtes. Les deux réponses sur l'offre cible, avec le périmètre et la "
+        "réserve HA du plan (la courbe de risque : tout le parc, sans réserve HA) ; le rejeu compte les "
+        "minutes au-delà de 100 % sur un jour non vu à l'ajustement.",
         "VMs do not peak together: stacking their usage profiles (CPU at each slot) rather than their P95 "
-        "needs fewer hosts. Both answers on the target offer, whole estate, HA reserve not included; the "
-        "replay counts minutes above 100 % on a day not seen in the fit.",
+        "needs fewer hosts. Both answers on the target offer, with the plan's scope and HA reserve (the "
+        "risk curve: whole estate, without HA reserve); the replay counts minutes above 100 % on a day "
+        "not seen in the fit.",
     ),
     "risk.demand": ("Demande retenue", "Demand kept"),
     "risk.demand.auto": ("automatique", "automatic"),
@@ -37,7 +39,10 @@ RISK_STRINGS: dict[str, tuple[str, str]] = {
         "Sans profil hebdomadaire, le rejeu porte sur le jour ajusté : le risque est sous-estimé.",
         "Without week profiles the replay is the fitted day itself: the risk is understated.",
     ),
-    "risk.chart.title": ("Courbe de risque : hôtes et débordement", "Risk curve: hosts and overflow"),
+    "risk.chart.title": (
+        "Courbe de risque : hôtes et débordement (tout le parc, sans réserve HA)",
+        "Risk curve: hosts and overflow (whole estate, without HA reserve)",
+    ),
     "risk.chart.x": ("Hôtes", "Hosts"),
     "risk.chart.y": ("Minutes au-delà de 100 % par mois", "Minutes above 100 % per month"),
     "risk.col.ceiling": ("Plafond", "Ceiling"),

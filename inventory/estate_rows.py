@@ -10,7 +10,7 @@ from sqlalchemy import Row, func, select
 from sqlmodel import Session, col
 
 from inventory.enums import LifecycleStatus, RunStatus
-from inventory.models import CollectionRun, Host, VirtualMachine
+from inventory.models import Cluster, CollectionRun, Host, VirtualMachine
 
 
 def latest_success(session: Session) -> tuple[int | None, datetime | None]:
@@ -86,3 +86,11 @@ def present_vm_rows(session: Session) -> list[Row[Any]]:
         .order_by(col(VirtualMachine.id))
     )
     return list(session.execute(statement).all())
+
+
+def cluster_names(session: Session, ids: list[int]) -> dict[int, str]:
+    """Cluster id -> name, for the clusters of `ids` (a plan names its clusters, not their indices)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(col(Cluster.id), col(Cluster.name)).where(col(Cluster.id).in_(ids)))
+    return {int(i): str(n) for i, n in rows}

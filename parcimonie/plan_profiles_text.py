@@ -80,7 +80,7 @@ def backtest_lines(b: PlanBacktest, language: str = "fr") -> list[str]:
             text(
                 "backtest.row",
                 language,
-                group=group_label(g, language),
+                group=group_label(g, language, b.cluster_names),
                 side=side,
                 hosts=g.n_hosts,
                 cap=g.minutes_above_capacity_total,

@@ -16,6 +16,7 @@ from parcimonie.planning.document import P2vSection, PlanDocument, Replacement
 from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.messages import euros, label, num, render, text
+from parcimonie.planning.note import solver_name, status_name
 from parcimonie.planning.p2v import p2v_summary
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook import HOSTS_TARGET, hosts_at_end_label
@@ -44,7 +45,8 @@ def _print_consolidation(console: Console, doc: PlanDocument, *, all_moves: bool
     console.print(
         f"[bold]Consolidation[/bold] sur {target} : {c.n_hosts_before} hôtes aujourd'hui → {c.n_hosts_after} "
         f"en cible de consolidation (tous les hôtes achetés d'un coup, dont {c.n_ha_reserve_hosts} en réserve HA) ; "
-        f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {c.status}, solveur {c.solver} ; "
+        f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {status_name(c.status)}, "
+        f"solveur {solver_name(c.solver)} ; "
         f"VM par hôte {num(c.vms_per_host_before)} aujourd'hui → {num(c.vms_per_host_after)} en cible de consolidation"
     )
     console.print(f"  {escape(render(demand_line(c)))}")  # what sized CPU: P95 or usage profiles

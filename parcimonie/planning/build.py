@@ -236,10 +236,12 @@ def _baseline_warnings(r: Replacement) -> list[Message]:
 def _repack_warning(options: list[OptionCost], best: str | None) -> list[Message]:
     """The repack onto the hosts owned beats every purchase: say so, with both TCOs."""
     repack = next((o for o in options if o.kind == "repack"), None)
-    offers = [o for o in options if o.kind == "offer" and o.tco_eur is not None]
+    offers = [o for o in options if o.kind in ("offer", "mix") and o.tco_eur is not None]
     if best != "existing" or repack is None or repack.tco_eur is None or not offers:
         return []
     cheapest = min(offers, key=lambda o: o.tco_eur or 0.0)
+    if (cheapest.tco_eur or 0.0) <= repack.tco_eur:  # a mix of offers costs less: the repack is not the cheapest
+        return []
     return [
         Message(
             code="warning.repack_cheapest",
@@ -302,6 +304,7 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
             skipped_hosts=list(inputs.skipped_hosts),
             physical_hosts=list(inputs.physical_hosts),
             unsized_vms=list(inputs.unsized_vms),
+            cluster_names=list(inputs.cluster_names),
         ),
         consolidation=consolidation,
         options=costs,

@@ -75,6 +75,8 @@ class EstateSummary(_Frozen):
     skipped_hosts: list[str] = Field(default_factory=list)  # hypervisors without capacity figures
     physical_hosts: list[str] = Field(default_factory=list)  # servers running no hypervisor
     unsized_vms: list[str] = Field(default_factory=list)  # VMs without vCPU or memory figures
+    # Name of each cluster index the plan's targets and sections refer to (empty: unnamed).
+    cluster_names: list[str] = Field(default_factory=list)
 
 
 class Target(_Frozen):

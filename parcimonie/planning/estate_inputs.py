@@ -20,7 +20,13 @@ from sqlmodel import Session
 
 from inventory import PowerState, capacity_history, list_offers
 from inventory.enums import UsageSource
-from inventory.estate_rows import host_ids_carrying_vms, latest_success, present_host_rows, present_vm_rows
+from inventory.estate_rows import (
+    cluster_names,
+    host_ids_carrying_vms,
+    latest_success,
+    present_host_rows,
+    present_vm_rows,
+)
 from inventory.limits import LIMITS, number_problem
 from inventory.rules import RuleRow, load_rules
 from optimizer import HostTable, Offer, Policy, VmTable
@@ -70,6 +76,8 @@ class EstateInputs:
     host_profiles: HostProfiles | None = None
     # Placement rules by name (``parcimonie import rules``), resolved when a plan runs.
     rule_rows: tuple[RuleRow, ...] = ()
+    # Name of each cluster index of `hosts.cluster` and `vms.cluster` (empty: unnamed, e.g. in tests).
+    cluster_names: tuple[str, ...] = ()
 
 
 def _year(value: date | None) -> float:
@@ -231,6 +239,7 @@ def load_estate(session: Session) -> EstateInputs:
     servers = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and not hv]
     cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
+    names = cluster_names(session, cluster_ids)
     hosts = _host_table(kept, cluster_index)
     host_index = {r.id: i for i, r in enumerate(kept)}
     all_vm_rows = present_vm_rows(session)
@@ -280,5 +289,6 @@ def load_estate(session: Session) -> EstateInputs:
         vm_signals=load_vm_signals(session, vms),
         profiles=profiles,
         host_profiles=load_host_profiles(session, hosts),
+        cluster_names=tuple(names.get(cid, str(cid)) for cid in cluster_ids),
         rule_rows=tuple(load_rules(session)),
     )

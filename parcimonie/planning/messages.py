@@ -552,8 +552,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "that of a P95 sizing, the single offers' that of the profiles.",
     ),
     "profiles.title": (
-        "Consolidation alignée sur le temps : {offer}, plafond {ceiling:pct}, tout le parc, réserve HA non comprise",
-        "Time-aligned consolidation: {offer}, ceiling {ceiling:pct}, whole estate, HA reserve not included",
+        "Consolidation alignée sur le temps : {offer}, plafond {ceiling:pct}, périmètre et réserve HA du plan",
+        "Time-aligned consolidation: {offer}, ceiling {ceiling:pct}, the plan's scope and HA reserve",
     ),
     "profiles.answer": (
         "{label:code} : {hosts:n0} hôtes (borne prouvée {bound:n0}), TCO {tco:eur} ; rejeu : {overflow:n0} "
@@ -582,8 +582,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Without week profiles the replay is the fitted day itself: the risk is understated.",
     ),
     "profiles.curve": (
-        "Courbe de risque (plafond : hôtes profils / P95, TCO profils, minutes au-delà de 100 % par mois) :",
-        "Risk curve (ceiling: hosts profiles / P95, TCO profiles, minutes above 100 % per month):",
+        "Courbe de risque, tout le parc sans réserve HA (plafond : hôtes profils / P95, TCO profils, minutes "
+        "au-delà de 100 % par mois) :",
+        "Risk curve, whole estate without HA reserve (ceiling: hosts profiles / P95, TCO profiles, minutes "
+        "above 100 % per month):",
     ),
     "profiles.point": (
         "  {ceiling:pct} : {hosts:n0} / {hosts_p95:n0} hôtes, {tco:eur}, {overflow:n0} / {overflow_p95:n0} min/mois",

@@ -39,6 +39,19 @@ SOLVER_NAMES = {
 }
 
 
+#: A consolidation's status in French words (the document keeps the codes).
+STATUS_NAMES = {
+    "OPTIMAL": "optimal (borne atteinte)",
+    "FEASIBLE": "réalisable (au-dessus de la borne)",
+    "PARTIAL": "partiel (des VM sans place)",
+}
+
+
+def status_name(status: str, language: str = "fr") -> str:
+    """``OPTIMAL`` → ``optimal (borne atteinte)`` in French; the code itself in English."""
+    return STATUS_NAMES.get(status, status) if language == "fr" else status
+
+
 def solver_name(solver: str, language: str = "fr") -> str:
     """The solver(s) of a consolidation in words: ``heuristic, OPTIMAL`` → ``heuristique, CP-SAT (optimal)``."""
     if language != "fr":

@@ -17,6 +17,7 @@ comfort factor), as the time-aligned section does; a VM without a profile counts
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -140,15 +141,19 @@ def plan_backtest(outcome: PlanOutcome) -> PlanBacktest | None:
         before_total=_group(before, np.arange(capacity_all.size), list(hosts.names), None),
         after=[] if policy.scope == "estate" else _clusters(after, result.target_cluster, after_names),
         after_total=_group(after, np.arange(capacity.size), after_names, None),
+        cluster_names=list(outcome.inputs.cluster_names),
     )
 
 
-def group_label(group: ClusterBacktest, language: str = "fr") -> str:
-    """How the CLI and the workbook name a line: "cluster 2", "sans cluster", or "parc entier"."""
+def group_label(group: ClusterBacktest, language: str = "fr", names: Sequence[str] = ()) -> str:
+    """How the CLI and the workbook name a line: its cluster's name (``PlanBacktest.cluster_names``;
+    "cluster 2" when unnamed), "sans cluster", or "parc entier"."""
     if group.cluster is None:
         return text("backtest.estate", language)
     if group.cluster < 0:
         return text("backtest.no_cluster", language)
+    if group.cluster < len(names):
+        return names[group.cluster]
     return text("backtest.cluster", language, n=group.cluster)
 
 

@@ -6,7 +6,7 @@ holds one ``ProfileComparison`` (None when no profile is stored, or the plan rep
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["ClusterBacktest", "DemandAnswer", "PlanBacktest", "ProfileComparison", "RiskPointDoc"]
 
@@ -107,3 +107,4 @@ class PlanBacktest(_Frozen):
     before_total: ClusterBacktest
     after: list[ClusterBacktest]
     after_total: ClusterBacktest
+    cluster_names: list[str] = Field(default_factory=list)  # name of each cluster index (empty: unnamed)

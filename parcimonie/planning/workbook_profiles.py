@@ -84,7 +84,7 @@ def _backtest(sheet: Worksheet, backtest: PlanBacktest) -> None:
         append_row(
             sheet,
             [
-                group_label(g),
+                group_label(g, names=backtest.cluster_names),
                 text(side),
                 g.n_hosts,
                 g.minutes_above_capacity_total,

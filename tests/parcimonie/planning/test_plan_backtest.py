@@ -229,3 +229,27 @@ def test_the_plan_itself_is_replayed_and_documented() -> None:
 def test_no_profiles_no_backtest() -> None:
     outcome = _outcome()
     assert plan_backtest(replace(outcome, inputs=replace(outcome.inputs, profiles=None))) is None
+
+
+def test_lines_name_their_cluster_when_the_inventory_does() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from parcimonie.plan_profiles_text import print_backtest
+
+    b = _backtest(_hand_placed()).model_copy(update={"cluster_names": ["CL-PROD", "CL-DMZ"]})
+    out = StringIO()
+    print_backtest(Console(file=out, width=400), b)
+    lines = [line.strip() for line in out.getvalue().splitlines() if line.strip()]
+    heads = [line.split(" :")[0] for line in lines[1:]]
+    assert heads == ["CL-PROD, avant", "CL-PROD, après", "CL-DMZ, avant", "CL-DMZ, après", "parc entier, avant",
+                     "parc entier, après"]  # fmt: skip
+
+
+def test_the_estate_names_its_clusters(demo_inputs: EstateInputs) -> None:
+    names = demo_inputs.cluster_names
+    assert len(names) == int(demo_inputs.hosts.cluster.max()) + 1 and all(n.startswith("CL-") for n in names)
+    doc = run_plan(demo_inputs, PlanRequest(with_replacement=False), today=TODAY).document()
+    assert doc.estate.cluster_names == list(names)
+    assert doc.backtest is not None and doc.backtest.cluster_names == list(names)
