@@ -89,6 +89,23 @@ def _l2_one_dim(sizes: NDArray[np.int64], capacity: int) -> int:
     return int((n_j1 + n_j2 + extra_bins).max())
 
 
+#: Past this many dimensions (usage profiles: one per time slot), L2 is computed on the dimensions
+#: of highest volume and those with the largest items only: any subset of dimensions gives a valid
+#: bound, and these are where L2 can pass the volume bound (288 slots: 2 s of L2 saved per plan).
+L2_ALL_DIMS_MAX = 12
+_L2_TOP_VOLUME, _L2_TOP_ITEM = 8, 4
+
+
+def _l2_dims(units: NDArray[np.int64], cap: NDArray[np.int64], volumes: list[int]) -> NDArray[np.int64]:
+    """The dimensions L2 is computed on: all of them up to `L2_ALL_DIMS_MAX`, else the chosen few."""
+    n_dims = cap.size
+    if n_dims <= L2_ALL_DIMS_MAX:
+        return np.arange(n_dims)
+    by_volume = np.argsort(-np.asarray(volumes, dtype=float), kind="stable")[:_L2_TOP_VOLUME]
+    by_item = np.argsort(-(units.max(axis=0) / cap), kind="stable")[:_L2_TOP_ITEM]
+    return np.unique(np.concatenate([by_volume, by_item]))
+
+
 def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.float64]) -> LowerBound:
     """Lower bound on bins of identical `capacity` for items `sizes`.
 
@@ -110,11 +127,12 @@ def lower_bound_identical(*, sizes: NDArray[np.float64], capacity: NDArray[np.fl
         return LowerBound(value=0, kind="empty", volume=0)
     units, cap = _units_down(sizes), _units_up(capacity)
     volumes = [_ceil_div(int(units[:, d].sum()), int(cap[d])) for d in range(n_dims)]
-    l2s = [_l2_one_dim(units[:, d], int(cap[d])) for d in range(n_dims)]
+    dims = _l2_dims(units, cap, volumes)
+    l2s = [_l2_one_dim(units[:, d], int(cap[d])) for d in dims.tolist()]
     volume = max(volumes)
     best_l2 = max(l2s)
     if best_l2 > volume:
-        d = int(np.argmax(l2s))
+        d = int(dims[int(np.argmax(l2s))])
         return LowerBound(value=best_l2, kind=f"martello-toth-L2({_dim_name(d)})", volume=volume)
     d = int(np.argmax(volumes))
     return LowerBound(value=max(volume, 1), kind=f"volume({_dim_name(d)})", volume=volume)
