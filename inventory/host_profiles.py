@@ -14,13 +14,12 @@ from datetime import datetime
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import delete
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from inventory.enums import LifecycleStatus
 from inventory.models import Cluster, Host, HostUsageProfile, utcnow
-from inventory.profiles import PERIODS, decode, encode
+from inventory.profiles import decoded_series, encoded_columns, replace_rows
 
 __all__ = [
     "HostProfileRecord",
@@ -44,44 +43,16 @@ class HostProfileRecord:
 
 
 def _row(record: HostProfileRecord, source: str, now: datetime) -> HostUsageProfile:
-    if record.period not in PERIODS:
-        raise ValueError(f"unknown profile period {record.period!r} (expected one of {sorted(PERIODS)})")
-    cpu = np.asarray(record.cpu_mhz, dtype=float)
-    if record.memory_mib is not None and np.shape(record.memory_mib) != cpu.shape:
-        raise ValueError("the memory series must have as many slots as the CPU series")
-    cpu_scale, cpu_codes = encode(cpu)
-    mem_scale, mem_codes = (None, None) if record.memory_mib is None else encode(record.memory_mib)
+    columns = encoded_columns(record.period, record.cpu_mhz, record.memory_mib)
     return HostUsageProfile(
-        host_id=record.host_id,
-        period=record.period,
-        start_at=record.start_at,
-        slot_seconds=PERIODS[record.period],
-        n_slots=int(cpu.size),
-        cpu_scale_mhz=cpu_scale,
-        cpu_codes=cpu_codes,
-        memory_scale_mib=mem_scale,
-        memory_codes=mem_codes,
-        source=source,
-        collected_at=now,
+        host_id=record.host_id, start_at=record.start_at, source=source, collected_at=now, **columns
     )
 
 
 def store_host_profiles(session: Session, records: Iterable[HostProfileRecord], *, source: str) -> int:
     """Replace the stored profile of each (host, period) given, in the caller's transaction; returns the count."""
     now = utcnow()
-    rows = [_row(r, source, now) for r in records]
-    for period in {r.period for r in rows}:
-        ids = [r.host_id for r in rows if r.period == period]
-        for start in range(0, len(ids), 5000):  # stay under SQLite's bound-parameter limit
-            chunk = ids[start : start + 5000]
-            session.exec(
-                delete(HostUsageProfile).where(
-                    col(HostUsageProfile.period) == period, col(HostUsageProfile.host_id).in_(chunk)
-                )
-            )
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+    return replace_rows(session, HostUsageProfile.host_id, [_row(r, source, now) for r in records])
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,14 +80,12 @@ def load_host_profile_rows(
     for row in session.exec(query):
         if wanted is not None and row.host_id not in wanted:
             continue
-        memory = None
-        if row.memory_codes is not None and row.memory_scale_mib is not None:
-            memory = decode(row.memory_scale_mib, row.memory_codes)
+        cpu, memory = decoded_series(row)
         out[row.host_id] = StoredHostProfile(
             host_id=row.host_id,
             start_at=row.start_at or utcnow(),
             slot_seconds=row.slot_seconds,
-            cpu_mhz=decode(row.cpu_scale_mhz, row.cpu_codes),
+            cpu_mhz=cpu,
             memory_mib=memory,
         )
     return out

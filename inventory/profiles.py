@@ -12,15 +12,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from inventory.models import UsageProfile, VirtualMachine, utcnow
+from inventory.models import HostUsageProfile, UsageProfile, VirtualMachine, utcnow
 
-__all__ = ["PERIODS", "ProfileRecord", "decode", "encode", "load_profiles", "match_vms", "store_profiles"]
+__all__ = [
+    "PERIODS",
+    "ProfileRecord",
+    "decode",
+    "decoded_series",
+    "encode",
+    "encoded_columns",
+    "load_profiles",
+    "match_vms",
+    "replace_rows",
+    "store_profiles",
+]
 
 #: Period name -> slot length in seconds (vCenter's historical intervals 1 and 2).
 PERIODS: dict[str, int] = {"day": 300, "week": 1800}
@@ -49,6 +61,53 @@ def decode(scale: float, codes: bytes) -> NDArray[np.float64]:
     return out
 
 
+def encoded_columns(
+    period: str, cpu_mhz: NDArray[np.float64], memory_mib: NDArray[np.float64] | None
+) -> dict[str, Any]:
+    """The stored columns of one series pair (VM or host): slot grid, scales and 16-bit codes."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown profile period {period!r} (expected one of {sorted(PERIODS)})")
+    cpu = np.asarray(cpu_mhz, dtype=float)
+    if memory_mib is not None and np.shape(memory_mib) != cpu.shape:
+        raise ValueError("the memory series must have as many slots as the CPU series")
+    cpu_scale, cpu_codes = encode(cpu)
+    mem_scale, mem_codes = (None, None) if memory_mib is None else encode(memory_mib)
+    return {
+        "period": period,
+        "slot_seconds": PERIODS[period],
+        "n_slots": int(cpu.size),
+        "cpu_scale_mhz": cpu_scale,
+        "cpu_codes": cpu_codes,
+        "memory_scale_mib": mem_scale,
+        "memory_codes": mem_codes,
+    }
+
+
+def decoded_series(row: UsageProfile | HostUsageProfile) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """A stored row's CPU and memory series (memory None when not stored)."""
+    memory = None
+    if row.memory_codes is not None and row.memory_scale_mib is not None:
+        memory = decode(row.memory_scale_mib, row.memory_codes)
+    return decode(row.cpu_scale_mhz, row.cpu_codes), memory
+
+
+def replace_rows(session: Session, owner: Any, rows: Sequence[UsageProfile | HostUsageProfile]) -> int:
+    """Delete the stored rows of each (owner, period) among `rows`, then add `rows`; returns the count.
+
+    `owner` is the owner column (``UsageProfile.vm_id`` or ``HostUsageProfile.host_id``). Runs in
+    the caller's transaction: a failed collection or import rolls its profiles back with the rest.
+    """
+    table, key = owner.class_, owner.key
+    for period in {r.period for r in rows}:
+        ids = [getattr(r, key) for r in rows if r.period == period]
+        for start in range(0, len(ids), 5000):  # stay under SQLite's bound-parameter limit
+            chunk = ids[start : start + 5000]
+            session.exec(delete(table).where(col(table.period) == period, col(owner).in_(chunk)))
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
 @dataclass(frozen=True, eq=False)
 class ProfileRecord:
     """One VM's series for one period, as collectors and imports hand it to the inventory."""
@@ -66,26 +125,8 @@ class ProfileRecord:
 
 
 def _row(record: ProfileRecord, source: str, now: datetime) -> UsageProfile:
-    if record.period not in PERIODS:
-        raise ValueError(f"unknown profile period {record.period!r} (expected one of {sorted(PERIODS)})")
-    cpu = np.asarray(record.cpu_mhz, dtype=float)
-    if record.memory_mib is not None and np.shape(record.memory_mib) != cpu.shape:
-        raise ValueError("the memory series must have as many slots as the CPU series")
-    cpu_scale, cpu_codes = encode(cpu)
-    mem_scale, mem_codes = (None, None) if record.memory_mib is None else encode(record.memory_mib)
-    return UsageProfile(
-        vm_id=record.vm_id,
-        period=record.period,
-        start_at=record.start_at,
-        slot_seconds=record.slot_seconds,
-        n_slots=int(cpu.size),
-        cpu_scale_mhz=cpu_scale,
-        cpu_codes=cpu_codes,
-        memory_scale_mib=mem_scale,
-        memory_codes=mem_codes,
-        source=source,
-        collected_at=now,
-    )
+    columns = encoded_columns(record.period, record.cpu_mhz, record.memory_mib)
+    return UsageProfile(vm_id=record.vm_id, start_at=record.start_at, source=source, collected_at=now, **columns)
 
 
 def store_profiles(session: Session, records: Iterable[ProfileRecord], *, source: str) -> int:
@@ -95,17 +136,7 @@ def store_profiles(session: Session, records: Iterable[ProfileRecord], *, source
     with the rest of its rows.
     """
     now = utcnow()
-    rows = [_row(r, source, now) for r in records]
-    for period in {r.period for r in rows}:
-        ids = [r.vm_id for r in rows if r.period == period]
-        for start in range(0, len(ids), 5000):  # stay under SQLite's bound-parameter limit
-            chunk = ids[start : start + 5000]
-            session.exec(
-                delete(UsageProfile).where(col(UsageProfile.period) == period, col(UsageProfile.vm_id).in_(chunk))
-            )
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+    return replace_rows(session, UsageProfile.vm_id, [_row(r, source, now) for r in records])
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,14 +162,12 @@ def load_profiles(session: Session, period: str, *, vm_ids: Sequence[int] | None
     for row in session.exec(query):
         if wanted is not None and row.vm_id not in wanted:
             continue
-        memory = None
-        if row.memory_codes is not None and row.memory_scale_mib is not None:
-            memory = decode(row.memory_scale_mib, row.memory_codes)
+        cpu, memory = decoded_series(row)
         out[row.vm_id] = StoredProfile(
             vm_id=row.vm_id,
             start_at=row.start_at or utcnow(),
             slot_seconds=row.slot_seconds,
-            cpu_mhz=decode(row.cpu_scale_mhz, row.cpu_codes),
+            cpu_mhz=cpu,
             memory_mib=memory,
         )
     return out
