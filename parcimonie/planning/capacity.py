@@ -106,14 +106,15 @@ class CapacityReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO text, floats rounded, no NaN."""
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+        return jsonable(asdict(self))  # type: ignore[no-any-return]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Dicts and lists of figures as JSON: dates (and datetimes) as ISO text, floats rounded, no NaN."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):

@@ -10,7 +10,6 @@ is the sum over its hosts with a sample in that slot, over their summed capacity
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from sqlmodel import Session
 from inventory.host_profiles import host_capacity_rows, load_host_profile_rows
 from inventory.profiles import PERIODS
 from optimizer import HostTable
+from parcimonie.planning.capacity import jsonable
 
 __all__ = [
     "THRESHOLDS",
@@ -132,19 +132,7 @@ class MeasuredLoad:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: dates as ISO text, floats rounded, no NaN."""
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
-    return value
+        return jsonable(asdict(self))  # type: ignore[no-any-return]
 
 
 def _period(util: NDArray[np.float64] | None, slot_minutes: float) -> tuple[float | None, float | None, float | None]:
