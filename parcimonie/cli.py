@@ -16,8 +16,9 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from parcimonie.collect_cli import collect_app, import_app
+from parcimonie.collect_cli import collect_app
 from parcimonie.console import error_text, escape, make_console
+from parcimonie.import_cli import import_app
 from parcimonie.offers_cli import offers_app
 from parcimonie.schedule_cli import schedule_app
 
