@@ -6,13 +6,11 @@ holds one ``ProfileComparison`` (None when no profile is stored, or the plan rep
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from parcimonie.planning.document_base import Frozen as _Frozen
 
 __all__ = ["ClusterBacktest", "DemandAnswer", "PlanBacktest", "ProfileComparison", "RiskPointDoc"]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class DemandAnswer(_Frozen):
