@@ -19,7 +19,7 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import plan_frames
+from dashboard import consolidation_frames
 from dashboard.auth import current_user, require
 from dashboard.data import SnapshotKey, database_url, engine_for, load_hosts, load_offers, load_vms, today
 from inventory import add_offer as add_catalogue_offer
@@ -104,7 +104,7 @@ class ConsolidationView:
     """
 
     plan: PlanDocument
-    frames: plan_frames.ConsolidationFrames
+    frames: consolidation_frames.ConsolidationFrames
 
 
 def consolidation_offers(offer_names: Sequence[str], n_vms: int) -> list[str]:
@@ -143,13 +143,13 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     result = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
     hosts = load_hosts(url, snapshot, today())
     inputs = estate_inputs(url, snapshot)
-    clusters = plan_frames.cluster_names(inputs, hosts)
-    frames = plan_frames.consolidation_frames(
+    clusters = consolidation_frames.cluster_names(inputs, hosts)
+    frames = consolidation_frames.consolidation_frames(
         result,
         hosts=hosts,
         clusters=clusters,
         vms=load_vms(url, snapshot),
-        hosts_before=plan_frames.hosts_per_cluster(inputs, clusters),
+        hosts_before=consolidation_frames.hosts_per_cluster(inputs, clusters),
     )
     summary = result.consolidation.model_copy(update={"placement": []})
     return ConsolidationView(plan=result.model_copy(update={"consolidation": summary}), frames=frames)
