@@ -24,9 +24,28 @@ def migrations_frame(c: Consolidation) -> pd.DataFrame:
     )
 
 
+EXPANDER_KEY = "cons_moves"
+OPEN_KEY = "cons_moves_open"  # whether the person opened the list: kept when a new plan renames the expander
+
+
+def _remember_open() -> None:
+    st.session_state[OPEN_KEY] = bool(st.session_state.get(EXPANDER_KEY))
+
+
 def show_migrations(c: Consolidation) -> None:
-    """An expander with the count and the (searchable, capped) table of migrations."""
-    with st.expander(t("moves.expander", n=num(c.n_migrations))):
+    """An expander with the count and, once opened, the (searchable, capped) table of migrations.
+
+    Closed, it builds and sends nothing (50 000 rows at 50 000 VMs); it stays open across plans.
+    """
+    expander = st.expander(
+        t("moves.expander", n=num(c.n_migrations)),
+        expanded=bool(st.session_state.get(OPEN_KEY, False)),
+        key=EXPANDER_KEY,
+        on_change=_remember_open,
+    )
+    if not expander.open:
+        return
+    with expander:
         if not c.n_migrations:
             st.caption(t("moves.none"))
             return
