@@ -3,6 +3,13 @@
 Usage:
     python bench/bench_profiles.py           # 10 000 VMs (target: planned in <= 30 s on 2 cores)
     python bench/bench_profiles.py --small   # CI: 1 000 VMs
+    python bench/bench_profiles.py --plan [--slots N]   # the whole plan (run_plan) on P95, then on profiles
+
+With --plan, those VMs (P95 of the fitted slots, memory as drawn) sit on the old hosts of
+``bench_optimizer.synthetic_estate`` (clusters of about 32 hosts), and the planning service runs in
+full (repack, offer, replacement) with demand "p95" then "profile"; `--slots` forces how many slots
+a profile is packed on (288: the full fit; 144, 72 ...: coarsened by ``optimizer.demand.coarsen_max``;
+default: ``PACK_MAX_CELLS``).
 
 Each VM draws a shape (office hours, night batch, weekday evening batch, flat service: the demo's,
 `collectors/demo/profiles.py`) with its own peak, a level varying by day (-20 % to +15 %) and 15 %
@@ -22,6 +29,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -31,10 +39,10 @@ from numpy.typing import NDArray
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_optimizer import OFFER
+from bench_optimizer import OFFER, synthetic_estate
 
 from collectors.demo.profiles import SHAPES, shape_series
-from optimizer import offer_capacity
+from optimizer import VmTable, offer_capacity
 from optimizer.profile_pack import pack_on_profiles
 from optimizer.risk import BacktestSplit, RiskPoint, backtest_split, replay_packing, risk_curve
 
@@ -88,12 +96,61 @@ def timed(step: Callable[[], T]) -> tuple[T, float, float]:
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
+def bench_plan(n_vms: int, slots: int | None) -> None:
+    """The planning service in full (repack, the offer, replacement) on P95 then on profiles."""
+    import optimizer.demand
+    from parcimonie.planning.estate_inputs import EstateInputs
+    from parcimonie.planning.profile_plan import VmProfiles, fit_profiles
+    from parcimonie.planning.service import PlanRequest, run_plan
+
+    if slots is not None:  # exactly `slots` (a divisor of 288), whatever the VM count
+        optimizer.demand.PACK_MAX_CELLS, optimizer.demand.PACK_MIN_SLOTS = 0, slots
+    hosts, _ = synthetic_estate(n_vms=n_vms, seed=n_vms)
+    week, day, memory = estate(n_vms)
+    rng = np.random.default_rng(1)
+    host = rng.integers(0, hosts.n_hosts, size=n_vms)
+    fit_p95 = np.percentile(week[:, :-48], 95, axis=1)  # the profiles read as MHz of their host's cores
+    vms = VmTable.build(
+        ids=[str(i) for i in range(n_vms)],
+        n_vcpus=np.clip(np.ceil(week.max(axis=1) / 1200.0), 1, 32),
+        memory_mib=memory,
+        host=host,
+        cluster=hosts.cluster[host],
+        cpu_p95_mhz=fit_p95,
+        usage_days=np.full(n_vms, 7.0),
+        is_windows=rng.random(n_vms) < 0.5,
+    )
+    profiles = VmProfiles(ids=vms.ids, day=day, week=week, n_with=n_vms)
+    vms = replace(vms, cpu_profile_mhz=fit_profiles(profiles))
+    inputs = EstateInputs(
+        hosts=hosts, vms=vms, offers=(OFFER,), host_row_ids=tuple(range(hosts.n_hosts)), profiles=profiles
+    )
+    most = max(optimizer.demand.PACK_MIN_SLOTS, optimizer.demand.PACK_MAX_CELLS // n_vms)
+    print(f"{n_vms} VMs on {hosts.n_hosts} hosts, profiles packed on {min(most, 288)} slots (of 288)")
+    for demand in ("p95", "profile"):
+        started = time.perf_counter()
+        outcome = run_plan(inputs, PlanRequest(offers=(OFFER.name,), demand=demand), today=END.date())  # type: ignore[arg-type]
+        took = time.perf_counter() - started
+        repack, replacement = outcome.repack, outcome.replacement
+        print(
+            f"{demand:>7}: run_plan {took:.1f} s | on {OFFER.name} {outcome.consolidation.n_hosts_after} hosts "
+            f"(kept P95 in {len(outcome.consolidation.p95_kept_groups)} of {len(outcome.consolidation.bound_kinds)} "
+            f"clusters) | repack {repack.n_hosts if repack else '-'} hosts | replacement "
+            f"{int(replacement.new_hosts_per_year.sum()) if replacement else '-'} new hosts"
+        )
+
+
 def main() -> None:
     """Plan, replay and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="CI size (1 000 VMs)")
+    parser.add_argument("--plan", action="store_true", help="the whole plan (run_plan), P95 then profiles")
+    parser.add_argument("--slots", type=int, default=None, help="with --plan: most slots a profile is packed on")
     args = parser.parse_args()
     n_vms = 1_000 if args.small else 10_000
+    if args.plan:
+        bench_plan(n_vms, args.slots)
+        return
     week, day, memory = estate(n_vms)
     raw = offer_capacity(offer=OFFER, ceiling=1.0)
     started = time.perf_counter()

@@ -60,6 +60,10 @@ class ConsolidationResult:
         target_limit: per target, the limit closest to full (None on an empty host).
         limiting_resource: the limit closest to full over the loaded targets together (None if none).
         ha_reserve_uncovered: groups whose spare hosts cannot carry the load of their k largest hosts.
+        demand: "profile" when CPU was packed on usage profiles (`Policy.demand` and profiles
+            present), else "p95"; `cpu_utilisation` is then each host's peak over slots of its
+            summed profile over its capacity (what it carries at its busiest slot).
+        p95_kept_groups: on profiles, the groups that kept their P95 packing (it needed fewer hosts).
     """
 
     status: str
@@ -99,6 +103,8 @@ class ConsolidationResult:
     target_limit: tuple[str | None, ...] = ()
     limiting_resource: str | None = None
     ha_reserve_uncovered: tuple[int, ...] = ()
+    demand: str = "p95"
+    p95_kept_groups: tuple[int, ...] = ()
 
 
 @dataclass
@@ -116,6 +122,7 @@ class Targets:
     kinds: list[str] = field(default_factory=list)
     solvers: list[str] = field(default_factory=list)
     uncovered: list[int] = field(default_factory=list)  # groups whose reserve cannot cover their largest hosts
+    p95_kept: list[int] = field(default_factory=list)  # groups packed on P95 where profiles needed more hosts
 
     def add(
         self, *, group: int, existing: int, is_ha: bool, load: NDArray[np.float64], raw: NDArray[np.float64]

@@ -52,7 +52,7 @@ class AssumptionError(ValueError):
 
 class PolicyError(ValueError):
     """A bad sizing policy field (`name`, `value`); `code` is "out_of_range", "not_integer",
-    "negative" or "unknown_scope"."""
+    "negative", "unknown_scope" or "unknown_demand"."""
 
     def __init__(self, code: str, name: str, value: Any) -> None:
         self.code, self.name, self.value = code, name, value

@@ -245,6 +245,9 @@ class VmTable:
     the allocation). `usage_source` says where `cpu_p95_mhz` and `memory_p95_mib` come from
     (``optimizer.usage.UsageSource`` codes: 0 measured P95, 1 point-in-time sample; default 0 where
     a figure is known, 3 "estimated" where none is) and `usage_days` the window of a measured P95.
+    `cpu_profile_mhz` is optional: shape (m, s), the VM's CPU usage at each of s time slots in the
+    same MHz as `cpu_p95_mhz` (NaN where no sample, a whole NaN row for a VM without profile); a
+    plan under `Policy(demand="profile")` packs on it (``optimizer.demand``).
     """
 
     ids: tuple[str, ...]
@@ -260,6 +263,7 @@ class VmTable:
     is_windows: B
     usage_source: I64
     usage_days: F64
+    cpu_profile_mhz: F64 | None = None
 
     @property
     def n_vms(self) -> int:
@@ -298,6 +302,7 @@ class VmTable:
             is_windows=_bools(get("is_windows"), m, "is_windows", False),
             usage_source=_usage_source(get("usage_source"), get("cpu_p95_mhz"), m),
             usage_days=_floats(get("usage_days"), m, "usage_days"),
+            cpu_profile_mhz=_profile(get("cpu_profile_mhz")),
         )
         validate_vms(table)
         return table
@@ -309,6 +314,11 @@ def _usage_source(given: ArrayLike | None, cpu_p95: ArrayLike | None, m: int) ->
         return _ints(given, m, "usage_source", 3)
     known = ~np.isnan(_floats(cpu_p95, m, "cpu_p95_mhz"))
     return np.where(known, 0, 3).astype(np.int64)
+
+
+def _profile(values: ArrayLike | None) -> F64 | None:
+    """Profiles as a float (m, s) array (checked by `validate_vms`), or None."""
+    return None if values is None else np.asarray(values, dtype=float)
 
 
 #: The per-VM arrays of a `VmTable` (shape (m,) each), beside its ids and names.
@@ -339,6 +349,11 @@ def validate_vms(vms: VmTable, hosts: HostTable | None = None) -> None:
     _require_non_negative(vms.cpu_p95_mhz, "vms.cpu_p95_mhz")
     _require_non_negative(vms.memory_p95_mib, "vms.memory_p95_mib")
     _require_non_negative(vms.usage_days, "vms.usage_days")
+    profile = vms.cpu_profile_mhz
+    if profile is not None:
+        if not isinstance(profile, np.ndarray) or profile.ndim != 2 or profile.shape[0] != m or profile.shape[1] < 1:
+            raise ValueError(f"vms.cpu_profile_mhz must be an array of shape ({m}, s >= 1)")
+        _require_non_negative(profile.reshape(-1), "vms.cpu_profile_mhz")
     if m and ((vms.usage_source < 0).any() or (vms.usage_source > 3).any()):
         raise ValueError("vms.usage_source must hold UsageSource codes 0 to 3")
     if hosts is not None and m and ((vms.host < -1).any() or (vms.host >= hosts.n_hosts).any()):

@@ -38,6 +38,7 @@ __all__ = [
     "keep_estate_tco",
     "offer_fleet_tco",
     "repack_tco",
+    "target_windows",
 ]
 
 #: Only powered-on, non-template VMs load the hosts today.
@@ -117,7 +118,7 @@ def offer_fleet_tco(
     )
 
 
-def _target_windows(result: ConsolidationResult, vms: VmTable) -> NDArray[np.bool_]:
+def target_windows(result: ConsolidationResult, vms: VmTable) -> NDArray[np.bool_]:
     """Shape (t,): targets of `result` licensed for Windows Server Datacenter.
 
     A target carrying a Windows VM, and every HA reserve host of a cluster that has one: a reserve
@@ -195,7 +196,7 @@ def compare_offers(
         offer_fleet_tco(
             offer=o,
             cpu_utilisation=r.cpu_utilisation,
-            carries_windows=_target_windows(r, vms),
+            carries_windows=target_windows(r, vms),
             assumptions=assumptions,
             start_year=start_year,
         )
@@ -211,7 +212,7 @@ def _consolidated_tco(
     """TCO of the target fleet of `result` (new hosts of `offer`, or the existing hosts kept)."""
     if (offer is None) != (result.offer_name is None) or (offer is not None and offer.name != result.offer_name):
         raise PlanInputError("offer_mismatch", {"offer": "" if offer is None else offer.name})
-    windows = _target_windows(result, vms)
+    windows = target_windows(result, vms)
     if offer is not None:
         name = f"consolidate on {offer.name}"
         return offer_fleet_tco(

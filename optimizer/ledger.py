@@ -117,7 +117,7 @@ def _yearly_lines(*, a: Assumptions, inputs: ReplacementInputs, moves: Moves) ->
     base = {k: np.zeros(h) for k in COST_KEYS}
     n_scen = np.zeros(h, dtype=np.int64)
     for t, year in enumerate(years):
-        util_new = loads[t][:, 0] / inputs.raw_new[0] if fleet.n_hosts else np.zeros(0)
+        util_new = inputs.cpu_memory(loads[t])[:, 0] / inputs.raw_new[0] if fleet.n_hosts else np.zeros(0)
         w_old, w_new = transition_weights(
             retire_year=moves.retire_year, purchase_year=new_hw.purchase_year, year=year, a=a
         )
@@ -176,9 +176,10 @@ def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
     """What explains the ratio between the hosts retired and the new hosts bought."""
     hosts, fleet = inputs.hosts, moves.fleet
     replaced = np.flatnonzero(~np.isnan(moves.retire_year))
-    old_load = np.zeros((hosts.n_hosts, 2))
+    old_load = np.zeros((hosts.n_hosts, inputs.sizes.shape[1]))
     ok = inputs.src >= 0
-    np.add.at(old_load, inputs.src[ok], inputs.sizes[ok][:, :2])  # CPU and memory: what the ratio reads
+    np.add.at(old_load, inputs.src[ok], inputs.sizes[ok])
+    old_load = inputs.cpu_memory(old_load)  # CPU and memory: what the ratio reads
     serving = ~fleet.is_reserve & (fleet.load_ref_mhz_mib.sum(axis=1) > 0)
     return explain_ratio(
         old_raw_capacity=host_capacity(hosts=hosts, ceiling=1.0)[replaced],
@@ -186,7 +187,7 @@ def _drivers(*, inputs: ReplacementInputs, moves: Moves) -> RatioDrivers:
         old_perf_per_core=hosts.perf_per_core[replaced],
         old_n_cores=hosts.n_cores[replaced],
         offer=inputs.offer,
-        new_load=fleet.load_ref_mhz_mib[serving][:, :2],
+        new_load=inputs.cpu_memory(fleet.load_ref_mhz_mib[serving]),
         n_vms=int((moves.placement >= 0).sum()),
         n_hosts_new_total=fleet.n_hosts,
         n_hosts_reserve=int(fleet.is_reserve.sum()),

@@ -8,6 +8,12 @@ physical memory (allocated memory beyond what the host holds is ballooned or swa
 dimensions (`packing_dims`) are the first two plus each cap the policy sets; the heuristic, CP-SAT
 and the lower bounds all work on those, so a plan never proposes what the caps forbid.
 
+A VM packed on its CPU profile (``Policy(demand="profile")``, ``VmDemand.cpu_profile_ref_mhz``)
+carries s more quantities, its CPU at each slot (columns 4 to 4 + s); its packing dimensions are then
+the s slots (each against the usable CPU), memory, then the caps, and the CPU a host carries is the
+peak over slots of its summed profile (`peak_quantities`). Demand dimensions come first: the
+`n_demand_dims` leading columns grow with demand, the caps do not.
+
 `shares` says how much of each usable limit a host uses, and `limiting` which limit binds: the one
 closest to full, so a plan reports "vcpu_ratio" when the cores run out of vCPU slots before demand
 fills the ceiling.
@@ -32,8 +38,11 @@ __all__ = [
     "limit_capacity",
     "limiting",
     "offer_quantities",
+    "n_demand_dims",
     "pack_under_caps",
+    "packed_sizes",
     "packing_dims",
+    "peak_quantities",
     "shares",
     "vm_quantities",
 ]
@@ -46,9 +55,10 @@ LIMIT_NAMES: tuple[str, str, str, str] = ("cpu", "memory", "vcpu_ratio", "memory
 _CAP_TOL = 1e-9
 
 
-def packing_dims(policy: Policy) -> NDArray[np.int64]:
-    """Columns of the four quantities that are packed under `policy`: CPU, memory, then each cap set."""
-    dims = [0, 1]
+def packing_dims(policy: Policy, n_slots: int = 0) -> NDArray[np.int64]:
+    """Columns of the quantities packed under `policy`: CPU (its P95, or each of the `n_slots` profile
+    slots), memory, then each cap set."""
+    dims = [0, 1] if n_slots == 0 else [*range(4, 4 + n_slots), 1]
     if policy.vcpu_ratio is not None:
         dims.append(2)
     if policy.memory_overcommit is not None:
@@ -56,12 +66,37 @@ def packing_dims(policy: Policy) -> NDArray[np.int64]:
     return np.array(dims, dtype=np.int64)
 
 
+def n_demand_dims(n_slots: int = 0) -> int:
+    """How many leading packing dimensions are demand (CPU slots and memory), before the caps."""
+    return 2 if n_slots == 0 else n_slots + 1
+
+
 def vm_quantities(*, demand: VmDemand, vms: VmTable) -> NDArray[np.float64]:
-    """Shape (k, 4) over the VMs of `demand`: CPU (reference MHz), memory demand, vCPUs, allocated MiB."""
+    """Shape (k, 4 + s) over the VMs of `demand`: CPU (reference MHz), memory demand, vCPUs,
+    allocated MiB, then the CPU at each of the s profile slots (s = 0 when packed on the P95)."""
     idx = demand.vm_index
-    return np.column_stack(
+    base = np.column_stack(
         [demand.cpu_ref_mhz, demand.memory_mib, vms.n_vcpus[idx].astype(float), vms.memory_mib[idx].astype(float)]
     ).reshape(-1, 4)
+    if demand.cpu_profile_ref_mhz is None:
+        return base
+    return np.hstack([base, demand.cpu_profile_ref_mhz])
+
+
+def packed_sizes(*, demand: VmDemand, vms: VmTable, policy: Policy) -> NDArray[np.float64]:
+    """Shape (k, d): what each VM weighs in the packing dimensions (`packing_dims`)."""
+    return vm_quantities(demand=demand, vms=vms)[:, packing_dims(policy, demand.n_slots)]
+
+
+def peak_quantities(load: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Loads (..., 4 + s) as the four quantities (..., 4): with profiles, CPU is the peak over slots
+    of the summed profile (what the host carries at its busiest slot)."""
+    arr = np.asarray(load, dtype=float)
+    if arr.shape[-1] == 4:
+        return arr
+    out = arr[..., :4].copy()
+    out[..., 0] = arr[..., 4:].max(axis=-1)
+    return out
 
 
 def host_quantities(hosts: HostTable) -> NDArray[np.float64]:
@@ -84,10 +119,16 @@ def _factors(policy: Policy) -> NDArray[np.float64]:
     return np.array([policy.ceiling, policy.ceiling, ratio, over])
 
 
-def limit_capacity(raw: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
-    """Usable capacity in the packing dimensions, shape (..., d), from raw quantities (..., 4)."""
-    dims = packing_dims(policy)
-    return np.asarray(raw, dtype=float)[..., dims] * _factors(policy)[dims]
+def limit_capacity(raw: NDArray[np.float64], policy: Policy, n_slots: int = 0) -> NDArray[np.float64]:
+    """Usable capacity in the packing dimensions, shape (..., d), from raw quantities (..., 4); each
+    profile slot is checked against the usable CPU."""
+    arr = np.asarray(raw, dtype=float)
+    factors = _factors(policy)
+    if n_slots:
+        arr = np.concatenate([arr, np.repeat(arr[..., :1], n_slots, axis=-1)], axis=-1)
+        factors = np.concatenate([factors, np.full(n_slots, policy.ceiling)])
+    dims = packing_dims(policy, n_slots)
+    return np.asarray(arr[..., dims] * factors[dims], dtype=float)
 
 
 def shares(load: NDArray[np.float64], raw: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
@@ -108,19 +149,20 @@ def limiting(share: NDArray[np.float64]) -> str | None:
 
 
 def pack_under_caps(
-    *, sizes: NDArray[np.float64], bin_capacities: NDArray[np.float64], n_preopened: int = 0
+    *, sizes: NDArray[np.float64], bin_capacities: NDArray[np.float64], n_preopened: int = 0, n_demand: int = 2
 ) -> Packing:
-    """`pack_vectors` on demand plus caps (columns 0-1: CPU and memory, then the caps set).
+    """`pack_vectors` on demand plus caps (the first `n_demand` columns: CPU, or its profile slots,
+    and memory; then the caps set).
 
-    Caps rarely bind: first pack on demand alone (the fast two-dimensional path); when every item
+    Caps rarely bind: first pack on demand alone (the fast path); when every item
     is placed and no bin goes past a cap, that packing is feasible in every dimension and is kept.
     Otherwise pack on all dimensions. Either way the result respects every cap; only the time
     differs (measured by bench/bench_limits.py).
     """
     sizes = np.asarray(sizes, dtype=float)
     caps = np.asarray(bin_capacities, dtype=float)
-    if sizes.ndim == 2 and sizes.shape[1] > 2 and sizes.shape[0]:
-        two = pack_vectors(sizes=sizes[:, :2], bin_capacities=caps[:, :2], n_preopened=n_preopened)
+    if sizes.ndim == 2 and sizes.shape[1] > n_demand and sizes.shape[0]:
+        two = pack_vectors(sizes=sizes[:, :n_demand], bin_capacities=caps[:, :n_demand], n_preopened=n_preopened)
         placed = two.assignment >= 0
         if placed.all():
             load = np.zeros(caps.shape)

@@ -97,8 +97,9 @@ class ReplacementInputs:
 
     Attributes:
         hosts: existing hosts, estimates completed; `estimated` flags them (shape (n,)).
-        sizes: shape (p, d) demand in the packing dimensions (`optimizer.limits`: CPU, memory, then
-            the caps set); src: shape (p,) source host; vm_index: shape (p,) row in vms.
+        sizes: shape (p, d) demand in the packing dimensions (`optimizer.limits`: CPU, or its
+            `n_slots` profile slots, memory, then the caps set); src: shape (p,) source host;
+            vm_index: shape (p,) row in vms.
         raw_new: shape (2,), raw capacity of one new host; unit_eur_ttc: one host + install.
         renewal_offers: the catalogue of the like-for-like baseline (empty: the plan's offer).
     """
@@ -118,3 +119,13 @@ class ReplacementInputs:
     raw_new: F64
     unit_eur_ttc: float
     renewal_offers: tuple[Offer, ...] = ()
+    n_slots: int = 0
+
+    def cpu_memory(self, load: F64) -> F64:
+        """Loads in the packing dimensions (..., d) as (CPU, memory) (..., 2): on profiles, CPU is
+        the peak over slots of the summed profile."""
+        arr = np.asarray(load, dtype=float)
+        if self.n_slots == 0:
+            return arr[..., :2]
+        s = self.n_slots
+        return np.stack([arr[..., :s].max(axis=-1), arr[..., s]], axis=-1)

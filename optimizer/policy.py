@@ -9,13 +9,15 @@ from typing import Any, Literal
 
 from optimizer.errors import PolicyError
 
-__all__ = ["CAUTIOUS_CEILING", "SCOPES", "Policy", "Scope"]
+__all__ = ["CAUTIOUS_CEILING", "DEMANDS", "SCOPES", "Demand", "Policy", "Scope"]
 
 #: Ceiling preset from the source texts: "x86 servers become unstable above 40 % of their
 #: capacity" (French press 2015-2018). Offered as a cautious preset, not a law.
 CAUTIOUS_CEILING: float = 0.40
 Scope = Literal["cluster", "estate"]
 SCOPES: tuple[Scope, ...] = ("cluster", "estate")
+Demand = Literal["p95", "profile"]
+DEMANDS: tuple[Demand, ...] = ("p95", "profile")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Policy:
             is the usual figure for server workloads; vSphere itself refuses more than 32.
         memory_overcommit: most memory allocated per MiB of physical memory of a target host
             (None: no cap; with memory sized on its allocation the ceiling already keeps it under 1).
+        demand: "p95" packs each VM's CPU as one figure, its P95; "profile" packs its CPU usage
+            profile (`VmTable.cpu_profile_mhz`: the peak of the sums, not the sum of the peaks),
+            a group keeping its P95 packing when the profiles would need more hosts
+            (``optimizer.demand``, docs/profiles.md). Without profiles both are the same.
     """
 
     ceiling: float = 0.80
@@ -44,6 +50,7 @@ class Policy:
     include_templates: bool = False
     vcpu_ratio: float | None = 4.0
     memory_overcommit: float | None = None
+    demand: Demand = "p95"
 
     def __post_init__(self) -> None:
         c = self.ceiling
@@ -58,6 +65,8 @@ class Policy:
         object.__setattr__(self, "ha_reserve_hosts", int(ha))
         if self.scope not in SCOPES:
             raise PolicyError("unknown_scope", "scope", self.scope)
+        if self.demand not in DEMANDS:
+            raise PolicyError("unknown_demand", "demand", self.demand)
         for name in ("vcpu_ratio", "memory_overcommit"):
             _check_cap(name, getattr(self, name))
             if getattr(self, name) is not None:

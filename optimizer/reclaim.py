@@ -26,7 +26,7 @@ kgCO2e of that energy. Amounts TTC, as every operating line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,6 +37,7 @@ from optimizer.estate import HostTable, VmTable, complete_host_estimates, valida
 from optimizer.licences import vsphere_host_eur_ht, windows_licence_eur_ht
 from optimizer.policy import Policy
 from optimizer.tco import host_power_w, yearly_energy_kwh
+from optimizer.vm_rows import take_vms
 
 __all__ = [
     "IDLE",
@@ -306,19 +307,10 @@ def after_reclaim(*, vms: VmTable, result: ReclaimResult) -> VmTable:
     keep = (result.category == KEEP) | (result.category == OVERSIZED)
     idx = np.flatnonzero(keep)
     memory = result.recommended_memory_mib[idx]
-    return replace(
+    return take_vms(
         vms,
-        ids=tuple(vms.ids[i] for i in idx),
-        names=tuple(vms.names[i] for i in idx),
-        host=vms.host[idx],
-        cluster=vms.cluster[idx],
+        idx,
         n_vcpus=result.recommended_vcpus[idx],
         memory_mib=memory,
-        cpu_p95_mhz=vms.cpu_p95_mhz[idx],
         memory_p95_mib=np.minimum(vms.memory_p95_mib[idx], memory),
-        powered_on=vms.powered_on[idx],
-        is_template=vms.is_template[idx],
-        is_windows=vms.is_windows[idx],
-        usage_source=vms.usage_source[idx],
-        usage_days=vms.usage_days[idx],
     )

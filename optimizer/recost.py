@@ -17,7 +17,7 @@ from optimizer.demand import compute_demand, offer_capacity
 from optimizer.estate import Offer
 from optimizer.fleet import current_cpu_utilisation
 from optimizer.ledger import account_replacement
-from optimizer.limits import packing_dims, vm_quantities
+from optimizer.limits import packed_sizes
 from optimizer.new_fleet import offer_licence_eur_ht, owned_host_licences
 from optimizer.replacement import _priority
 from optimizer.replacement_plan import ReplacementPacking, ReplacementPlan
@@ -37,7 +37,7 @@ def _same_decisions(packing: ReplacementPacking, a: Assumptions, offer: Offer) -
         return False
     demand = compute_demand(hosts=packing.hosts, vms=old.vms, assumptions=a, policy=old.policy)
     # The packed sizes as `replacement._prepare` builds them: demand, then the policy's caps.
-    sizes = vm_quantities(demand=demand, vms=old.vms)[:, packing_dims(old.policy)]
+    sizes = packed_sizes(demand=demand, vms=old.vms, policy=old.policy)
     if not np.array_equal(sizes, old.sizes):
         return False
     util = current_cpu_utilisation(hosts=packing.hosts, vms=old.vms, assumptions=a)

@@ -38,7 +38,15 @@ from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
 from optimizer.fleet import compare_offers, current_cpu_utilisation
 from optimizer.ledger import account_replacement
 from optimizer.licences import licences_to_buy
-from optimizer.limits import limit_capacity, offer_quantities, pack_under_caps, packing_dims, vm_quantities
+from optimizer.limits import (
+    limit_capacity,
+    n_demand_dims,
+    offer_quantities,
+    pack_under_caps,
+    packed_sizes,
+    peak_quantities,
+    vm_quantities,
+)
 from optimizer.new_fleet import Moves, NewFleet, ReplacementInputs, offer_licence_eur_ht, owned_host_licences
 from optimizer.packing import Packing
 from optimizer.policy import Policy
@@ -114,9 +122,9 @@ class _Step:
     def cap_at(self, t: int) -> F64:
         """Usable capacity of one new host in year t, in year-0 demand units (sizes stay those of
         year 0; dividing the capacity by (1 + g)^t is the same test as growing the sizes). Only
-        CPU and memory demand grow: the caps' dimensions (vCPUs, allocated MiB) stay."""
+        CPU (each profile slot) and memory demand grow: the caps' dimensions (vCPUs, allocated MiB) stay."""
         factor = np.ones(self.cap_new.size)
-        factor[:2] = (1.0 + self.growth) ** t
+        factor[: n_demand_dims(self.inputs.n_slots)] = (1.0 + self.growth) ** t
         return np.asarray(self.cap_new / factor, dtype=float)
 
 
@@ -140,7 +148,12 @@ def _pack_prefix(
         serving = np.flatnonzero(mine & ~fleet.is_reserve)
         residual = np.maximum(cap_new - fleet.load_ref_mhz_mib[serving], 0.0)
         caps = np.vstack([residual, np.tile(cap_new, (pos.size, 1))])
-        res = pack_under_caps(sizes=step.inputs.sizes[pos], bin_capacities=caps, n_preopened=serving.size)
+        res = pack_under_caps(
+            sizes=step.inputs.sizes[pos],
+            bin_capacities=caps,
+            n_preopened=serving.size,
+            n_demand=n_demand_dims(step.inputs.n_slots),
+        )
         fresh = res.n_bins - serving.size
         bought = fresh + (ha if fresh > 0 and not mine.any() else 0)
         out.append(_GroupPack(int(g), pos, res, serving, bought))
@@ -208,7 +221,10 @@ def _regrow(step: _Step, moves: Moves, *, t: int, year: int) -> None:
             continue
         pos = np.flatnonzero(np.isin(moves.placement[inputs.vm_index], serving) & (moves.moved_year_index >= 0))
         res = pack_under_caps(
-            sizes=inputs.sizes[pos], bin_capacities=np.tile(cap, (serving.size + pos.size, 1)), n_preopened=serving.size
+            sizes=inputs.sizes[pos],
+            bin_capacities=np.tile(cap, (serving.size + pos.size, 1)),
+            n_preopened=serving.size,
+            n_demand=n_demand_dims(inputs.n_slots),
         )
         used_fresh = res.bins_used[res.bins_used >= serving.size]
         remap = np.full(res.load.shape[0], -1, dtype=np.int64)
@@ -336,15 +352,17 @@ def _prepare(
     done, estimated = complete_host_estimates(hosts=hosts)
     demand = compute_demand(hosts=hosts, vms=vms, assumptions=a, policy=policy)
     # CPU, memory, then the policy's caps (vCPUs per core, memory overcommit) as packing dimensions.
-    sizes, src = vm_quantities(demand=demand, vms=vms)[:, packing_dims(policy)], vms.host[demand.vm_index]
-    cap_new = limit_capacity(offer_quantities(offer), policy)
+    # On profiles (``Policy.demand``), CPU is one dimension per slot (`optimizer.limits`).
+    sizes, src = packed_sizes(demand=demand, vms=vms, policy=policy), vms.host[demand.vm_index]
+    cap_new = limit_capacity(offer_quantities(offer), policy, demand.n_slots)
     too_big = ~(sizes <= cap_new).all(axis=1)
+    peak = peak_quantities(vm_quantities(demand=demand, vms=vms))
     unplaced = [
         (
             int(demand.vm_index[p]),
             Reason(
                 ReasonCode.TOO_LARGE_FOR_NEW_HOSTS,
-                {"cpu_ref_mhz": float(sizes[p, 0]), "memory_mib": float(sizes[p, 1])},
+                {"cpu_ref_mhz": float(peak[p, 0]), "memory_mib": float(peak[p, 1])},
             ),
         )
         for p in np.flatnonzero(too_big)
@@ -369,6 +387,7 @@ def _prepare(
         raw_new=offer_capacity(offer=offer, ceiling=1.0),
         unit_eur_ttc=offer_unit_eur_ht(offer=offer, assumptions=a) * (1 + a.vat_rate),
         renewal_offers=renewal_offers,
+        n_slots=demand.n_slots,
     )
     scoped = policy.scope == "cluster"
     step = _Step(

@@ -99,7 +99,8 @@ def plan(
     demand: Annotated[
         str,
         typer.Option(
-            help="Demand sizing shown first: p95, profile (usage profiles) or auto (profile when most VMs have one)."
+            help="CPU demand sizing the whole plan: p95, profile (usage profiles) or auto (profile when most VMs "
+            "have one)."
         ),
     ] = "auto",
     all_migrations: Annotated[
@@ -114,6 +115,7 @@ def plan(
         raise typer.BadParameter("method doit valoir auto, heuristic ou exact", param_hint="--method")
     if demand not in ("auto", "p95", "profile"):
         raise typer.BadParameter("demand doit valoir auto, p95 ou profile", param_hint="--demand")
+    caps = _limit_caps(vcpu_ratio, memory_overcommit)
     try:
         policy = Policy(
             ceiling=Policy().ceiling if ceiling is None else ceiling,
@@ -122,7 +124,8 @@ def plan(
             use_memory_p95=memory_p95,
             include_powered_off=not exclude_powered_off,
             include_templates=with_templates,
-            **_limit_caps(vcpu_ratio, memory_overcommit),
+            vcpu_ratio=caps.get("vcpu_ratio", Policy().vcpu_ratio),
+            memory_overcommit=caps.get("memory_overcommit", Policy().memory_overcommit),
         )
     except ValueError as err:
         raise typer.BadParameter(str(err)) from None

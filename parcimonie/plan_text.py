@@ -11,6 +11,7 @@ from rich.table import Table
 from parcimonie.moves_view import print_migrations
 from parcimonie.plan_profiles_text import print_profiles
 from parcimonie.planning.confidence import confidence_line
+from parcimonie.planning.demand_choice import demand_line
 from parcimonie.planning.document import P2vSection, PlanDocument, Replacement
 from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.limits_doc import limits_message
@@ -46,6 +47,7 @@ def _print_consolidation(console: Console, doc: PlanDocument, *, all_moves: bool
         f"borne inférieure prouvée {c.lower_bound}, {gap} ; statut {c.status}, solveur {c.solver} ; "
         f"VM par hôte {num(c.vms_per_host_before)} aujourd'hui → {num(c.vms_per_host_after)} en cible de consolidation"
     )
+    console.print(f"  {escape(render(demand_line(c)))}")  # what sized CPU: P95 or usage profiles
     limits = limits_message(c, doc.request.policy)
     if limits is not None:
         console.print(f"  {escape(render(limits))}")

@@ -20,6 +20,7 @@ from dashboard.p2v_view import show_p2v
 from optimizer import CAUTIOUS_CEILING, Policy
 from optimizer.policy import SCOPES
 from parcimonie.planning import EXISTING
+from parcimonie.planning.demand_choice import demand_line
 from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.note import solver_name
 
@@ -230,6 +231,7 @@ st.caption(
         gap=num(c.gap_hosts),
     )
 )
+st.caption(say(demand_line(c)))  # what sized CPU: P95 or usage profiles (the CLI's line)
 limits_line = limits_message(c, result.request.policy)
 if limits_line is not None:
     st.caption(say(limits_line))

@@ -10,6 +10,7 @@ from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, day, eur, num, pct, plain, qty, t
 from dashboard.messages import plan_error
 from parcimonie.planning.confidence import confidence_line
+from parcimonie.planning.demand_choice import demand_line
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.plan_cache import RECOMMENDED as DEFAULT_RECOMMENDED
@@ -58,6 +59,8 @@ if confidence is not None and recommended is not None and recommended.confidence
         st.warning(shown)
     else:
         st.info(shown)
+if recommended is not None:  # what sized CPU: P95 or usage profiles (the CLI's line)
+    st.caption(plain(render(demand_line(recommended.consolidation), current_language())))
 if recommended is None or replacement is None:
     if recommended is not None:
         st.info(t("overview.plan.none"))

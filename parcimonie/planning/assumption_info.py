@@ -284,4 +284,9 @@ POLICY_INFO: dict[str, AssumptionInfo] = {
         "ratio to physical memory",
         "Parcimonie default (off); VMware *Performance Best Practices for vSphere*: overcommitted memory is reclaimed by ballooning, compression and swapping, so a cap (e.g. 1.2–1.5) keeps plans away from it; to confirm per authority",
     ),
+    "demand": AssumptionInfo(
+        "sizing",
+        "choice",
+        "Parcimonie method (docs/profiles.md): usage profiles packed slot by slot (peak of sums) when most VMs have one, never more hosts than the P95",
+    ),
 }

@@ -15,10 +15,13 @@ import numpy as np
 from optimizer import (
     ConsolidationResult,
     OptionTco,
+    Policy,
+    VmTable,
     energy_price_sensitivity,
 )
 from parcimonie.planning.build_replacement import OPEX_KEYS, finite, reason_message, replacement_section
 from parcimonie.planning.confidence import confidence_warnings, plan_confidence
+from parcimonie.planning.demand_choice import profile_coverage
 from parcimonie.planning.document import (
     Consolidation,
     EstateSummary,
@@ -160,7 +163,16 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         placement=placement,
         **consolidation_limit_fields(result),
         **migrations(result, vms, hosts.names, to_label),
+        demand="profile" if result.demand == "profile" else "p95",
+        demand_profile_share=_profile_share(vms, policy),
+        p95_kept_clusters=list(result.p95_kept_groups),
     )
+
+
+def _profile_share(vms: VmTable, policy: Policy) -> float:
+    """Share of the VMs to place that have a usage profile (``demand_choice.profile_coverage``)."""
+    n_with, n = profile_coverage(vms, policy)
+    return n_with / n if n else 0.0
 
 
 def plan_warnings(c: Consolidation, r: Replacement | None, request: RequestEcho) -> list[Message]:
@@ -247,6 +259,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
             use_memory_p95=p.use_memory_p95,
             include_powered_off=p.include_powered_off,
             include_templates=p.include_templates,
+            demand=p.demand,
             **policy_limit_fields(p),
         ),
         horizon_years=r.horizon_years,
@@ -260,6 +273,7 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
         after_reclaim=r.after_reclaim,
         with_fleet_mix=r.with_fleet_mix,
         p2v=r.p2v,
+        demand=r.demand,
     )
 
 
@@ -297,7 +311,8 @@ def build_document(outcome: "PlanOutcome") -> PlanDocument:
         warnings=plan_warnings(consolidation, replacement, request)
         + _repack_warning(costs, outcome.best_option)
         + confidence_warnings(confidence)
-        + fleet_mix_warnings(mix, outcome.fleet_mix_note),
+        + fleet_mix_warnings(mix, outcome.fleet_mix_note)
+        + ([Message(code="warning.fleet_mix_on_p95")] if mix is not None and consolidation.demand == "profile" else []),
         confidence=confidence,
         reclaimed=inputs.reclaimed,
         fleet_mix=mix,

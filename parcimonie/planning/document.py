@@ -35,6 +35,8 @@ class PolicyEcho(_Frozen):
     # Limits vSphere enforces (optimizer.limits); None: no cap (plans made before the caps had none).
     vcpu_ratio: float | None = None
     memory_overcommit: float | None = None
+    # CPU sized on the P95 or on usage profiles (``PlanRequest.demand`` resolved; optimizer.Policy).
+    demand: Literal["p95", "profile"] = "p95"
 
 
 class RequestEcho(_Frozen):
@@ -53,6 +55,7 @@ class RequestEcho(_Frozen):
     after_reclaim: bool = False  # zombies and idle VMs removed, oversized ones right-sized first
     with_fleet_mix: bool = True  # the cheapest mix of offers searched beside the single offers
     p2v: bool = False  # physical servers virtualised (placed like VMs, listed apart)
+    demand: Literal["auto", "p95", "profile"] = "auto"  # what was asked (PlanRequest.demand)
 
 
 class ReclaimApplied(_Frozen):
@@ -135,6 +138,13 @@ class Consolidation(_Frozen):
     #: by source host then VM (``parcimonie.planning.migrations``).
     n_migrations: int = 0
     migrations: list[Move] = Field(default_factory=list)
+    #: What sized CPU (``Policy.demand``, docs/profiles.md): "profile", the VMs' usage profiles (a
+    #: host's CPU utilisation is then the peak over time slots of its summed profiles), or "p95";
+    #: the share of the VMs placed that have a profile; on profiles, the clusters (-1: the estate)
+    #: that kept their P95 packing because the profiles needed more hosts there.
+    demand: Literal["p95", "profile"] = "p95"
+    demand_profile_share: float | None = None
+    p95_kept_clusters: list[int] = Field(default_factory=list)
 
 
 class OptionCost(_Frozen):

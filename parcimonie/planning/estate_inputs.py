@@ -11,7 +11,7 @@ VAT out with its own assumptions where it needs HT figures.
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ from optimizer.reclaim import VmSignals
 from parcimonie.planning.capacity import measured_growth
 from parcimonie.planning.document import ReclaimApplied
 from parcimonie.planning.host_profiles import HostProfiles, load_host_profiles
-from parcimonie.planning.profile_plan import VmProfiles, load_vm_profiles
+from parcimonie.planning.profile_plan import VmProfiles, fit_profiles, load_vm_profiles
 from parcimonie.planning.reclaim_inputs import load_vm_signals
 
 #: What a hypervisor reports as its version; a host carrying VMs counts as one whatever it says.
@@ -254,6 +254,9 @@ def load_estate(session: Session) -> EstateInputs:
         usage_source=[_SOURCES.get(r.usage_source, int(OptimizerSource.MEASURED_P95)) for r in vm_rows],
         usage_days=[_days(r.usage_period_start, r.usage_period_end) for r in vm_rows],
     )
+    # The profiles' fit period rides on the VM table, so any packing can size on it (Policy.demand).
+    profiles = load_vm_profiles(session, vms)
+    vms = replace(vms, cpu_profile_mhz=fit_profiles(profiles))
     latest = latest_success(session)
     history = capacity_history(session)
     return EstateInputs(
@@ -275,7 +278,7 @@ def load_estate(session: Session) -> EstateInputs:
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],
         vm_signals=load_vm_signals(session, vms),
-        profiles=load_vm_profiles(session, vms),
+        profiles=profiles,
         host_profiles=load_host_profiles(session, hosts),
         rule_rows=tuple(load_rules(session)),
     )

@@ -240,6 +240,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "politique invalide : périmètre inconnu {value} (cluster ou estate)",
         "invalid policy: unknown scope {value} (cluster or estate)",
     ),
+    "error.policy.unknown_demand": (
+        "politique invalide : demande inconnue {value} (p95 ou profile)",
+        "invalid policy: unknown demand {value} (p95 or profile)",
+    ),
     "error.input.empty_estate": (
         "l'inventaire est vide : collectez ou importez un parc (ou `parcimonie demo`)",
         "the inventory is empty: collect or import an estate (or `parcimonie demo`)",
@@ -469,6 +473,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "policy.include_powered_off": ("VM éteintes comptées", "Powered-off VMs counted"),
     "policy.vcpu_ratio": ("vCPU par cœur physique (plafond)", "vCPUs per physical core (cap)"),
     "policy.memory_overcommit": ("Surallocation mémoire (plafond)", "Memory overcommit (cap)"),
+    "policy.demand": (
+        "Demande CPU dimensionnée (P95 ou profils d'usage)",
+        "CPU demand sized on (P95 or usage profiles)",
+    ),
     "policy.include_templates": ("Modèles de VM comptés", "Templates counted"),
     "value.yes": ("oui", "yes"),
     "value.no": ("non", "no"),
@@ -519,6 +527,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{vcpus:n0} vCPUs and {memory_gib:n0} GiB freed.",
     ),
     # --- time-aligned consolidation (parcimonie/planning/profile_plan.py, docs/profiles.md) -------
+    "plan.demand.profile": (
+        "Dimensionné sur les profils d'usage ({share:pct} des VMs) : à chaque créneau, la charge cumulée "
+        "des VMs d'un hôte reste sous le plafond (pic des sommes, pas somme des P95).",
+        "Sized on usage profiles ({share:pct} of the VMs): at every time slot the summed load of a "
+        "host's VMs stays under the ceiling (peak of sums, not sum of P95s).",
+    ),
+    "plan.demand.profile_p95_kept": (
+        "Dimensionné sur les profils d'usage ({share:pct} des VMs) : à chaque créneau, la charge cumulée "
+        "des VMs d'un hôte reste sous le plafond ; P95 conservé pour {n:n0} groupe(s), où les profils "
+        "demandaient plus d'hôtes.",
+        "Sized on usage profiles ({share:pct} of the VMs): at every time slot the summed load of a "
+        "host's VMs stays under the ceiling; P95 kept for {n:n0} group(s), where the profiles needed "
+        "more hosts.",
+    ),
+    "plan.demand.p95": (
+        "Dimensionné sur le P95 CPU de chaque VM (somme des P95 ; {share:pct} des VMs ont un profil d'usage).",
+        "Sized on each VM's CPU P95 (sum of P95s; {share:pct} of the VMs have a usage profile).",
+    ),
+    "warning.fleet_mix_on_p95": (
+        "Le mélange d'offres est cherché sur les P95 (des dizaines d'empilements : trop long sur les "
+        "profils) : son TCO est celui d'un dimensionnement P95, les offres seules celui des profils.",
+        "The mix of offers is searched on P95s (dozens of packings: too slow on profiles): its TCO is "
+        "that of a P95 sizing, the single offers' that of the profiles.",
+    ),
     "profiles.title": (
         "Consolidation alignée sur le temps : {offer}, plafond {ceiling:pct}, tout le parc, réserve HA non comprise",
         "Time-aligned consolidation: {offer}, ceiling {ceiling:pct}, whole estate, HA reserve not included",
@@ -536,8 +568,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kept: {demand:code} ({with_profile:n0} of {n:n0} VMs have a profile).",
     ),
     "profiles.p95_kept": (
-        "Les profils demandent plus d'hôtes que le P95 : le plan P95 est conservé.",
-        "The profiles need more hosts than the P95: the P95 plan is kept.",
+        "Les profils demandent plus d'hôtes que le P95 dans certains groupes : le P95 y est conservé.",
+        "The profiles need more hosts than the P95 in some groups: the P95 packing is kept there.",
     ),
     "profiles.fit": (
         "Ajusté sur {fit:n0} créneaux de {fit_min:n0} min, rejoué sur {replay:n0} créneaux de {replay_min:n0} min "

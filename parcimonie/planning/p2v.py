@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer import Assumptions, HostTable, OptionTco, VmTable
-from optimizer.estate import VM_ARRAYS
+from optimizer import Assumptions, HostTable, OptionTco
 from optimizer.p2v import p2v_candidates, p2v_running_costs, p2v_yearly_savings
+from optimizer.vm_rows import concat_vms
 from parcimonie.planning.document import P2vSection, P2vServer
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import Message
@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
 
 __all__ = ["keep_with_servers", "n_p2v_vms", "p2v_section", "p2v_summary", "with_p2v"]
-
-
-def _concat(a: VmTable, b: VmTable) -> VmTable:
-    """The VMs of `a` then those of `b`."""
-    return VmTable.build(
-        ids=[*a.ids, *b.ids],
-        names=[*a.names, *b.names],
-        **{name: np.concatenate([getattr(a, name), getattr(b, name)]) for name in VM_ARRAYS},
-    )
 
 
 def keep_with_servers(keep: OptionTco, inputs: EstateInputs, *, start_year: int, assumptions: Assumptions) -> OptionTco:
@@ -64,7 +55,7 @@ def with_p2v(inputs: EstateInputs) -> EstateInputs:
     if servers is None or servers.n_hosts == 0:
         return inputs
     p2v = p2v_candidates(servers=servers, hosts=inputs.hosts, sampled=_sampled(inputs))
-    return replace(inputs, vms=_concat(inputs.vms, p2v.vms))
+    return replace(inputs, vms=concat_vms(inputs.vms, p2v.vms))
 
 
 def n_p2v_vms(outcome: PlanOutcome) -> int:

@@ -43,10 +43,13 @@ class RiskPointDoc(_Frozen):
 class ProfileComparison(_Frozen):
     """Packing on usage profiles against scalar P95, on the plan's target offer (docs/profiles.md).
 
-    `demand` is the answer the plan keeps: the one asked for (``--demand``), or by default the
-    profiles when most VMs have one; the profiles' answer is never kept when it needs more hosts
-    (`p95_kept`). The backtest fits on the week minus its last day and replays that day
-    (`held_out` False: only a day profile, replayed on itself).
+    `demand` is the answer the plan keeps, the demand that sized the whole plan: the one asked for
+    (``--demand``), or by default the profiles when most VMs have one (``demand_choice``). Each
+    answer is a consolidation under the plan's policy (per cluster, HA reserve, caps), so the kept
+    one's `n_hosts` is the plan's consolidation's; in the profiles' answer a group whose profiles
+    need more hosts than its P95 keeps its P95 packing (`p95_kept`: some group did). The backtest
+    fits on the week minus its last day and replays that day (`held_out` False: only a day
+    profile, replayed on itself).
     """
 
     demand: Literal["p95", "profile"]

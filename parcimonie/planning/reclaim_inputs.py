@@ -17,6 +17,7 @@ from inventory.limits import number_problem
 from inventory.reclaim_rows import memory_signal_rows, missing_vm_rows, powered_off_spans
 from optimizer import UsageSource, VmTable
 from optimizer.reclaim import VmSignals
+from optimizer.vm_rows import concat_vms
 
 if TYPE_CHECKING:
     from parcimonie.planning.estate_inputs import EstateInputs
@@ -64,21 +65,17 @@ def with_missing_vms(session: Session, inputs: "EstateInputs") -> "EstateInputs"
     if not rows:
         return inputs
     vms, k = inputs.vms, len(rows)
-    both = VmTable.build(
-        ids=[*vms.ids, *(str(r.id) for r in rows)],
-        names=[*vms.names, *(r.name for r in rows)],
-        host=np.concatenate([vms.host, np.full(k, -1)]),
-        cluster=np.concatenate([vms.cluster, np.full(k, -1)]),
-        n_vcpus=np.concatenate([vms.n_vcpus, [r.n_vcpus for r in rows]]),
-        memory_mib=np.concatenate([vms.memory_mib, [r.memory_mib for r in rows]]),
-        cpu_p95_mhz=np.concatenate([vms.cpu_p95_mhz, np.full(k, np.nan)]),
-        memory_p95_mib=np.concatenate([vms.memory_p95_mib, np.full(k, np.nan)]),
-        powered_on=np.concatenate([vms.powered_on, np.zeros(k, dtype=bool)]),
-        is_template=np.concatenate([vms.is_template, np.zeros(k, dtype=bool)]),
-        is_windows=np.concatenate([vms.is_windows, ["windows" in (r.guest_os or "").lower() for r in rows]]),
-        usage_source=np.concatenate([vms.usage_source, np.full(k, int(UsageSource.ESTIMATED))]),
-        usage_days=np.concatenate([vms.usage_days, np.full(k, np.nan)]),
+    missing = VmTable.build(
+        ids=[str(r.id) for r in rows],
+        names=[r.name for r in rows],
+        host=np.full(k, -1),
+        n_vcpus=[r.n_vcpus for r in rows],
+        memory_mib=[r.memory_mib for r in rows],
+        powered_on=np.zeros(k, dtype=bool),
+        is_windows=["windows" in (r.guest_os or "").lower() for r in rows],
+        usage_source=np.full(k, int(UsageSource.ESTIMATED)),
     )
+    both = concat_vms(vms, missing)
     old = inputs.vm_signals or VmSignals.build(vms.n_vms)
     signals = VmSignals.build(
         both.n_vms,

@@ -29,6 +29,7 @@ from optimizer import (
     repack_tco,
 )
 from parcimonie.planning.build import build_document
+from parcimonie.planning.demand_choice import DemandRequest, plan_demand
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.fleet_mix import search_fleet_mix
@@ -103,9 +104,10 @@ class PlanRequest:
     # True: physical servers of known size are virtualised (placed like VMs, listed apart with the
     # hardware costs their retirement saves; ``parcimonie.planning.p2v``).
     p2v: bool = False
-    # How demand is sized in the plan's time-aligned section (``profile_plan``): "auto" takes the
-    # usage profiles when most VMs have one, else the P95; both answers are always shown.
-    demand: Literal["auto", "p95", "profile"] = "auto"
+    # How CPU demand is sized in every packing of the plan (consolidation, offers, replacement):
+    # "auto" takes the usage profiles when more than half of the VMs placed have one, else the P95
+    # (``demand_choice``); the time-aligned section (``profile_plan``) shows both answers.
+    demand: DemandRequest = "auto"
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,6 +188,13 @@ def with_measured_growth(inputs: EstateInputs, request: PlanRequest) -> PlanRequ
     return replace(request, overrides={**request.overrides, "demand_growth_per_year": round(growth, 4)})
 
 
+def _replacement_policy(policy: Policy, target: ConsolidationResult) -> Policy:
+    """The replacement packs on profiles like the consolidation on its offer, unless every group of
+    that consolidation kept its P95 packing (the profiles needed more hosts everywhere)."""
+    kept_everywhere = len(set(target.p95_kept_groups)) >= len(target.bound_kinds)
+    return replace(policy, demand="p95") if target.demand == "p95" or kept_everywhere else policy
+
+
 def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None = None) -> PlanOutcome:
     """Consolidate, cost every option over the horizon and plan replacements, for one request."""
     day = today or date.today()
@@ -208,7 +217,10 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
     offers = _chosen_offers(inputs, request.offers)
     if offers is None and inputs.hosts.n_hosts == 0:  # servers to virtualise, no host of their own
         raise PlanError("error.input.no_target_host")
-    hosts, vms, policy = inputs.hosts, inputs.vms, request.policy
+    hosts, vms = inputs.hosts, inputs.vms
+    # The demand is decided once (usage profiles or P95) and sizes every packing below.
+    policy = replace(request.policy, demand=plan_demand(request.demand, vms, request.policy))
+    request = replace(request, policy=policy)
     rules = placement_rules(inputs.rule_rows, hosts=hosts, vms=vms)  # resolved on the tables packed
     target: Offer | None = None
     mix: FleetMix | None = None
@@ -252,9 +264,14 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
             )
             consolidation, target, options = compared.best_result, offers[compared.best], compared.options
             candidates += [(len(r.unplaced), o.tco_eur, o.name) for r, o in zip(compared.results, options, strict=True)]
-            if request.with_replacement and request.with_fleet_mix:
+            if request.with_replacement and request.with_fleet_mix:  # dozens of packings: on P95 (its note says so)
                 mix, mix_note = search_fleet_mix(
-                    hosts=hosts, vms=vms, offers=offers, assumptions=a, policy=policy, start_year=start
+                    hosts=hosts,
+                    vms=vms,
+                    offers=offers,
+                    assumptions=a,
+                    policy=replace(policy, demand="p95"),
+                    start_year=start,
                 )
             if request.with_replacement and hosts.n_hosts:  # nothing to replace when only servers are virtualised
                 replacement = plan_replacement(
@@ -262,7 +279,7 @@ def run_plan(inputs: EstateInputs, request: PlanRequest, *, today: date | None =
                     vms=vms,
                     offers=target,
                     assumptions=a,
-                    policy=policy,
+                    policy=_replacement_policy(policy, consolidation),
                     start_year=start,
                     yearly_investment_cap_eur=request.yearly_investment_cap_eur,
                     renewal_offers=inputs.offers or offers,  # like for like: the nearest offer of the catalogue

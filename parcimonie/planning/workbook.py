@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
 from parcimonie.planning.confidence import confidence_line
+from parcimonie.planning.demand_choice import demand_line
 from parcimonie.planning.document import OptionCost, PlanDocument, Replacement
 from parcimonie.planning.fleet_mix import fleet_mix_line
 from parcimonie.planning.messages import label, render, text, value_text
@@ -140,6 +141,7 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         ("Option la moins chère sur l'horizon", _best_option(plan)),
         *_fleet_mix_rows(plan),
         ("Périmètre de la consolidation", "par cluster" if plan.request.policy.scope == "cluster" else "parc entier"),
+        ("Demande dimensionnée", render(demand_line(c))),
         ("VM par hôte aujourd'hui", c.vms_per_host_before),
         ("VM par hôte, cible de consolidation", c.vms_per_host_after),
         ("VM non placées", len(c.unplaced)),

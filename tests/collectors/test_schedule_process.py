@@ -129,10 +129,16 @@ def test_a_run_missed_while_killed_runs_once_after_the_restart(
     # then runs the missed collection once.
     second = spawn(*args, "--wait")
     _until(lambda: any(r.status != RunStatus.RUNNING for r in _runs(database_url)), 40, "the missed run")
+    # The fire is recorded once the job returns, after the run and the plan-cache warm-up that
+    # follows it (seconds on a loaded machine).
+    engine = make_engine(database_url)
+    _until(
+        lambda: (r := get_schedule(engine, "collect-all")) is not None and r.last_fire_at is not None, 60, "the fire"
+    )
     time.sleep(2)  # nothing else is due: still one run
     runs = _runs(database_url)
     assert [(r.kind, r.status) for r in runs] == [("local", RunStatus.SUCCEEDED)], second.output()
-    row = get_schedule(make_engine(database_url), "collect-all")
+    row = get_schedule(engine, "collect-all")
     assert row is not None and row.last_fire_at == fire and row.next_run_at == fire + timedelta(days=1)
     second.proc.send_signal(signal.SIGTERM)
     assert second.wait() == 0, second.output()

@@ -8,7 +8,7 @@ import pytest
 from optimizer import HostTable, Offer, Policy, VmTable
 from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.profile_document import ProfileComparison
-from parcimonie.planning.profile_plan import VmProfiles, compare_profiles
+from parcimonie.planning.profile_plan import VmProfiles, compare_profiles, fit_profiles
 from parcimonie.planning.service import PlanRequest, run_plan
 from tests.conftest import TODAY
 
@@ -51,6 +51,7 @@ def _inputs() -> EstateInputs:
     day = np.vstack([np.tile(np.where(first, 800.0, 200.0), (4, 1)), np.tile(np.where(first, 200.0, 800.0), (4, 1))])
     day[:4, 0] = 1000.0
     profiles = VmProfiles(ids=vms.ids, day=day, week=week, n_with=n)
+    vms = replace(vms, cpu_profile_mhz=fit_profiles(profiles))  # as estate_inputs attaches them
     return EstateInputs(hosts=hosts, vms=vms, offers=(OFFER,), host_row_ids=(1,), profiles=profiles)
 
 

@@ -1,6 +1,7 @@
 """The planning service on the demo estate: consolidation, options, replacement, JSON, workbook."""
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -210,9 +211,11 @@ def test_tables_hold_ttc_and_the_plan_takes_vat_out_once(demo_inputs: EstateInpu
 def test_policy_is_echoed_with_the_plan(demo_inputs: EstateInputs) -> None:
     policy = Policy(ceiling=0.4, ha_reserve_hosts=2)
     plan = run_plan(demo_inputs, PlanRequest(policy=policy, with_replacement=False), today=TODAY)
-    assert plan.consolidation.policy == policy and plan.request.policy == policy
+    # The demo's VMs have usage profiles: "auto" resolves the policy's demand to "profile".
+    resolved = replace(policy, demand="profile")
+    assert plan.consolidation.policy == resolved and plan.request.policy == resolved
     echo = plan.document().request.policy
-    assert (echo.ceiling, echo.ha_reserve_hosts) == (0.4, 2)
+    assert (echo.ceiling, echo.ha_reserve_hosts, echo.demand) == (0.4, 2, "profile")
 
 
 def test_workbook_assumptions_are_numbers_and_name_the_cheapest_option(
