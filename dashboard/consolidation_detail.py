@@ -8,6 +8,7 @@ The frames are shared (``plans.consolidation_view``): derived here, never change
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -69,7 +70,7 @@ def host_choice(
     return choice
 
 
-def _placement_config() -> dict[str, object]:
+def _placement_config() -> dict[str, Any]:
     col = st.column_config
     return {
         "vm": col.TextColumn(t("col.vm")),
@@ -122,7 +123,12 @@ def _hosts_after(view: ConsolidationFrames) -> None:
         first, len(page), len(shown), caption="consolidation.hosts.caption", none="consolidation.hosts.none"
     )
     review = host_choice(
-        shown["host"].tolist(), key="cons_review", search="", label=t("consolidation.review"), where=st, every=False
+        shown["host"].tolist(),
+        key="cons_review",
+        search="",
+        label=t("consolidation.review"),
+        where=st.container(),
+        every=False,
     )
     on_host = view.placement[view.placement["to_host"] == review] if review else view.placement.iloc[:0]
     st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=plain(review or "—")))

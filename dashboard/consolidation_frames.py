@@ -5,7 +5,7 @@ before/after, from an interactive plan or a saved scenario alike.
 """
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -146,10 +146,13 @@ def consolidation_frames(
     clusters: dict[int, str],
     vms: pd.DataFrame | None = None,
     hosts_before: Mapping[str, int] | None = None,
+    moves: Mapping[str, Sequence[str | None]] | None = None,
 ) -> ConsolidationFrames:
     """The consolidation of ``plan`` as tables; ``hosts`` and ``vms`` are the inventory's frames (by name).
 
     ``hosts_before``: the plan's hosts per cluster name before (``hosts_per_cluster``), for ``clusters``.
+    ``moves``: the placement as columns vm, from_host, to_host (``parcimonie.planning.vm_moves``) for a
+    document built without its per-VM lists; by default, the document's ``placement``.
     """
     c = plan.consolidation
     host_cluster = dict(zip(hosts["name"], hosts["cluster"].fillna(NO_CLUSTER), strict=True))
@@ -185,11 +188,14 @@ def consolidation_frames(
         }
     )
     placement = pd.DataFrame(
-        {
+        dict(moves)
+        if moves is not None
+        else {
             "vm": [m.vm for m in c.placement],
             "from_host": [m.from_host for m in c.placement],
             "to_host": [m.to_host for m in c.placement],
-        }
+        },
+        columns=["vm", "from_host", "to_host"],
     )
     placement.insert(2, "cluster", placement["from_host"].map(host_cluster).fillna(NO_CLUSTER))
     sizes = vms.drop_duplicates("name").set_index("name") if vms is not None else pd.DataFrame()

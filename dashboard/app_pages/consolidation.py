@@ -220,7 +220,7 @@ tables.show_text_table(
 )
 
 consolidation_detail.show_detail(view)  # one part at a time: the long lists only on demand
-show_migrations(c)
+show_migrations(c, lambda: reviewed.migrations)
 st.caption(
     t(
         "consolidation.echo",
