@@ -6,6 +6,7 @@ import pytest
 
 from optimizer import Policy
 from parcimonie.planning import EXISTING, EstateInputs, PlanRequest, run_plan
+from parcimonie.planning.document import Target
 from parcimonie.planning.vm_moves import placement_columns
 from tests.conftest import TODAY
 
@@ -39,3 +40,12 @@ def test_columns_and_light_document_match_the_full_document(demo_inputs: EstateI
     assert light.model_dump(exclude=lists) == full.model_dump(exclude=lists)  # every other figure the same
     if REQUESTS[name].p2v:
         assert None in columns["from_host"]  # a server to virtualise has no source host
+
+
+@pytest.mark.parametrize("name", list(REQUESTS))
+def test_targets_built_without_validation_validate_to_themselves(demo_inputs: EstateInputs, name: str) -> None:
+    targets = run_plan(demo_inputs, REQUESTS[name], today=TODAY).document().consolidation.targets
+    assert targets
+    for target in targets:
+        assert Target.model_validate(target.model_dump()) == target
+        assert all(type(v) in (str, int, float, bool, type(None)) for v in target.model_dump().values())
