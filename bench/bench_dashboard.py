@@ -6,8 +6,8 @@ as a dashboard started on a database loaded by an older version).
 
 Browser (``dashboard_browser.py``; skipped with ``--no-browser`` or without chromium): the app served,
 headless chromium at 1366 × 768; from the server's first health answer, the first page drawn (target
-≤ 3 s), then each interaction (change the language, open Consolidation, change the ceiling, back to
-the overview; target ≤ 1 s each).
+≤ 3 s), then each interaction (change the language, open Consolidation, change the ceiling to the
+preloaded 40 % then to 60 %, open the placement list, back to the overview; target ≤ 1 s each).
 
 AppTest (skipped with ``--browser-only``): loads every page once (cold: caches fill), then times each
 page's render again (warm; target ≤ 3 s) and a consolidation recompute with new parameters (cache miss
@@ -172,6 +172,8 @@ def _apptest(url: str) -> list[str]:
     )
     if recompute > RECOMPUTE_TARGET_S:
         failures.append(f"consolidation recompute {recompute:.2f} s > {RECOMPUTE_TARGET_S} s")
+    detail = _timed(lambda: at.radio(key="cons_section").set_value("after").run())
+    print(f"consolidation open the hosts after: {detail:.2f} s", flush=True)
     review = _timed(lambda: at.selectbox(key="cons_review").set_value(at.selectbox(key="cons_review").options[1]).run())
     print(f"consolidation review another host: {review:.2f} s", flush=True)
     at.switch_page("app_pages/finances.py")

@@ -11,15 +11,17 @@ other plans are ``st.cache_data``.
 """
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import plan_frames
+from dashboard import consolidation_frames
 from dashboard.auth import current_user, require
 from dashboard.data import SnapshotKey, database_url, engine_for, load_hosts, load_offers, load_vms, today
 from inventory import add_offer as add_catalogue_offer
@@ -34,6 +36,7 @@ from parcimonie.planning import EstateInputs, PlanRequest, build_assumptions, lo
 from parcimonie.planning.assumption_info import ASSUMPTION_INFO
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.footprint import fill_offer_footprints
+from parcimonie.planning.migrations import migrations as plan_migrations
 from parcimonie.planning.offers_audit import record_offer_added, record_offer_removed
 from parcimonie.planning.plan_cache import CurrentCost, stored_current_cost
 from parcimonie.planning.plan_cache import current_cost as planned_current_cost
@@ -42,6 +45,8 @@ from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_pl
 from parcimonie.planning.scenarios import delete_plan as delete_document
 from parcimonie.planning.scenarios import rename_plan as rename_document
 from parcimonie.planning.scenarios import save_plan as save_document
+from parcimonie.planning.service import PlanOutcome
+from parcimonie.planning.vm_moves import destination_labels, placement_columns
 
 __all__ = ["CurrentCost", "ScenarioNameError"]
 COMPARE_ALL_MAX_VMS = 10_000  # up to this many VMs, Consolidation lets every offer compete by default
@@ -97,14 +102,33 @@ def plan_summary(url: str, snapshot: SnapshotKey, request: PlanRequest) -> PlanD
 
 @dataclass(frozen=True)
 class ConsolidationView:
-    """A plan for the consolidation page: its document without the placement list, and its frames.
+    """A plan for the consolidation page: its document without the per-VM lists, and its frames.
 
-    The 50 000 placements live once, as ``frames.placement``: the cache neither pickles nor copies
-    them twice.
+    The 50 000 placements live once, as ``frames.placement``, built from the optimizer's arrays
+    (``vm_moves``); the migrations' rows only when a person opens their list (``migrations``).
     """
 
     plan: PlanDocument
-    frames: plan_frames.ConsolidationFrames
+    frames: consolidation_frames.ConsolidationFrames
+    outcome: PlanOutcome | None = None
+
+    @functools.cached_property
+    def migrations(self) -> pd.DataFrame:
+        """The plan's migrations (vm, from_host, to_host), the document's rows and order; built once."""
+        if self.outcome is None:
+            rows = self.plan.consolidation.migrations
+        else:
+            result, inputs = self.outcome.consolidation, self.outcome.inputs
+            to_label = destination_labels(result, inputs.hosts.names)
+            rows = plan_migrations(result, inputs.vms, inputs.hosts.names, to_label)["migrations"]
+        return pd.DataFrame(
+            {
+                "vm": [m.vm for m in rows],
+                "from_host": [m.from_host for m in rows],
+                "to_host": [m.to_host for m in rows],
+            },
+            columns=["vm", "from_host", "to_host"],
+        )
 
 
 def consolidation_offers(offer_names: Sequence[str], n_vms: int) -> list[str]:
@@ -140,19 +164,20 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     (``assign``, filters) and never change it in place. Raises ``parcimonie.planning.PlanError`` (a
     ValueError) for a request that cannot be met.
     """
-    result = run_plan(estate_inputs(url, snapshot), request, today=today()).document()
+    outcome = run_plan(estate_inputs(url, snapshot), request, today=today())
+    result = outcome.document(vm_lists=False)  # the page reads the per-VM rows as columns (vm_moves)
     hosts = load_hosts(url, snapshot, today())
     inputs = estate_inputs(url, snapshot)
-    clusters = plan_frames.cluster_names(inputs, hosts)
-    frames = plan_frames.consolidation_frames(
+    clusters = consolidation_frames.cluster_names(inputs, hosts)
+    frames = consolidation_frames.consolidation_frames(
         result,
         hosts=hosts,
         clusters=clusters,
         vms=load_vms(url, snapshot),
-        hosts_before=plan_frames.hosts_per_cluster(inputs, clusters),
+        hosts_before=consolidation_frames.hosts_per_cluster(inputs, clusters),
+        moves=placement_columns(outcome),
     )
-    summary = result.consolidation.model_copy(update={"placement": []})
-    return ConsolidationView(plan=result.model_copy(update={"consolidation": summary}), frames=frames)
+    return ConsolidationView(plan=result, frames=frames, outcome=outcome)
 
 
 def save_plan(url: str, snapshot: SnapshotKey, *, name: str, request: PlanRequest, replace: bool = False) -> None:

@@ -4,6 +4,7 @@ Placeholders use ``str.format`` names; both languages of an entry take the same 
 """
 
 from dashboard.auth_strings import AUTH_STRINGS
+from dashboard.consolidation_strings import CONSOLIDATION_STRINGS
 from dashboard.load_strings import LOAD_STRINGS
 from dashboard.moves_strings import MOVES_STRINGS
 from dashboard.risk_strings import RISK_STRINGS
@@ -954,3 +955,4 @@ STRINGS.update(AUTH_STRINGS)  # sign-in, roles and the Journal page (dashboard/a
 STRINGS.update(RISK_STRINGS)  # the Profils et risque page (dashboard/risk_strings.py)
 STRINGS.update(MOVES_STRINGS)  # VM migrations (dashboard/moves_strings.py)
 STRINGS.update(LOAD_STRINGS)  # the Capacité page's measured load (dashboard/load_strings.py)
+STRINGS.update(CONSOLIDATION_STRINGS)  # the Consolidation page's detail (dashboard/consolidation_strings.py)

@@ -1,5 +1,6 @@
-"""Filtering and shaping the loaders' frames into the tables a person reads (pure pandas)."""
+"""Filtering, shaping and paging the loaders' frames into the tables a person reads."""
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,6 +37,27 @@ def filter_frame(
         if values:
             mask &= frame[column].astype(str).isin(list(values))
     return frame[mask]
+
+
+def page_of(frame: pd.DataFrame, *, key: str, where: Any = None) -> tuple[pd.DataFrame, int]:
+    """The page of ``frame`` chosen in the page number input ``key`` (drawn in ``where``, ``PAGE_ROWS`` rows a
+    page) and the position of its first row; back to page 1 when filters shrank the list below that page."""
+    n_pages = max(1, math.ceil(len(frame) / PAGE_ROWS))
+    if not 1 <= st.session_state.get(key, 1) <= n_pages:
+        st.session_state[key] = 1
+    page = (where or st).number_input(
+        t("consolidation.page", n=num(n_pages)), min_value=1, max_value=n_pages, step=1, key=key
+    )
+    first = (int(page) - 1) * PAGE_ROWS
+    return frame.iloc[first : first + PAGE_ROWS], first
+
+
+def page_caption(first: int, n_page: int, n: int, *, caption: str, none: str) -> None:
+    """Say which rows the page shows (string ``caption``: first, last, n), or ``none`` when nothing matches."""
+    if n:
+        st.caption(t(caption, first=num(first + 1), last=num(first + n_page), n=num(n)))
+    else:
+        st.caption(t(none))
 
 
 HARDWARE_COLUMNS = ("vendor", "model", "cpu_model", "hardware")  # what the inventory search reads besides names

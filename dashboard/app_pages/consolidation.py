@@ -3,16 +3,15 @@
 Every offer competes by default on an estate of up to ``plans.COMPARE_ALL_MAX_VMS`` VMs, as the CLI
 and Finances do; above, the first of the catalogue alone so a recompute stays quick, the others on
 demand. The plan comes from ``parcimonie.planning`` without its replacement
-part; saving computes the full plan, as ``parcimonie plan --scenario`` does. The placement table is
-filtered by target host and paged (``tables.PAGE_ROWS``): 50 000 rows are never sent to the browser.
+part; saving computes the full plan, as ``parcimonie plan --scenario`` does. The detail below the summary
+(``consolidation_detail``) draws one part at a time, every long list paged (``tables.PAGE_ROWS``): 50 000
+rows are never sent to the browser.
 """
-
-import math
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, limits_view, plan_frames, plans, tables
+from dashboard import charts, consolidation_detail, data, limits_view, plans, tables
 from dashboard.components import require_snapshot, snapshot_caption
 from dashboard.i18n import current_language, eur, num, pct, plain, t
 from dashboard.messages import plan_error, say
@@ -26,7 +25,6 @@ from parcimonie.planning.limits_doc import limits_message
 from parcimonie.planning.note import solver_name
 
 DEFAULTS = plans.CONSOLIDATION_POLICY
-ALL = ""  # the target-host filter's "every host"
 st.title(t("consolidation.title"))
 ctx = require_snapshot()
 snapshot_caption(ctx)
@@ -221,147 +219,8 @@ tables.show_text_table(
     },
 )
 
-col = st.column_config
-tab_after, tab_placement, tab_freed, tab_unplaced, tab_clusters = st.tabs(
-    [
-        t("consolidation.tab.after", n=num(c.n_hosts_after)),
-        t("consolidation.tab.placement", n=num(len(view.placement))),
-        t("consolidation.tab.freed", n=num(len(view.freed))),
-        t("consolidation.tab.unplaced", n=num(len(view.unplaced) + len(view.excluded))),
-        t("consolidation.tab.clusters", n=num(len(view.clusters))),
-    ]
-)
-kinds = {k: t(f"consolidation.kind.{k}") for k in ("new", "existing", "ha")}
-limit_labels = limits_view.limit_labels()
-placement_config = {
-    "vm": col.TextColumn(t("col.vm")),
-    "from_host": col.TextColumn(t("col.from_host")),
-    "cluster": col.TextColumn(t("col.cluster")),
-    "to_host": col.TextColumn(t("col.to_host")),
-    "n_vcpus": col.NumberColumn(t("col.vcpus"), format="%d"),
-    "memory_gib": tables.number_column(t("col.memory_gib"), decimals=1),
-    "cpu_p95_mhz": tables.number_column(t("col.cpu_p95_mhz")),
-}
-with tab_after:
-    st.dataframe(
-        view.targets.assign(
-            kind=view.targets["kind"].map(kinds),
-            cpu_utilisation=view.targets["cpu_utilisation"] * 100,
-            memory_utilisation=view.targets["memory_utilisation"] * 100,
-            host_limit=view.targets["host_limit"].map(lambda v: limit_labels.get(v, "—")),
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "host": col.TextColumn(t("col.host")),
-            "cluster": col.TextColumn(t("col.cluster")),
-            "kind": col.TextColumn(t("col.kind")),
-            "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
-            "cpu_utilisation": col.ProgressColumn(
-                t("col.cpu_p95"), format=tables.percent_format(), min_value=0, max_value=100
-            ),
-            "memory_utilisation": col.ProgressColumn(
-                t("col.memory_p95"), format=tables.percent_format(), min_value=0, max_value=100
-            ),
-            "vcpus_per_core": tables.number_column(t("col.vcpus_per_core"), decimals=2),
-            "memory_allocated_ratio": tables.number_column(t("col.memory_allocated_ratio"), decimals=2),
-            "host_limit": col.TextColumn(t("col.limit")),
-        },
-    )
-    review = st.selectbox(t("consolidation.review"), list(view.targets["host"]), key="cons_review")
-    on_host = view.placement[view.placement["to_host"] == review]
-    st.caption(t("consolidation.review.caption", n=num(len(on_host)), host=plain(review or "—")))
-    st.dataframe(on_host, hide_index=True, width="stretch", column_config=placement_config)
-with tab_placement:
-    filters = st.columns([2, 2, 1])
-    target_names = [ALL, *view.targets["host"]]
-    if st.session_state.get("cons_to_host", ALL) not in target_names:  # a host of a previous plan
-        st.session_state["cons_to_host"] = ALL
-    to_host = filters[0].selectbox(
-        t("consolidation.to_host"),
-        target_names,
-        key="cons_to_host",
-        format_func=lambda h: h or t("consolidation.to_host.all"),
-    )
-    search = filters[1].text_input(
-        t("filter.search"), key="cons_search", placeholder=t("consolidation.search.placeholder")
-    )
-    shown = view.placement if to_host == ALL else view.placement[view.placement["to_host"] == to_host]
-    shown = tables.filter_frame(shown, search=search, search_columns=("vm", "from_host", "to_host"))
-    rows = tables.PAGE_ROWS
-    n_pages = max(1, math.ceil(len(shown) / rows))
-    if not 1 <= st.session_state.get("cons_page", 1) <= n_pages:  # the filters shrank the list
-        st.session_state["cons_page"] = 1
-    page = filters[2].number_input(
-        t("consolidation.page", n=num(n_pages)), min_value=1, max_value=n_pages, step=1, key="cons_page"
-    )
-    first = (int(page) - 1) * rows
-    st.dataframe(shown.iloc[first : first + rows], hide_index=True, width="stretch", column_config=placement_config)
-    if len(shown):
-        st.caption(
-            t(
-                "consolidation.page.caption",
-                first=num(first + 1),
-                last=num(min(first + rows, len(shown))),
-                n=num(len(shown)),
-            )
-        )
-    else:
-        st.caption(t("consolidation.page.none"))
-with tab_freed:
-    st.dataframe(
-        view.freed,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "host": col.TextColumn(t("col.host")),
-            "cluster": col.TextColumn(t("col.cluster")),
-            "n_cores": col.NumberColumn(t("col.cores"), format="%d"),
-            "memory_gib": tables.number_column(t("col.memory_gib")),
-            "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
-            "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d"),
-        },
-    )
-with tab_unplaced:
-    unplaced = pd.concat([view.unplaced, view.excluded], ignore_index=True)
-    unplaced = unplaced.assign(reason=unplaced["reason"].map(say))
-    st.dataframe(
-        unplaced,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "vm": col.TextColumn(t("col.vm")),
-            "host": col.TextColumn(t("col.host")),
-            "reason": col.TextColumn(t("col.reason")),
-        },
-    )
-with tab_clusters:
-    st.dataframe(
-        view.clusters.assign(
-            cluster=view.clusters["cluster"].replace({plan_frames.ESTATE_ROW: t("consolidation.clusters.estate")}),
-            cpu_utilisation=view.clusters["cpu_utilisation"] * 100,
-            memory_utilisation=view.clusters["memory_utilisation"] * 100,
-            limit=view.clusters["limit"].map(lambda v: limit_labels.get(v, "—")),
-        ),
-        hide_index=True,
-        width="stretch",
-        key="cons_clusters",
-        column_config={
-            "cluster": col.TextColumn(t("col.cluster")),
-            "n_hosts_before": col.NumberColumn(t("consolidation.hosts_before"), format="%d"),
-            "n_hosts_after": col.NumberColumn(t("col.hosts_after"), format="%d"),
-            "n_vms": col.NumberColumn(t("col.n_vms"), format="%d"),
-            "cpu_utilisation": col.ProgressColumn(
-                t("col.cpu_after"), format=tables.percent_format(), min_value=0, max_value=100
-            ),
-            "memory_utilisation": col.ProgressColumn(
-                t("col.memory_after"), format=tables.percent_format(), min_value=0, max_value=100
-            ),
-            "limit": col.TextColumn(t("col.limit")),
-        },
-    )
-    st.caption(t("consolidation.clusters.caption"))
-show_migrations(c)
+consolidation_detail.show_detail(view)  # one part at a time: the long lists only on demand
+show_migrations(c, lambda: reviewed.migrations)
 st.caption(
     t(
         "consolidation.echo",

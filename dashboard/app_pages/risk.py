@@ -11,9 +11,9 @@ import streamlit as st
 from dashboard import plans
 from dashboard.backtest_view import BACKTEST_COLUMNS, backtest_frame
 from dashboard.components import require_snapshot, snapshot_caption
+from dashboard.consolidation_frames import cluster_names
 from dashboard.data import load_hosts, today
 from dashboard.i18n import current_language, eur, num, pct, t
-from dashboard.plan_frames import cluster_names
 from dashboard.tables import as_text, show_text_table
 from parcimonie.planning import PlanRequest
 from parcimonie.planning.profile_document import PlanBacktest, ProfileComparison

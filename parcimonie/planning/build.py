@@ -47,6 +47,7 @@ from parcimonie.planning.migrations import migrations
 from parcimonie.planning.p2v import n_p2v_vms, p2v_section
 from parcimonie.planning.plan_backtest import plan_backtest
 from parcimonie.planning.profile_plan import compare_profiles
+from parcimonie.planning.vm_moves import destination_labels, n_migrations, target_labels
 
 if TYPE_CHECKING:
     from parcimonie.planning.service import PlanOutcome
@@ -81,13 +82,6 @@ def _sensitivity(options: Sequence[OptionTco], current: float) -> list[Sensitivi
     ]
 
 
-def _target_labels(result: ConsolidationResult, host_names: tuple[str, ...]) -> list[str]:
-    return [
-        host_names[existing] if existing >= 0 else f"nouveau-{k + 1:03d}"
-        for k, existing in enumerate(result.target_existing_host.tolist())
-    ]
-
-
 def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
     counts = np.bincount(result.placement[result.placement >= 0], minlength=result.n_hosts_after)
     if not result.offer_name:  # a repack places VMs on existing host indices, not target indices
@@ -95,8 +89,10 @@ def _targets(result: ConsolidationResult, labels: list[str]) -> list[Target]:
         counts = np.zeros(result.n_hosts_after, dtype=np.int64)
         for dst in result.placement[result.placement >= 0].tolist():
             counts[by_existing[int(dst)]] += 1
+    # One per host after (2 000 at 50 000 VMs): Python values of known types, built without validation
+    # (``test_vm_moves`` checks each one validates to itself).
     return [
-        Target(
+        Target.model_construct(
             host=label,
             existing=bool(result.target_existing_host[k] >= 0),
             cluster=int(result.target_cluster[k]),
@@ -122,26 +118,34 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _consolidation(outcome: "PlanOutcome") -> Consolidation:
+def _consolidation(outcome: "PlanOutcome", *, vm_lists: bool = True) -> Consolidation:
+    """The consolidation section; without ``vm_lists``, its placement and migrations lists left empty
+    (``n_migrations`` kept): a surface reads them as columns (``vm_moves``)."""
     result, hosts, vms = outcome.consolidation, outcome.inputs.hosts, outcome.inputs.vms
     policy = outcome.request.policy
     # VMs the policy leaves out (templates, powered-off) are not failures to place.
     excluded = (vms.is_template & (not policy.include_templates)) | (~vms.powered_on & (not policy.include_powered_off))
-    labels = _target_labels(result, hosts.names)
-    if result.offer_name:
-        to_label = dict(enumerate(labels))
-    else:
-        to_label = {int(e): hosts.names[int(e)] for e in result.target_existing_host.tolist()}
+    labels = target_labels(result, hosts.names)
+    to_label = destination_labels(result, hosts.names)
     # 50 000 rows of our own names: built without validation (``model_construct``), and without the
     # cyclic collector rescanning the whole heap several times meanwhile (they hold no cycle): 1 s → 0,2 s.
     with _collector_paused():
-        placement = [
-            Move.model_construct(
-                vm=vms.names[j], from_host=hosts.names[src] if src >= 0 else None, to_host=to_label[dst]
-            )
-            for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
-            if dst >= 0
-        ]
+        placement = (
+            [
+                Move.model_construct(
+                    vm=vms.names[j], from_host=hosts.names[src] if src >= 0 else None, to_host=to_label[dst]
+                )
+                for j, (src, dst) in enumerate(zip(vms.host.tolist(), result.placement.tolist(), strict=True))
+                if dst >= 0
+            ]
+            if vm_lists
+            else []
+        )
+    moves = (
+        migrations(result, vms, hosts.names, to_label)
+        if vm_lists
+        else {"n_migrations": n_migrations(result, vms.host), "migrations": []}
+    )
     return Consolidation(
         status=result.status,
         offer=result.offer_name,
@@ -162,7 +166,7 @@ def _consolidation(outcome: "PlanOutcome") -> Consolidation:
         targets=_targets(result, labels),
         placement=placement,
         **consolidation_limit_fields(result),
-        **migrations(result, vms, hosts.names, to_label),
+        **moves,
         demand="profile" if result.demand == "profile" else "p95",
         demand_profile_share=_profile_share(vms, policy),
         p95_kept_clusters=list(result.p95_kept_groups),
@@ -279,11 +283,11 @@ def _request(outcome: "PlanOutcome") -> RequestEcho:
     )
 
 
-def build_document(outcome: "PlanOutcome") -> PlanDocument:
+def build_document(outcome: "PlanOutcome", *, vm_lists: bool = True) -> PlanDocument:
     """The whole plan as its document."""
     inputs = outcome.inputs
     request = _request(outcome)
-    consolidation = _consolidation(outcome)
+    consolidation = _consolidation(outcome, vm_lists=vm_lists)
     replacement = replacement_section(outcome.replacement, outcome) if outcome.replacement else None
     options = [outcome.keep, *([outcome.repack] if outcome.repack else []), *outcome.options]
     kinds = ["keep", *(["repack"] if outcome.repack else []), *(["offer"] * len(outcome.options))]

@@ -128,9 +128,13 @@ class PlanOutcome:
     fleet_mix: FleetMix | None = None  # the cheapest mix of offers, when searched and found
     fleet_mix_note: Message | None = None  # why no mix was searched or found
 
-    def document(self) -> PlanDocument:
-        """The plan as its typed document (what the CLI, the workbook and the dashboard read)."""
-        document = build_document(self)
+    def document(self, *, vm_lists: bool = True) -> PlanDocument:
+        """The plan as its typed document (what the CLI, the workbook and the dashboard read).
+
+        ``vm_lists`` False leaves out the per-VM placement and migrations lists (``n_migrations`` kept),
+        for a surface that reads them as columns (``vm_moves``): the same figures otherwise.
+        """
+        document = build_document(self, vm_lists=vm_lists)
         if not self.request.with_sensitivity:
             return document
         day = date(self.assumptions.reference_year, 1, 1)  # the reruns pin the year through overrides

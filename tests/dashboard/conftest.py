@@ -117,6 +117,17 @@ def texts(at: AppTest) -> str:
 # --- real browser (``-m browser``): the app served on loopback, chromium at two screen sizes -------
 
 
+def open_section(at: AppTest, section: str) -> AppTest:
+    """Open a part of Consolidation's detail ("clusters", "after", "placement", "freed", "unplaced"), as a
+    person clicks it; the page draws only the part open."""
+    return at.radio(key="cons_section").set_value(section).run()
+
+
+def section_label(at: AppTest, start: str) -> str:
+    """The label (with its count) of the part of Consolidation's detail whose label starts with ``start``."""
+    return next(label for label in at.radio(key="cons_section").options if label.startswith(start))
+
+
 def require_browser() -> None:
     """Skip (fail in CI, env ``CI`` set) when chromium or chromedriver is missing."""
     missing = browser_support.missing_browser()

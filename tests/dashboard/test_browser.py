@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.dashboard.conftest import require_browser
-from tests.support.browser import RESOLUTIONS, chromium, open_page
+from tests.support.browser import RESOLUTIONS, chromium, open_page, wait_rendered
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(os.environ.get("PARCIMONIE_SCREENSHOTS", "/tmp"))
@@ -55,6 +55,24 @@ def test_consolidation_reads_right(served: tuple[str, str], browser: Any) -> Non
         assert label in text
     assert "Traceback" not in text
     _shot(browser, "consolidation")
+
+
+def test_consolidation_detail_opens_one_part_at_a_time(served: tuple[str, str], browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    text = open_page(browser, served[0], "consolidation", "Détail du plan")
+    assert "Par cluster (" in text and "Placement (" in text and "Hôtes libérés (" in text  # every part named
+    assert "Hôtes avant : ceux que le plan reprend" in text  # the per-cluster part, open first
+    assert "VM 1 à" not in text and "Examiner un hôte" not in text  # the long lists wait to be asked for
+    labels = browser.find_elements(By.CSS_SELECTOR, ".st-key-cons_section label")
+    next(label for label in labels if label.text.startswith("Placement (")).click()
+    text = wait_rendered(browser, "VM 1 à", absent="Hôtes avant : ceux que le plan reprend")
+    assert "Hôte cible" in text and "Chercher un hôte" in text
+    labels = browser.find_elements(By.CSS_SELECTOR, ".st-key-cons_section label")
+    next(label for label in labels if label.text.startswith("Hôtes après (")).click()
+    text = wait_rendered(browser, "Examiner un hôte", absent="VM 1 à")
+    assert "VM placées sur" in text and "Traceback" not in text
+    _shot(browser, "consolidation-hosts-after")
 
 
 def test_inventory_and_scenarios_read_right(served: tuple[str, str], browser: Any) -> None:

@@ -23,6 +23,10 @@ def test_repack_migrations_match_the_cli(run_page: RunPage, demo_url: str) -> No
     assert not at.exception
     label = f"Migrations de VM ({format_number(c['n_migrations'], decimals=0)})"
     (expander,) = [e for e in at.expander if e.label == label]
+    assert not expander.dataframe  # closed: no row built nor sent
+    at.session_state["cons_moves"] = True  # a person opens it
+    at.run()
+    (expander,) = [e for e in at.expander if e.label == label]
     table = expander.dataframe[0].value
     assert len(table) == min(c["n_migrations"], 500)
     assert table.iloc[0].tolist() == [c["migrations"][0][k] for k in ("vm", "from_host", "to_host")]

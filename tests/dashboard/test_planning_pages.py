@@ -1,7 +1,7 @@
 """Consolidation, Scénarios, Finances: controls change results, bad values are refused, saving works."""
 
 from inventory import HostRecord, Snapshot, make_engine, record_run, upgrade_database
-from tests.dashboard.conftest import RunPage, texts, unescape_markdown
+from tests.dashboard.conftest import RunPage, open_section, section_label, texts, unescape_markdown
 
 PLACEMENT_COLUMNS = ["vm", "from_host", "cluster", "to_host", "n_vcpus", "memory_gib", "cpu_p95_mhz"]
 
@@ -29,14 +29,28 @@ def test_consolidation_controls_change_the_proposal(run_page: RunPage, demo_url:
     assert not at.exception
 
 
-def test_consolidation_review_host_by_host(run_page: RunPage, demo_url: str) -> None:
+def test_consolidation_review_host_by_host(run_page: RunPage, demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     at = run_page("consolidation", demo_url)
-    targets = at.dataframe[0].value if len(at.dataframe) and "host" in at.dataframe[0].value else None
+    assert not at.get("selectbox") or all(s.key != "cons_review" for s in at.selectbox)  # drawn when opened
+    n_after = int(_metric(at, "Hôtes, cible de consolidation"))
+    open_section(at, "after")
     hosts = at.selectbox(key="cons_review").options
-    assert len(hosts) == int(_metric(at, "Hôtes, cible de consolidation"))
+    assert len(hosts) == n_after
     at.selectbox(key="cons_review").set_value(hosts[1]).run()
     assert f"placées sur {hosts[1]}" in texts(at)
-    del targets
+    monkeypatch.setattr("dashboard.consolidation_detail.HOST_CHOICES", 3)  # a long list: the first ones offered
+    at.run()
+    assert len(at.selectbox(key="cons_review").options) == 3
+    assert f"3 hôtes proposés sur {n_after}" in texts(at)
+    at.text_input(key="cons_host_find").input(hosts[-1].upper()).run()  # a search finds any host, any case
+    assert hosts[-1] in at.selectbox(key="cons_review").options
+    table = next(d.value for d in at.dataframe if "host_limit" in d.value.columns)
+    assert all(
+        hosts[-1].lower() in h.lower() or hosts[-1].lower() in c.lower()
+        for h, c in zip(table["host"], table["cluster"], strict=True)
+    )
+    at.text_input(key="cons_host_find").input("nothing-matches-this").run()
+    assert not at.exception and "Aucun hôte ne correspond." in texts(at)
 
 
 def test_consolidation_repack_and_empty_offer_choice(run_page: RunPage, demo_url: str) -> None:
@@ -151,8 +165,9 @@ def test_consolidation_words_its_own_sentences(run_page: RunPage, demo_url: str)
     excluded = next(c.value for c in at.caption if "écartées par la politique" in c.value)
     assert "modèles de VM" in excluded and "éteintes" not in excluded  # powered-off VMs are planned by default
     n_excluded = int(excluded.split()[0].replace("\u202f", ""))
-    tab = next(tab.label for tab in at.tabs if tab.label.startswith("VM non placées"))
+    tab = section_label(at, "VM non placées")
     assert int(tab.split("(")[1].rstrip(")").replace("\u202f", "")) >= n_excluded > 0
+    open_section(at, "unplaced")
     listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["vm", "host", "reason"])
     assert (listed["reason"] == "modèle de VM, exclu par la politique").sum() == n_excluded
 
@@ -160,7 +175,7 @@ def test_consolidation_words_its_own_sentences(run_page: RunPage, demo_url: str)
 def test_freed_hosts_keep_no_unplaced_vm() -> None:
     import pandas as pd
 
-    from dashboard.plan_frames import consolidation_frames
+    from dashboard.consolidation_frames import consolidation_frames
 
     hosts = pd.DataFrame(
         {
@@ -341,8 +356,10 @@ def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage,
 
     at = run_page("consolidation", demo_url)
     assert not at.exception
-    tab = next(tab.label for tab in at.tabs if tab.label.startswith("Placement"))
+    tab = section_label(at, "Placement")
     n_vms = int(tab.split("(")[1].split()[0])
+    assert not [d for d in at.dataframe if list(d.value.columns) == PLACEMENT_COLUMNS]  # drawn when opened
+    open_section(at, "placement")
     assert n_vms > 200 and len(placement()) == 100
     assert f"VM 1 à 100 sur {n_vms}" in texts(at)
     at.number_input(key="cons_page").set_value(3).run()
@@ -353,8 +370,31 @@ def test_placement_table_is_paged_and_filtered_by_target_host(run_page: RunPage,
     shown = placement()
     assert 0 < len(shown) < 100 and set(shown["to_host"]) == {hosts[1]}
     assert f"VM 1 à {len(shown)} sur {len(shown)}" in texts(at)
+    at.text_input(key="cons_to_host_find").input(hosts[2]).run()  # the target host found by a search
+    assert hosts[2] in at.selectbox(key="cons_to_host").options and not at.exception
     at.text_input(key="cons_search").input("nothing-matches-this").run()
     assert "Aucune VM ne correspond." in texts(at) and len(placement()) == 0
+
+
+def test_freed_hosts_and_unplaced_vms_are_paged_and_searched(run_page: RunPage, demo_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("dashboard.tables.PAGE_ROWS", 5)
+    at = run_page("consolidation", demo_url)
+    n_freed = int(section_label(at, "Hôtes libérés").split("(")[1].rstrip(")").replace("\u202f", ""))
+    assert n_freed > 5
+    open_section(at, "freed")
+    freed = next(d.value for d in at.dataframe if "n_vms_before" in d.value.columns)
+    assert len(freed) == 5 and f"Hôtes 1 à 5 sur {n_freed}" in texts(at)
+    at.number_input(key="cons_freed_page").set_value(2).run()
+    second = next(d.value for d in at.dataframe if "n_vms_before" in d.value.columns)
+    assert not set(second["host"]) & set(freed["host"]) and f"Hôtes 6 à {min(10, n_freed)} sur {n_freed}" in texts(at)
+    at.text_input(key="cons_freed_search").input(freed["host"].iloc[0]).run()  # back to page 1 of the matches
+    found = next(d.value for d in at.dataframe if "n_vms_before" in d.value.columns)
+    assert freed["host"].iloc[0] in set(found["host"]) and at.number_input(key="cons_freed_page").value == 1
+    n_unplaced = int(section_label(at, "VM non placées").split("(")[1].rstrip(")").replace("\u202f", ""))
+    open_section(at, "unplaced")
+    listed = next(d.value for d in at.dataframe if list(d.value.columns) == ["vm", "host", "reason"])
+    assert len(listed) == min(5, n_unplaced) and f"VM 1 à {min(5, n_unplaced)} sur {n_unplaced}" in texts(at)
+    assert listed["reason"].map(lambda r: isinstance(r, str) and len(r) > 0).all()  # put into words
 
 
 def test_finances_shows_both_baselines_and_capacity(run_page: RunPage, demo_url: str) -> None:

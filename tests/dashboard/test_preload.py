@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
+from dashboard.consolidation_detail import SECTIONS
 from inventory import make_engine
 from optimizer import Policy
 from parcimonie.planning import PlanError, load_estate, run_plan
 from tests.conftest import TODAY
-from tests.dashboard.conftest import RunPage
+from tests.dashboard.conftest import RunPage, open_section
 
 REPO = Path(__file__).resolve().parents[2]
 HOSTS_AFTER = "Hôtes, cible de consolidation"
@@ -85,12 +86,22 @@ def test_pages_never_change_the_shared_frames(
     request = plans.consolidation_request(plans.consolidation_offers(offers, n_vms))
     view = plans.consolidation_view(demo_url, snapshot, request)
     frames = {
-        name: getattr(view.frames, name).copy(deep=True) for name in ("targets", "placement", "freed", "clusters")
+        name: getattr(view.frames, name).copy(deep=True)
+        for name in ("targets", "placement", "freed", "unplaced", "excluded", "clusters")
     }
     at = run_page("consolidation", demo_url)
+    for section in SECTIONS:  # every part of the detail drawn from the shared frames
+        open_section(at, section)
+    open_section(at, "after")
+    at.text_input(key="cons_host_find").input("a").run()
     at.selectbox(key="cons_review").set_value(at.selectbox(key="cons_review").options[-1]).run()
+    open_section(at, "placement")
     at.selectbox(key="cons_to_host").set_value(at.selectbox(key="cons_to_host").options[1]).run()
     at.text_input(key="cons_search").input("a").run()
+    open_section(at, "freed")
+    at.text_input(key="cons_freed_search").input("a").run()
+    open_section(at, "unplaced")
+    at.text_input(key="cons_unplaced_search").input("a").run()
     assert not at.exception
     assert plans.consolidation_view(demo_url, snapshot, request) is view  # shared, not copied
     for name, before in frames.items():

@@ -6,10 +6,10 @@ import math
 import pandas as pd
 from sqlmodel import Session, select
 
-from dashboard.plan_frames import cluster_before_after
+from dashboard.consolidation_frames import cluster_before_after
 from inventory import Host, make_engine
 from parcimonie.planning.document import PolicyEcho
-from tests.dashboard.conftest import RunPage, texts
+from tests.dashboard.conftest import RunPage, open_section, section_label, texts
 
 
 def _metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
@@ -79,10 +79,11 @@ def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str
         for c, m in zip(loaded["cpu_utilisation"], loaded["memory_utilisation"], strict=True)
     ]
     assert list(loaded["limit"]) == higher
+    assert section_label(at, "Par cluster (")  # the part open by default
+    open_section(at, "after")
     hosts_after = _frame(at, "host_limit")
     assert set(hosts_after["host_limit"]) <= {"CPU", "Mémoire", "vCPU par cœur", "Surallocation mémoire", "—"}
     assert (hosts_after["vcpus_per_core"].dropna() <= 4.0 + 1e-9).all()  # the default cap
-    assert any(tab.label.startswith("Par cluster (") for tab in at.tabs)
     assert "Ressource limitante" in texts(at) or any("ressource limitante" in c.value.lower() for c in at.caption)
     placement = [d.value for d in at.dataframe if "cpu_p95_mhz" in d.value.columns][-1]
     assert {"n_vcpus", "memory_gib", "cpu_p95_mhz"} <= set(placement.columns)
@@ -90,6 +91,7 @@ def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str
     assert (placement["memory_gib"] > 0).all()
     at.radio(key="cons_scope").set_value("estate").run()  # pooled: one row for the whole estate
     assert not at.exception
+    open_section(at, "clusters")
     pooled = _frame(at, "limit")
     assert list(pooled["cluster"]) == ["Parc entier (périmètre parc)"]
     assert pooled["n_hosts_before"].iloc[0] == int(_metric(at, "Hôtes avant"))
@@ -99,7 +101,7 @@ def test_consolidation_per_cluster_and_vm_sizes(run_page: RunPage, demo_url: str
 def test_consolidation_per_cluster_in_english(run_page: RunPage, demo_url: str) -> None:
     at = run_page("consolidation", demo_url, language="en")
     assert not at.exception
-    assert any(tab.label.startswith("By cluster (") for tab in at.tabs)
+    assert section_label(at, "By cluster (")
     assert set(_frame(at, "limit")["limit"]) <= {"CPU", "Memory", "vCPUs per core", "Memory overcommit", "—"}
 
 
@@ -235,6 +237,7 @@ def test_consolidation_caps_set_on_the_page(run_page: RunPage, demo_url: str) ->
     assert int(_metric(at, "Hôtes, cible de consolidation")) > before
     assert "vCPU par cœur" in set(_frame(at, "limit")["limit"])
     assert any("au plus 0,5 vCPU par cœur" in c.value for c in at.caption)
+    open_section(at, "after")
     hosts_after = _frame(at, "host_limit")
     assert (hosts_after["vcpus_per_core"].dropna() <= 0.5 + 1e-9).all()
 
