@@ -4,12 +4,15 @@ A search that stops on a wall-clock deadline does less on a loaded machine, and 
 gives different host counts from one run to the next. Every improvement phase instead spends a
 `Work` budget counted in *cells*: one cell is one (item, bin, dimension) value a step evaluates,
 plus `STEP_CELLS` per step of a numpy-heavy search for its fixed (Python and numpy call) cost
-(the light steps of `optimizer.moves` are charged their values only). The same inputs always
-spend the same cells, so the answer is a pure function of the inputs and the budget.
+(the light scans of `optimizer.moves` are charged a quarter cell per value, no step cost). The
+same inputs always spend the same cells, so the answer is a pure function of the inputs and the
+budget; a loaded machine only takes longer.
 
 Budgets are still given in seconds at the public interfaces (`improve_budget_s`, `budget_s`): a
-second is `CELLS_PER_S` cells, the rate measured on an unloaded run of `bench/bench_packing.py` and
-`bench/bench_moves.py`, so a default budget does about the work it did when it was a deadline.
+second is `CELLS_PER_S` cells, about the rate measured in CPU time (`time.process_time`, i.e. as on
+an unloaded machine) on `bench/bench_packing.py` (0,9-1,4e8 cells/s) and `bench/bench_moves.py`
+(0,6-1,4e8), so a default budget does about the work it did when it was a deadline on a quiet
+machine.
 """
 
 from __future__ import annotations
