@@ -17,12 +17,11 @@ increases the sum, so the descent ends.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.work import Work
 
 __all__ = ["concentrate"]
 
@@ -42,6 +41,7 @@ def _best_swaps(
     weights: NDArray[np.float64],
     loads: NDArray[np.float64],
     alive: NDArray[np.bool_],
+    work: Work,
 ) -> list[tuple[int, int, int]]:
     """Improving moves (item from a loose bin, item swapped with it or -1 for a shift, target
     bin), best first, on disjoint pairs of bins."""
@@ -59,6 +59,7 @@ def _best_swaps(
     y_bin = np.concatenate([assignment[placed], partners])
     y_size = np.vstack([sizes[placed], np.zeros((partners.size, sizes.shape[1]))])
     a_bin = assignment[xs]
+    work.spend(xs.size * ys.size * sizes.shape[1])
     ok = a_bin[:, None] != y_bin[None, :]
     gain = np.zeros(ok.shape)
     # One dimension at a time on (X, Y) arrays: cheaper than (X, Y, d) arrays reduced over d.
@@ -103,16 +104,17 @@ def concentrate(
     res: NDArray[np.float64],
     weights: NDArray[np.float64],
     caps_pos: NDArray[np.float64],
-    deadline: float,
+    work: Work,
     max_moves: int,
 ) -> int:
-    """Make improving swaps and shifts until none is left, `max_moves` or the deadline (mutates
-    `assignment` and `res`; closed bins have a residual of -1). Returns the moves made."""
+    """Make improving swaps and shifts until none is left, `max_moves` or `work` is spent (a sweep
+    costs its scored pairs x dimensions in cells; mutates `assignment` and `res`; closed bins have
+    a residual of -1). Returns the moves made."""
     alive = res[:, 0] > -0.5  # closed bins have a residual of -1
     loads = np.where(alive[:, None], caps_pos - res, 0.0)
     made = 0
-    while made < max_moves and time.perf_counter() <= deadline:
-        moves = _best_swaps(sizes, assignment, res, weights, loads, alive)
+    while made < max_moves and not work.done:
+        moves = _best_swaps(sizes, assignment, res, weights, loads, alive, work)
         if not moves:
             break
         for x, y, b in moves:

@@ -72,7 +72,8 @@ def plan_consolidation(
         policy: ceiling, HA reserve, scope and VM filters (defaults if None).
         method: "heuristic", "exact" (CP-SAT, small groups only) or "auto" (CP-SAT on groups of up
             to 60 VMs when the heuristic is above the bound).
-        time_limit_s: total CP-SAT budget, shared by the groups in order.
+        time_limit_s: total CP-SAT budget in deterministic seconds (`optimizer.exact`), shared by
+            the groups in order: the same inputs always give the same plan.
         rules: anti-affinity, kept-together, pins and stays (`optimizer.constraints`); pins and
             stays apply to a repack only. A repack also keeps VMs on their current host where the
             host count allows (fewest moves, `optimizer.moves`).

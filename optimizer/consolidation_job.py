@@ -26,6 +26,10 @@ from optimizer.ruled import pack_ruled_group
 
 __all__ = ["EXACT_AUTO_MAX_VMS", "EXACT_MAX_VMS", "Job", "cluster_labels", "groups_of", "pack_group"]
 
+#: One packing of a group: (assignment, bins used, bound, bound kind, solver, CP-SAT deterministic
+#: s, VMs the rules reject).
+_Packed = tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float, list[tuple[int, Reason]]]
+
 EXACT_AUTO_MAX_VMS = 60  # method="auto" tries CP-SAT on groups up to this many VMs
 EXACT_MAX_VMS = 2000  # method="exact" falls back to the heuristic above this group size
 
@@ -79,7 +83,7 @@ def pack_group(
         else:
             ex_caps, hint = caps, heur.assignment
         ex = pack_vectors_exact(sizes=sizes, bin_capacities=ex_caps, hint=hint, time_limit_s=time_limit_s)
-        solver, spent = f"cp-sat:{ex.status}", ex.wall_time_s
+        solver, spent = f"cp-sat:{ex.status}", ex.det_time_s
         bound = max(bound, ex.best_bound)
         ok = ex.n_bins >= 0 and ((ex.assignment >= 0) == (heur.assignment >= 0)).all()
         if ok and ex.n_bins <= heur.n_bins:
@@ -91,7 +95,7 @@ def pack_group(
 @dataclass
 class Job:
     """What every group of one plan shares, and how one group is packed; `budget_s` is the CP-SAT
-    time left."""
+    deterministic time left (each group's spend is deterministic, so the sharing is too)."""
 
     hosts: HostTable
     vms: VmTable
@@ -157,7 +161,7 @@ class Job:
 
     def _cost(
         self,
-        out: tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float, list[tuple[int, Reason]]],
+        out: _Packed,
         pos: NDArray[np.int64],
         raw: NDArray[np.float64],
         members: NDArray[np.int64] | None,
@@ -185,13 +189,15 @@ class Job:
         identical: bool,
         members: NDArray[np.int64] | None,
         n_slots: int,
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float, list[tuple[int, Reason]]]:
+    ) -> _Packed:
         """One packing of the group, CPU on its P95 (`n_slots` 0) or on its profile slots; the CP-SAT
-        time it spends comes off the budget."""
+        deterministic time it spends comes off the budget."""
         caps = limit_capacity(raw, self.policy, n_slots)
         sizes = self.quantities[pos][:, packing_dims(self.policy, n_slots)]
         if self.rules is not None or members is not None:  # rules, or fewest moves on a repack
-            out = self._pack_ruled(pos=pos, sizes=sizes, caps=caps, members=members)
+            out = self._pack_ruled(pos=pos, sizes=sizes, caps=caps, members=members, method=self.method)
+            if members is not None and out[4].startswith("cp-sat"):
+                out = self._fewest_hosts(out, pos=pos, sizes=sizes, raw=raw, members=members, n_slots=n_slots)
         else:
             packed = pack_group(
                 sizes=sizes,
@@ -205,6 +211,24 @@ class Job:
         self.budget_s -= out[5]
         return out
 
+    def _fewest_hosts(
+        self,
+        out: _Packed,
+        *,
+        pos: NDArray[np.int64],
+        sizes: NDArray[np.float64],
+        raw: NDArray[np.float64],
+        members: NDArray[np.int64],
+        n_slots: int,
+    ) -> _Packed:
+        """CP-SAT's repack, unless the heuristic's needs fewer hosts once the HA reserve is counted:
+        CP-SAT's fewest-moves packing may leave larger host loads, which a larger reserve must carry."""
+        caps = limit_capacity(raw, self.policy, n_slots)
+        heur = self._pack_ruled(pos=pos, sizes=sizes, caps=caps, members=members, method="heuristic")
+        if self._cost(heur, pos, raw, members, n_slots) < self._cost(out, pos, raw, members, n_slots):
+            return heur[0], heur[1], max(heur[2], out[2]), heur[3], f"heuristic (not {out[4]})", out[5], heur[6]
+        return out
+
     def _pack_ruled(
         self,
         *,
@@ -212,7 +236,8 @@ class Job:
         sizes: NDArray[np.float64],
         caps: NDArray[np.float64],
         members: NDArray[np.int64] | None,
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], int, str, str, float, list[tuple[int, Reason]]]:
+        method: str,
+    ) -> _Packed:
         """`pack_group` under the rules (`optimizer.ruled`), with the VMs the rules reject."""
         vm_index = self.demand.vm_index[pos]
         home = np.full(pos.size, -1, dtype=np.int64)
@@ -231,7 +256,7 @@ class Job:
             caps=caps,
             n_positions=pos.size,
             identical=members is None,
-            method=self.method,
+            method=method,
             time_limit_s=self.budget_s,
         )
         rejected = [(int(vm_index[p]), r) for p, r in out.rejected]

@@ -19,7 +19,6 @@ Moves are scored for all bins and slot combinations at once: bins' items are hel
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -27,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.work import STEP_CELLS, Work
 
 __all__ = ["EjectionState", "eject_bins"]
 
@@ -168,7 +168,7 @@ def _apply(
     return mat
 
 
-def _empty_one(state: EjectionState, target: int, deadline: float) -> bool:
+def _empty_one(state: EjectionState, target: int, work: Work) -> bool:
     """Try to empty bin `target`; on failure every bin is restored. True if emptied.
 
     Moves go into the `_EJECT_BINS` bins with the most free room (weighted): a full bin only
@@ -183,15 +183,16 @@ def _empty_one(state: EjectionState, target: int, deadline: float) -> bool:
     mat = _members(state)
     ext = np.vstack([state.sizes, np.zeros((1, state.sizes.shape[1]))])
     val = ext @ state.weights
-    m = state.sizes.shape[0]
+    m, d = state.sizes.shape
     tabu = _Tabu(np.full(m, -1, np.int64), np.zeros(m, np.int64), _TENURE)
     for step in range(_MAX_MOVES):
         if not pool:
             state.res[target] = -1.0
             return True
-        if time.perf_counter() > deadline:
+        if work.done:
             break
         tabu.step = step
+        work.spend(_move_cells(len(pool), rows.size, mat.shape[1], d))
         move = _best_move(state, mat, pool, (ext, val), tabu, rows)
         if move[2] < 0:
             break
@@ -201,12 +202,21 @@ def _empty_one(state: EjectionState, target: int, deadline: float) -> bool:
     return False
 
 
-def eject_bins(state: EjectionState, *, caps_pos: NDArray[np.float64], deadline: float, max_failures: int) -> int:
+def _move_cells(n_pool: int, n_rows: int, k: int, d: int) -> int:
+    """Cells `_best_move` evaluates: per entering group (one or two pool items), every slot
+    combination of every bin of `rows` in every dimension, plus the group's fixed cost."""
+    n_groups = n_pool * (n_pool + 1) // 2
+    n_combos = _combos(k, pairs=k - 2 <= _PAIR_MAX_ITEMS)[0].size
+    return n_groups * (n_rows * n_combos * d + STEP_CELLS)
+
+
+def eject_bins(state: EjectionState, *, caps_pos: NDArray[np.float64], work: Work, max_failures: int) -> int:
     """Empty bins one at a time, least loaded first, until `max_failures` targets in a row fail or
-    the deadline passes. Returns the number of bins emptied."""
+    `work` is spent (a move costs entering groups x bins x slot combinations x dimensions cells).
+    Returns the number of bins emptied."""
     emptied = failures = 0
     tried: set[int] = set()
-    while failures < max_failures and time.perf_counter() < deadline:
+    while failures < max_failures and not work.done:
         used = ((caps_pos - state.res) @ state.weights)[state.n_preopened :]
         cand = [
             p + state.n_preopened
@@ -216,7 +226,7 @@ def eject_bins(state: EjectionState, *, caps_pos: NDArray[np.float64], deadline:
         if len(cand) < 1 or int(state.alive[state.n_preopened :].sum()) < 2:
             break
         target = cand[0]
-        if _empty_one(state, target, deadline):
+        if _empty_one(state, target, work):
             emptied, failures = emptied + 1, 0
             tried.clear()
         else:

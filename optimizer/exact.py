@@ -2,6 +2,12 @@
 
 Sizes and capacities are made integers conservatively (sizes rounded up, capacities down), so a
 solution is always feasible for the real figures.
+
+Deterministic: the solver stops on CP-SAT's *deterministic time* (`max_deterministic_time`, a
+count of the solver's work in units of about a second on a typical machine), with one search
+worker and a fixed seed, so the same instance always gives the same assignment whatever the
+machine's load. A wall-clock cap of `_SAFETY_FACTOR` x the budget (at least `_SAFETY_MIN_S`) stays
+as a safety net only; it never binds on a run that is not starved of CPU.
 """
 
 from __future__ import annotations
@@ -17,18 +23,23 @@ from optimizer.bounds import lower_bound_heterogeneous, lower_bound_identical
 
 __all__ = ["ExactPacking", "ExactRules", "pack_vectors_exact"]
 
+#: Wall-clock safety net: `_SAFETY_FACTOR` x the deterministic budget, and at least `_SAFETY_MIN_S`.
+_SAFETY_FACTOR = 20.0
+_SAFETY_MIN_S = 60.0
+
 
 @dataclass(frozen=True, eq=False)
 class ExactPacking:
     """Result of `pack_vectors_exact`.
 
     Attributes:
-        status: "OPTIMAL", "FEASIBLE" or "UNKNOWN" (no solution within the time limit).
+        status: "OPTIMAL", "FEASIBLE" or "UNKNOWN" (no solution within the budget).
         assignment: shape (m,), bin index per item (-1 if unknown or item fits no bin).
         n_bins: bins used by the best solution (-1 if none).
         best_bound: proven lower bound (max of the solver's bound and our combinatorial bound).
         gap_bins: n_bins - best_bound (0 when optimal).
-        wall_time_s: solver time.
+        wall_time_s: solver wall-clock time (varies with the machine's load).
+        det_time_s: solver deterministic time spent (the same on every run).
     """
 
     status: str
@@ -37,6 +48,7 @@ class ExactPacking:
     best_bound: int
     gap_bins: int
     wall_time_s: float
+    det_time_s: float = 0.0
 
 
 def pack_vectors_exact(
@@ -45,7 +57,7 @@ def pack_vectors_exact(
     bin_capacities: NDArray[np.float64],
     hint: NDArray[np.int64] | None = None,
     time_limit_s: float = 10.0,
-    num_workers: int = 2,
+    num_workers: int = 1,
     seed: int = 0,
     rules: ExactRules | None = None,
 ) -> ExactPacking:
@@ -56,8 +68,9 @@ def pack_vectors_exact(
         bin_capacities: shape (b, d), candidate bins (d >= 1, 2 for CPU and memory); b bounds the
             number of bins (pass the heuristic's count of identical bins, or all existing hosts).
         hint: shape (m,), a known feasible assignment (e.g. from `pack_vectors`), or None.
-        time_limit_s: solver wall-clock limit, seconds.
-        num_workers: CP-SAT search workers.
+        time_limit_s: CP-SAT deterministic time limit (`max_deterministic_time`, about seconds).
+        num_workers: CP-SAT search workers; above 1 they are interleaved on one thread
+            (`interleave_search`), which keeps the search deterministic.
         seed: CP-SAT random seed.
         rules: anti-affinity sets, fixed bins and home bins (fewest moves as a secondary
             objective: bins x (m + 1) + moves, so the bin count still comes first).
@@ -92,8 +105,10 @@ def pack_vectors_exact(
     if hint is not None:
         _add_hint(model, x, y, hint=np.asarray(hint, dtype=np.int64).reshape(m), items=items, identical=identical)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
+    solver.parameters.max_deterministic_time = float(time_limit_s)
+    solver.parameters.max_time_in_seconds = max(_SAFETY_FACTOR * float(time_limit_s), _SAFETY_MIN_S)
     solver.parameters.num_workers = int(num_workers)
+    solver.parameters.interleave_search = int(num_workers) > 1
     solver.parameters.random_seed = int(seed)
     code = solver.solve(model)
     assignment = np.full(m, -1, dtype=np.int64)
@@ -107,8 +122,14 @@ def pack_vectors_exact(
         best = max(bound, -(-lb_obj // scale))
         status = "OPTIMAL" if code == cp_model.OPTIMAL or best >= n_bins else "FEASIBLE"
         best = n_bins if status == "OPTIMAL" else best
-        return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time)
-    return ExactPacking("UNKNOWN", assignment, -1, bound, -1, solver.wall_time)
+        return ExactPacking(status, assignment, n_bins, best, n_bins - best, solver.wall_time, _det_time(solver))
+    return ExactPacking("UNKNOWN", assignment, -1, bound, -1, solver.wall_time, _det_time(solver))
+
+
+def _det_time(solver: cp_model.CpSolver) -> float:
+    """Deterministic time the solve spent (capped at its budget: it may overshoot it slightly)."""
+    spent = float(solver.response_proto.deterministic_time)
+    return min(spent, float(solver.parameters.max_deterministic_time))
 
 
 _Vars = dict[tuple[int, int], cp_model.IntVar]

@@ -1,6 +1,7 @@
 """Improvement phase of `pack_vectors`: fewer bins, never a worse packing, never over capacity.
 
-Under one wall-clock budget:
+Under one deterministic work budget (`optimizer.work.Work`, in cells: (item, bin, dimension)
+values evaluated), so the result never depends on the machine's load:
 
 1. Bin emptying: the least-loaded bins are emptied when all their items fit (norm-based best fit)
    in the other open bins' free room; stops after 8 consecutive failures. Cheap, and enough on
@@ -11,12 +12,10 @@ Under one wall-clock budget:
    search (`optimizer/ejection.py`: a bin is emptied by trading items through a pool), which find
    the exact fits the greedy passes miss. Every move keeps every bin within capacity; a bin the
    ejection search cannot empty is restored. The rounds stop at the volume bound, after
-   `_IDLE_ROUNDS` rounds that empty nothing, or at the deadline.
+   `_IDLE_ROUNDS` rounds that empty nothing, or when the budget is spent.
 """
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +23,7 @@ from numpy.typing import NDArray
 from optimizer.concentrate import concentrate
 from optimizer.ejection import EjectionState, eject_bins
 from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.work import Work
 
 __all__ = ["empty_bins", "improve_packing"]
 
@@ -55,9 +55,10 @@ def improve_packing(
     """Run both passes on a complete packing (mutates `assignment` and `res` in place).
 
     `sizes`, `res` and `caps_pos` are normalised; `assignment` holds bin positions. Returns the
-    number of bins emptied; emptied positions keep a residual of -1 (closed).
+    number of bins emptied; emptied positions keep a residual of -1 (closed). `budget_s` is
+    converted to cells at `optimizer.work.CELLS_PER_S`: the same inputs always do the same work.
     """
-    deadline = time.perf_counter() + budget_s
+    work = Work.of_seconds(budget_s)
     caps_pos = caps_pos[:n_open]
     emptied = empty_bins(
         sizes=sizes,
@@ -67,7 +68,7 @@ def improve_packing(
         n_open=n_open,
         n_preopened=n_preopened,
         caps_pos=caps_pos,
-        deadline=deadline,
+        work=work,
     )
     if np.count_nonzero(assignment >= 0) > _HARD_ITEMS_PER_BIN * n_open:
         return emptied  # many small items per bin: emptying is enough, the searches below cost
@@ -79,12 +80,12 @@ def improve_packing(
         alive=res[:n_open, 0] > _CLOSED,
         n_preopened=n_preopened,
     )
-    return emptied + _search_rounds(state, caps_pos=caps_pos, deadline=deadline)
+    return emptied + _search_rounds(state, caps_pos=caps_pos, work=work)
 
 
-def _search_rounds(state: EjectionState, *, caps_pos: NDArray[np.float64], deadline: float) -> int:
+def _search_rounds(state: EjectionState, *, caps_pos: NDArray[np.float64], work: Work) -> int:
     """Concentration then ejection, in rounds, until the volume bound is reached, the rounds stop
-    emptying bins or the deadline passes. Returns the number of bins emptied."""
+    emptying bins or the work budget is spent. Returns the number of bins emptied."""
     emptied = idle = 0
     _close_empty(state.assignment, state.res, state.n_preopened)  # opened up front, never used
     for _ in range(_ROUNDS):
@@ -98,12 +99,12 @@ def _search_rounds(state: EjectionState, *, caps_pos: NDArray[np.float64], deadl
             res=state.res,
             weights=state.weights,
             caps_pos=caps_pos,
-            deadline=deadline,
+            work=work,
             max_moves=_CONCENTRATE_MOVES,
         )
         gained = _close_empty(state.assignment, state.res, state.n_preopened)
         state.alive[:] = state.res[:, 0] > _CLOSED
-        gained += eject_bins(state, caps_pos=caps_pos, deadline=deadline, max_failures=_EJECT_MAX_FAILURES)
+        gained += eject_bins(state, caps_pos=caps_pos, work=work, max_failures=_EJECT_MAX_FAILURES)
         emptied += gained
         idle = 0 if gained else idle + 1
         if idle >= _IDLE_ROUNDS or (moved == 0 and gained == 0):
@@ -129,11 +130,12 @@ def empty_bins(
     n_open: int,
     n_preopened: int,
     caps_pos: NDArray[np.float64],
-    deadline: float,
+    work: Work,
     max_failures: int = 8,
 ) -> int:
     """Try to empty the least-loaded open bins by norm-based best-fit moves (mutates in place).
 
+    Each item tried costs (open bins x dimensions) cells of `work`; stops when it is spent.
     Returns the number of bins emptied.
     """
     placed = np.flatnonzero(assignment >= 0)
@@ -146,7 +148,7 @@ def empty_bins(
     victims = [p for p in np.argsort(used, kind="stable").tolist() if p >= n_preopened]
     failures = emptied = 0
     for c in victims:
-        if failures >= max_failures or time.perf_counter() > deadline:
+        if failures >= max_failures or work.done:
             break
         items = members.get(c, np.zeros(0, np.int64))
         if items.size == 0:
@@ -157,6 +159,7 @@ def empty_bins(
         moves: list[tuple[int, int]] = []
         order = items[np.argsort(-(sizes[items] * weights).sum(axis=1))]
         for i in order.tolist():
+            work.spend(t.size)
             a = t - sizes[i]
             fit = ok_mask & (a >= -_FIT_TOL).all(axis=1)
             score = np.where(fit, ((weights * a) * a).sum(axis=1), np.inf)

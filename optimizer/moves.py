@@ -19,7 +19,6 @@ opened in the order given.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,11 +28,15 @@ from optimizer.constraints import Units
 from optimizer.fit import FIT_TOL as _FIT_TOL
 from optimizer.fit import TOL as _TOL
 from optimizer.packing import pack_vectors
+from optimizer.work import Work
 
 __all__ = ["RulePacking", "count_moves", "pack_units"]
 
-#: Seconds the winner spends moving guests aside to bring units home.
+#: Budget (seconds at `optimizer.work.CELLS_PER_S`) of moving guests aside to bring units home.
 SWAP_BUDGET_S = 1.0
+#: Cells per value a step here scans: plain comparisons, about 4x cheaper than the arithmetic of
+#: the packing searches the rate was measured on (`bench/bench_moves.py`, CPU time).
+_SCAN = 0.25
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,20 +174,22 @@ def _home_first(st: _State, opened: NDArray[np.bool_]) -> None:
     _fill(st, [u for u in rest if st.at[u] < 0])
 
 
-def _empty_bins(st: _State, deadline: float, target: int) -> None:
+def _empty_bins(st: _State, work: Work, target: int) -> None:
     """Empty the least-loaded bins whose units all fit elsewhere (rules kept); bins with a fixed
-    unit stay. Stops after a pass that empties nothing, at `target` bins, or at the deadline."""
+    unit stay. Stops after a pass that empties nothing, at `target` bins, or when `work` is spent
+    (a bin tried costs `_SCAN` x (units + its units x bins x dimensions) cells)."""
     st.open[:] = False
     st.open[np.unique(st.at[st.at >= 0])] = True
     changed = True
-    while changed and time.perf_counter() < deadline:
+    while changed and not work.done:
         changed = False
         used = np.unique(st.at[st.at >= 0])
         load = (st.capn[used] - st.res[used]) @ st.w
         for b in used[np.argsort(load, kind="stable")].tolist():
-            if time.perf_counter() >= deadline or st.n_bins() <= target:
+            if work.done or st.n_bins() <= target:
                 return
             inside = np.flatnonzero(st.at == b).tolist()
+            work.spend(_SCAN * (st.at.size + len(inside) * st.res.size), steps=0)
             if any(st.units.fixed[u] >= 0 for u in inside):
                 continue
             st.open[b] = False
@@ -229,16 +234,18 @@ def _go_home(st: _State) -> None:
             return
 
 
-def _make_room_home(st: _State, u: int, deadline: float) -> bool:
+def _make_room_home(st: _State, u: int, work: Work) -> bool:
     """Bring unit u home by moving guests of its home (units whose own home is elsewhere, so they
-    move anyway) to other used bins, largest first; undone if u still does not fit."""
+    move anyway) to other used bins, largest first; undone if u still does not fit. A guest moved
+    costs `_SCAN` x bins x dimensions cells of `work`."""
     h, b = int(st.units.home[u]), int(st.at[u])
     st.take(u)
     moved: list[tuple[int, int]] = []
     guests = [g for g in np.flatnonzero(st.at == h).tolist() if st.units.home[g] != h and st.units.fixed[g] < 0]
     for g in _order(st.norm, guests):
-        if st.fits_at(u, h) or time.perf_counter() >= deadline:
+        if st.fits_at(u, h) or work.done:
             break
+        work.spend(_SCAN * st.res.size, steps=0)
         st.take(g)
         cand = np.flatnonzero(st.feasible(g) & st.open)
         cand = cand[cand != h]
@@ -258,14 +265,16 @@ def _make_room_home(st: _State, u: int, deadline: float) -> bool:
     return False
 
 
-def _swap_home(st: _State, deadline: float) -> None:
-    """Every unit away from a used home bin tries `_make_room_home` (never opens a bin)."""
+def _swap_home(st: _State, work: Work) -> None:
+    """Every unit away from a used home bin tries `_make_room_home` (never opens a bin), each at a
+    cost of `_SCAN` x units cells (its scans of the assignment), until `work` is spent."""
     for u in np.flatnonzero((st.at >= 0) & (st.units.home >= 0) & (st.at != st.units.home)).tolist():
-        if time.perf_counter() >= deadline:
+        if work.done:
             return
+        work.spend(_SCAN * st.at.size, steps=0)
         h = int(st.units.home[u])
         if st.units.fixed[u] < 0 and st.open[h] and (st.at == h).any():
-            _make_room_home(st, u, deadline)
+            _make_room_home(st, u, work)
 
 
 def _polish(units: Units, norm: NDArray[np.float64], capn: NDArray[np.float64], best: RulePacking) -> RulePacking:
@@ -273,14 +282,14 @@ def _polish(units: Units, norm: NDArray[np.float64], capn: NDArray[np.float64], 
     st = _State(norm, capn, units)
     for u in np.flatnonzero(best.assignment >= 0).tolist():
         st.put(u, int(best.assignment[u]))
-    _swap_home(st, time.perf_counter() + SWAP_BUDGET_S)
+    _swap_home(st, Work.of_seconds(SWAP_BUDGET_S))
     _go_home(st)
     found = RulePacking(st.at.copy(), st.n_bins(), count_moves(st.at, units.home))
     return found if _key(found) <= _key(best) else best
 
 
-def _finish(st: _State, deadline: float, target: int) -> RulePacking:
-    _empty_bins(st, deadline, target)
+def _finish(st: _State, work: Work, target: int) -> RulePacking:
+    _empty_bins(st, work, target)
     st.open[:] = False
     st.open[np.unique(st.at[st.at >= 0])] = True
     _go_home(st)
@@ -292,15 +301,17 @@ def pack_units(*, units: Units, caps: NDArray[np.float64], budget_s: float = 2.0
 
     Fewest bins first, then fewest moves (units away from `units.home`). A unit no bin can take
     under the rules stays at -1. `target` (a proven lower bound) stops bin emptying once reached;
-    `budget_s` bounds the whole search (the move-back passes always run).
+    `budget_s` bounds the search (the move-back passes always run): half of it for the improvement
+    of `pack_vectors`, all of it for the candidates' bin emptying (shared, in order), in work units
+    at `optimizer.work.CELLS_PER_S` (no deadline: the result never depends on the machine's load).
     """
-    deadline = time.perf_counter() + budget_s
+    work = Work.of_seconds(budget_s)
     ref = np.maximum(caps.max(axis=0), _TOL) if caps.size else np.ones(caps.shape[1])
     norm, capn = units.sizes / ref, caps / ref
     base = pack_vectors(sizes=units.sizes, bin_capacities=caps, improve_budget_s=budget_s / 2).assignment
     st = _State(norm, capn, units)
     _repair(st, base)
-    best = _finish(st, deadline, target)
+    best = _finish(st, work, target)
     if (units.home >= 0).any():
         current = np.zeros(capn.shape[0], dtype=bool)
         current[units.home[units.home >= 0]] = True
@@ -309,7 +320,7 @@ def pack_units(*, units: Units, caps: NDArray[np.float64], budget_s: float = 2.0
         for opened in (current, kept) if (current != kept).any() else (current,):
             st = _State(norm, capn, units)
             _home_first(st, opened)
-            cand = _finish(st, deadline, target)
+            cand = _finish(st, work, target)
             if _key(cand) < _key(best):
                 best = cand
         best = _polish(units, norm, capn, best)

@@ -102,7 +102,8 @@ def pack_vectors(
         n_preopened: the first `n_preopened` bins are already open (e.g. hosts already bought);
             they are used first and never counted as emptied.
         improve: run the improvement phase (bin emptying, then the ejection search).
-        improve_budget_s: wall-clock budget of the improvement phase, in seconds.
+        improve_budget_s: work budget of the improvement phase, seconds at the fixed rate
+            `optimizer.work.CELLS_PER_S` (no deadline: never depends on the machine's load).
         second_rule_max_items: up to this many items, also run norm-based best fit decreasing
             (bins opened on demand) and keep the better of the two passes.
 

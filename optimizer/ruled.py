@@ -59,7 +59,7 @@ def _exact(
     rules = ExactRules(conflicts=conflicts, fixed=units.fixed, home=units.home)
     ex = pack_vectors_exact(sizes=units.sizes, bin_capacities=caps, hint=hint, time_limit_s=time_limit_s, rules=rules)
     ok = ex.n_bins >= 0 and ((ex.assignment >= 0) == (hint >= 0)).all()
-    return (ex.assignment if ok else None), ex.best_bound, f"cp-sat:{ex.status}", ex.wall_time_s
+    return (ex.assignment if ok else None), ex.best_bound, f"cp-sat:{ex.status}", ex.det_time_s
 
 
 def pack_ruled_group(

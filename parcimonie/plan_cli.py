@@ -76,7 +76,12 @@ def plan(
     ] = False,
     with_templates: Annotated[bool, typer.Option("--with-templates", help="Count templates too.")] = False,
     method: Annotated[str, typer.Option(help="auto, heuristic or exact (CP-SAT).")] = "auto",
-    time_limit: Annotated[float, typer.Option(min=0.1, help="CP-SAT time limit per group, seconds.")] = 10.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            min=0.1, help="CP-SAT budget shared by the groups, deterministic seconds (same plan on every run)."
+        ),
+    ] = 10.0,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable).")
     ] = None,

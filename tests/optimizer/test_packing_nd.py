@@ -1,7 +1,5 @@
 """Packing in any number of dimensions, and the improvement phase (optimizer/improve.py)."""
 
-import time
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +7,7 @@ from hypothesis import strategies as st
 from optimizer import ReasonCode, lower_bound_identical, pack_vectors, pack_vectors_exact
 from optimizer.concentrate import concentrate
 from optimizer.ejection import EjectionState, eject_bins
+from optimizer.work import Work
 
 
 @st.composite
@@ -125,7 +124,7 @@ def test_ejection_empties_a_bin_only_a_swap_can_empty() -> None:
     # swapping it with the 0.3 makes {0.6, 0.4} and {0.5, 0.3, 0.2}: two full bins.
     sizes = np.array([[0.6, 0.6], [0.3, 0.3], [0.5, 0.5], [0.2, 0.2], [0.4, 0.4]])
     state = _state(sizes, [0, 0, 1, 1, 2], 3)
-    assert eject_bins(state, caps_pos=np.ones((3, 2)), deadline=time.perf_counter() + 5, max_failures=3) == 1
+    assert eject_bins(state, caps_pos=np.ones((3, 2)), work=Work.of_seconds(5.0), max_failures=3) == 1
     assert state.res[2].tolist() == [-1.0, -1.0] and (state.assignment < 2).all()
     load = np.zeros((2, 2))
     np.add.at(load, state.assignment, sizes)
@@ -137,7 +136,7 @@ def test_ejection_restores_the_bins_when_it_fails() -> None:
     sizes = np.full((3, 2), 0.6)
     state = _state(sizes, [0, 1, 2], 3)
     before = state.res.copy()
-    assert eject_bins(state, caps_pos=np.ones((3, 2)), deadline=time.perf_counter() + 5, max_failures=3) == 0
+    assert eject_bins(state, caps_pos=np.ones((3, 2)), work=Work.of_seconds(5.0), max_failures=3) == 0
     assert state.assignment.tolist() == [0, 1, 2] and np.array_equal(state.res, before)
 
 
@@ -155,7 +154,7 @@ def test_concentration_makes_the_loose_bin_looser() -> None:
         res=res,
         weights=np.array([1.0]),
         caps_pos=np.ones((2, 1)),
-        deadline=time.perf_counter() + 5,
+        work=Work.of_seconds(5.0),
         max_moves=10,
     )
     assert moved == 1 and assignment.tolist() == [0, 0, 0]
