@@ -93,16 +93,18 @@ def _hosts_after(view: ConsolidationFrames) -> None:
         t("consolidation.host.find"), key="cons_host_find", placeholder=t("consolidation.host.find.placeholder")
     )
     shown = tables.filter_frame(view.targets, search=search, search_columns=("host", "cluster"))
-    page, first = tables.page_of(shown, key="cons_after_page", where=filters[1])
-    st.dataframe(
-        page.assign(
+    tables.show_page(
+        shown,
+        key="cons_after_page",
+        where=filters[1],
+        words=lambda page: page.assign(
             kind=page["kind"].map(kinds),
             cpu_utilisation=page["cpu_utilisation"] * 100,
             memory_utilisation=page["memory_utilisation"] * 100,
             host_limit=page["host_limit"].map(lambda v: limit_labels.get(v, "—")),
         ),
-        hide_index=True,
-        width="stretch",
+        caption="consolidation.hosts.caption",
+        none="consolidation.hosts.none",
         column_config={
             "host": col.TextColumn(t("col.host")),
             "cluster": col.TextColumn(t("col.cluster")),
@@ -118,9 +120,6 @@ def _hosts_after(view: ConsolidationFrames) -> None:
             "memory_allocated_ratio": tables.number_column(t("col.memory_allocated_ratio"), decimals=2),
             "host_limit": col.TextColumn(t("col.limit")),
         },
-    )
-    tables.page_caption(
-        first, len(page), len(shown), caption="consolidation.hosts.caption", none="consolidation.hosts.none"
     )
     review = host_choice(
         shown["host"].tolist(),
@@ -154,10 +153,13 @@ def _placement(view: ConsolidationFrames) -> None:
     )
     shown = view.placement if not to_host else view.placement[view.placement["to_host"] == to_host]
     shown = tables.filter_frame(shown, search=search, search_columns=("vm", "from_host", "to_host"))
-    page, first = tables.page_of(shown, key="cons_page", where=filters[2])
-    st.dataframe(page, hide_index=True, width="stretch", column_config=_placement_config())
-    tables.page_caption(
-        first, len(page), len(shown), caption="consolidation.page.caption", none="consolidation.page.none"
+    tables.show_page(
+        shown,
+        key="cons_page",
+        where=filters[2],
+        column_config=_placement_config(),
+        caption="consolidation.page.caption",
+        none="consolidation.page.none",
     )
 
 
@@ -169,11 +171,12 @@ def _freed(view: ConsolidationFrames) -> None:
         t("filter.search"), key="cons_freed_search", placeholder=t("consolidation.freed.search.placeholder")
     )
     shown = tables.filter_frame(view.freed, search=search, search_columns=("host", "cluster"))
-    page, first = tables.page_of(shown, key="cons_freed_page", where=filters[1])
-    st.dataframe(
-        page,
-        hide_index=True,
-        width="stretch",
+    tables.show_page(
+        shown,
+        key="cons_freed_page",
+        where=filters[1],
+        caption="consolidation.hosts.caption",
+        none="consolidation.hosts.none",
         column_config={
             "host": col.TextColumn(t("col.host")),
             "cluster": col.TextColumn(t("col.cluster")),
@@ -182,9 +185,6 @@ def _freed(view: ConsolidationFrames) -> None:
             "purchase_year": col.NumberColumn(t("col.purchase_year"), format="%d"),
             "n_vms_before": col.NumberColumn(t("col.n_vms_before"), format="%d"),
         },
-    )
-    tables.page_caption(
-        first, len(page), len(shown), caption="consolidation.hosts.caption", none="consolidation.hosts.none"
     )
 
 
@@ -197,19 +197,18 @@ def _unplaced(view: ConsolidationFrames) -> None:
     )
     both = pd.concat([view.unplaced, view.excluded], ignore_index=True)
     shown = tables.filter_frame(both, search=search, search_columns=("vm", "host"))
-    page, first = tables.page_of(shown, key="cons_unplaced_page", where=filters[1])
-    st.dataframe(
-        page.assign(reason=page["reason"].map(say)),  # only the page's reasons put into words
-        hide_index=True,
-        width="stretch",
+    tables.show_page(
+        shown,
+        key="cons_unplaced_page",
+        where=filters[1],
+        words=lambda page: page.assign(reason=page["reason"].map(say)),
+        caption="consolidation.unplaced.caption",
+        none="consolidation.page.none",
         column_config={
             "vm": col.TextColumn(t("col.vm")),
             "host": col.TextColumn(t("col.host")),
             "reason": col.TextColumn(t("col.reason")),
         },
-    )
-    tables.page_caption(
-        first, len(page), len(shown), caption="consolidation.unplaced.caption", none="consolidation.page.none"
     )
 
 

@@ -60,6 +60,23 @@ def page_caption(first: int, n_page: int, n: int, *, caption: str, none: str) ->
         st.caption(t(none))
 
 
+def show_page(
+    shown: pd.DataFrame,
+    *,
+    key: str,
+    where: Any,
+    column_config: dict[str, Any],
+    caption: str,
+    none: str,
+    words: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """``shown`` one page at a time (page number input ``key`` drawn in ``where``), its rows said
+    below; ``words`` puts only the page's rows into words (labels, percentages, reasons)."""
+    page, first = page_of(shown, key=key, where=where)
+    st.dataframe(words(page) if words else page, hide_index=True, width="stretch", column_config=column_config)
+    page_caption(first, len(page), len(shown), caption=caption, none=none)
+
+
 HARDWARE_COLUMNS = ("vendor", "model", "cpu_model", "hardware")  # what the inventory search reads besides names
 
 
