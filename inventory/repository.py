@@ -192,26 +192,11 @@ def upsert_observations(
 
 
 def _store_profiles(session: Session, source: str, series: Sequence[ProfileSeries], vm_ids: dict[str, int]) -> int:
-    """Write the snapshot's usage profiles, VM external ids mapped to VM ids (same transaction)."""
-    if not series:
-        return 0
-    records = []
-    for s in series:
-        vm_id = vm_ids.get(s.vm_external_id)
-        if vm_id is None:
-            raise InvalidSourceData(f"{source}: usage profile of unknown vm '{s.vm_external_id}'")
-        memory = None if s.memory_mib is None else np.asarray(s.memory_mib, dtype=float)
-        records.append(
-            ProfileRecord(
-                vm_id=vm_id,
-                period=s.period,
-                start_at=s.start_at,
-                cpu_mhz=np.asarray(s.cpu_mhz, dtype=float),
-                memory_mib=memory,
-            )
-        )
+    """Write the snapshot's VM usage profiles, external ids mapped to VM ids (same transaction)."""
+    found = _series_by_id(source, [(s.vm_external_id, s) for s in series], vm_ids, kind="vm")
+    records = [ProfileRecord(vm_id=i, period=s.period, start_at=s.start_at, **_arrays(s)) for i, s in found]
     try:
-        return store_profiles(session, records, source=source)
+        return store_profiles(session, records, source=source) if records else 0
     except ValueError as err:
         raise InvalidSourceData(f"{source}: usage profile refused: {err}") from err
 
@@ -219,26 +204,31 @@ def _store_profiles(session: Session, source: str, series: Sequence[ProfileSerie
 def _store_host_profiles(
     session: Session, source: str, series: Sequence[HostProfileSeries], host_ids: dict[str, int]
 ) -> int:
-    """Write the snapshot's host usage profiles, host external ids mapped to host ids (same transaction)."""
-    records = []
-    for s in series:
-        host_id = host_ids.get(s.host_external_id)
-        if host_id is None:
-            raise InvalidSourceData(f"{source}: usage profile of unknown host '{s.host_external_id}'")
-        memory = None if s.memory_mib is None else np.asarray(s.memory_mib, dtype=float)
-        records.append(
-            HostProfileRecord(
-                host_id=host_id,
-                period=s.period,
-                start_at=s.start_at,
-                cpu_mhz=np.asarray(s.cpu_mhz, dtype=float),
-                memory_mib=memory,
-            )
-        )
+    """Write the snapshot's host usage profiles, external ids mapped to host ids (same transaction)."""
+    found = _series_by_id(source, [(s.host_external_id, s) for s in series], host_ids, kind="host")
+    records = [HostProfileRecord(host_id=i, period=s.period, start_at=s.start_at, **_arrays(s)) for i, s in found]
     try:
         return store_host_profiles(session, records, source=source) if records else 0
     except ValueError as err:
         raise InvalidSourceData(f"{source}: host usage profile refused: {err}") from err
+
+
+def _series_by_id(
+    source: str, keyed: list[tuple[str, Any]], ids: dict[str, int], *, kind: str
+) -> list[tuple[int, Any]]:
+    """Each series with the inventory id of the object it describes; an unknown object refuses the run."""
+    out = []
+    for external_id, s in keyed:
+        if external_id not in ids:
+            raise InvalidSourceData(f"{source}: usage profile of unknown {kind} '{external_id}'")
+        out.append((ids[external_id], s))
+    return out
+
+
+def _arrays(s: ProfileSeries | HostProfileSeries) -> dict[str, Any]:
+    """A series' CPU and memory (None when not collected) as float arrays."""
+    memory = None if s.memory_mib is None else np.asarray(s.memory_mib, dtype=float)
+    return {"cpu_mhz": np.asarray(s.cpu_mhz, dtype=float), "memory_mib": memory}
 
 
 def _track_powered_off(session: Session, source: str, now: datetime) -> None:
