@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from inventory.enums import LifecycleStatus
 from inventory.models import Cluster, Host, HostUsageProfile, utcnow
-from inventory.profiles import decoded_series, encoded_columns, replace_rows
+from inventory.profiles import encoded_columns, present_profile_rows, replace_rows, stored_fields
 
 __all__ = [
     "HostProfileRecord",
@@ -70,25 +70,8 @@ def load_host_profile_rows(
     session: Session, period: str, *, host_ids: Sequence[int] | None = None
 ) -> dict[int, StoredHostProfile]:
     """Profiles of present hosts for `period` (all, or those of `host_ids`), by host id."""
-    query = (
-        select(HostUsageProfile)
-        .join(Host, col(Host.id) == col(HostUsageProfile.host_id))
-        .where(col(HostUsageProfile.period) == period, col(Host.missing_since).is_(None))
-    )
-    wanted = None if host_ids is None else set(host_ids)
-    out: dict[int, StoredHostProfile] = {}
-    for row in session.exec(query):
-        if wanted is not None and row.host_id not in wanted:
-            continue
-        cpu, memory = decoded_series(row)
-        out[row.host_id] = StoredHostProfile(
-            host_id=row.host_id,
-            start_at=row.start_at or utcnow(),
-            slot_seconds=row.slot_seconds,
-            cpu_mhz=cpu,
-            memory_mib=memory,
-        )
-    return out
+    rows = present_profile_rows(session, HostUsageProfile.host_id, Host, period, host_ids)
+    return {i: StoredHostProfile(host_id=i, **stored_fields(row)) for i, row in rows}
 
 
 def host_capacity_rows(session: Session) -> list[tuple[int, str, str | None, float | None]]:

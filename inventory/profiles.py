@@ -29,9 +29,11 @@ __all__ = [
     "encode",
     "encoded_columns",
     "load_profiles",
+    "present_profile_rows",
     "match_vms",
     "replace_rows",
     "store_profiles",
+    "stored_fields",
 ]
 
 #: Period name -> slot length in seconds (vCenter's historical intervals 1 and 2).
@@ -152,25 +154,36 @@ class StoredProfile:
 
 def load_profiles(session: Session, period: str, *, vm_ids: Sequence[int] | None = None) -> dict[int, StoredProfile]:
     """Profiles of present VMs for `period` (all, or those of `vm_ids`), by VM id."""
+    rows = present_profile_rows(session, UsageProfile.vm_id, VirtualMachine, period, vm_ids)
+    return {i: StoredProfile(vm_id=i, **stored_fields(row)) for i, row in rows}
+
+
+def present_profile_rows(
+    session: Session, owner: Any, owner_table: Any, period: str, ids: Sequence[int] | None
+) -> list[tuple[int, Any]]:
+    """(owner id, stored row) of `period` for owners still present (all, or those of `ids`).
+
+    `owner` is the profile table's owner column (``UsageProfile.vm_id``, ``HostUsageProfile.host_id``),
+    `owner_table` the table it points to (``VirtualMachine``, ``Host``)."""
+    table, key = owner.class_, owner.key
     query = (
-        select(UsageProfile)
-        .join(VirtualMachine, col(VirtualMachine.id) == col(UsageProfile.vm_id))
-        .where(col(UsageProfile.period) == period, col(VirtualMachine.missing_since).is_(None))
+        select(table)
+        .join(owner_table, col(owner_table.id) == col(owner))
+        .where(col(table.period) == period, col(owner_table.missing_since).is_(None))
     )
-    wanted = None if vm_ids is None else set(vm_ids)
-    out: dict[int, StoredProfile] = {}
-    for row in session.exec(query):
-        if wanted is not None and row.vm_id not in wanted:
-            continue
-        cpu, memory = decoded_series(row)
-        out[row.vm_id] = StoredProfile(
-            vm_id=row.vm_id,
-            start_at=row.start_at or utcnow(),
-            slot_seconds=row.slot_seconds,
-            cpu_mhz=cpu,
-            memory_mib=memory,
-        )
-    return out
+    wanted = None if ids is None else set(ids)
+    return [(getattr(r, key), r) for r in session.exec(query) if wanted is None or getattr(r, key) in wanted]
+
+
+def stored_fields(row: UsageProfile | HostUsageProfile) -> dict[str, Any]:
+    """A stored row as the decoded profile's fields: first slot, slot length, CPU and memory series."""
+    cpu, memory = decoded_series(row)
+    return {
+        "start_at": row.start_at or utcnow(),
+        "slot_seconds": row.slot_seconds,
+        "cpu_mhz": cpu,
+        "memory_mib": memory,
+    }
 
 
 def match_vms(session: Session, keys: Iterable[str]) -> dict[str, int]:
