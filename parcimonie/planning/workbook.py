@@ -12,10 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from parcimonie.formatting import format_date
 from parcimonie.planning.capacity import CapacityReport
@@ -27,9 +23,8 @@ from parcimonie.planning.messages import label, render, text, value_text
 from parcimonie.planning.provenance import Provenance, changed_text
 from parcimonie.planning.sensitivity import bar_label
 from parcimonie.planning.workbook_budget import Authority, ap_cp_sheet, budget_sheet
+from parcimonie.planning.workbook_cells import EUR, append_row, header_row, money_format, set_widths
 
-EUR = '#,##0 "€"'
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 #: What each host count counts: the same words in the CLI, the workbook and the dashboard.
 HOSTS_TARGET = "Hôtes, cible de consolidation (tous les hôtes achetés d'un coup, réserve HA incluse)"
 
@@ -58,27 +53,6 @@ _OPTION_COLUMNS = (
     ("operational_kgco2e", "Carbone exploitation (kgCO2e)"),
     ("embodied_kgco2e", "Carbone fabrication (kgCO2e)"),
 )
-
-
-def _header(sheet: Worksheet, labels: list[str]) -> None:
-    _append(sheet, list(labels))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = f"A{sheet.max_row + 1}"
-
-
-def _widths(sheet: Worksheet, width: int = 18, first: int = 34) -> None:
-    for col in range(1, sheet.max_column + 1):
-        sheet.column_dimensions[get_column_letter(col)].width = first if col == 1 else width
-
-
-def _money(sheet: Worksheet, columns: range, start_row: int = 2) -> None:
-    for row in sheet.iter_rows(min_row=start_row, min_col=columns.start, max_col=columns.stop - 1):
-        for cell in row:
-            if isinstance(cell.value, (int, float)):
-                cell.number_format = EUR
 
 
 _BASELINES = {"keep": "conserver le parc", "like_for_like": "renouveler à l'identique"}
@@ -171,52 +145,12 @@ def _summary(book: Workbook, plan: PlanDocument, title: str) -> None:
         rows += _baseline_rows(r)
         rows.append(("Ce qui explique le ratio", render(r.drivers.message())))
     rows += [("Avertissement", render(w)) for w in plan.warnings]
-    _header(sheet, ["Indicateur", "Valeur"])
+    header_row(sheet, ["Indicateur", "Valeur"])
     for name, value in rows:
-        _append(sheet, [name, value])
+        append_row(sheet, [name, value])
         if isinstance(value, (int, float)) and ("TTC" in name or "Économies" in name or "VAN" in name):
             sheet.cell(row=sheet.max_row, column=2).number_format = EUR
-    _widths(sheet, width=40, first=48)
-
-
-#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), tab and
-#: carriage return included (a spreadsheet may drop them, then read what follows).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _inert(value: Any) -> Any:
-    """Text from collected data stays text: never a formula, never a character Excel refuses.
-
-    A leading =, +, -, @, tab or carriage return gets a "'" in front (the OWASP way); control
-    characters a workbook cannot hold become U+FFFD instead of failing the whole export.
-    """
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def append_row(sheet: Worksheet, values: list[Any]) -> None:
-    """A row with every text cell inert (for the sheets other modules add)."""
-    _append(sheet, values)
-
-
-def header_row(sheet: Worksheet, labels: list[str]) -> None:
-    """A bold, frozen header row (for the sheets other modules add)."""
-    _header(sheet, labels)
-
-
-def set_widths(sheet: Worksheet, width: int = 18, first: int = 34) -> None:
-    """Column widths (for the sheets other modules add)."""
-    _widths(sheet, width=width, first=first)
-
-
-def _append(sheet: Worksheet, values: list[Any]) -> None:
-    """Append a row, every text cell made inert and written as a string (never a formula)."""
-    sheet.append([_inert(v) for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+    set_widths(sheet, width=40, first=48)
 
 
 def _sensitivity(book: Workbook, plan: PlanDocument) -> None:
@@ -224,7 +158,7 @@ def _sensitivity(book: Workbook, plan: PlanDocument) -> None:
     if not plan.tornado or not plan.replacement:
         return
     sheet = book.create_sheet("Sensibilité")
-    _header(
+    header_row(
         sheet,
         [
             "Hypothèse",
@@ -237,7 +171,7 @@ def _sensitivity(book: Workbook, plan: PlanDocument) -> None:
         ],
     )
     for bar in plan.tornado:
-        _append(
+        append_row(
             sheet,
             [
                 bar_label(bar.name),
@@ -249,13 +183,13 @@ def _sensitivity(book: Workbook, plan: PlanDocument) -> None:
                 bar.swing_eur,
             ],
         )
-    _money(sheet, range(5, 8))
-    _append(sheet, [])
-    _append(sheet, ["Économies du plan sur l'horizon (TTC)", plan.replacement.totals.savings_eur])
-    _append(sheet, ["Économies hors licences (TTC)", plan.saving_without_licences_eur])
+    money_format(sheet, range(5, 8))
+    append_row(sheet, [])
+    append_row(sheet, ["Économies du plan sur l'horizon (TTC)", plan.replacement.totals.savings_eur])
+    append_row(sheet, ["Économies hors licences (TTC)", plan.saving_without_licences_eur])
     for row in sheet.iter_rows(min_row=sheet.max_row - 1, max_col=2):
         row[1].number_format = EUR
-    _widths(sheet, width=20, first=48)
+    set_widths(sheet, width=20, first=48)
 
 
 def _option_row(option: OptionCost) -> list[Any]:
@@ -264,34 +198,34 @@ def _option_row(option: OptionCost) -> list[Any]:
 
 def _options(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("TCO vs TCA")
-    _header(sheet, [lbl for _, lbl in _OPTION_COLUMNS])
+    header_row(sheet, [lbl for _, lbl in _OPTION_COLUMNS])
     for option in plan.options:
-        _append(sheet, _option_row(option))
-    _money(sheet, range(3, 11))
-    _widths(sheet)
+        append_row(sheet, _option_row(option))
+    money_format(sheet, range(3, 11))
+    set_widths(sheet)
 
 
 def _placement(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Placement")
-    _header(sheet, ["VM", "Hôte actuel", "Hôte cible"])
+    header_row(sheet, ["VM", "Hôte actuel", "Hôte cible"])
     for move in plan.consolidation.placement:
-        _append(sheet, [move.vm, move.from_host, move.to_host])
+        append_row(sheet, [move.vm, move.from_host, move.to_host])
     for row in plan.consolidation.unplaced:
-        _append(sheet, [row.vm, None, f"non placée : {render(row.reason)}"])
-    _widths(sheet, width=30, first=30)
+        append_row(sheet, [row.vm, None, f"non placée : {render(row.reason)}"])
+    set_widths(sheet, width=30, first=30)
 
 
 def _retirements(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hôtes à retirer")
-    _header(sheet, ["Hôte", "Année de retrait", "Priorité", "Année d'achat"])
+    header_row(sheet, ["Hôte", "Année de retrait", "Priorité", "Année d'achat"])
     r = plan.replacement
     for row in r.retirements if r else []:
         year = row.purchase_year
-        _append(sheet, [row.host, row.year, row.priority, int(year) if year else None])
+        append_row(sheet, [row.host, row.year, row.priority, int(year) if year else None])
     if not r:
         for host in plan.consolidation.hosts_freed:
-            _append(sheet, [host, plan.start_year, None, None])
-    _widths(sheet)
+            append_row(sheet, [host, plan.start_year, None, None])
+    set_widths(sheet)
 
 
 def _best_option(plan: PlanDocument) -> str:
@@ -311,15 +245,15 @@ def _figure(value: object) -> object:
 
 def _assumptions(book: Workbook, plan: PlanDocument) -> None:
     sheet = book.create_sheet("Hypothèses")
-    _header(sheet, ["Hypothèse", "Valeur"])
+    header_row(sheet, ["Hypothèse", "Valeur"])
     for key, value in plan.assumptions.items():
-        _append(sheet, [label("assumption", key), _figure(value)])
+        append_row(sheet, [label("assumption", key), _figure(value)])
     for key, value in plan.request.policy.model_dump().items():
-        _append(sheet, [label("policy", key), _figure(value)])
+        append_row(sheet, [label("policy", key), _figure(value)])
     request = plan.request.model_dump(exclude={"policy"})
     for key, value in request.items():
-        _append(sheet, [f"demande : {key}", value_text(value)])
-    _widths(sheet, width=30, first=40)
+        append_row(sheet, [f"demande : {key}", value_text(value)])
+    set_widths(sheet, width=30, first=40)
 
 
 #: The "Capacité" sheet's columns: (header, path in ``CapacityReport.to_dict()``'s group).
@@ -359,26 +293,26 @@ def _capacity(book: Workbook, capacity: CapacityReport | None) -> None:
         return
     data = capacity.to_dict()
     sheet = book.create_sheet("Capacité")
-    _header(sheet, ["Cluster", *(head for head, _ in CAPACITY_COLUMNS)])
+    header_row(sheet, ["Cluster", *(head for head, _ in CAPACITY_COLUMNS)])
     for group in data["groups"]:
         name = group["cluster"] if group["cluster"] is not None else "Parc entier"
-        _append(sheet, [name, *(_capacity_value(group, path) for _, path in CAPACITY_COLUMNS)])
-    _append(sheet, [])
+        append_row(sheet, [name, *(_capacity_value(group, path) for _, path in CAPACITY_COLUMNS)])
+    append_row(sheet, [])
     years = [y["year"] for y in data["groups"][0]["hosts_by_year"]]
-    _header(sheet, ["Hôtes nécessaires par an", *years])
+    header_row(sheet, ["Hôtes nécessaires par an", *years])
     sheet.freeze_panes = "B2"
     for group in data["groups"]:
         name = group["cluster"] if group["cluster"] is not None else "Parc entier"
-        _append(sheet, [name, *(y["hosts"] for y in group["hosts_by_year"])])
-    _append(sheet, [])
-    _append(
+        append_row(sheet, [name, *(y["hosts"] for y in group["hosts_by_year"])])
+    append_row(sheet, [])
+    append_row(
         sheet,
         [
             f"Plafond d'utilisation {data['ceiling']}, réserve HA {data['ha_reserve_hosts']} hôte(s), "
             f"mémoire {data['memory_basis']} ; voir docs/capacity.md"
         ],
     )
-    _widths(sheet, width=16, first=28)
+    set_widths(sheet, width=16, first=28)
 
 
 def write_workbook(
@@ -421,10 +355,10 @@ def write_workbook(
 def _provenance(book: Workbook, provenance: Provenance) -> None:
     """Who prepared the plan, when, and the assumptions changed (``provenance_line`` as a sheet)."""
     sheet = book.create_sheet(text("provenance.sheet"))
-    _append(sheet, [text("provenance.author"), provenance.author])
-    _append(sheet, [text("provenance.when"), format_date(provenance.at, with_time=True)])
-    _append(sheet, [text("provenance.changed"), changed_text(provenance)])
-    _widths(sheet, width=80, first=24)
+    append_row(sheet, [text("provenance.author"), provenance.author])
+    append_row(sheet, [text("provenance.when"), format_date(provenance.at, with_time=True)])
+    append_row(sheet, [text("provenance.changed"), changed_text(provenance)])
+    set_widths(sheet, width=80, first=24)
 
 
 def workbook_bytes(

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import text
-from parcimonie.planning.workbook import append_row, header_row, set_widths
+from parcimonie.planning.workbook_cells import append_row, header_row, set_widths
 
 
 def migrations_sheet(book: Workbook, plan: PlanDocument) -> None:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import render, text
 from parcimonie.planning.p2v import p2v_summary
-from parcimonie.planning.workbook import EUR, append_row, header_row, set_widths
+from parcimonie.planning.workbook_cells import EUR, append_row, header_row, set_widths
 
 __all__ = ["SHEET", "p2v_sheet"]
 

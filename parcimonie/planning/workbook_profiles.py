@@ -15,7 +15,8 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.messages import text
 from parcimonie.planning.plan_backtest import backtest_rows, group_label
 from parcimonie.planning.profile_document import PlanBacktest, ProfileComparison
-from parcimonie.planning.workbook import EUR, SheetWriter, append_row, header_row, set_widths
+from parcimonie.planning.workbook import SheetWriter
+from parcimonie.planning.workbook_cells import EUR, append_row, header_row, set_widths
 
 __all__ = ["SHEET", "profiles_sheet", "profiles_writer"]
 

