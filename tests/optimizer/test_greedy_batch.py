@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,37 @@ def test_all_bins_open_and_full_skips_the_rest() -> None:
 
 def test_no_task_gives_no_result() -> None:
     assert greedy_batch([]) == []
+
+
+@pytest.mark.parametrize("max_cells", [1, 7, 60])
+def test_passes_split_into_chunks_give_the_same_results(max_cells: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A long pass beside short ones runs in several lockstep batches (here forced small): each pass
+    # still comes out as alone, and the results stay in the order of the tasks.
+    import optimizer.greedy_batch as batch_module
+
+    rng = np.random.default_rng(11)
+    tasks = []
+    for m in (0, 1, 3, 40, 5, 17, 2):
+        sizes = rng.uniform(0.0, 30.0, size=(m, 2))
+        caps = np.tile([100.0, 100.0], (max(m, 1), 1)) if m % 2 else rng.uniform(20.0, 120.0, size=(m + 2, 2))
+        tasks += _tasks(sizes, caps, min(1, m))
+    monkeypatch.setattr(batch_module, "_MAX_CELLS", max_cells)
+    _assert_same(tasks)
+
+
+def test_scores_round_as_in_the_per_pass_greedy() -> None:
+    # Two open bins whose scores differ only by the rounding of the evaluation order: `_greedy`
+    # computes (w0 * a0) * a0 and (w0 * s0) * r0; w0 * (a0 * a0) or w0 * (s0 * r0) would choose the
+    # other bin. Best fit: residuals b > a one ulp apart tie, so the first bin (b) wins. Dot
+    # product: the larger residual wins strictly.
+    a = 0.4805459886377689
+    b = float(np.nextafter(a, 1.0))
+    weights = (0.55, 0.45)
+    one = np.arange(1, dtype=np.int64)
+    fit = GreedyTask(np.zeros((1, 2)), one, np.array([[b, 0.0], [a, 0.0]]), weights, 2, False)
+    s, r = 0.39165189849223603, 0.8039608984736398
+    spread_bins = np.array([[r, 1.0], [float(np.nextafter(r, 1.0)), 1.0]])
+    spread = GreedyTask(np.array([[s, 0.0]]), one, spread_bins, weights, 2, True)
+    _assert_same([fit, spread])
+    got = greedy_batch([fit, spread])
+    assert got[0][0].tolist() == [0] and got[1][0].tolist() == [1]
