@@ -181,23 +181,21 @@ def pack_under_caps_many(requests: Sequence[CapsRequest]) -> list[Packing]:
     where a cap is exceeded, each go through one `pack_vectors_many` (greedy passes in lockstep)."""
     sizes = [np.asarray(r.sizes, dtype=float) for r in requests]
     caps = [np.asarray(r.bin_capacities, dtype=float) for r in requests]
-    fast = [i for i, (s, r) in enumerate(zip(sizes, requests, strict=True)) if _has_caps(s, r.n_demand)]
-    first = pack_vectors_many(
-        [
-            PackRequest(
-                sizes[i][:, : requests[i].n_demand], caps[i][:, : requests[i].n_demand], requests[i].n_preopened
-            )
-            for i in fast
-        ]
-    )
+    capped = [i for i, (s, r) in enumerate(zip(sizes, requests, strict=True)) if _has_caps(s, r.n_demand)]
+    demand_only = [_demand_only(requests[i], sizes[i], caps[i]) for i in capped]
     out: list[Packing | None] = [None] * len(requests)
-    for i, two in zip(fast, first, strict=True):
+    for i, two in zip(capped, pack_vectors_many(demand_only), strict=True):
         out[i] = _within_caps(two, sizes[i], caps[i])
     full = [i for i, o in enumerate(out) if o is None]
     packed = pack_vectors_many([PackRequest(sizes[i], caps[i], requests[i].n_preopened) for i in full])
     for i, p in zip(full, packed, strict=True):
         out[i] = p
     return [o for o in out if o is not None]
+
+
+def _demand_only(req: CapsRequest, sizes: NDArray[np.float64], caps: NDArray[np.float64]) -> PackRequest:
+    """The packing of `req` on its demand columns alone (the fast path)."""
+    return PackRequest(sizes[:, : req.n_demand], caps[:, : req.n_demand], req.n_preopened)
 
 
 def _has_caps(sizes: NDArray[np.float64], n_demand: int) -> bool:
