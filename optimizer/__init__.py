@@ -43,7 +43,7 @@ from optimizer.licences import (
     windows_licensed_cores,
 )
 from optimizer.new_fleet import NewFleet
-from optimizer.packing import Packing, pack_vectors
+from optimizer.packing import Packing, PackRequest, pack_vectors, pack_vectors_many
 from optimizer.policy import CAUTIOUS_CEILING, Policy
 from optimizer.reasons import Reason, ReasonCode
 from optimizer.renewal import pick_renewal_offers
@@ -89,6 +89,7 @@ __all__ = [
     "OptionComparison",
     "PlacementRules",
     "OptionTco",
+    "PackRequest",
     "Packing",
     "PlanInputError",
     "Policy",
@@ -128,6 +129,7 @@ __all__ = [
     "option_tco",
     "pack_vectors",
     "pack_vectors_exact",
+    "pack_vectors_many",
     "plan_consolidation",
     "pick_renewal_offers",
     "plan_replacement",

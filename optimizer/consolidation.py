@@ -124,7 +124,9 @@ def _pack_on_offer(job: Job, offer: Offer) -> Targets:
     """Each group onto identical new hosts of `offer`, plus its HA reserve."""
     tg = job.new_targets()
     raw_one = offer_quantities(offer)
-    for g, pos in job.groups():
+    groups = job.groups()
+    job.prefetch([(g, pos, np.tile(raw_one, (pos.size, 1))) for g, pos in groups])
+    for g, pos in groups:
         raw = np.tile(raw_one, (pos.size, 1))
         assignment, used, load, _ = job.pack(tg, group=g, pos=pos, raw=raw, identical=True)
         slot = np.full(raw.shape[0], -1, dtype=np.int64)

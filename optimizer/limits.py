@@ -22,17 +22,20 @@ fills the ceiling.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.demand import VmDemand, host_capacity, offer_capacity
 from optimizer.estate import HostTable, Offer, VmTable, complete_host_estimates
-from optimizer.packing import Packing, pack_vectors
+from optimizer.packing import Packing, PackRequest, pack_vectors_many
 from optimizer.policy import Policy
 
 __all__ = [
     "LIMIT_NAMES",
+    "CapsRequest",
     "QUANTITIES",
     "host_quantities",
     "limit_capacity",
@@ -40,6 +43,7 @@ __all__ = [
     "offer_quantities",
     "n_demand_dims",
     "pack_under_caps",
+    "pack_under_caps_many",
     "packed_sizes",
     "packing_dims",
     "peak_quantities",
@@ -159,15 +163,55 @@ def pack_under_caps(
     Otherwise pack on all dimensions. Either way the result respects every cap; only the time
     differs (measured by bench/bench_limits.py).
     """
-    sizes = np.asarray(sizes, dtype=float)
-    caps = np.asarray(bin_capacities, dtype=float)
-    if sizes.ndim == 2 and sizes.shape[1] > n_demand and sizes.shape[0]:
-        two = pack_vectors(sizes=sizes[:, :n_demand], bin_capacities=caps[:, :n_demand], n_preopened=n_preopened)
-        placed = two.assignment >= 0
-        if placed.all():
-            load = np.zeros(caps.shape)
-            np.add.at(load, two.assignment, sizes)
-            slack = _CAP_TOL * np.maximum(caps.max(axis=0), 1.0)
-            if (load <= caps + slack).all():
-                return dataclasses.replace(two, load=load)
-    return pack_vectors(sizes=sizes, bin_capacities=caps, n_preopened=n_preopened)
+    return pack_under_caps_many([CapsRequest(sizes, bin_capacities, n_preopened, n_demand)])[0]
+
+
+@dataclass(frozen=True)
+class CapsRequest:
+    """The arguments of one `pack_under_caps` call, for `pack_under_caps_many`."""
+
+    sizes: NDArray[np.float64]
+    bin_capacities: NDArray[np.float64]
+    n_preopened: int = 0
+    n_demand: int = 2
+
+
+def pack_under_caps_many(requests: Sequence[CapsRequest]) -> list[Packing]:
+    """`pack_under_caps` on each request; the packings on demand alone, then those on all dimensions
+    where a cap is exceeded, each go through one `pack_vectors_many` (greedy passes in lockstep)."""
+    sizes = [np.asarray(r.sizes, dtype=float) for r in requests]
+    caps = [np.asarray(r.bin_capacities, dtype=float) for r in requests]
+    capped = [i for i, (s, r) in enumerate(zip(sizes, requests, strict=True)) if _has_caps(s, r.n_demand)]
+    demand_only = [_demand_only(requests[i], sizes[i], caps[i]) for i in capped]
+    out: list[Packing | None] = [None] * len(requests)
+    for i, two in zip(capped, pack_vectors_many(demand_only), strict=True):
+        out[i] = _within_caps(two, sizes[i], caps[i])
+    full = [i for i, o in enumerate(out) if o is None]
+    packed = pack_vectors_many([PackRequest(sizes[i], caps[i], requests[i].n_preopened) for i in full])
+    for i, p in zip(full, packed, strict=True):
+        out[i] = p
+    return [o for o in out if o is not None]
+
+
+def _demand_only(req: CapsRequest, sizes: NDArray[np.float64], caps: NDArray[np.float64]) -> PackRequest:
+    """The packing of `req` on its demand columns alone (the fast path)."""
+    return PackRequest(sizes[:, : req.n_demand], caps[:, : req.n_demand], req.n_preopened)
+
+
+def _has_caps(sizes: NDArray[np.float64], n_demand: int) -> bool:
+    """Whether the items have columns beyond demand (caps) and there are items: the fast path applies."""
+    return sizes.ndim == 2 and sizes.shape[1] > n_demand and sizes.shape[0] > 0
+
+
+def _within_caps(two: Packing, sizes: NDArray[np.float64], caps: NDArray[np.float64]) -> Packing | None:
+    """The demand-only packing `two` with its load in every dimension, if it places every item and
+    no bin goes past a cap; None otherwise."""
+    placed = two.assignment >= 0
+    if not placed.all():
+        return None
+    load = np.zeros(caps.shape)
+    np.add.at(load, two.assignment, sizes)
+    slack = _CAP_TOL * np.maximum(caps.max(axis=0), 1.0)
+    if (load <= caps + slack).all():
+        return dataclasses.replace(two, load=load)
+    return None

@@ -21,13 +21,19 @@ Algorithm ("pre-opened dot-product fit decreasing", then an improvement phase):
 5. Improvement (`optimizer/improve.py`): bin emptying, then an ejection search that trades items
    between bins to empty one more, under a time budget.
 
+`pack_vectors_many` packs independent instances (a plan's clusters) at once: the two-dimensional
+passes of all of them run in lockstep (`optimizer/greedy_batch.py`, the k-th item of every pass
+placed by one set of numpy operations over a (passes x bins) matrix), with exactly the placements
+of `_greedy`, which stays the single-instance path; phases 1, 2 and 5 run per instance.
+
 Identical sizes are not grouped: CPU demand comes from continuous P95 figures, so runs of identical
-items are rare, and the per-item loop already places 100 000 VMs in 2-3 s.
-Measured by bench/bench_optimizer.py and bench/bench_packing.py on 2 cores (docs/optimizer.md).
+items are rare. Measured by bench/bench_optimizer.py, bench/bench_packing.py and
+bench/bench_groups.py on 2 cores (docs/optimizer.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,11 +41,12 @@ from numpy.typing import NDArray
 
 from optimizer.fit import FIT_TOL as _FIT_TOL
 from optimizer.fit import TOL as _TOL
+from optimizer.greedy_batch import GreedyResult, GreedyTask, greedy_batch
 from optimizer.greedy_nd import GreedyRun, greedy_nd
 from optimizer.improve import improve_packing
 from optimizer.reasons import Reason, ReasonCode
 
-__all__ = ["Packing", "pack_vectors"]
+__all__ = ["PackRequest", "Packing", "pack_vectors", "pack_vectors_many"]
 
 #: Up to this many open bins, `_greedy` scores them in a Python loop; beyond, with numpy. Measured
 #: (docs/optimizer.md): lists are ~3x faster at ~25 open bins, 13x slower at ~1 500.
@@ -83,6 +90,32 @@ def _check_inputs(sizes: NDArray[np.float64], caps: NDArray[np.float64], n_preop
         raise ValueError(f"n_preopened must be in [0, {caps.shape[0]}], got {n_preopened}")
 
 
+@dataclass(frozen=True)
+class PackRequest:
+    """The arguments of one `pack_vectors` call, for `pack_vectors_many`."""
+
+    sizes: NDArray[np.float64]
+    bin_capacities: NDArray[np.float64]
+    n_preopened: int = 0
+    improve: bool = True
+    improve_budget_s: float = 2.0
+    second_rule_max_items: int = 20_000
+
+
+@dataclass
+class _Prepared:
+    """An instance ready for its greedy passes: normalised sizes and bins, weights, order."""
+
+    req: PackRequest
+    sizes: NDArray[np.float64]
+    norm: NDArray[np.float64]
+    capn: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    order: NDArray[np.int64]
+    unplaced: list[tuple[int, Reason]]
+    spreads: tuple[bool, ...]
+
+
 def pack_vectors(
     *,
     sizes: NDArray[np.float64],
@@ -112,78 +145,114 @@ def pack_vectors(
         when their turn comes (bins run out), are in `unplaced`; the items after them are still
         placed, so an unplaced item fits in no bin's residual capacity at the end.
     """
-    caps = np.asarray(bin_capacities, dtype=float)
+    req = PackRequest(sizes, bin_capacities, n_preopened, improve, improve_budget_s, second_rule_max_items)
+    prep = _prepare(req)
+    if isinstance(prep, Packing):
+        return prep
+    return _finish(prep, [_run_greedy(prep, spread) for spread in prep.spreads])
+
+
+def pack_vectors_many(requests: Sequence[PackRequest]) -> list[Packing]:
+    """`pack_vectors` on each request, the two-dimensional greedy passes of all of them run in
+    lockstep (`optimizer.greedy_batch`): the same packings, with one Python loop over item ranks
+    instead of one per pass (a plan packs each cluster separately)."""
+    preps = [_prepare(req) for req in requests]
+    two = [p for p in preps if isinstance(p, _Prepared) and p.capn.shape[1] == 2]
+    tasks = [_task(p, spread) for p in two for spread in p.spreads] if len(two) > 1 else []
+    done = iter(greedy_batch(tasks))
+    out: list[Packing] = []
+    for prep in preps:
+        if isinstance(prep, Packing):
+            out.append(prep)
+            continue
+        batched = bool(tasks) and prep.capn.shape[1] == 2  # its passes are next in `done`, in order
+        out.append(_finish(prep, [_as_run(next(done)) if batched else _run_greedy(prep, s) for s in prep.spreads]))
+    return out
+
+
+def _prepare(req: PackRequest) -> _Prepared | Packing:
+    """Checked, normalised inputs, weights, placement order and the TOO_LARGE items; the final
+    `Packing` already when there is no bin."""
+    caps = np.asarray(req.bin_capacities, dtype=float)
     n_dims = caps.shape[1] if caps.ndim == 2 else 2
-    sizes = np.asarray(sizes, dtype=float)
+    sizes = np.asarray(req.sizes, dtype=float)
     sizes = sizes.reshape(-1, n_dims) if sizes.size and sizes.ndim < 2 else sizes
     sizes = sizes if sizes.size else np.zeros((0, n_dims))
-    _check_inputs(sizes, caps, n_preopened)
+    _check_inputs(sizes, caps, req.n_preopened)
     m, b = sizes.shape[0], caps.shape[0]
-    assignment = np.full(m, -1, dtype=np.int64)
-    unplaced: list[tuple[int, Reason]] = []
     if b == 0:
-        unplaced = [(i, Reason(ReasonCode.NO_TARGET_HOST)) for i in range(m)]
-        return Packing(assignment, np.zeros(0, np.int64), np.zeros((0, n_dims)), tuple(unplaced), 0)
+        unplaced = tuple((i, Reason(ReasonCode.NO_TARGET_HOST)) for i in range(m))
+        empty = np.zeros(0, np.int64)
+        return Packing(np.full(m, -1, dtype=np.int64), empty, np.zeros((0, n_dims)), unplaced, 0)
     ref = np.maximum(caps.max(axis=0), _TOL)
     norm = sizes / ref
-    weights = _weights(norm)
-
     too_large, order = _order_items(sizes=sizes, caps=caps, norm=norm)
-    unplaced.extend(too_large)
-
-    # Work in normalised units (capacity of the largest bin = 1 per dimension).
-    capn = caps / ref
     # Dot-product placement over pre-opened bins, and classic best fit when the instance is small enough.
-    spreads = (True, False) if order.size <= second_rule_max_items else (True,)
-    runs = [_run_greedy(norm, order, capn, weights, n_preopened, spread) for spread in spreads]
+    spreads = (True, False) if order.size <= req.second_rule_max_items else (True,)
+    # Work in normalised units (capacity of the largest bin = 1 per dimension).
+    return _Prepared(req, sizes, norm, caps / ref, _weights(norm), order, too_large, spreads)
+
+
+def _finish(prep: _Prepared, runs: list[GreedyRun]) -> Packing:
+    """Keep the better greedy pass, report the items it skipped, improve it, assemble the `Packing`."""
+    req, sizes, capn, order = prep.req, prep.sizes, prep.capn, prep.order
+    unplaced = list(prep.unplaced)
     assignment, perm, res, n_open, _ = min(runs, key=lambda r: (-r[4], np.unique(r[0][r[0] >= 0]).size))
     # An item skipped by the greedy pass fitted no bin when its turn came; residuals only shrink
     # afterwards, so it fits nowhere at the end either.
     short = order[assignment[order] < 0]
     for i in short.tolist():
         unplaced.append((int(i), Reason(ReasonCode.NO_CAPACITY_LEFT)))
-
     emptied = 0
     # Emptying bins is pointless when capacity is short, and an emptied bin could then hold a
     # skipped item: only run it when every item that fits somewhere was placed.
-    if improve and short.size == 0 and n_open - n_preopened > 1:
+    if req.improve and short.size == 0 and n_open - req.n_preopened > 1:
         emptied = improve_packing(
-            sizes=norm,
+            sizes=prep.norm,
             assignment=assignment,
             res=res,
-            weights=weights,
+            weights=prep.weights,
             n_open=n_open,
-            n_preopened=n_preopened,
+            n_preopened=req.n_preopened,
             caps_pos=capn[perm],
-            budget_s=improve_budget_s,
+            budget_s=req.improve_budget_s,
         )
     placed = assignment >= 0
     assignment[placed] = perm[assignment[placed]]
-    load = np.zeros((b, n_dims))
+    load = np.zeros((capn.shape[0], capn.shape[1]))
     np.add.at(load, assignment[placed], sizes[placed])
-    used = np.unique(np.concatenate([assignment[placed], perm[:n_preopened]])).astype(np.int64)
+    used = np.unique(np.concatenate([assignment[placed], perm[: req.n_preopened]])).astype(np.int64)
     return Packing(assignment, used, load, tuple(sorted(unplaced, key=lambda u: u[0])), emptied)
 
 
-def _run_greedy(
-    norm: NDArray[np.float64],
-    order: NDArray[np.int64],
-    capn: NDArray[np.float64],
-    weights: NDArray[np.float64],
-    n_preopened: int,
-    spread: bool,
-) -> GreedyRun:
-    """One greedy pass: the two-dimensional pass below for d = 2, `greedy_nd` otherwise."""
-    n_open = (
-        _initial_open(capn=capn, demand=norm[order].sum(axis=0), n_preopened=n_preopened) if spread else n_preopened
-    )
-    if capn.shape[1] != 2:
-        return greedy_nd(norm=norm, order=order, capn=capn, weights=weights, n_open=n_open, spread=spread)
-    w = (float(weights[0]), float(weights[1]))
-    assignment, perm, res0, res1, n_open, n_placed = _greedy(
-        norm=norm, order=order, capn=capn, weights=w, n_open=n_open, spread=spread
-    )
+def _spread_open(prep: _Prepared, spread: bool) -> int:
+    """Bins open at the start of a pass: the volume bound's worth for the dot-product pass."""
+    if not spread:
+        return prep.req.n_preopened
+    return _initial_open(capn=prep.capn, demand=prep.norm[prep.order].sum(axis=0), n_preopened=prep.req.n_preopened)
+
+
+def _task(prep: _Prepared, spread: bool) -> GreedyTask:
+    """The two-dimensional pass `_run_greedy` would run, for `greedy_batch`."""
+    w = (float(prep.weights[0]), float(prep.weights[1]))
+    return GreedyTask(prep.norm, prep.order, prep.capn, w, _spread_open(prep, spread), spread)
+
+
+def _as_run(out: GreedyResult) -> GreedyRun:
+    """A two-dimensional pass's result with its residuals as one (b, 2) array."""
+    assignment, perm, res0, res1, n_open, n_placed = out
     return assignment, perm, np.column_stack([res0, res1]), n_open, n_placed
+
+
+def _run_greedy(prep: _Prepared, spread: bool) -> GreedyRun:
+    """One greedy pass: the two-dimensional pass below for d = 2, `greedy_nd` otherwise."""
+    n_open = _spread_open(prep, spread)
+    if prep.capn.shape[1] != 2:
+        return greedy_nd(
+            norm=prep.norm, order=prep.order, capn=prep.capn, weights=prep.weights, n_open=n_open, spread=spread
+        )
+    t = _task(prep, spread)
+    return _as_run(_greedy(norm=t.norm, order=t.order, capn=t.capn, weights=t.weights, n_open=t.n_open, spread=spread))
 
 
 def _weights(norm: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -236,7 +305,7 @@ def _greedy(
     weights: tuple[float, float],
     n_open: int,
     spread: bool,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64], int, int]:
+) -> GreedyResult:
     """One greedy pass; returns (assignment to positions, perm, res0, res1, n_open, n_placed).
 
     An item that fits no open bin and no bin left to open is skipped (assignment -1) and the pass

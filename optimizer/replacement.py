@@ -39,10 +39,12 @@ from optimizer.fleet import compare_offers, current_cpu_utilisation
 from optimizer.ledger import account_replacement
 from optimizer.licences import licences_to_buy
 from optimizer.limits import (
+    CapsRequest,
     limit_capacity,
     n_demand_dims,
     offer_quantities,
     pack_under_caps,
+    pack_under_caps_many,
     packed_sizes,
     peak_quantities,
     vm_quantities,
@@ -141,22 +143,20 @@ def _pack_prefix(
     pos_all = np.concatenate([extra] + [step.pos_by_host.get(int(c), empty) for c in cands[:k]]).astype(np.int64)
     labels = step.vm_group[pos_all]
     cap_new, ha = step.cap_at(t), step.inputs.policy.ha_reserve_hosts
-    out = []
+    groups, requests = [], []
     for g in np.unique(labels).tolist():
         pos = pos_all[labels == g]
-        mine = fleet.group == g
-        serving = np.flatnonzero(mine & ~fleet.is_reserve)
+        serving = np.flatnonzero((fleet.group == g) & ~fleet.is_reserve)
         residual = np.maximum(cap_new - fleet.load_ref_mhz_mib[serving], 0.0)
         caps = np.vstack([residual, np.tile(cap_new, (pos.size, 1))])
-        res = pack_under_caps(
-            sizes=step.inputs.sizes[pos],
-            bin_capacities=caps,
-            n_preopened=serving.size,
-            n_demand=n_demand_dims(step.inputs.n_slots),
-        )
+        groups.append((int(g), pos, serving))
+        requests.append(CapsRequest(step.inputs.sizes[pos], caps, serving.size, n_demand_dims(step.inputs.n_slots)))
+    out = []
+    # The groups are independent (each packs onto its own hosts): their greedy passes run in lockstep.
+    for (g, pos, serving), res in zip(groups, pack_under_caps_many(requests), strict=True):
         fresh = res.n_bins - serving.size
-        bought = fresh + (ha if fresh > 0 and not mine.any() else 0)
-        out.append(_GroupPack(int(g), pos, res, serving, bought))
+        bought = fresh + (ha if fresh > 0 and not (fleet.group == g).any() else 0)
+        out.append(_GroupPack(g, pos, res, serving, bought))
     return out
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.limits import pack_under_caps
+from optimizer.limits import CapsRequest, pack_under_caps, pack_under_caps_many
 from optimizer.packing import pack_vectors
 
 
@@ -52,3 +52,28 @@ def test_never_past_a_cap(m: int, d: int, seed: int, tight: float) -> None:
     assert np.allclose(load, got.load)
     full = pack_vectors(sizes=sizes, bin_capacities=caps)
     assert placed.sum() >= (full.assignment >= 0).sum()  # never places fewer than packing all dimensions
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 25), st.integers(2, 4), st.integers(0, 2**31 - 1), st.floats(0.2, 3.0)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_pack_under_caps_many_equals_pack_under_caps_on_each(specs: list[tuple[int, int, int, float]]) -> None:
+    # Caps that bind (packed again on every dimension) and caps that do not, side by side.
+    requests = []
+    for m, d, seed, tight in specs:
+        rng = np.random.default_rng(seed)
+        sizes = rng.integers(1, 60, (m, d)).astype(float)
+        caps = np.tile(np.r_[[100.0, 100.0], np.full(d - 2, 60.0 * tight)], (max(m, 1), 1))
+        requests.append(CapsRequest(sizes, caps, min(seed % 3, caps.shape[0])))
+    got = pack_under_caps_many(requests)
+    for req, packing in zip(requests, got, strict=True):
+        ref = pack_under_caps(sizes=req.sizes, bin_capacities=req.bin_capacities, n_preopened=req.n_preopened)
+        assert np.array_equal(packing.assignment, ref.assignment)
+        assert np.array_equal(packing.bins_used, ref.bins_used)
+        assert np.array_equal(packing.load, ref.load)
+        assert packing.unplaced == ref.unplaced

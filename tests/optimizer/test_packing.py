@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer import Reason, ReasonCode, lower_bound_identical, pack_vectors, pack_vectors_exact
+from optimizer.packing import Packing, PackRequest, pack_vectors_many
 
 CAP = np.array([100.0, 100.0])
 items = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), min_size=1, max_size=60)
@@ -176,3 +177,63 @@ def test_list_and_numpy_paths_agree_on_a_realistic_instance() -> None:
             mp.setattr(packing_module, "_LIST_MAX_OPEN", limit)
             assignments.append(pack_vectors(sizes=sizes, bin_capacities=caps).assignment)
     assert np.array_equal(assignments[0], assignments[1]) and np.array_equal(assignments[0], assignments[2])
+
+
+def _same_packing(a: Packing, b: Packing) -> bool:
+    return (
+        np.array_equal(a.assignment, b.assignment)
+        and np.array_equal(a.bins_used, b.bins_used)
+        and np.array_equal(a.load, b.load)
+        and a.unplaced == b.unplaced
+        and a.n_bins_emptied == b.n_bins_emptied
+    )
+
+
+many_instances = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120), st.integers(0, 50)), max_size=30),
+        st.lists(st.tuples(st.integers(1, 150), st.integers(1, 150), st.integers(1, 60)), max_size=8),
+        st.integers(0, 8),
+        st.sampled_from(["identical", "mixed", "none"]),
+        st.sampled_from([1, 2, 2, 2, 3]),
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(many_instances)
+def test_pack_vectors_many_equals_pack_vectors_on_each(cases: list[tuple[list, list, int, str, int]]) -> None:
+    # Two-dimensional instances go through the lockstep passes; one- and three-dimensional ones, and
+    # instances without bins, beside them; the improvement phase runs on every instance.
+    requests = []
+    for items, bins, n_pre, kind, d in cases:
+        sizes = np.array(items, dtype=float).reshape(-1, 3)[:, :d]
+        if kind == "none":
+            caps = np.zeros((0, d))
+        elif kind == "identical" or not bins:
+            caps = np.tile(np.full(d, 100.0), (max(len(items), 1), 1))
+        else:
+            caps = np.array(bins, dtype=float)[:, :d]
+        requests.append(PackRequest(sizes, caps, min(n_pre, caps.shape[0])))
+    got = pack_vectors_many(requests)
+    for req, packing in zip(requests, got, strict=True):
+        ref = pack_vectors(sizes=req.sizes, bin_capacities=req.bin_capacities, n_preopened=req.n_preopened)
+        assert _same_packing(packing, ref)
+
+
+def test_pack_vectors_many_runs_the_two_dimensional_passes_in_lockstep(monkeypatch: pytest.MonkeyPatch) -> None:
+    import optimizer.packing as packing_module
+
+    rng = np.random.default_rng(3)
+    requests = [PackRequest(rng.uniform(1, 40, size=(m, 2)), np.tile([100.0, 100.0], (m, 1))) for m in (50, 7, 120)]
+    ref = [pack_vectors(sizes=r.sizes, bin_capacities=r.bin_capacities) for r in requests]
+
+    def per_pass(**_: object) -> None:
+        raise AssertionError("per-pass greedy called")
+
+    monkeypatch.setattr(packing_module, "_greedy", per_pass)
+    got = pack_vectors_many(requests)
+    assert all(_same_packing(a, b) for a, b in zip(got, ref, strict=True))
+    assert pack_vectors_many([]) == []
