@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
+NICENESS = 10
 
 
 def preload(where: Path) -> list[str]:
@@ -56,6 +57,8 @@ def main(argv: list[str]) -> int:
 
     where = Path(argv[0])
     os.environ.pop(preload_store.ENV, None)  # this process computes: it never reads a preload
+    if hasattr(os, "nice"):
+        os.nice(NICENESS)  # a head start: on a busy machine the pages and the browser go first
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime": the caches are plain memory here
     try:
         preload(where)
