@@ -23,13 +23,11 @@ def core_table(model: type[SQLModel]) -> Table:
 
 
 def fetch_columns(session: Session, statement: Select[Any]) -> dict[str, list[Any]]:
-    """The rows of a Core ``statement`` (table columns, not ORM entities) as lists by column name.
+    """The rows of a Core ``statement`` (table columns, not ORM entities) as lists by column key.
 
     Run through the session, so pending changes are flushed first as for any query.
     """
-    names = list(statement.selected_columns.keys())
-    if len(set(names)) != len(names):
-        raise ValueError(f"columns must have distinct names (label them): {names}")
+    names = list(statement.selected_columns.keys())  # distinct: SQLAlchemy suffixes repeated ones
     result = session.execute(statement)
     if not isinstance(result, CursorResult):  # not a plain Core statement: rows the usual way
         return {name: list(values) for name, values in zip(names, _transpose(result.all(), len(names)), strict=True)}

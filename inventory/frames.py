@@ -49,10 +49,14 @@ def columns_frame(values: dict[str, list[Any]], columns: tuple[str, ...]) -> "pd
 def column_array(values: list[Any]) -> NDArray[Any] | list[Any]:
     """``values`` as the numpy array pandas would infer for them when they are plain numbers or
     booleans, else as they are (pandas infers)."""
-    dtype = _NUMERIC.get(frozenset(map(type, values)))
+    kinds = frozenset(map(type, values))
+    dtype = _NUMERIC.get(kinds)
     if dtype is None:
         return values
     try:
-        return np.array(values, dtype=dtype)  # None → NaN
+        array: NDArray[Any] = np.array(values, dtype=dtype)  # None → NaN
     except OverflowError:  # an int beyond int64: pandas decides
         return values
+    if int in kinds and dtype is np.float64 and (np.abs(array) >= 2.0**63).any():
+        return values  # the same: pandas keeps ints beyond int64 as objects
+    return array
