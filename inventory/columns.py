@@ -38,10 +38,11 @@ def fetch_columns(session: Session, statement: Select[Any]) -> dict[str, list[An
             codes = [d[1] for d in result.cursor.description]
         finally:
             result.close()
+        transposed = _transpose(rows, len(names))
+        del rows  # freed before the collector resumes: it then finds no row tuple to scan
         columns: dict[str, list[Any]] = {}
-        for name, column, code, values in zip(
-            names, statement.selected_columns, codes, _transpose(rows, len(names)), strict=True
-        ):
+        for name, column, code in zip(names, statement.selected_columns, codes, strict=True):
+            values = transposed.pop(0)
             process = column.type.dialect_impl(dialect).result_processor(dialect, code)
             columns[name] = list(values) if process is None else list(map(process, values))
         return columns

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _NONE = type(None)
-#: Python types of a column → the dtype pandas infers for them (ints with None become floats, NaN).
+#: Python types of a column → the dtype pandas infers for them (ints with None become floats, NaN;
+#: text stays objects, handed over as an array pandas takes as it is).
 _NUMERIC: dict[frozenset[type], type] = {
     frozenset({int}): np.int64,
     frozenset({bool}): np.bool_,
@@ -28,6 +29,8 @@ _NUMERIC: dict[frozenset[type], type] = {
     frozenset({int, _NONE}): np.float64,
     frozenset({float, _NONE}): np.float64,
     frozenset({int, float, _NONE}): np.float64,
+    frozenset({str}): np.object_,
+    frozenset({str, _NONE}): np.object_,
 }
 
 
@@ -47,8 +50,8 @@ def columns_frame(values: dict[str, list[Any]], columns: tuple[str, ...]) -> "pd
 
 
 def column_array(values: list[Any]) -> NDArray[Any] | list[Any]:
-    """``values`` as the numpy array pandas would infer for them when they are plain numbers or
-    booleans, else as they are (pandas infers)."""
+    """``values`` as the numpy array pandas would infer for them when they are plain numbers, booleans
+    or text, else as they are (pandas infers)."""
     kinds = frozenset(map(type, values))
     dtype = _NUMERIC.get(kinds)
     if dtype is None:

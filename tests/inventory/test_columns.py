@@ -101,6 +101,7 @@ ODD_COLUMNS: tuple[list[Any], ...] = (
     [True, None],
     [True, 2],
     ["a", None],
+    ["a", "b"],
     ["a", 1],
     [2**63, 1],
     [2**70, None],
