@@ -1,16 +1,32 @@
 """The rows a plan is computed from: present hosts and VMs, and the latest successful collection.
 
-Plain rows, read in one query each; the planning service turns them into optimizer tables.
+Columns of plain values, read in one query each (``columns.fetch_columns``); the planning service
+turns them into optimizer tables.
 """
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from inventory.columns import core_table, fetch_columns
 from inventory.enums import LifecycleStatus, RunStatus
 from inventory.models import Cluster, CollectionRun, Host, VirtualMachine
+from inventory.types import plain_timestamp, spans
+
+#: What a plan reads of each present host.
+HOST_COLUMNS = (
+    "id", "name", "cluster_id", "n_sockets", "n_cores_per_socket", "cpu_mhz", "memory_mib", "perf_per_core",
+    "power_idle_w", "power_max_w", "purchase_date", "purchase_price_eur", "warranty_end",
+    "support_cost_eur_per_year", "rack_units", "cpu_usage_mean_mhz", "cpu_usage_p95_mhz",
+    "memory_usage_p95_mib", "hypervisor_version", "usage_source",
+)  # fmt: skip
+#: What a plan reads of each present VM, beside its usage window.
+VM_COLUMNS = (
+    "id", "name", "host_id", "cluster_id", "n_vcpus", "memory_mib", "cpu_usage_p95_mhz",
+    "memory_usage_p95_mib", "power_state", "is_template", "guest_os", "usage_source",
+)  # fmt: skip
 
 
 def latest_success(session: Session) -> tuple[int | None, datetime | None]:
@@ -23,69 +39,33 @@ def latest_success(session: Session) -> tuple[int | None, datetime | None]:
     return row[0], row[1]
 
 
-def present_host_rows(session: Session) -> list[Row[Any]]:
-    """Hosts still reported and not retired, by id: sizes, lifecycle, costs, usage, hypervisor."""
-    columns = [
-        Host.id,
-        Host.name,
-        Host.cluster_id,
-        Host.n_sockets,
-        Host.n_cores_per_socket,
-        Host.cpu_mhz,
-        Host.memory_mib,
-        Host.perf_per_core,
-        Host.power_idle_w,
-        Host.power_max_w,
-        Host.purchase_date,
-        Host.purchase_price_eur,
-        Host.warranty_end,
-        Host.support_cost_eur_per_year,
-        Host.rack_units,
-        Host.cpu_usage_mean_mhz,
-        Host.cpu_usage_p95_mhz,
-        Host.memory_usage_p95_mib,
-        Host.external_id,
-        Host.hypervisor_version,
-        Host.usage_source,
-    ]
+def present_host_columns(session: Session) -> dict[str, list[Any]]:
+    """Hosts still reported and not retired, by id, as columns: sizes, lifecycle, costs, usage, hypervisor."""
+    host = core_table(Host).c
     statement = (
-        select(*[col(c) for c in columns])
-        .where(col(Host.missing_since).is_(None), col(Host.status) != LifecycleStatus.RETIRED)
-        .order_by(col(Host.id))
+        select(*(host[name] for name in HOST_COLUMNS))
+        .where(host.missing_since.is_(None), host.status != LifecycleStatus.RETIRED)
+        .order_by(host.id)
     )
-    return list(session.execute(statement).all())
+    return fetch_columns(session, statement)
 
 
-def host_ids_carrying_vms(session: Session) -> set[int]:
-    """Ids of the hosts at least one present VM runs on."""
-    statement = select(col(VirtualMachine.host_id)).where(col(VirtualMachine.missing_since).is_(None)).distinct()
-    return {host_id for host_id in session.scalars(statement) if host_id is not None}
-
-
-def present_vm_rows(session: Session) -> list[Row[Any]]:
-    """VMs still reported, by id: sizes, usage with its source and window, power state, template flag, guest OS."""
-    columns = [
-        VirtualMachine.id,
-        VirtualMachine.name,
-        VirtualMachine.host_id,
-        VirtualMachine.cluster_id,
-        VirtualMachine.n_vcpus,
-        VirtualMachine.memory_mib,
-        VirtualMachine.cpu_usage_p95_mhz,
-        VirtualMachine.memory_usage_p95_mib,
-        VirtualMachine.power_state,
-        VirtualMachine.is_template,
-        VirtualMachine.guest_os,
-        VirtualMachine.usage_source,
-        VirtualMachine.usage_period_start,
-        VirtualMachine.usage_period_end,
-    ]
+def present_vm_columns(session: Session) -> dict[str, list[Any]]:
+    """VMs still reported, by id, as columns: sizes, usage with its source, power state, template flag,
+    guest OS, and ``usage_span``, the window of the usage figures (``timedelta``, None unknown)."""
+    vm = core_table(VirtualMachine).c
     statement = (
-        select(*[col(c) for c in columns])
-        .where(col(VirtualMachine.missing_since).is_(None))
-        .order_by(col(VirtualMachine.id))
+        select(
+            *(vm[name] for name in VM_COLUMNS),
+            plain_timestamp(vm.usage_period_start).label("usage_period_start"),
+            plain_timestamp(vm.usage_period_end).label("usage_period_end"),
+        )
+        .where(vm.missing_since.is_(None))
+        .order_by(vm.id)
     )
-    return list(session.execute(statement).all())
+    columns = fetch_columns(session, statement)
+    columns["usage_span"] = spans(columns.pop("usage_period_start"), columns.pop("usage_period_end"))
+    return columns
 
 
 def cluster_names(session: Session, ids: list[int]) -> dict[int, str]:

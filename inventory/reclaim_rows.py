@@ -1,25 +1,25 @@
 """What reclamation reads beyond the plan's rows: how long present VMs have been off, and the VMs
 missing from their source (never in a plan, listed as zombies to clean up)."""
 
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Row, select
 from sqlmodel import Session, col
 
+from inventory.columns import core_table, fetch_columns
 from inventory.models import VirtualMachine
+from inventory.types import plain_timestamp, spans
 
 
-def powered_off_spans(session: Session) -> dict[int, tuple[datetime, datetime]]:
-    """Present VMs known to be powered off: id → (first seen off, last seen), the span observed off."""
+def powered_off_spans(session: Session) -> dict[int, timedelta]:
+    """Present VMs known to be powered off: id → span observed off (last seen - first seen off)."""
+    vm = core_table(VirtualMachine).c
     statement = select(
-        col(VirtualMachine.id), col(VirtualMachine.powered_off_since), col(VirtualMachine.last_seen_at)
-    ).where(
-        col(VirtualMachine.missing_since).is_(None),
-        col(VirtualMachine.powered_off_since).is_not(None),
-        col(VirtualMachine.last_seen_at).is_not(None),
-    )
-    return {row_id: (since, seen) for row_id, since, seen in session.execute(statement)}
+        vm.id, plain_timestamp(vm.powered_off_since).label("since"), plain_timestamp(vm.last_seen_at).label("seen")
+    ).where(vm.missing_since.is_(None), vm.powered_off_since.is_not(None), vm.last_seen_at.is_not(None))
+    columns = fetch_columns(session, statement)
+    return dict(zip(columns["id"], spans(columns["since"], columns["seen"]), strict=True))
 
 
 def missing_vm_rows(session: Session) -> list[Row[Any]]:

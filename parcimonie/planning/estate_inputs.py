@@ -10,24 +10,19 @@ VAT out with its own assumptions where it needs HT figures.
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from sqlmodel import Session
 
 from inventory import PowerState, capacity_history, list_offers
 from inventory.enums import UsageSource
-from inventory.estate_rows import (
-    cluster_names,
-    host_ids_carrying_vms,
-    latest_success,
-    present_host_rows,
-    present_vm_rows,
-)
-from inventory.limits import LIMITS, number_problem
+from inventory.estate_rows import cluster_names, latest_success, present_host_columns, present_vm_columns
+from inventory.limits import LIMITS, Range, number_problem
 from inventory.rules import RuleRow, load_rules
 from optimizer import HostTable, Offer, Policy, VmTable
 from optimizer import UsageSource as OptimizerSource
@@ -101,15 +96,16 @@ def _usage(value: float | None, name: str) -> float:
     return float(value)
 
 
-def _days(start: datetime | None, end: datetime | None) -> float:
+def _days(span: timedelta | None) -> float:
     """Window of a measured usage figure in days (NaN unknown)."""
-    if start is None or end is None:
+    if span is None:
         return float("nan")
-    return max((end - start).total_seconds() / 86_400, 0.0)
+    return max(span.total_seconds() / 86_400, 0.0)
 
 
-def _amount(value: float | None) -> float:
-    return float("nan") if value is None else value
+def _floats(values: list[Any]) -> NDArray[np.float64]:
+    """Stored numbers as floats, NaN where unknown (None)."""
+    return np.array(values, dtype=float)
 
 
 def snapshot_key(session: Session) -> str:
@@ -169,8 +165,11 @@ VM_FIGURES: dict[str, bool] = {
 
 def impossible_value(row: Any, figures: dict[str, bool]) -> str | None:
     """Why a stored row cannot be planned (its first impossible figure, with the allowed range), or None."""
-    for name, integer in figures.items():
-        value = getattr(row, name)
+    return _first_problem([(name, getattr(row, name), integer) for name, integer in figures.items()])
+
+
+def _first_problem(values: list[tuple[str, Any, bool]]) -> str | None:
+    for name, value, integer in values:
         problem = number_problem(name, value, integer=integer)
         if problem is not None:
             return f"{name} = {value} ({problem})"
@@ -178,40 +177,145 @@ def impossible_value(row: Any, figures: dict[str, bool]) -> str | None:
 
 
 def impossible_values(rows: Sequence[Any], figures: dict[str, bool]) -> list[str | None]:
-    """``impossible_value`` of each row, a column at a time: a row whose figures are all unknown or plain
-    numbers within their range passes at once; only the others are checked one by one (same reasons)."""
-    suspect = [False] * len(rows)
+    """``impossible_value`` of each row (``impossible_in_columns`` on the rows' figures)."""
+    return impossible_in_columns({name: [getattr(r, name) for r in rows] for name in figures}, figures, len(rows))
+
+
+def impossible_in_columns(columns: Mapping[str, Sequence[Any]], figures: dict[str, bool], n: int) -> list[str | None]:
+    """``impossible_value`` of each of the ``n`` rows of ``columns`` (values by figure name), a column at a
+    time: a row whose figures are all unknown or plain numbers within their range passes at once; only
+    the others are checked one by one (same reasons)."""
+    suspect = np.zeros(n, dtype=bool)
     for name, integer in figures.items():
-        limit = LIMITS.get(name)
-        kinds: tuple[type, ...] = (int,) if integer else (int, float)
-        low, high = (limit.min, limit.max) if limit is not None else (math.inf, -math.inf)  # no range: checked
-        plain = [v is None or (type(v) in kinds and low <= v <= high) for v in (getattr(r, name) for r in rows)]
-        suspect = [s or not ok for s, ok in zip(suspect, plain, strict=True)]
-    return [impossible_value(r, figures) if s else None for r, s in zip(rows, suspect, strict=True)]
+        suspect |= ~_plain(columns[name], LIMITS.get(name), integer)
+    reasons: list[str | None] = [None] * n
+    for i in np.flatnonzero(suspect).tolist():
+        reasons[i] = _first_problem([(name, columns[name][i], integer) for name, integer in figures.items()])
+    return reasons
 
 
-def _host_table(rows: list[Any], cluster_index: dict[int, int]) -> HostTable:
-    """Host rows as a ``HostTable`` (hypervisors, or physical servers to virtualise)."""
+def _plain(values: Sequence[Any], limit: Range | None, integer: bool) -> NDArray[np.bool_]:
+    """Which values are unknown (None) or plain numbers (ints; floats too unless ``integer``) within ``limit``."""
+    kinds: set[type] = {int} if integer else {int, float}
+    low, high = (limit.min, limit.max) if limit is not None else (math.inf, -math.inf)  # no range: checked
+    if set(map(type, values)) <= kinds | {type(None)}:
+        try:
+            numbers = np.array(values, dtype=float)  # None → NaN
+        except OverflowError:  # an int beyond floats: the plain way below
+            pass
+        else:
+            # Beyond 2**53 an int may round into the range as a float: such values are checked one by one.
+            plain = (numbers >= low) & (numbers <= high) & (np.abs(numbers) < 2.0**53)
+            unknown = np.flatnonzero(np.isnan(numbers)).tolist()
+            plain[unknown] = [values[i] is None for i in unknown]  # NaN itself is not plain
+            return np.asarray(plain, dtype=bool)
+    return np.array([v is None or (type(v) in kinds and low <= v <= high) for v in values], dtype=bool)
+
+
+def _host_table(columns: dict[str, list[Any]], rows: list[int], cluster_index: dict[int, int]) -> HostTable:
+    """Host ``rows`` (positions in ``columns``) as a ``HostTable`` (hypervisors, or physical servers to virtualise)."""
+
+    def pick(name: str) -> list[Any]:
+        values = columns[name]
+        return [values[i] for i in rows]
+
+    sockets, cores_per_socket = pick("n_sockets"), pick("n_cores_per_socket")
     return HostTable.build(
-        ids=[str(r.id) for r in rows],
-        names=[r.name for r in rows],
-        cluster=[cluster_index.get(r.cluster_id, -1) for r in rows],
-        n_sockets=[r.n_sockets for r in rows],
-        n_cores=[r.n_sockets * r.n_cores_per_socket for r in rows],
-        cpu_mhz=[r.cpu_mhz for r in rows],
-        memory_mib=[r.memory_mib for r in rows],
-        perf_per_core=[np.nan if r.perf_per_core is None else r.perf_per_core for r in rows],
-        power_idle_w=[np.nan if r.power_idle_w is None else r.power_idle_w for r in rows],
-        power_max_w=[np.nan if r.power_max_w is None else r.power_max_w for r in rows],
-        purchase_year=[_year(r.purchase_date) for r in rows],
-        purchase_price_eur_ttc=[_amount(r.purchase_price_eur) for r in rows],
-        warranty_end_year=[_year(r.warranty_end) for r in rows],
-        support_cost_eur_ttc_per_year=[_amount(r.support_cost_eur_per_year) for r in rows],
-        rack_units=[1.0 if r.rack_units is None else float(r.rack_units) for r in rows],
-        cpu_usage_mean_mhz=[np.nan if r.cpu_usage_mean_mhz is None else r.cpu_usage_mean_mhz for r in rows],
-        cpu_usage_mhz=[_usage(r.cpu_usage_p95_mhz, "cpu_usage_p95_mhz") for r in rows],
-        memory_usage_mib=[_usage(r.memory_usage_p95_mib, "memory_usage_p95_mib") for r in rows],
+        ids=[str(i) for i in pick("id")],
+        names=pick("name"),
+        cluster=[cluster_index.get(c, -1) for c in pick("cluster_id")],
+        n_sockets=sockets,
+        n_cores=[s * c for s, c in zip(sockets, cores_per_socket, strict=True)],
+        cpu_mhz=pick("cpu_mhz"),
+        memory_mib=pick("memory_mib"),
+        perf_per_core=_floats(pick("perf_per_core")),
+        power_idle_w=_floats(pick("power_idle_w")),
+        power_max_w=_floats(pick("power_max_w")),
+        purchase_year=[_year(d) for d in pick("purchase_date")],
+        purchase_price_eur_ttc=_floats(pick("purchase_price_eur")),
+        warranty_end_year=[_year(d) for d in pick("warranty_end")],
+        support_cost_eur_ttc_per_year=_floats(pick("support_cost_eur_per_year")),
+        rack_units=[1.0 if u is None else float(u) for u in pick("rack_units")],
+        cpu_usage_mean_mhz=_floats(pick("cpu_usage_mean_mhz")),
+        cpu_usage_mhz=[_usage(v, "cpu_usage_p95_mhz") for v in pick("cpu_usage_p95_mhz")],
+        memory_usage_mib=[_usage(v, "memory_usage_p95_mib") for v in pick("memory_usage_p95_mib")],
     )
+
+
+@dataclass(frozen=True)
+class _HostSort:
+    """Present hosts sorted for a plan, as positions in their columns or names."""
+
+    kept: list[int]  # hypervisors with capacity figures: the plan's hosts
+    servers: list[int]  # sized servers running no hypervisor: ``physical_servers``
+    skipped: tuple[str, ...]
+    physical: tuple[str, ...]
+    invalid: tuple[tuple[str, str], ...]
+
+
+def _sort_hosts(columns: dict[str, list[Any]], carrying: set[int]) -> _HostSort:
+    """Plan's hosts, physical servers, hypervisors without figures and rows with impossible values."""
+    names = columns["name"]
+    why = impossible_in_columns(columns, HOST_FIGURES, len(names))
+    valid = [w is None for w in why]
+    hypervisor = [
+        i in carrying or bool(HYPERVISOR.search(version or ""))
+        for i, version in zip(columns["id"], columns["hypervisor_version"], strict=True)
+    ]
+    sized = [
+        bool(sockets and cores and mhz and memory)
+        for sockets, cores, mhz, memory in zip(
+            columns["n_sockets"], columns["n_cores_per_socket"], columns["cpu_mhz"], columns["memory_mib"], strict=True
+        )
+    ]
+    rows = range(len(names))
+    return _HostSort(
+        kept=[i for i in rows if valid[i] and sized[i] and hypervisor[i]],
+        servers=[i for i in rows if valid[i] and sized[i] and not hypervisor[i]],
+        skipped=tuple(names[i] for i in rows if valid[i] and hypervisor[i] and not sized[i])
+        + tuple(names[i] for i in rows if not valid[i] and hypervisor[i]),
+        physical=tuple(names[i] for i in rows if valid[i] and not hypervisor[i]),
+        invalid=tuple((names[i], w) for i, w in enumerate(why) if w is not None),
+    )
+
+
+def _vm_table(
+    columns: dict[str, list[Any]], host_index: dict[int, int], cluster_index: dict[int, int]
+) -> tuple[VmTable, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Present VMs with plausible sizes as a ``VmTable``; the names of the others (unsized, then those
+    with impossible values) and the reasons of the latter."""
+    names = columns["name"]
+    why = impossible_in_columns(columns, VM_FIGURES, len(names))
+    invalid = tuple((names[i], w) for i, w in enumerate(why) if w is not None)
+    valid = np.fromiter((w is None for w in why), dtype=bool, count=len(why))
+
+    def column(name: str) -> NDArray[np.object_]:
+        values: NDArray[np.object_] = np.array(columns[name], dtype=object)[valid]
+        return values
+
+    vcpus, memory = column("n_vcpus").astype(float), column("memory_mib").astype(float)  # None → NaN
+    sized = (vcpus != 0) & (memory != 0) & ~np.isnan(vcpus) & ~np.isnan(memory)
+    unsized = tuple(column("name")[~sized].tolist()) + tuple(n for n, _ in invalid)
+
+    def planned(name: str) -> list[Any]:
+        return list(column(name)[sized].tolist())
+
+    vms = VmTable.build(
+        ids=[str(i) for i in planned("id")],
+        names=planned("name"),
+        host=[host_index.get(h, -1) for h in planned("host_id")],
+        cluster=[cluster_index.get(c, -1) for c in planned("cluster_id")],
+        n_vcpus=vcpus[sized],
+        memory_mib=memory[sized],
+        cpu_p95_mhz=column("cpu_usage_p95_mhz")[sized].astype(float),
+        memory_p95_mib=column("memory_usage_p95_mib")[sized].astype(float),
+        powered_on=[state == PowerState.ON for state in planned("power_state")],
+        is_template=[bool(t) for t in planned("is_template")],
+        is_windows=["windows" in (guest or "").lower() for guest in planned("guest_os")],
+        usage_source=[_SOURCES.get(s, int(OptimizerSource.MEASURED_P95)) for s in planned("usage_source")],
+        usage_days=[_days(span) for span in planned("usage_span")],
+    )
+    return vms, unsized, invalid
 
 
 def load_estate(session: Session) -> EstateInputs:
@@ -221,48 +325,16 @@ def load_estate(session: Session) -> EstateInputs:
     ``inventory.limits``) are left out too, and named with the reason in ``invalid_hosts`` and
     ``invalid_vms``: the optimizer only ever sees finite, plausible sizes.
     """
-    all_host_rows = present_host_rows(session)
-    carrying = host_ids_carrying_vms(session)
-    host_problems = list(zip(all_host_rows, impossible_values(all_host_rows, HOST_FIGURES), strict=True))
-    invalid_hosts = tuple((r.name, why) for r, why in host_problems if why is not None)
-    host_rows = [r for r, why in host_problems if why is None]
-    sized = [bool(r.n_sockets and r.n_cores_per_socket and r.cpu_mhz and r.memory_mib) for r in host_rows]
-    hypervisor = [r.id in carrying or bool(HYPERVISOR.search(r.hypervisor_version or "")) for r in host_rows]
-    kept = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and hv]
-    skipped = tuple(r.name for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if hv and not ok)
-    skipped += tuple(
-        r.name
-        for r, why in host_problems
-        if why is not None and (r.id in carrying or HYPERVISOR.search(r.hypervisor_version or ""))
-    )
-    physical = tuple(r.name for r, hv in zip(host_rows, hypervisor, strict=True) if not hv)
-    servers = [r for r, ok, hv in zip(host_rows, sized, hypervisor, strict=True) if ok and not hv]
-    cluster_ids = sorted({r.cluster_id for r in kept if r.cluster_id is not None})
+    host_columns = present_host_columns(session)
+    vm_columns = present_vm_columns(session)
+    carrying = {host_id for host_id in vm_columns["host_id"] if host_id is not None}
+    sort = _sort_hosts(host_columns, carrying)
+    host_ids = [host_columns["id"][row] for row in sort.kept]
+    cluster_ids = sorted({c for c in (host_columns["cluster_id"][row] for row in sort.kept) if c is not None})
     cluster_index = {cid: i for i, cid in enumerate(cluster_ids)}
     names = cluster_names(session, cluster_ids)
-    hosts = _host_table(kept, cluster_index)
-    host_index = {r.id: i for i, r in enumerate(kept)}
-    all_vm_rows = present_vm_rows(session)
-    vm_problems = list(zip(all_vm_rows, impossible_values(all_vm_rows, VM_FIGURES), strict=True))
-    invalid_vms = tuple((r.name, why) for r, why in vm_problems if why is not None)
-    vm_rows = [r for r, why in vm_problems if why is None]
-    unsized = tuple(r.name for r in vm_rows if not (r.n_vcpus and r.memory_mib)) + tuple(n for n, _ in invalid_vms)
-    vm_rows = [r for r in vm_rows if r.n_vcpus and r.memory_mib]
-    vms = VmTable.build(
-        ids=[str(r.id) for r in vm_rows],
-        names=[r.name for r in vm_rows],
-        host=[host_index.get(r.host_id, -1) for r in vm_rows],
-        cluster=[cluster_index.get(r.cluster_id, -1) for r in vm_rows],
-        n_vcpus=[r.n_vcpus for r in vm_rows],
-        memory_mib=[r.memory_mib for r in vm_rows],
-        cpu_p95_mhz=[np.nan if r.cpu_usage_p95_mhz is None else r.cpu_usage_p95_mhz for r in vm_rows],
-        memory_p95_mib=[np.nan if r.memory_usage_p95_mib is None else r.memory_usage_p95_mib for r in vm_rows],
-        powered_on=[r.power_state == PowerState.ON for r in vm_rows],
-        is_template=[bool(r.is_template) for r in vm_rows],
-        is_windows=["windows" in (r.guest_os or "").lower() for r in vm_rows],
-        usage_source=[_SOURCES.get(r.usage_source, int(OptimizerSource.MEASURED_P95)) for r in vm_rows],
-        usage_days=[_days(r.usage_period_start, r.usage_period_end) for r in vm_rows],
-    )
+    hosts = _host_table(host_columns, sort.kept, cluster_index)
+    vms, unsized, invalid_vms = _vm_table(vm_columns, {row_id: i for i, row_id in enumerate(host_ids)}, cluster_index)
     # The profiles' fit period rides on the VM table, so any packing can size on it (Policy.demand).
     profiles = load_vm_profiles(session, vms)
     vms = replace(vms, cpu_profile_mhz=fit_profiles(profiles))
@@ -276,13 +348,13 @@ def load_estate(session: Session) -> EstateInputs:
         hosts=hosts,
         vms=vms,
         offers=load_offers(session),
-        host_row_ids=tuple(r.id for r in kept),
-        skipped_hosts=skipped,
-        physical_hosts=physical,
-        physical_servers=_host_table(servers, {}),
-        physical_sampled=tuple(r.usage_source == UsageSource.SAMPLE for r in servers),
+        host_row_ids=tuple(host_ids),
+        skipped_hosts=sort.skipped,
+        physical_hosts=sort.physical,
+        physical_servers=_host_table(host_columns, sort.servers, {}),
+        physical_sampled=tuple(host_columns["usage_source"][row] == UsageSource.SAMPLE for row in sort.servers),
         unsized_vms=unsized,
-        invalid_hosts=invalid_hosts,
+        invalid_hosts=sort.invalid,
         invalid_vms=invalid_vms,
         snapshot_key=_key(*latest),
         snapshot_at=latest[1],

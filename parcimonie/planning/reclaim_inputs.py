@@ -26,21 +26,22 @@ SECONDS_PER_DAY = 86400.0
 
 
 def load_vm_signals(session: Session, vms: VmTable) -> VmSignals:
-    """Signals of the VMs of ``vms`` (whose ids are the inventory row ids)."""
+    """Signals of the VMs of ``vms`` (whose ids are the inventory row ids, as ``load_estate`` writes them)."""
     spans = powered_off_spans(session)
-    days = np.full(vms.n_vms, np.nan)
-    for i, vm_id in enumerate(vms.ids):
-        span = spans.get(int(vm_id)) if vm_id.isdigit() else None
-        if span is not None:
-            days[i] = max(0.0, (span[1] - span[0]).total_seconds() / SECONDS_PER_DAY)
     memory = memory_signal_rows(session)  # RVTools vMemory: active, ballooned, swapped MiB
+    days = np.full(vms.n_vms, np.nan)
     pressure = np.zeros(vms.n_vms, dtype=bool)
     active = np.full(vms.n_vms, np.nan)
-    for i, vm_id in enumerate(vms.ids):
-        found = memory.get(int(vm_id)) if vm_id.isdigit() else None
-        if found is not None:
-            active[i] = np.nan if found[0] is None else found[0]
-            pressure[i] = bool(found[1]) or bool(found[2])  # any ballooned or swapped MiB: never shrink
+    position = {vm_id: i for i, vm_id in enumerate(vms.ids)}
+    for row_id, span in spans.items():
+        i = position.get(str(row_id))
+        if i is not None:
+            days[i] = max(0.0, span.total_seconds() / SECONDS_PER_DAY)
+    for row_id, (active_mib, ballooned, swapped) in memory.items():
+        i = position.get(str(row_id))
+        if i is not None:
+            active[i] = np.nan if active_mib is None else active_mib
+            pressure[i] = bool(ballooned) or bool(swapped)  # any ballooned or swapped MiB: never shrink
     return VmSignals.build(
         vms.n_vms,
         powered_off_days=days,
