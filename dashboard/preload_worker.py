@@ -1,7 +1,8 @@
 """The server's preload process: the estate and Consolidation's first plans, computed beside the server.
 
 ``python -m dashboard.preload_worker FOLDER``, started by ``dashboard.server`` before it answers.
-Computes, in the order the pages need them, the optimizer's tables, Consolidation's plan with its
+Once the first page is drawn (or ``IDLE_S`` after the start when nobody connected), computes, in
+the order the pages need them, the optimizer's tables, Consolidation's plan with its
 frames (the page's default request) and the plan of its one-click cautious preset, then the VM and
 host tables of the inventory pages, and writes each into ``FOLDER`` (``dashboard.preload_store``).
 The same loaders as the pages compute them, so a result is exactly what the page would compute.
@@ -11,10 +12,11 @@ Failing here costs nothing but the head start: the pages compute what is missing
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
-NICENESS = 10
+IDLE_S = 10.0  # start anyway this long after the server when no page was drawn (nobody connected)
 
 
 def preload(where: Path) -> list[str]:
@@ -30,6 +32,9 @@ def preload(where: Path) -> list[str]:
         return []
     inputs_name = preload_store.name_of("estate_inputs", (url, snapshot))
     preload_store.announce(where, [inputs_name])
+    deadline = time.monotonic() + IDLE_S
+    while not preload_store.released(where) and time.monotonic() < deadline:
+        time.sleep(0.02)
     inputs = plans.estate_inputs(url, snapshot)
     offers = data.load_offers(url)
     names = list(offers["name"]) if not offers.empty else []
@@ -57,8 +62,6 @@ def main(argv: list[str]) -> int:
 
     where = Path(argv[0])
     os.environ.pop(preload_store.ENV, None)  # this process computes: it never reads a preload
-    if hasattr(os, "nice"):
-        os.nice(NICENESS)  # a head start: on a busy machine the pages and the browser go first
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime": the caches are plain memory here
     try:
         preload(where)

@@ -25,6 +25,7 @@ def _run_worker(url: str, where: Path) -> None:
     """The worker as the server starts it: its own process, on the database ``url``."""
     env = dict(os.environ, PARCIMONIE_DATABASE_URL=url, PYTHONPATH=str(REPO))
     env.pop(preload_store.ENV, None)
+    (where / preload_store.GO).touch()  # the first page drawn: compute at once
     subprocess.run([sys.executable, "-m", "dashboard.preload_worker", str(where)], env=env, cwd=REPO, check=True)
 
 
@@ -119,7 +120,7 @@ def test_a_worker_on_a_missing_database_creates_nothing(empty_url: str, tmp_path
     where = tmp_path / "preload"
     where.mkdir()
     _run_worker(empty_url, where)
-    assert not list(where.iterdir()) and not (tmp_path / "empty.db").exists()
+    assert list(where.iterdir()) == [where / preload_store.GO] and not (tmp_path / "empty.db").exists()
 
 
 def test_the_server_starts_the_worker_and_cleans_up(
@@ -132,6 +133,7 @@ def test_the_server_starts_the_worker_and_cleans_up(
     monkeypatch.delenv(preload_store.ENV, raising=False)
     started = start_preload_process()
     try:
+        preload_store.release()  # what the app does once its first page is drawn
         assert os.environ[preload_store.ENV] == str(started.folder)
         assert started.folder.stat().st_mode & 0o077 == 0  # only the server's user may read it
         assert started.process.wait(timeout=120) == 0
@@ -140,3 +142,29 @@ def test_the_server_starts_the_worker_and_cleans_up(
         started.stop()
         monkeypatch.delenv(preload_store.ENV, raising=False)
     assert not started.folder.exists()
+
+
+def test_the_worker_waits_for_the_first_page_unless_a_page_waits_for_it(
+    demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import data
+    from parcimonie.planning import EstateInputs
+
+    env = dict(os.environ, PARCIMONIE_DATABASE_URL=demo_url, PYTHONPATH=str(REPO))
+    env.pop(preload_store.ENV, None)
+    worker = subprocess.Popen([sys.executable, "-m", "dashboard.preload_worker", str(tmp_path)], env=env, cwd=REPO)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("estate_inputs-*.pending")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert not list(tmp_path.glob("*.pickle"))  # announced, not computed: the first page has the CPU
+        monkeypatch.setenv(preload_store.ENV, str(tmp_path))
+        monkeypatch.setattr("dashboard.data.today", date.today)
+        snapshot = data.snapshot_key(demo_url)
+        inputs = preload_store.fetch("estate_inputs", (demo_url, snapshot))  # a page waits: it lets it compute
+        assert isinstance(inputs, EstateInputs) and inputs.vms.n_vms > 0
+        assert (tmp_path / preload_store.GO).exists()
+        assert worker.wait(timeout=120) == 0
+    finally:
+        worker.kill()
