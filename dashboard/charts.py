@@ -6,6 +6,7 @@ current language's separators through ``separators``.
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -177,19 +178,15 @@ def host_utilisation_strip(hosts: pd.DataFrame, *, ceiling: float, labels: Mappi
     frame = hosts.assign(limit=limiting_utilisation(hosts) * 100).sort_values("limit", ascending=False)
     clusters = list(frame.groupby("cluster", sort=False)["limit"].max().sort_values().index)  # fullest on top
     width = int(frame.groupby("cluster").size().max()) if len(frame) else 0
-    z: list[list[float | None]] = []
-    text: list[list[list[str]]] = []
-    for cluster in clusters:
-        part = frame[frame["cluster"] == cluster]
-        pad = width - len(part)
-        z.append([*part["limit"].clip(upper=100).round(1), *([None] * pad)])
-        text.append(
-            [
-                [str(h), f"{c * 100:.0f}", f"{m * 100:.0f}"]
-                for h, c, m in zip(part["host"], part["cpu_utilisation"], part["memory_utilisation"], strict=True)
-            ]
-            + [["", "", ""]] * pad
-        )
+    # One cell per host: its cluster's row, its rank in the cluster (fullest first); padding elsewhere.
+    row = frame["cluster"].map({c: i for i, c in enumerate(clusters)}).to_numpy(dtype=np.int64)
+    col = frame.groupby("cluster", sort=False).cumcount().to_numpy(dtype=np.int64)
+    z = np.full((len(clusters), width), None, dtype=object)
+    z[row, col] = list(frame["limit"].clip(upper=100).round(1))
+    text = np.full((len(clusters), width, 3), "", dtype=object)
+    text[row, col, 0] = [str(h) for h in frame["host"]]
+    text[row, col, 1] = [f"{c * 100:.0f}" for c in frame["cpu_utilisation"]]
+    text[row, col, 2] = [f"{m * 100:.0f}" for m in frame["memory_utilisation"]]
     unit = pct_unit()
     fig = go.Figure(
         go.Heatmap(

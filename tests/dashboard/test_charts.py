@@ -41,6 +41,15 @@ def test_host_strip_is_one_row_per_cluster_fullest_first(n_hosts: int, n_cluster
     assert [row[0] for row in cells] == sorted(row[0] for row in cells)  # fullest cluster drawn on top
     limit = charts.limiting_utilisation(hosts) * 100
     assert max(max(row) for row in cells) == pytest.approx(limit.max(), abs=0.05)
+    by_name = hosts.set_index("host")
+    for values, hovers in zip(strip.z, strip.customdata, strict=True):  # each cell's hover names its own host
+        for value, (host, cpu, memory) in zip(values, hovers, strict=True):
+            if value is None:
+                assert host == cpu == memory == ""
+                continue
+            row = by_name.loc[host]
+            assert value == pytest.approx(min(100.0, 100 * max(row.cpu_utilisation, row.memory_utilisation)), abs=0.05)
+            assert (cpu, memory) == (f"{row.cpu_utilisation * 100:.0f}", f"{row.memory_utilisation * 100:.0f}")
 
 
 def test_worst_hosts_are_the_fullest_with_their_limiting_resource() -> None:
