@@ -20,6 +20,7 @@ assumptions and offers), so a result is never read for another question. Without
 import hashlib
 import os
 import pickle
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,15 @@ _forgotten: set[str] = set()  # folders whose results this process no longer rea
 def folder() -> Path | None:
     """The preload folder of this server, None when there is none (or its results were forgotten)."""
     value = os.environ.get(ENV)
-    return None if not value or value in _forgotten else Path(value)
+    if not value or value in _forgotten:
+        return None
+    try:
+        info = Path(value).stat()
+    except OSError:
+        return None
+    # Results are unpickled: read only a folder of this user that nobody else may write into.
+    private = info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077 == 0
+    return Path(value) if private else None
 
 
 def name_of(kind: str, key: tuple[Any, ...]) -> str:

@@ -168,3 +168,15 @@ def test_the_worker_waits_for_the_first_page_unless_a_page_waits_for_it(
         assert worker.wait(timeout=120) == 0
     finally:
         worker.kill()
+
+
+def test_a_folder_others_may_write_into_is_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    where = tmp_path / "preload"
+    where.mkdir(mode=0o700)
+    monkeypatch.setenv(preload_store.ENV, str(where))
+    preload_store.store(where, preload_store.name_of("vms", ("u",)), pd.DataFrame({"vm": ["a"]}))
+    assert preload_store.fetch("vms", ("u",)) is not None
+    where.chmod(0o777)
+    assert preload_store.fetch("vms", ("u",)) is None  # results are unpickled: a shared folder is refused
+    monkeypatch.setenv(preload_store.ENV, str(tmp_path / "absent"))
+    assert preload_store.fetch("vms", ("u",)) is None
