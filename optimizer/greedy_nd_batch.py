@@ -171,8 +171,8 @@ class _Batch:
         need = self.t[:, k, rows].T  # (rows, d)
         n = self.n_open[rows]
         left = n < self.n_bins[rows]
-        at = np.where(left, self.offset[rows] + n, 0)
-        quick = left & (self.caps[at] >= need).all(axis=1)  # the usual case: the next bin fits
+        quick = left.copy()  # the usual case: the next bin fits
+        quick[left] = (self.caps[self.offset[rows[left]] + n[left]] >= need[left]).all(axis=1)
         out = np.where(quick, n, -1)
         for i in np.flatnonzero(~quick).tolist():
             out[i] = self._move_first_fitting(int(rows[i]), need[i])

@@ -131,9 +131,11 @@ def test_empty_and_one_item_passes_beside_longer_ones() -> None:
         _task_of([[0.5, 0.5, 0.5]] * 5, one * 5, 2, True),
         _task_of([[0.5, 0.5, 0.5]] * 5, one * 5, 0, False),
     ]
+    no_bin = NdTask(np.full((2, 3), 0.1), np.arange(2, dtype=np.int64), np.zeros((0, 3)), np.full(3, 1 / 3), 0, False)
+    tasks.append(no_bin)
     _assert_same(tasks)
     got = greedy_nd_batch(tasks)
-    assert got[0][0].size == 0 and got[1][3] == 0
+    assert got[0][0].size == 0 and got[1][3] == 0 and got[6][0].tolist() == [-1, -1]
     assert got[2][0].tolist() == [0] and got[5][3] == 3  # five halves need three bins
 
 
