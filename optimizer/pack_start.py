@@ -1,8 +1,8 @@
 """Where a greedy pass of `pack_vectors` starts: item order, dimension weights, bins opened up front.
 
-Shared by the single-instance passes (`optimizer/packing.py`, `optimizer/greedy_nd.py`) and the
-lockstep ones (`optimizer/greedy_batch.py`, `optimizer/greedy_nd_batch.py`), which take the same
-order, weights and opening from here.
+Computed once per instance by `optimizer/packing.py` and handed to every pass of it, single-instance
+(`_greedy`, `optimizer/greedy_nd.py`) or in lockstep (`optimizer/greedy_batch.py`,
+`optimizer/greedy_nd_batch.py`), so all start alike.
 """
 
 from __future__ import annotations
