@@ -14,7 +14,8 @@ Algorithm ("pre-opened dot-product fit decreasing", then an improvement phase):
    choice is one `np.argmin` over the open bins' residual arrays, or, while at most
    `_LIST_MAX_OPEN` bins are open (cluster scope: ~25 per cluster), a plain Python loop over
    lists, which avoids numpy's per-call overhead and gives the same choice; in other dimensions
-   one matrix-vector product (`optimizer/greedy_nd.py`). When no open bin fits, the next bin in
+   `optimizer/greedy_nd.py` (explicit elementwise sums up to 8 dimensions, one matrix-vector
+   product beyond). When no open bin fits, the next bin in
    `bin_capacities` order that can hold the item is opened.
 4. Up to `second_rule_max_items` items, a second pass runs classic norm-based best fit decreasing
    (bins opened on demand; better when items are large relative to bins) and the better pass wins.
@@ -24,7 +25,9 @@ Algorithm ("pre-opened dot-product fit decreasing", then an improvement phase):
 `pack_vectors_many` packs independent instances (a plan's clusters) at once: the two-dimensional
 passes of all of them run in lockstep (`optimizer/greedy_batch.py`, the k-th item of every pass
 placed by one set of numpy operations over a (passes x bins) matrix), with exactly the placements
-of `_greedy`, which stays the single-instance path; phases 1, 2 and 5 run per instance.
+of `_greedy`, which stays the single-instance path; so do the passes in 1 or 3 to 8 dimensions
+(`optimizer/greedy_nd_batch.py`, exactly those of `greedy_nd`: a cap that binds). Phases 1, 2 and
+5 run per instance (`optimizer/pack_start.py` for 1 and 2).
 
 Identical sizes are not grouped: CPU demand comes from continuous P95 figures, so runs of identical
 items are rare. Measured by bench/bench_optimizer.py, bench/bench_packing.py and
@@ -42,8 +45,10 @@ from numpy.typing import NDArray
 from optimizer.fit import FIT_TOL as _FIT_TOL
 from optimizer.fit import TOL as _TOL
 from optimizer.greedy_batch import GreedyResult, GreedyTask, greedy_batch
-from optimizer.greedy_nd import GreedyRun, greedy_nd
+from optimizer.greedy_nd import EXPLICIT_MAX_DIMS, GreedyRun, greedy_nd
+from optimizer.greedy_nd_batch import NdTask, greedy_nd_batch
 from optimizer.improve import improve_packing
+from optimizer.pack_start import dimension_weights, initial_open, order_items
 from optimizer.reasons import Reason, ReasonCode
 
 __all__ = ["PackRequest", "Packing", "pack_vectors", "pack_vectors_many"]
@@ -153,20 +158,35 @@ def pack_vectors(
 
 
 def pack_vectors_many(requests: Sequence[PackRequest]) -> list[Packing]:
-    """`pack_vectors` on each request, the two-dimensional greedy passes of all of them run in
-    lockstep (`optimizer.greedy_batch`): the same packings, with one Python loop over item ranks
-    instead of one per pass (a plan packs each cluster separately)."""
+    """`pack_vectors` on each request, the greedy passes of all of them run in lockstep, those in
+    two dimensions together (`optimizer.greedy_batch`), those in few others together
+    (`optimizer.greedy_nd_batch`): the same packings, with one Python loop over item ranks instead
+    of one per pass (a plan packs each cluster separately)."""
     preps = [_prepare(req) for req in requests]
-    two = [p for p in preps if isinstance(p, _Prepared) and p.capn.shape[1] == 2]
-    tasks = [_task(p, spread) for p in two for spread in p.spreads] if len(two) > 1 else []
-    done = iter(greedy_batch(tasks))
+    runs = _lockstep_runs([p for p in preps if isinstance(p, _Prepared)])
     out: list[Packing] = []
     for prep in preps:
         if isinstance(prep, Packing):
             out.append(prep)
             continue
-        batched = bool(tasks) and prep.capn.shape[1] == 2  # its passes are next in `done`, in order
-        out.append(_finish(prep, [_as_run(next(done)) if batched else _run_greedy(prep, s) for s in prep.spreads]))
+        got = runs.get(id(prep))
+        out.append(_finish(prep, got if got is not None else [_run_greedy(prep, s) for s in prep.spreads]))
+    return out
+
+
+def _lockstep_runs(preps: list[_Prepared]) -> dict[int, list[GreedyRun]]:
+    """The greedy passes of `preps` run in lockstep, by `id` of the instance: in two dimensions
+    together, and in 1 or 3 to `EXPLICIT_MAX_DIMS` dimensions together, when more than one
+    instance shares the path (one alone keeps the single-instance pass)."""
+    two = [p for p in preps if p.capn.shape[1] == 2]
+    few = [p for p in preps if p.capn.shape[1] != 2 and p.capn.shape[1] <= EXPLICIT_MAX_DIMS]
+    out: dict[int, list[GreedyRun]] = {}
+    if len(two) > 1:
+        done = iter(greedy_batch([_task(p, spread) for p in two for spread in p.spreads]))
+        out.update({id(p): [_as_run(next(done)) for _ in p.spreads] for p in two})
+    if len(few) > 1:
+        nd = iter(greedy_nd_batch([_nd_task(p, spread) for p in few for spread in p.spreads]))
+        out.update({id(p): [next(nd) for _ in p.spreads] for p in few})
     return out
 
 
@@ -186,11 +206,11 @@ def _prepare(req: PackRequest) -> _Prepared | Packing:
         return Packing(np.full(m, -1, dtype=np.int64), empty, np.zeros((0, n_dims)), unplaced, 0)
     ref = np.maximum(caps.max(axis=0), _TOL)
     norm = sizes / ref
-    too_large, order = _order_items(sizes=sizes, caps=caps, norm=norm)
+    too_large, order = order_items(sizes=sizes, caps=caps, norm=norm)
     # Dot-product placement over pre-opened bins, and classic best fit when the instance is small enough.
     spreads = (True, False) if order.size <= req.second_rule_max_items else (True,)
     # Work in normalised units (capacity of the largest bin = 1 per dimension).
-    return _Prepared(req, sizes, norm, caps / ref, _weights(norm), order, too_large, spreads)
+    return _Prepared(req, sizes, norm, caps / ref, dimension_weights(norm), order, too_large, spreads)
 
 
 def _finish(prep: _Prepared, runs: list[GreedyRun]) -> Packing:
@@ -229,13 +249,18 @@ def _spread_open(prep: _Prepared, spread: bool) -> int:
     """Bins open at the start of a pass: the volume bound's worth for the dot-product pass."""
     if not spread:
         return prep.req.n_preopened
-    return _initial_open(capn=prep.capn, demand=prep.norm[prep.order].sum(axis=0), n_preopened=prep.req.n_preopened)
+    return initial_open(capn=prep.capn, demand=prep.norm[prep.order].sum(axis=0), n_preopened=prep.req.n_preopened)
 
 
 def _task(prep: _Prepared, spread: bool) -> GreedyTask:
     """The two-dimensional pass `_run_greedy` would run, for `greedy_batch`."""
     w = (float(prep.weights[0]), float(prep.weights[1]))
     return GreedyTask(prep.norm, prep.order, prep.capn, w, _spread_open(prep, spread), spread)
+
+
+def _nd_task(prep: _Prepared, spread: bool) -> NdTask:
+    """The pass `_run_greedy` would run through `greedy_nd`, for `greedy_nd_batch`."""
+    return NdTask(prep.norm, prep.order, prep.capn, prep.weights, _spread_open(prep, spread), spread)
 
 
 def _as_run(out: GreedyResult) -> GreedyRun:
@@ -253,48 +278,6 @@ def _run_greedy(prep: _Prepared, spread: bool) -> GreedyRun:
         )
     t = _task(prep, spread)
     return _as_run(_greedy(norm=t.norm, order=t.order, capn=t.capn, weights=t.weights, n_open=t.n_open, spread=spread))
-
-
-def _weights(norm: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Each dimension's share of the normalised demand, floored at 0.1 / d (never ignored
-    entirely); in two dimensions 0.1 + 0.9 x share, as always."""
-    n_dims = norm.shape[1]
-    share = norm.sum(axis=0)
-    weights = share / share.sum() if share.sum() > 0 else np.full(n_dims, 1.0 / n_dims)
-    return np.asarray(0.2 / n_dims + 0.9 * weights, dtype=float)
-
-
-def _order_items(
-    *, sizes: NDArray[np.float64], caps: NDArray[np.float64], norm: NDArray[np.float64]
-) -> tuple[list[tuple[int, Reason]], NDArray[np.int64]]:
-    """Items larger than every bin (TOO_LARGE), and the others in placement order: decreasing
-    largest normalised size, then their sum, then raw CPU and memory (the first two dimensions).
-
-    A TOO_LARGE reason names the first two dimensions (CPU and memory; memory 0 in one dimension).
-    """
-    fits_any = np.zeros(sizes.shape[0], dtype=bool)
-    distinct = caps[:1] if (caps == caps[:1]).all() else np.unique(caps, axis=0)
-    for cap in distinct:
-        fits_any |= (sizes <= cap).all(axis=1)
-    ref = np.maximum(caps.max(axis=0), _TOL)
-    two = np.zeros((sizes.shape[0], 2))
-    two[:, : min(2, sizes.shape[1])] = sizes[:, :2]
-    ref2 = np.zeros(2)
-    ref2[: min(2, ref.size)] = ref[:2]
-    too_large = []
-    for i in np.flatnonzero(~fits_any).tolist():
-        params = {
-            "cpu_ref_mhz": float(two[i, 0]),
-            "memory_mib": float(two[i, 1]),
-            "max_cpu_ref_mhz": float(ref2[0]),
-            "max_memory_mib": float(ref2[1]),
-        }
-        too_large.append((int(i), Reason(ReasonCode.TOO_LARGE, params)))
-    cand = np.flatnonzero(fits_any)
-    key = norm[cand].max(axis=1)
-    raw = [sizes[cand, k] for k in reversed(range(min(2, sizes.shape[1])))]
-    order = cand[np.lexsort((*raw, -norm[cand].sum(axis=1), -key))]
-    return too_large, np.asarray(order, dtype=np.int64)
 
 
 def _greedy(
@@ -394,12 +377,3 @@ def _pick_in_lists(l0: list[float], l1: list[float], s0: float, s1: float, w0: f
                 if score < best:
                     best, j = score, q
     return j
-
-
-def _initial_open(*, capn: NDArray[np.float64], demand: NDArray[np.float64], n_preopened: int) -> int:
-    """Smallest bin prefix whose cumulative capacity covers the total demand (>= n_preopened)."""
-    cum = np.cumsum(capn, axis=0)
-    k = 0
-    for d in range(capn.shape[1]):
-        k = max(k, int(np.searchsorted(cum[:, d], demand[d] * (1 - 1e-9), side="left")) + 1)
-    return max(n_preopened, min(k, int(capn.shape[0])))

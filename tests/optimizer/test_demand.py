@@ -58,6 +58,25 @@ def test_policy_filters_and_memory_p95() -> None:
     assert d.memory_mib.tolist() == [200.0, 800.0]  # P95 never above the allocation
 
 
+def test_templates_and_powered_off_vms_left_out_in_vm_order_with_figureless_reasons() -> None:
+    # Templates and powered-off VMs interleaved; a powered-off template is reported as a template.
+    # The reasons carry no figure and cannot be changed (one instance is shared per code).
+    vms = VmTable.build(
+        n_vcpus=[1] * 6,
+        memory_mib=[100] * 6,
+        host=[0] * 6,
+        powered_on=[False, True, True, False, False, True],
+        is_template=[False, True, False, True, False, False],
+    )
+    policy = Policy(include_powered_off=False, include_templates=False)
+    d = compute_demand(hosts=_hosts(), vms=vms, assumptions=Assumptions(), policy=policy)
+    template, off = ReasonCode.TEMPLATE, ReasonCode.POWERED_OFF
+    assert [(i, r.code) for i, r in d.excluded] == [(0, off), (1, template), (3, template), (4, off)]
+    assert d.vm_index.tolist() == [2, 5] and all(dict(r.params) == {} for _, r in d.excluded)
+    with pytest.raises(TypeError):
+        d.excluded[0][1].params["n"] = 1  # type: ignore[index]
+
+
 def _one_host(**usage: float) -> HostTable:
     # 2 × 10 cores at 2 000 MHz = 40 000 MHz; 100 000 MiB; perf 1 so MHz read as reference MHz.
     return HostTable.build(n_cores=[20], cpu_mhz=[2000], memory_mib=[100_000], perf_per_core=[1.0], **usage)

@@ -205,8 +205,9 @@ many_instances = st.lists(
 @settings(max_examples=80, deadline=None)
 @given(many_instances)
 def test_pack_vectors_many_equals_pack_vectors_on_each(cases: list[tuple[list, list, int, str, int]]) -> None:
-    # Two-dimensional instances go through the lockstep passes; one- and three-dimensional ones, and
-    # instances without bins, beside them; the improvement phase runs on every instance.
+    # Two-dimensional instances go through the lockstep passes, one- and three-dimensional ones
+    # through the few-dimension lockstep passes (beside each other), instances without bins beside
+    # them; the improvement phase runs on every instance.
     requests = []
     for items, bins, n_pre, kind, d in cases:
         sizes = np.array(items, dtype=float).reshape(-1, 3)[:, :d]
@@ -237,3 +238,26 @@ def test_pack_vectors_many_runs_the_two_dimensional_passes_in_lockstep(monkeypat
     got = pack_vectors_many(requests)
     assert all(_same_packing(a, b) for a, b in zip(got, ref, strict=True))
     assert pack_vectors_many([]) == []
+
+
+def test_pack_vectors_many_runs_the_few_dimension_passes_in_lockstep(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three- and four-dimensional instances (a cap that binds) never call the single-instance
+    # `greedy_nd`, and come out as `pack_vectors` packs each; one such instance alone keeps it.
+    import optimizer.packing as packing_module
+
+    rng = np.random.default_rng(5)
+    shapes = ((50, 3), (7, 4), (120, 3), (30, 4))
+    requests = [PackRequest(rng.uniform(1, 40, size=(m, d)), np.tile(np.full(d, 100.0), (m, 1))) for m, d in shapes]
+    ref = [pack_vectors(sizes=r.sizes, bin_capacities=r.bin_capacities) for r in requests]
+    single = packing_module.greedy_nd
+
+    def per_pass(**_: object) -> None:
+        raise AssertionError("per-pass greedy_nd called")
+
+    monkeypatch.setattr(packing_module, "greedy_nd", per_pass)
+    got = pack_vectors_many(requests)
+    assert all(_same_packing(a, b) for a, b in zip(got, ref, strict=True))
+    with pytest.raises(AssertionError, match="per-pass"):
+        pack_vectors_many(requests[:1])
+    monkeypatch.setattr(packing_module, "greedy_nd", single)
+    assert _same_packing(pack_vectors_many(requests[:1])[0], ref[0])
