@@ -62,7 +62,9 @@ def main(argv: list[str]) -> int:
 
     where = Path(argv[0])
     os.environ.pop(preload_store.ENV, None)  # this process computes: it never reads a preload
-    logging.getLogger("streamlit").setLevel(logging.ERROR)  # "no runtime": the caches are plain memory here
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")  # "no runtime": the caches are plain memory here, as meant
     try:
         preload(where)
     except Exception as err:  # noqa: BLE001 - a head start only: the pages compute it and say why

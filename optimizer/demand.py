@@ -9,7 +9,6 @@ scoring `perf` offers `c * f * perf` reference MHz. Memory is in MiB and does no
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,9 +78,10 @@ class VmDemand:
         return data_confidence(self.cpu_ref_mhz, self.usage_source, self.usage_days, min_days)
 
 
-#: The reasons of VMs the policy leaves out carry no figure: one shared, immutable instance per code
-#: (an estate of 50 000 VMs leaves out thousands, and a plan computes its demand twice).
-_LEFT_OUT = {code: Reason(code, MappingProxyType({})) for code in (ReasonCode.TEMPLATE, ReasonCode.POWERED_OFF)}
+#: The reasons of VMs the policy leaves out carry no figure: one shared instance per code (an estate of
+#: 50 000 VMs leaves out thousands, and a plan computes its demand twice). Its params stay a plain
+#: dict: results are pickled (the dashboard's caches and preload process), a mappingproxy is not.
+_LEFT_OUT = {code: Reason(code) for code in (ReasonCode.TEMPLATE, ReasonCode.POWERED_OFF)}
 
 
 def _excluded(vms: VmTable, policy: Policy) -> tuple[NDArray[np.bool_], list[tuple[int, Reason]]]:
