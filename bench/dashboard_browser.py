@@ -3,7 +3,7 @@
 Used by ``bench_dashboard.py``: serves the app on a database (``tests.support.browser``, the browser
 tests' own helpers), opens headless chromium at 1366 × 768 and times, from the moment the server
 answers its health check, the first page drawn (the overview's recommended plan and key figures on
-screen, then the whole page idle), then each interaction until the page shows its result and the
+screen, then the whole page idle with its charts drawn), then each interaction until the page shows its result and the
 app is idle: on a large estate the three drivers (stored with the plan computed ahead, else asked
 for: sixteen replans, on demand above ``COMPARE_ALL_MAX_VMS``), change the language, open
 Consolidation, change the ceiling to the preloaded cautious 40 %, then to 60 % (a plan nobody computed
@@ -23,13 +23,16 @@ INTERACTION_TARGET_S = 1.0
 TIMEOUT_S = 180.0
 
 
-#: One round trip per poll: the page's text has every string and (when asked) the app is idle.
+#: One round trip per poll: the page's text has every string and (when asked) the app is idle with
+#: every chart drawn (Plotly draws after the script is over, once its library is loaded).
 _SHOWN = """
 const [texts, idle] = arguments;
 const body = document.body.innerText;
 const app = document.querySelector('[data-testid="stApp"]');
 const done = app !== null && app.getAttribute('data-test-script-state') === 'notRunning';
-return texts.every(t => body.includes(t)) && (!idle || done);
+const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+const drawn = charts.every(c => c.querySelector('.main-svg') !== null);
+return texts.every(t => body.includes(t)) && (!idle || (done && drawn));
 """
 
 
