@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from optimizer.assumptions import Assumptions
 from optimizer.demand import VmDemand
 from optimizer.estate import HostTable, complete_host_estimates
-from optimizer.limits import limiting
+from optimizer.limits import limiting, limiting_rows
 from optimizer.limits import shares as limit_shares
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
@@ -198,7 +198,7 @@ def assemble_result(
         limit_shares=share,
         vcpus_per_core=util[:, 2],
         memory_allocated_ratio=util[:, 3],
-        target_limit=tuple(limiting(row) for row in share),
+        target_limit=limiting_rows(share),
         limiting_resource=limiting(limit_shares(load[loaded].sum(axis=0), raw[loaded].sum(axis=0), policy)[0]),
         ha_reserve_uncovered=tuple(tg.uncovered),
     )

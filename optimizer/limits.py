@@ -144,6 +144,15 @@ def shares(load: NDArray[np.float64], raw: NDArray[np.float64], policy: Policy) 
     return out
 
 
+def limiting_rows(shares: NDArray[np.float64]) -> tuple[str | None, ...]:
+    """`limiting` of each row of `shares` (shape (t, 4)), at once."""
+    s = np.asarray(shares, dtype=float).reshape(-1, 4)
+    filled = np.where(np.isnan(s), -np.inf, s)
+    best = filled.argmax(axis=1)  # the first of equal shares, as nanargmax
+    loaded = np.isfinite(s).any(axis=1) & (filled.max(axis=1) > 0)
+    return tuple(LIMIT_NAMES[int(k)] if ok else None for k, ok in zip(best.tolist(), loaded.tolist(), strict=True))
+
+
 def limiting(share: NDArray[np.float64]) -> str | None:
     """Name of the limit closest to full among `share` (shape (4,)), None when nothing is loaded."""
     s = np.asarray(share, dtype=float)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer import HostTable, Policy, PolicyError, VmTable, plan_consolidation
-from optimizer.limits import LIMIT_NAMES, limit_capacity, limiting, offer_quantities, packing_dims
+from optimizer.limits import LIMIT_NAMES, limit_capacity, limiting, limiting_rows, offer_quantities, packing_dims
 from tests.optimizer.estates import GIB, make_offer
 
 #: 8 cores at 2 000 MHz, perf 1.0 (16 000 ref MHz), 64 GiB.
@@ -107,6 +107,16 @@ def test_limiting_names_the_fullest_limit() -> None:
     assert limiting(np.array([0.2, 0.5, 0.9, np.nan])) == "vcpu_ratio"
     assert limiting(np.array([0.0, 0.0, np.nan, np.nan])) is None
     assert LIMIT_NAMES == ("cpu", "memory", "vcpu_ratio", "memory_overcommit")
+
+
+_SHARE = st.sampled_from([np.nan, np.inf, 0.0, -0.5, 0.25, 0.5, 0.9, 1.2])
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_SHARE, min_size=4, max_size=4), max_size=12))
+def test_limiting_rows_is_limiting_of_each_row(rows: list[list[float]]) -> None:
+    shares = np.array(rows, dtype=float).reshape(-1, 4)
+    assert limiting_rows(shares) == tuple(limiting(row) for row in shares)  # ties: the first, as nanargmax
 
 
 @settings(max_examples=40, deadline=None)
