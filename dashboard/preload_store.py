@@ -1,8 +1,8 @@
 """What the server's preload process computed (``dashboard.preload_worker``), read back by the pages.
 
 ``parcimonie dashboard`` starts, beside the server, a child process that reads the estate and
-computes Consolidation's first plans while the first page is drawn: on its own core, so neither
-slows the other (a thread of the server would share its interpreter lock with every page). It
+computes Consolidation's first plans once the first page is drawn: on its own core, at a lower
+priority (a thread of the server would share its interpreter lock with every page). It
 writes each result as a file in a private folder (``PARCIMONIE_PRELOAD_DIR``, created by the server
 with owner-only rights and removed when it stops), announced first by a ``.pending`` marker: a page
 that needs a result still being computed waits for it rather than computing it a second time.

@@ -6,7 +6,7 @@ before it answers (about 1,5 s the first browser would otherwise wait for in its
 pages' own modules are left to the runtime's threads: they declare Streamlit caches, which belong to
 the runtime the command line starts. First of all it starts the preload process
 (``dashboard.preload_worker``): the estate's tables and Consolidation's first plans, computed on
-another core while the server starts and draws the first page, read back by the pages
+another core once the first page is drawn, read back by the pages
 (``dashboard.preload_store``). What it did not compute (a later snapshot, changed assumptions) loads
 in a background thread (``stored_plans.preload``) once the first page is drawn, or ``IDLE_S`` after
 the server is up when nobody has connected by then.
