@@ -103,7 +103,8 @@ def greedy_nd(
             n_open += 1
         assignment[i] = j
         res[j] -= s
-        sq[j] = _scores(res[j] * res[j], weights, explicit)
+        if not spread:  # only best fit reads the squared norms
+            sq[j] = _scores(res[j] * res[j], weights, explicit)
         n_placed += 1
     return assignment, perm, res, n_open, n_placed
 
