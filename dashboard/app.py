@@ -15,7 +15,7 @@ except ModuleNotFoundError:  # `streamlit run dashboard/app.py` from elsewhere i
 
 import streamlit as st
 
-from dashboard import data, preload_store
+from dashboard import data
 from dashboard.auth import gate
 from dashboard.i18n import language_selector, plain, t
 
@@ -60,7 +60,4 @@ navigation = st.navigation(
     ]
 )
 st.sidebar.caption(t("sidebar.database", url=plain(data.display_url(data.database_url()))))
-try:
-    navigation.run()
-finally:
-    preload_store.release()  # the first page is drawn: the preload process may take its core now
+navigation.run()

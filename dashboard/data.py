@@ -14,7 +14,6 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from dashboard import preload_store
 from inventory import EstateSummary, estate_summary, is_initialised, list_offers, make_engine, next_run_times
 from inventory.database import safe_url
 from inventory.queries import (
@@ -88,9 +87,6 @@ def load_summary(url: str, snapshot: SnapshotKey | None, as_of: date) -> EstateS
 @st.cache_data(show_spinner=False, max_entries=4)
 def load_vms(url: str, snapshot: SnapshotKey | None) -> pd.DataFrame:
     """Present VMs, one row each, with their host and cluster names (inventory.queries.vm_frame)."""
-    preloaded = preload_store.fetch("vms", (url, snapshot))
-    if isinstance(preloaded, pd.DataFrame):
-        return preloaded
     with Session(engine_for(url)) as session:
         return vm_frame(session)
 
@@ -98,9 +94,6 @@ def load_vms(url: str, snapshot: SnapshotKey | None) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def load_hosts(url: str, snapshot: SnapshotKey | None, as_of: date) -> pd.DataFrame:
     """Present hosts with age, warranty, VM counts and utilisation (inventory.queries.host_frame)."""
-    preloaded = preload_store.fetch("hosts", (url, snapshot, as_of))
-    if isinstance(preloaded, pd.DataFrame):
-        return preloaded
     with Session(engine_for(url)) as session:
         return host_frame(session, today=as_of)
 

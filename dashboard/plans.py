@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard import consolidation_frames, preload_store
+from dashboard import consolidation_frames
 from dashboard.auth import current_user, require
 from dashboard.data import SnapshotKey, database_url, engine_for, load_hosts, load_offers, load_vms, today
 from inventory import add_offer as add_catalogue_offer
@@ -38,7 +38,7 @@ from parcimonie.planning.document import PlanDocument
 from parcimonie.planning.footprint import fill_offer_footprints
 from parcimonie.planning.migrations import migrations as plan_migrations
 from parcimonie.planning.offers_audit import record_offer_added, record_offer_removed
-from parcimonie.planning.plan_cache import CurrentCost, request_key, stored_current_cost
+from parcimonie.planning.plan_cache import CurrentCost, stored_current_cost
 from parcimonie.planning.plan_cache import current_cost as planned_current_cost
 from parcimonie.planning.provenance import Provenance, provenance_of, scenario_provenance
 from parcimonie.planning.scenarios import SavedPlan, ScenarioNameError, saved_plans
@@ -62,9 +62,6 @@ def estate_inputs(url: str, snapshot: SnapshotKey) -> EstateInputs:
     A resource, not data: shared read-only by every session and never copied (the frozen tables of
     50 000 VMs would otherwise be unpickled at each call).
     """
-    preloaded = preload_store.fetch("estate_inputs", (url, snapshot))
-    if isinstance(preloaded, EstateInputs):
-        return preloaded
     with Session(engine_for(url)) as session:
         return load_estate(session)
 
@@ -158,12 +155,6 @@ def consolidation_request(
     )
 
 
-def view_key(url: str, snapshot: SnapshotKey, request: PlanRequest) -> tuple[Any, ...]:
-    """What a Consolidation view depends on, the plan cache's key of its assumptions and offers included."""
-    with Session(engine_for(url)) as session:
-        return (url, snapshot, request, request_key(session, request, today=today()))
-
-
 @st.cache_resource(show_spinner=False, max_entries=8)  # live objects: tens of MB each at 50 000 VMs
 def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) -> ConsolidationView:
     """The plan of ``request`` shaped for review, built once per plan (run_plan → document → frames).
@@ -173,9 +164,6 @@ def consolidation_view(url: str, snapshot: SnapshotKey, request: PlanRequest) ->
     (``assign``, filters) and never change it in place. Raises ``parcimonie.planning.PlanError`` (a
     ValueError) for a request that cannot be met.
     """
-    preloaded = preload_store.fetch("consolidation_view", view_key(url, snapshot, request))
-    if isinstance(preloaded, ConsolidationView):
-        return preloaded
     outcome = run_plan(estate_inputs(url, snapshot), request, today=today())
     result = outcome.document(vm_lists=False)  # the page reads the per-VM rows as columns (vm_moves)
     hosts = load_hosts(url, snapshot, today())
@@ -312,7 +300,6 @@ def _record_assumption(actor: str, name: str, before: Any, after: Any) -> None:
 
 def _catalogue_changed() -> None:
     """Forget what was read from the catalogue: the offers, the optimizer's inputs, the plans."""
-    preload_store.forget()
     load_offers.clear()
     estate_inputs.clear()
     plan.clear()

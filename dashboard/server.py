@@ -4,26 +4,15 @@
 ``python -m streamlit run …``: the same server, which imports pandas, plotly and the planning layer
 before it answers (about 1,5 s the first browser would otherwise wait for in its first page). The
 pages' own modules are left to the runtime's threads: they declare Streamlit caches, which belong to
-the runtime the command line starts. First of all it starts the preload process
-(``dashboard.preload_worker``): the estate's tables and Consolidation's first plans, computed on
-another core once the first page is drawn, read back by the pages
-(``dashboard.preload_store``). What it did not compute (a later snapshot, changed assumptions) loads
-in a background thread (``stored_plans.preload``) once the first page is drawn, or ``IDLE_S`` after
-the server is up when nobody has connected by then.
+the runtime the command line starts. The current snapshot's tables and Consolidation's first plans
+load in the background (``stored_plans.preload``) once the first page is drawn, or ``IDLE_S`` after
+the server is up when nobody has connected by then (a server started before office hours).
 """
 
-import atexit
 import logging
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -83,41 +72,10 @@ def _preload_quietly() -> None:
         logger.warning("dashboard preload not started: %s", err)
 
 
-class PreloadProcess(NamedTuple):
-    """The preload process, its folder, and what stops it and removes the folder (run at exit)."""
-
-    process: subprocess.Popen[bytes]
-    folder: Path
-    stop: Callable[[], None]
-
-
-def start_preload_process() -> PreloadProcess:
-    """Start ``dashboard.preload_worker`` on a private folder that the pages read (``PARCIMONIE_PRELOAD_DIR``);
-    the process is stopped and the folder removed when the server exits."""
-    from dashboard.preload_store import ENV
-
-    where = Path(tempfile.mkdtemp(prefix="parcimonie-preload-"))  # owner-only rights
-    process = subprocess.Popen([sys.executable, "-m", "dashboard.preload_worker", str(where)], env=dict(os.environ))
-    os.environ[ENV] = str(where)
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(where, ignore_errors=True)
-
-    atexit.register(stop)
-    return PreloadProcess(process, where, stop)
-
-
 def main() -> int:
-    """Start the preload process, import the heavy modules, start the idle preload, then run Streamlit's
-    command line."""
+    """Import the heavy modules, start the idle preload, then run Streamlit's command line."""
     import streamlit.web.cli
 
-    start_preload_process()
     import_heavy_modules()
     threading.Thread(target=_preload_quietly, name="dashboard-idle-preload", daemon=True).start()
     streamlit.web.cli.main(prog_name="streamlit")  # exits with the server's own code

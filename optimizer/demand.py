@@ -80,7 +80,7 @@ class VmDemand:
 
 #: The reasons of VMs the policy leaves out carry no figure: one shared instance per code (an estate of
 #: 50 000 VMs leaves out thousands, and a plan computes its demand twice). Its params stay a plain
-#: dict: results are pickled (the dashboard's caches and preload process), a mappingproxy is not.
+#: dict: results are pickled (the dashboard's caches), a mappingproxy is not.
 _LEFT_OUT = {code: Reason(code) for code in (ReasonCode.TEMPLATE, ReasonCode.POWERED_OFF)}
 
 

@@ -126,13 +126,11 @@ def test_sign_in_is_asked_first(served: Served, browser: object) -> None:
 
 
 def test_secrets_file_is_private(served: Served) -> None:
-    folders = {f.name.split("-")[1]: f for f in served.tmp.iterdir()}  # parcimonie-auth-…, parcimonie-preload-…
-    assert set(folders) == {"auth", "preload"}
-    secrets = folders["auth"] / "secrets.toml"
+    (folder,) = served.tmp.iterdir()
+    secrets = folder / "secrets.toml"
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert "[auth]" in secrets.read_text()
-    for folder in folders.values():  # the preloaded plans too: only the server's user may read them
-        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
 def test_dsi_saves_a_scenario_recorded_under_their_name(served: Served, browser: object) -> None:
