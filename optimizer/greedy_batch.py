@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.fit import FIT_TOL as _FIT_TOL
+from optimizer.lockstep import chunks, run_chunks
 
 __all__ = ["GreedyResult", "GreedyTask", "greedy_batch"]
 
@@ -51,18 +52,8 @@ def greedy_batch(tasks: Sequence[GreedyTask]) -> list[GreedyResult]:
     Passes of similar length run together, at most `_MAX_CELLS` (steps x passes) at a time: the
     sizes by step are dense matrices, which one long pass beside many short ones would blow up."""
     by_len = sorted(range(len(tasks)), key=lambda i: -tasks[i].order.size)
-    out: list[GreedyResult | None] = [None] * len(tasks)
-    start = 0
-    while start < len(by_len):
-        longest = max(int(tasks[by_len[start]].order.size), 1)
-        chunk = by_len[start : start + max(1, _MAX_CELLS // longest)]
-        batch = _Batch([tasks[i] for i in chunk])
-        for k in range(batch.n_steps):
-            batch.step(k)
-        for i, res in zip(chunk, batch.results(), strict=True):
-            out[i] = res
-        start += len(chunk)
-    return [o for o in out if o is not None]
+    parts = chunks(by_len, length=lambda i: int(tasks[i].order.size), width=lambda _: 1, max_cells=_MAX_CELLS)
+    return run_chunks(len(tasks), parts, lambda chunk: _Batch([tasks[i] for i in chunk]).run())
 
 
 class _Batch:
@@ -203,6 +194,12 @@ class _Batch:
         self.n_open[r] = n + 1
         g = 0 if r < self.n_spread else 1
         self.width[g] = max(self.width[g], n + 1)
+
+    def run(self) -> list[GreedyResult]:
+        """Every step, then each pass's result."""
+        for k in range(self.n_steps):
+            self.step(k)
+        return self.results()
 
     def results(self) -> list[GreedyResult]:
         """Each pass's result, in the order of the tasks given."""

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from optimizer.fit import FIT_TOL as _FIT_TOL
 from optimizer.greedy_nd import EXPLICIT_MAX_DIMS, GreedyRun, weighted_sum
+from optimizer.lockstep import chunks, run_chunks
 
 __all__ = ["NdTask", "greedy_nd_batch"]
 
@@ -56,20 +57,13 @@ def greedy_nd_batch(tasks: Sequence[NdTask]) -> list[GreedyRun]:
         if not 1 <= t.capn.shape[1] <= EXPLICIT_MAX_DIMS:
             raise ValueError(f"lockstep passes take 1 to {EXPLICIT_MAX_DIMS} dimensions, got {t.capn.shape[1]}")
     by_len = sorted(range(len(tasks)), key=lambda i: (tasks[i].capn.shape[1], -tasks[i].order.size))
-    out: list[GreedyRun | None] = [None] * len(tasks)
-    start = 0
-    while start < len(by_len):
-        d = tasks[by_len[start]].capn.shape[1]
-        longest = max(int(tasks[by_len[start]].order.size), 1)
-        same = [i for i in by_len[start:] if tasks[i].capn.shape[1] == d]
-        chunk = same[: max(1, _MAX_CELLS // (longest * d))]
-        batch = _Batch([tasks[i] for i in chunk])
-        for k in range(batch.n_steps):
-            batch.step(k)
-        for i, res in zip(chunk, batch.results(), strict=True):
-            out[i] = res
-        start += len(chunk)
-    return [o for o in out if o is not None]
+    parts = chunks(
+        by_len,
+        length=lambda i: int(tasks[i].order.size),
+        width=lambda i: int(tasks[i].capn.shape[1]),
+        max_cells=_MAX_CELLS,
+    )
+    return run_chunks(len(tasks), parts, lambda chunk: _Batch([tasks[i] for i in chunk]).run())
 
 
 class _Batch:
@@ -204,6 +198,12 @@ class _Batch:
         self.n_open[r] = n + 1
         g = 0 if r < self.n_spread else 1
         self.width[g] = max(self.width[g], n + 1)
+
+    def run(self) -> list[GreedyRun]:
+        """Every step, then each pass's result."""
+        for k in range(self.n_steps):
+            self.step(k)
+        return self.results()
 
     def results(self) -> list[GreedyRun]:
         """Each pass's result, in the order of the tasks given."""
